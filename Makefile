@@ -1,0 +1,60 @@
+# SafeCampus commands. `make run` and `make test` are the two a newcomer needs (README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Development defaults (SQLite, in-process tasks) unless the environment says otherwise.
+DEV_ENV := DEBUG=$${DEBUG:-true}
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup system-packages venv messages migrate seed test lint format check worker beat clean
+
+run: setup migrate seed
+	@echo "SafeCampus: http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+setup: system-packages venv messages
+
+system-packages:
+	@bin/install-system-packages $(if $(filter test,$(MAKECMDGOALS)),--test,)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+messages: venv
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=$(VENV) -v0
+
+migrate: venv
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input -v1
+
+seed: venv
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+
+test: setup
+	$(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: venv
+	$(DEV_ENV) $(BIN)/python manage.py check
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+worker: venv
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: venv
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,14 @@
+"""The Celery app. Tasks are thin wrappers that load rows by id and call a service.
+
+With no REDIS_URL the settings make every task run eagerly in-process.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("safecampus")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

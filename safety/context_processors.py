@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The navigation bar for the signed-in user's role; the current item is marked."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(_("Home"), reverse("home"))]
+    unit = user.organisation
+    if unit is not None and unit.is_school:
+        items.append((_("My school"), reverse("school_detail", args=[unit.pk])))
+    else:
+        items.append((_("Schools"), reverse("school_list")))
+    if user.is_staff:
+        items.append((_("Administration"), reverse("admin:index")))
+    current = request.path
+    nav = [
+        {
+            "label": label,
+            "url": url,
+            "active": current == url or (url != "/" and current.startswith(url)),
+        }
+        for label, url in items
+    ]
+    return {"nav_items": nav}

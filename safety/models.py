@@ -1,0 +1,311 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import ScopedQuerySet
+
+PATH_SEGMENT_WIDTH = 8
+
+
+class OrganisationQuerySet(ScopedQuerySet):
+    scope_lookup = ""
+
+    def schools(self) -> OrganisationQuerySet:
+        return self.filter(kind=Organisation.Kind.SCHOOL)
+
+    def bureaus(self) -> OrganisationQuerySet:
+        return self.exclude(kind=Organisation.Kind.SCHOOL)
+
+    def below(self, organisation: Organisation) -> OrganisationQuerySet:
+        """The organisation and everything under it."""
+        return self.filter(path__startswith=organisation.path)
+
+
+class Organisation(models.Model):
+    """A unit (单位): the city bureau, a county/district bureau or a school.
+
+    `path` is a materialised path of zero-padded ids ("00000001/00000004/"), kept by the
+    services in safety.services, so a subtree is one indexed `LIKE 'prefix%'` query.
+    """
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("City education bureau")
+        COUNTY = "county", _("County/district education bureau")
+        SCHOOL = "school", _("School")
+
+    class SchoolType(models.TextChoices):
+        KINDERGARTEN = "kindergarten", _("Kindergarten")
+        PRIMARY = "primary", _("Primary school")
+        JUNIOR_MIDDLE = "junior_middle", _("Junior middle school")
+        SENIOR_MIDDLE = "senior_middle", _("Senior middle school")
+        NINE_YEAR = "nine_year", _("Nine-year school")
+        TWELVE_YEAR = "twelve_year", _("Twelve-year school")
+        VOCATIONAL = "vocational", _("Vocational school")
+        SPECIAL = "special", _("Special education school")
+
+    class Locality(models.TextChoices):
+        URBAN = "urban", _("Urban")
+        RURAL = "rural", _("Rural")
+
+    name = models.CharField(_("name"), max_length=100)
+    name_sort_key = models.CharField(
+        _("sort key"), max_length=400, editable=False, default="", db_index=True
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    code = models.CharField(
+        _("official code"),
+        max_length=20,
+        unique=True,
+        help_text=_(
+            "Schools: the 10-digit school identification code (学校标识码). "
+            "Bureaus: the administrative division code."
+        ),
+    )
+    school_type = models.CharField(
+        _("school type"), max_length=20, choices=SchoolType.choices, blank=True
+    )
+    is_boarding = models.BooleanField(_("boarding school"), default=False)
+    locality = models.CharField(
+        _("urban/rural"), max_length=8, choices=Locality.choices, blank=True
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    student_count = models.PositiveIntegerField(_("students"), default=0)
+    staff_count = models.PositiveIntegerField(_("staff"), default=0)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive units are kept for history only.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_sort_key", "id"]
+        indexes = [
+            # LIKE 'prefix%' on PostgreSQL needs the pattern operator class.
+            models.Index(
+                fields=["path"], name="org_path_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["kind", "school_type"], name="org_kind_type_idx"),
+            models.Index(fields=["parent", "kind"], name="org_parent_kind_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="city", parent__isnull=True)
+                | (~Q(kind="city") & Q(parent__isnull=False)),
+                name="org_only_city_is_root",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="school") & ~Q(school_type=""))
+                | (~Q(kind="school") & Q(school_type="")),
+                name="org_school_type_only_for_schools",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_school(self) -> bool:
+        return self.kind == self.Kind.SCHOOL
+
+    @property
+    def is_bureau(self) -> bool:
+        return self.kind != self.Kind.SCHOOL
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+    def is_within(self, other: Organisation) -> bool:
+        """True if this unit is `other` or lies below it."""
+        return bool(other.path) and self.path.startswith(other.path)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        allowed_parents = {
+            self.Kind.CITY: set(),
+            self.Kind.COUNTY: {self.Kind.CITY},
+            # City-direct schools (市直学校) hang off the city bureau itself.
+            self.Kind.SCHOOL: {self.Kind.CITY, self.Kind.COUNTY},
+        }.get(self.kind, set())
+        if self.kind == self.Kind.CITY and self.parent_id:
+            errors["parent"] = _("A city education bureau has no parent unit.")
+        elif self.kind and self.kind != self.Kind.CITY:
+            if self.parent is None:
+                errors["parent"] = _("Choose the bureau this unit belongs to.")
+            elif self.parent.kind not in allowed_parents:
+                errors["parent"] = _("A %(kind)s cannot belong to a %(parent)s.") % {
+                    "kind": self.get_kind_display(),
+                    "parent": self.parent.get_kind_display(),
+                }
+            elif self.pk and self.parent.is_within(self):
+                errors["parent"] = _("A unit cannot belong to itself or to a unit below it.")
+        if self.kind == self.Kind.SCHOOL and not self.school_type:
+            errors["school_type"] = _("Choose the school type.")
+        if self.kind and self.kind != self.Kind.SCHOOL and self.school_type:
+            errors["school_type"] = _("Only schools have a school type.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class UserQuerySet(ScopedQuerySet):
+    scope_lookup = "organisation"
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """An account. Belongs to one organisation with one role (see safety.roles)."""
+
+    class Role(models.TextChoices):
+        SCHOOL_STAFF = "school_staff", _("School staff")
+        SCHOOL_LEADER = "school_leader", _("School leader")
+        BUREAU_OFFICIAL = "bureau_official", _("Bureau official")
+        ADMINISTRATOR = "administrator", _("Administrator")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    title = models.CharField(
+        _("job title"), max_length=50, blank=True, help_text=_("For example 校长 or 安全办主任.")
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    objects = ScopedUserManager()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["username"]
+        indexes = [models.Index(fields=["organisation", "role"], name="user_org_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.username})" if self.full_name else self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_school_user(self) -> bool:
+        return self.organisation is not None and self.organisation.is_school
+
+    @property
+    def is_bureau_user(self) -> bool:
+        return self.organisation is not None and self.organisation.is_bureau
+
+    def clean(self) -> None:
+        super().clean()
+        school_roles = {self.Role.SCHOOL_STAFF, self.Role.SCHOOL_LEADER}
+        bureau_roles = {self.Role.BUREAU_OFFICIAL, self.Role.ADMINISTRATOR}
+        if self.role and self.organisation is None:
+            raise ValidationError({"organisation": _("Choose the unit this account belongs to.")})
+        if self.organisation is not None and not self.role:
+            raise ValidationError({"role": _("Choose a role for this account.")})
+        if self.organisation is not None and self.role:
+            if self.organisation.is_school and self.role not in school_roles:
+                raise ValidationError(
+                    {"role": _("A school account must be school staff or a school leader.")}
+                )
+            if self.organisation.is_bureau and self.role not in bureau_roles:
+                raise ValidationError(
+                    {"role": _("A bureau account must be a bureau official or an administrator.")}
+                )
+
+
+class SafetyArea(models.Model):
+    """One of the nine areas of routine safety management (安全领域)."""
+
+    key = models.SlugField(_("key"), max_length=32, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=80)
+    description = models.TextField(_("typical checks"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("safety area")
+        verbose_name_plural = _("safety areas")
+        ordering = ["order", "key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = get_language() or settings.LANGUAGE_CODE
+        return self.name_zh if language.startswith("zh") else self.name_en
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    scope_lookup = "organisation"
+
+
+class AuditEvent(models.Model):
+    """An append-only record of a change made through a service: who, what, when."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The unit whose jurisdiction the change belongs to."),
+    )
+    action = models.CharField(_("action"), max_length=64)
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, related_name="+"
+    )
+    target_id = models.CharField(_("object id"), max_length=64)
+    target_repr = models.CharField(_("object"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_repr}"

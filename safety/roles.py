@@ -1,0 +1,143 @@
+"""What each role may do. Services check these; views only hide what a role cannot use.
+
+Roles map to Django permission strings through `RolePermissionBackend`, so services and
+templates ask the usual `user.has_perm("inspections.file_inspection")`. A permission that is
+not in the map is denied (fail closed). Scoping (which objects) is a separate rule: see
+safety.scoping. docs/roles.md explains the matrix to administrators.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+from .models import Organisation, User
+
+Role = User.Role
+
+# Domain permissions; later features add theirs here.
+VIEW_JURISDICTION = "safety.view_jurisdiction"
+MANAGE_ORGANISATIONS = "safety.manage_organisations"
+MANAGE_ACCOUNTS = "safety.manage_accounts"
+MANAGE_SAFETY_AREAS = "safety.manage_safety_areas"
+MANAGE_RESPONSIBILITIES = "safety.manage_responsibilities"
+FILE_INSPECTION = "inspections.file_inspection"
+REPORT_HAZARD = "inspections.report_hazard"
+VERIFY_RECTIFICATION = "inspections.verify_rectification"
+DRAW_SPOT_CHECK = "inspections.draw_spot_check"
+REPORT_INCIDENT = "reporting.report_incident"
+CLOSE_INCIDENT = "reporting.close_incident"
+SUBMIT_MONTHLY_REPORT = "reporting.submit_monthly_report"
+REVIEW_MONTHLY_REPORT = "reporting.review_monthly_report"
+
+# Django admin permissions an administrator needs for the models it manages.
+_ADMIN_MODEL_PERMISSIONS = frozenset(
+    {
+        "safety.view_organisation",
+        "safety.add_organisation",
+        "safety.change_organisation",
+        "safety.view_user",
+        "safety.add_user",
+        "safety.change_user",
+        "safety.view_safetyarea",
+        "safety.view_auditevent",
+    }
+)
+_SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
+    {
+        "safety.add_safetyarea",
+        "safety.change_safetyarea",
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.add_periodictask",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.change_crontabschedule",
+        "django_celery_beat.add_crontabschedule",
+        "django_celery_beat.view_intervalschedule",
+        "django_celery_beat.change_intervalschedule",
+        "django_celery_beat.add_intervalschedule",
+    }
+)
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SCHOOL_STAFF: frozenset(
+        {VIEW_JURISDICTION, FILE_INSPECTION, REPORT_HAZARD, REPORT_INCIDENT}
+    ),
+    Role.SCHOOL_LEADER: frozenset(
+        {
+            VIEW_JURISDICTION,
+            FILE_INSPECTION,
+            REPORT_HAZARD,
+            VERIFY_RECTIFICATION,
+            REPORT_INCIDENT,
+            SUBMIT_MONTHLY_REPORT,
+            MANAGE_RESPONSIBILITIES,
+        }
+    ),
+    Role.BUREAU_OFFICIAL: frozenset(
+        {
+            VIEW_JURISDICTION,
+            FILE_INSPECTION,
+            REPORT_HAZARD,
+            VERIFY_RECTIFICATION,
+            DRAW_SPOT_CHECK,
+            REPORT_INCIDENT,
+            CLOSE_INCIDENT,
+            SUBMIT_MONTHLY_REPORT,
+            REVIEW_MONTHLY_REPORT,
+        }
+    ),
+    Role.ADMINISTRATOR: frozenset(
+        {VIEW_JURISDICTION, MANAGE_ORGANISATIONS, MANAGE_ACCOUNTS, MANAGE_RESPONSIBILITIES}
+        | _ADMIN_MODEL_PERMISSIONS
+    ),
+}
+
+
+def is_system_administrator(user: Any) -> bool:
+    """An administrator of the whole installation: a superuser, or an administrator of the
+    city bureau (the root of the tree)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    organisation = user.organisation
+    return (
+        user.role == Role.ADMINISTRATOR
+        and organisation is not None
+        and organisation.kind == Organisation.Kind.CITY
+    )
+
+
+def role_permissions(user: Any) -> frozenset[str]:
+    if not (user and user.is_authenticated and user.is_active) or user.organisation_id is None:
+        return frozenset()
+    granted = ROLE_PERMISSIONS.get(user.role, frozenset())
+    if is_system_administrator(user):
+        granted = granted | {MANAGE_SAFETY_AREAS} | _SYSTEM_ADMIN_MODEL_PERMISSIONS
+    return granted
+
+
+def require_permission(user: Any, permission: str) -> None:
+    """Raise PermissionDenied unless the user's role grants `permission`."""
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+class RolePermissionBackend(ModelBackend):
+    """Django's model backend plus the role map above; loads the organisation with the
+    user so scoping costs no extra query per request."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        try:
+            user = User._default_manager.select_related("organisation").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        return super().get_all_permissions(user_obj) | set(role_permissions(user_obj))

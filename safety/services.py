@@ -1,0 +1,195 @@
+"""Every change to organisations and accounts goes through these functions.
+
+Each takes the acting user (`actor`; None only for system jobs such as `seed_demo` and data
+migrations), checks permission and jurisdiction, changes rows inside one transaction and
+records an AuditEvent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
+
+from . import roles
+from .models import PATH_SEGMENT_WIDTH, AuditEvent, Organisation, SafetyArea, User
+
+
+def name_sort_key(name: str) -> str:
+    """A key that sorts Chinese names in pinyin order (Latin letters and digits kept)."""
+    return " ".join(lazy_pinyin(name, style=Style.TONE3)).lower()
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    organisation: Organisation | None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        organisation=organisation,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_id=str(target.pk),
+        target_repr=str(target)[:200],
+        changes=changes or {},
+    )
+
+
+def _field_changes(obj: models.Model, fields: Iterable[str]) -> dict[str, str]:
+    return {name: str(getattr(obj, name, "")) for name in fields if name != "password"}
+
+
+def _check_actor_may_manage(actor: User | None, permission: str, unit: Organisation) -> None:
+    """The actor's role grants `permission` and `unit` lies within the actor's jurisdiction."""
+    if actor is None:
+        return
+    roles.require_permission(actor, permission)
+    if actor.is_superuser:
+        return
+    if actor.organisation is None or not unit.is_within(actor.organisation):
+        raise PermissionDenied
+
+
+def _path_segment(pk: int) -> str:
+    return f"{pk:0{PATH_SEGMENT_WIDTH}d}/"
+
+
+@transaction.atomic
+def organisation_save(
+    *, actor: User | None, organisation: Organisation, changed_fields: Iterable[str] = ()
+) -> Organisation:
+    """Create or update a unit, keeping its path and its subtree's paths consistent.
+
+    Precondition: `organisation` has been validated (full_clean) by the caller's form.
+    Only a system administrator may create or move a city or county bureau; an administrator
+    of a county manages the schools of that county.
+    """
+    creating = organisation.pk is None
+    changed_fields = list(changed_fields)
+    if actor is not None:
+        if organisation.parent is None:
+            if not roles.is_system_administrator(actor):
+                raise PermissionDenied
+        else:
+            _check_actor_may_manage(actor, roles.MANAGE_ORGANISATIONS, organisation.parent)
+        if organisation.kind != Organisation.Kind.SCHOOL and not roles.is_system_administrator(
+            actor
+        ):
+            raise PermissionDenied
+        if not creating:
+            stored = Organisation.objects.get(pk=organisation.pk)
+            _check_actor_may_manage(actor, roles.MANAGE_ORGANISATIONS, stored)
+    organisation.name_sort_key = name_sort_key(organisation.name)
+    if creating:
+        # The path needs the id: insert with a unique placeholder, then set it.
+        organisation.path = f"new-{organisation.code}"
+        organisation.save()
+        parent_path = organisation.parent.path if organisation.parent else ""
+        organisation.path = parent_path + _path_segment(organisation.pk)
+        Organisation.objects.filter(pk=organisation.pk).update(path=organisation.path)
+        action = "organisation.create"
+    else:
+        old_path = Organisation.objects.values_list("path", flat=True).get(pk=organisation.pk)
+        parent_path = organisation.parent.path if organisation.parent else ""
+        new_path = parent_path + _path_segment(organisation.pk)
+        organisation.path = new_path
+        organisation.save()
+        if new_path != old_path:
+            Organisation.objects.filter(path__startswith=old_path).exclude(
+                pk=organisation.pk
+            ).update(path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1)))
+        action = "organisation.update"
+    audit_record(
+        actor=actor,
+        action=action,
+        target=organisation,
+        organisation=organisation,
+        changes=_field_changes(organisation, changed_fields),
+    )
+    return organisation
+
+
+def organisation_create(*, actor: User | None, **fields: Any) -> Organisation:
+    organisation = Organisation(**fields)
+    organisation.full_clean(exclude=["path"])
+    return organisation_save(actor=actor, organisation=organisation, changed_fields=fields)
+
+
+def _check_actor_may_grant(actor: User | None, account: User) -> None:
+    if actor is None or actor.is_superuser:
+        return
+    if account.is_superuser or account.organisation is None:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def user_save(*, actor: User | None, account: User, changed_fields: Iterable[str] = ()) -> User:
+    """Create or update an account within the actor's jurisdiction.
+
+    Administrators get access to the admin site (`is_staff`) from their role; nobody but a
+    superuser can make a superuser or place an account outside their own jurisdiction.
+    """
+    changed_fields = list(changed_fields)
+    if actor is not None:
+        if account.organisation is None and not actor.is_superuser:
+            raise ValidationError({"organisation": _("Choose the unit this account belongs to.")})
+        if account.organisation is not None:
+            _check_actor_may_manage(actor, roles.MANAGE_ACCOUNTS, account.organisation)
+        if account.pk:
+            stored = User.objects.select_related("organisation").get(pk=account.pk)
+            if stored.is_superuser and not actor.is_superuser:
+                raise PermissionDenied
+            if stored.organisation is not None:
+                _check_actor_may_manage(actor, roles.MANAGE_ACCOUNTS, stored.organisation)
+    account.is_staff = account.is_superuser or account.role == User.Role.ADMINISTRATOR
+    _check_actor_may_grant(actor, account)
+    creating = account.pk is None
+    account.save()
+    audit_record(
+        actor=actor,
+        action="account.create" if creating else "account.update",
+        target=account,
+        organisation=account.organisation,
+        changes=_field_changes(account, changed_fields),
+    )
+    return account
+
+
+def user_create(*, actor: User | None, username: str, password: str | None, **fields: Any) -> User:
+    account = User(username=username, **fields)
+    if password:
+        account.set_password(password)
+    else:
+        account.set_unusable_password()
+    account.full_clean(exclude=["password"])
+    return user_save(actor=actor, account=account, changed_fields=["username", *fields])
+
+
+@transaction.atomic
+def safety_area_save(
+    *, actor: User | None, area: SafetyArea, changed_fields: Iterable[str] = ()
+) -> SafetyArea:
+    """Safety areas are shared by the whole installation: system administrators only."""
+    if actor is not None:
+        roles.require_permission(actor, roles.MANAGE_SAFETY_AREAS)
+    creating = area.pk is None
+    area.save()
+    audit_record(
+        actor=actor,
+        action="safety_area.create" if creating else "safety_area.update",
+        target=area,
+        organisation=None,
+        changes=_field_changes(area, changed_fields),
+    )
+    return area

@@ -1,0 +1,105 @@
+"""Shared personas (STYLE.md): staff of school A, staff of school B in the same county,
+the county official, an official of another county, the city official, administrators,
+and an anonymous visitor."""
+
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from safety.models import Organisation, User
+from tests.factories import OrganisationFactory, UserFactory
+
+Kind = Organisation.Kind
+Role = User.Role
+
+PERSONAS = (
+    "staff_a",
+    "staff_a2",
+    "county_official",
+    "other_county_official",
+    "city_official",
+    "administrator",
+    "county_admin",
+    "anonymous",
+)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Hashing every persona's password with PBKDF2 would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def city(db):
+    """A small city: two counties, two schools in county A, one in county B, one
+    city-direct school."""
+    city = OrganisationFactory(name="测试市教育局", code="100000", kind=Kind.CITY)
+    county_a = OrganisationFactory(name="甲区教育局", code="100001", kind=Kind.COUNTY, parent=city)
+    county_b = OrganisationFactory(name="乙县教育局", code="100002", kind=Kind.COUNTY, parent=city)
+    return SimpleNamespace(
+        city=city,
+        county_a=county_a,
+        county_b=county_b,
+        school_a=OrganisationFactory(name="甲区实验小学", parent=county_a),
+        school_a2=OrganisationFactory(
+            name="甲区第二中学",
+            parent=county_a,
+            school_type=Organisation.SchoolType.JUNIOR_MIDDLE,
+            is_boarding=True,
+        ),
+        school_b=OrganisationFactory(
+            name="乙县中心小学", parent=county_b, locality=Organisation.Locality.RURAL
+        ),
+        city_school=OrganisationFactory(
+            name="测试市第一中学", parent=city, school_type=Organisation.SchoolType.SENIOR_MIDDLE
+        ),
+    )
+
+
+@pytest.fixture
+def people(city):
+    return SimpleNamespace(
+        staff_a=UserFactory(username="alice", organisation=city.school_a),
+        staff_a2=UserFactory(username="bob", organisation=city.school_a2),
+        county_official=UserFactory(
+            username="carol", organisation=city.county_a, role=Role.BUREAU_OFFICIAL
+        ),
+        other_county_official=UserFactory(
+            username="dave", organisation=city.county_b, role=Role.BUREAU_OFFICIAL
+        ),
+        city_official=UserFactory(
+            username="erin", organisation=city.city, role=Role.BUREAU_OFFICIAL
+        ),
+        administrator=UserFactory(
+            username="frank", organisation=city.city, role=Role.ADMINISTRATOR
+        ),
+        county_admin=UserFactory(
+            username="grace", organisation=city.county_a, role=Role.ADMINISTRATOR
+        ),
+        leader_a=UserFactory(username="henry", organisation=city.school_a, role=Role.SCHOOL_LEADER),
+    )
+
+
+@pytest.fixture
+def client_for(people):
+    """A logged-in test client for a persona name ("anonymous" stays logged out)."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(getattr(people, persona))
+        return client
+
+    return make
+
+
+def services_required() -> bool:
+    """CI sets SAFECAMPUS_REQUIRE_SERVICES=1: a test that needs PostgreSQL or Redis must
+    then run, not skip."""
+    return os.environ.get("SAFECAMPUS_REQUIRE_SERVICES") == "1"
