@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .models import Notification
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The navigation bar for the signed-in user's role; the current item is marked."""
@@ -20,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Schools"), reverse("school_list")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
+    unread = Notification.objects.visible_to(user).unread().count()
     current = request.path
     nav = [
         {
@@ -29,4 +32,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         }
         for label, url in items
     ]
-    return {"nav_items": nav}
+    return {"nav_items": nav, "unread_notifications": unread}

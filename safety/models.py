@@ -309,3 +309,84 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_repr}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NotificationQuerySet:
+        """A notification is seen by its recipient only."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message to one user (消息通知), written in the same transaction as the change that
+    caused it (transactional outbox). `dedup_key` is unique: writing the same notice twice
+    (a retried task, a beat that fires twice) keeps one row. Delivery by e-mail and SMS is
+    done by tasks from these rows only; see safety.notifications."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    dedup_key = models.CharField(_("de-duplication key"), max_length=255, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    urgent = models.BooleanField(
+        _("urgent"),
+        default=False,
+        help_text=_("Urgent notices are e-mailed (and sent by SMS) at once, not in the digest."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
+            models.Index(fields=["urgent", "emailed_at"], name="notification_outbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EmailDigest(models.Model):
+    """One row per recipient and day: at most one digest e-mail a day, whatever retries."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    notification_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail digest")
+        verbose_name_plural = _("e-mail digests")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.day}"

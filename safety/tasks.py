@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import connection
 from django.utils import timezone
 
+from . import notifications
 from .models import Organisation
 
 
@@ -19,3 +20,28 @@ def healthcheck() -> dict[str, object]:
         "organisations": Organisation.objects.count(),
         "checked_at": timezone.now().isoformat(),
     }
+
+
+@shared_task(
+    name="safety.deliver_urgent_notification",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def deliver_urgent_notification(notification_id: int) -> bool:
+    return notifications.deliver_urgent(notification_id)
+
+
+@shared_task(name="safety.deliver_pending_urgent_notifications")
+def deliver_pending_urgent_notifications() -> int:
+    return notifications.deliver_pending_urgent()
+
+
+@shared_task(
+    name="safety.send_notification_digests",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_notification_digests() -> int:
+    return notifications.send_digests()

@@ -6,4 +6,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("schools/", views.school_list, name="school_list"),
     path("schools/<int:pk>/", views.school_detail, name="school_detail"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path(
+        "notifications/read-all/",
+        views.notification_mark_all_read,
+        name="notification_mark_all_read",
+    ),
 ]

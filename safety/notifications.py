@@ -1,0 +1,189 @@
+"""Notifications: write them with `notify` inside the transaction of the change that
+causes them; tasks deliver what the database holds.
+
+- Urgent notices (an incident report) are e-mailed and sent by SMS at once, by a task queued
+  after commit; a sweeper task every few minutes delivers any whose task was lost.
+- Other notices wait for the daily digest: one e-mail per recipient per day (EmailDigest is
+  unique per recipient and day), so a digest job that runs twice sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+from .models import EmailDigest, Notification, Organisation, User
+
+logger = logging.getLogger(__name__)
+
+
+class LoggingSmsBackend:
+    """The default SMS backend: writes the message to the log. A real gateway implements
+    the same `send(phone, text)` and is named in the SMS_BACKEND setting."""
+
+    def send(self, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", phone, text)
+
+
+def sms_backend() -> Any:
+    return import_string(settings.SMS_BACKEND)()
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    key: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    organisation: Organisation | None = None,
+    urgent: bool = False,
+) -> Notification | None:
+    """Record a notice for `recipient` unless the same (kind, key, recipient) exists.
+
+    Returns the new row, or None when it was already there. `key` names the subject and,
+    where a notice repeats, the period: e.g. f"hazard:{id}:2026-11-28".
+    """
+    if not recipient.is_active:
+        return None
+    dedup_key = f"{kind}:{key}:{recipient.pk}"[:255]
+    try:
+        with transaction.atomic():
+            notification, created = Notification.objects.get_or_create(
+                dedup_key=dedup_key,
+                defaults={
+                    "recipient": recipient,
+                    "organisation": organisation,
+                    "kind": kind,
+                    "title": title[:200],
+                    "body": body,
+                    "url": url,
+                    "urgent": urgent,
+                },
+            )
+    except IntegrityError:
+        return None  # a concurrent writer recorded the same notice
+    if not created:
+        return None
+    if urgent:
+        from .tasks import deliver_urgent_notification
+
+        pk = notification.pk
+        transaction.on_commit(lambda: deliver_urgent_notification.delay(pk))
+    return notification
+
+
+def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when no ids are given)."""
+    notifications = Notification.objects.visible_to(user).unread()
+    if notification_ids is not None:
+        notifications = notifications.filter(pk__in=notification_ids)
+    return notifications.update(read_at=timezone.now())
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
+
+
+@transaction.atomic
+def deliver_urgent(notification_id: int) -> bool:
+    """E-mail (and SMS) one urgent notice unless it was already delivered."""
+    notification = (
+        Notification.objects.select_for_update()
+        .select_related("recipient")
+        .filter(pk=notification_id, emailed_at__isnull=True)
+        .first()
+    )
+    if notification is None:
+        return False
+    recipient = notification.recipient
+    with translation.override(settings.LANGUAGE_CODE):
+        if recipient.email:
+            text = render_to_string(
+                "emails/notification.txt",
+                {"notification": notification, "link": _absolute(notification.url)},
+            )
+            send_mail(f"【平安校园】{notification.title}", text, None, [recipient.email])
+        if recipient.phone:
+            sms_backend().send(recipient.phone, f"【平安校园】{notification.title}")
+    notification.emailed_at = timezone.now()
+    notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def deliver_pending_urgent(older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
+    """The sweeper: deliver urgent notices whose own task was lost (e.g. Redis was down)."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Notification.objects.filter(
+            urgent=True, emailed_at__isnull=True, created_at__lte=cutoff
+        ).values_list("pk", flat=True)[:500]
+    )
+    return sum(deliver_urgent(pk) for pk in ids)
+
+
+def send_digests(day: datetime.date | None = None) -> int:
+    """Send each recipient one e-mail listing their undelivered, non-urgent notices.
+
+    Idempotent per day: the EmailDigest row is created before sending, inside the same
+    transaction that marks the notices delivered.
+    """
+    day = day or timezone.localdate()
+    recipients = (
+        Notification.objects.filter(urgent=False, emailed_at__isnull=True)
+        .values_list("recipient", flat=True)
+        .distinct()
+    )
+    sent = 0
+    for recipient_id in list(recipients):
+        sent += _send_digest(recipient_id, day)
+    return sent
+
+
+@transaction.atomic
+def _send_digest(recipient_id: int, day: datetime.date) -> int:
+    recipient = User.objects.get(pk=recipient_id)
+    try:
+        with transaction.atomic():
+            digest = EmailDigest.objects.create(recipient=recipient, day=day)
+    except IntegrityError:
+        return 0  # today's digest already went out
+    pending = list(
+        Notification.objects.select_for_update()
+        .filter(recipient=recipient, urgent=False, emailed_at__isnull=True)
+        .order_by("created_at")
+    )
+    if not pending:
+        digest.delete()
+        return 0
+    if recipient.email and recipient.is_active:
+        with translation.override(settings.LANGUAGE_CODE):
+            text = render_to_string(
+                "emails/digest.txt",
+                {
+                    "recipient": recipient,
+                    "notifications": pending,
+                    "day": day,
+                    "site_url": settings.SITE_URL.rstrip("/"),
+                },
+            )
+            send_mail(
+                f"【平安校园】{day:%Y年%m月%d日} 待办提醒（{len(pending)}条）",
+                text,
+                None,
+                [recipient.email],
+            )
+    now = timezone.now()
+    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+    digest.notification_count = len(pending)
+    digest.save(update_fields=["notification_count"])
+    return 1

@@ -1,0 +1,99 @@
+"""The shared upload path refuses hostile files by content and re-encodes photos."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from safety.uploads import UploadField, clean_document, clean_image
+
+
+def jpeg_bytes(size=(64, 48), exif_gps=False) -> bytes:
+    image = Image.new("RGB", size, (200, 30, 30))
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    if exif_gps:
+        exif[0x8825] = {1: "N", 2: (30.0, 0.0, 0.0)}
+        exif[0x0112] = 6  # rotated: width and height swap after exif_transpose
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def png_bytes(size=(10, 10)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGBA", size, (0, 0, 0, 0)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data)
+
+
+def test_photo_is_reencoded_rotated_and_stripped_of_location():
+    clean = clean_image(upload("灭火器.jpg", jpeg_bytes(exif_gps=True)))
+    reopened = Image.open(io.BytesIO(clean.content.read()))
+    assert reopened.size == (48, 64)
+    assert not reopened.getexif()
+    assert clean.thumbnail is not None
+    assert clean.original_name == "灭火器.jpg"
+
+
+def test_transparent_png_stays_png():
+    clean = clean_image(upload("a.png", png_bytes()))
+    assert clean.content_type == "image/png"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("text.jpg", b"just some text, not a photo", "不是"),
+        ("page.png", b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>", "不是"),
+        ("empty.jpg", b"", "为空"),
+        ("drawing.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>", "不是"),
+        ("anim.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "不是"),
+    ],
+)
+def test_hostile_or_wrong_files_are_rejected_by_content(name, data, reason):
+    with pytest.raises(ValidationError) as error:
+        clean_image(upload(name, data))
+    message = " ".join(error.value.messages)
+    assert name in message
+    assert reason in message
+
+
+def test_oversized_file_is_rejected(settings):
+    settings.UPLOAD_MAX_BYTES = 1000
+    with pytest.raises(ValidationError) as error:
+        clean_image(upload("big.jpg", jpeg_bytes(size=(400, 400))))
+    assert "big.jpg" in " ".join(error.value.messages)
+
+
+def test_pixel_bomb_is_rejected_without_decoding(settings):
+    settings.UPLOAD_MAX_PIXELS = 100 * 100
+    with pytest.raises(ValidationError) as error:
+        clean_image(upload("huge.png", png_bytes(size=(200, 200))))
+    assert "像素" in " ".join(error.value.messages)
+
+
+def test_pdf_documents_are_accepted_and_scripts_refused():
+    good = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    assert clean_document(upload("signed.pdf", good)).content_type == "application/pdf"
+    bad = b"%PDF-1.4\n1 0 obj<</OpenAction<</JS(app.alert(1))>>>>endobj\n%%EOF\n"
+    with pytest.raises(ValidationError):
+        clean_document(upload("evil.pdf", bad))
+    with pytest.raises(ValidationError):
+        clean_document(upload("fake.pdf", b"MZ\x90\x00 not a pdf"))
+
+
+def test_upload_field_reports_every_bad_file_and_limits_the_count():
+    field = UploadField(kind="image", max_files=2)
+    with pytest.raises(ValidationError) as error:
+        field.clean([upload("a.jpg", b"x"), upload("b.jpg", b"y")])
+    assert len(error.value.messages) == 2
+    with pytest.raises(ValidationError):
+        field.clean([upload(f"{n}.jpg", jpeg_bytes()) for n in range(3)])
+    assert len(field.clean([upload("ok.jpg", jpeg_bytes())])) == 1
