@@ -4,6 +4,11 @@ school). Later features add their demo rows through `seed_demo` too."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from . import services
+from .models import Organisation, User
+
 DEMO_PASSWORD = "SafeCampus@2026"  # noqa: S105 - printed and documented: demo only
 
 CITY = {"code": "360800", "name": "临江市教育局", "phone": "0796-8221001"}
@@ -262,3 +267,80 @@ ACCOUNTS = [
         "School staff of another school in the same county (江城区第三中学)",
     ),
 ]
+
+
+def seed() -> tuple[int, int]:
+    """Create the demo units and accounts that do not exist yet; return how many."""
+    return seed_units(), seed_accounts()
+
+
+def seed_units() -> int:
+    existing = set(Organisation.objects.values_list("code", flat=True))
+    units = {unit.code: unit for unit in Organisation.objects.all()}
+    created = 0
+
+    def create(code: str, **fields: Any) -> None:
+        nonlocal created
+        if code in existing:
+            return
+        units[code] = services.organisation_create(actor=None, code=code, **fields)
+        created += 1
+
+    create(
+        CITY["code"],
+        name=CITY["name"],
+        phone=CITY["phone"],
+        kind=Organisation.Kind.CITY,
+    )
+    for county in COUNTIES:
+        create(
+            county["code"],
+            name=county["name"],
+            phone=county["phone"],
+            kind=Organisation.Kind.COUNTY,
+            parent=units[CITY["code"]],
+        )
+    for (
+        parent,
+        code,
+        name,
+        school_type,
+        boarding,
+        locality,
+        students,
+        staff,
+        address,
+    ) in SCHOOLS:
+        create(
+            code,
+            name=name,
+            kind=Organisation.Kind.SCHOOL,
+            parent=units[parent],
+            school_type=school_type,
+            is_boarding=boarding,
+            locality=locality,
+            student_count=students,
+            staff_count=staff,
+            address=address,
+        )
+    return created
+
+
+def seed_accounts() -> int:
+    units = {unit.code: unit for unit in Organisation.objects.all()}
+    existing = set(User.objects.values_list("username", flat=True))
+    created = 0
+    for username, full_name, title, code, role, _description in ACCOUNTS:
+        if username in existing:
+            continue
+        services.user_create(
+            actor=None,
+            username=username,
+            password=DEMO_PASSWORD,
+            full_name=full_name,
+            title=title,
+            organisation=units[code],
+            role=role,
+        )
+        created += 1
+    return created
