@@ -14,6 +14,7 @@ run: setup migrate seed
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 setup: system-packages venv messages
+	@mkdir -p staticfiles media
 
 system-packages:
 	@bin/install-system-packages $(if $(filter test,$(MAKECMDGOALS)),--test,)

@@ -35,6 +35,22 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _eager_tasks(request):
+    """Tasks run in-process in tests, also when REDIS_URL is set (CI), so a test sees their
+    effect; tests marked `real_broker` send them to a real worker instead."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("real_broker"):
+        yield
+        return
+    previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
 @pytest.fixture
 def city(db):
     """A small city: two counties, two schools in county A, one in county B, one

@@ -90,6 +90,7 @@ def _require_redis_and_postgres() -> None:
         pytest.skip(reason)
 
 
+@pytest.mark.real_broker
 def test_worker_process_runs_task_through_redis(transactional_db, tmp_path):
     _require_redis_and_postgres()
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
