@@ -20,9 +20,9 @@ BANNED_ATTRIBUTES = {"_default_manager", "_base_manager", "raw", "cursor"}
 def view_modules() -> list[Path]:
     modules = []
     for app in APPS:
-        modules += list((ROOT / app).glob("views.py"))
-        modules += list((ROOT / app / "views").glob("*.py"))
-    return modules
+        modules += list((ROOT / app).rglob("views.py"))
+        modules += list((ROOT / app).rglob("views/*.py"))
+    return sorted(set(modules))
 
 
 def unscoped_lookups(source: str) -> list[str]:
