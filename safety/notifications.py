@@ -75,10 +75,9 @@ def notify(
     if not created:
         return None
     if urgent:
-        from .tasks import deliver_urgent_notification
+        from .tasks import deliver_urgent_notification, enqueue_on_commit
 
-        pk = notification.pk
-        transaction.on_commit(lambda: deliver_urgent_notification.delay(pk))
+        enqueue_on_commit(deliver_urgent_notification, notification.pk)
     return notification
 
 

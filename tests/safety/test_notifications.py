@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -144,3 +145,37 @@ def test_notification_schedules_are_in_the_database(db):
         "safety.send_notification_digests",
         "safety.deliver_pending_urgent_notifications",
     } <= tasks
+
+
+@pytest.mark.real_broker
+def test_a_broker_outage_does_not_fail_the_change_and_the_sweeper_delivers_later(
+    city, people, settings, django_capture_on_commit_callbacks
+):
+    from config.celery import app
+
+    people.county_official.email = "carol@example.cn"
+    people.county_official.save()
+    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool)
+    app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    app.conf.task_always_eager = False
+    app._pool = None
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            notification = notifications.notify(
+                recipient=people.county_official,
+                kind="incident.reported",
+                key="incident:9",
+                title="事故",
+                urgent=True,
+            )
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app.conf.broker_url, app.conf.task_always_eager, app._pool = saved
+    assert Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).exists()
+    assert len(mail.outbox) == 0
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    assert notifications.deliver_pending_urgent() == 1
+    assert len(mail.outbox) == 1
