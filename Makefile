@@ -7,7 +7,7 @@ DEV_ENV := DEBUG=$${DEBUG:-true}
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup system-packages venv messages migrate seed test lint format check worker beat clean
+.PHONY: run setup system-packages venv messages migrate seed test lint format check deploy-check worker beat clean
 
 run: setup migrate seed
 	@echo "SafeCampus: http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
@@ -50,6 +50,12 @@ format: venv
 check: venv
 	$(DEV_ENV) $(BIN)/python manage.py check
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The production settings of README.md must pass Django's deployment checklist.
+deploy-check: venv
+	DEBUG=false SECRET_KEY=deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
+	ALLOWED_HOSTS=safe.example.gov.cn \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 worker: venv
 	$(BIN)/celery -A config worker --loglevel=INFO

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import roles, services
-from .models import AuditEvent, Organisation, SafetyArea, User
+from .models import AuditEvent, Organisation, SafetyArea, User, UserSession
 
 
 class CountyListFilter(admin.SimpleListFilter):
@@ -109,6 +109,18 @@ class AccountChangeForm(UserChangeForm):
         model = User
 
 
+class UserSessionInline(admin.TabularInline):
+    model = UserSession
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "ip_address", "user_agent")
+    readonly_fields = fields
+    verbose_name_plural = _("signed-in sessions (use the action “End all sessions” to end them)")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     add_form = AccountCreationForm
@@ -155,6 +167,15 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         ),
     )
     readonly_fields = ("last_login", "date_joined")
+    inlines = [UserSessionInline]
+    actions = ["end_sessions"]
+
+    @admin.action(description=_("End all sessions of the selected accounts"))
+    def end_sessions(self, request: HttpRequest, queryset: Any) -> None:
+        ended = sum(
+            services.user_end_sessions(actor=request.user, account=account) for account in queryset
+        )
+        self.message_user(request, _("%(count)s sessions ended.") % {"count": ended})
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)

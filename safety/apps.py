@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SafetyConfig(AppConfig):
     name = "safety"
     verbose_name = _("Organisations and accounts")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the authentication receivers)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from . import roles
-from .models import PATH_SEGMENT_WIDTH, AuditEvent, Organisation, SafetyArea, User
+from .models import PATH_SEGMENT_WIDTH, AuditEvent, Organisation, SafetyArea, User, UserSession
 
 
 def name_sort_key(name: str) -> str:
@@ -156,6 +156,8 @@ def user_save(*, actor: User | None, account: User, changed_fields: Iterable[str
     _check_actor_may_grant(actor, account)
     creating = account.pk is None
     account.save()
+    if not account.is_active:
+        _end_sessions(account)
     audit_record(
         actor=actor,
         action="account.create" if creating else "account.update",
@@ -193,3 +195,58 @@ def safety_area_save(
         changes=_field_changes(area, changed_fields),
     )
     return area
+
+
+def _end_sessions(account: User) -> int:
+    from django.contrib.sessions.models import Session
+
+    keys = list(UserSession.objects.filter(user=account).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=account).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def user_end_sessions(*, actor: User | None, account: User) -> int:
+    """Sign an account out everywhere (a lost phone, a leaver). Returns the sessions ended."""
+    if actor is not None and account.organisation is not None:
+        _check_actor_may_manage(actor, roles.MANAGE_ACCOUNTS, account.organisation)
+    elif actor is not None and not actor.is_superuser:
+        raise PermissionDenied
+    ended = _end_sessions(account)
+    audit_record(
+        actor=actor,
+        action="account.end_sessions",
+        target=account,
+        organisation=account.organisation,
+        changes={"sessions": str(ended)},
+    )
+    return ended
+
+
+def session_register(*, account: User, session_key: str, ip_address: str, user_agent: str) -> None:
+    """Record a new signed-in session (called on login)."""
+    UserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={"user": account, "ip_address": ip_address, "user_agent": user_agent[:300]},
+    )
+    audit_record(
+        actor=account,
+        action="account.login",
+        target=account,
+        organisation=account.organisation,
+        changes={"ip": ip_address},
+    )
+
+
+def session_unregister(*, account: User | None, session_key: str | None, ip_address: str) -> None:
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
+    if account is not None:
+        audit_record(
+            actor=account,
+            action="account.logout",
+            target=account,
+            organisation=account.organisation,
+            changes={"ip": ip_address},
+        )
