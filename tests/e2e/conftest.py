@@ -51,3 +51,22 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 def demo_city(transactional_db: None) -> None:
     """The demo city, committed so the live server's thread sees it."""
     call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations(request: pytest.FixtureRequest):
+    """Fail a journey whose pages break the Content Security Policy (an inline script, a
+    resource from another origin): the browser reports each violation on the console."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield
+    assert violations == []
