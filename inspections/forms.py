@@ -159,9 +159,12 @@ class InspectionForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, items: list[ChecklistItem], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, items: list[ChecklistItem], saved: dict | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
+        self.saved = saved or {}
         for item in items:
             self.fields[f"result_{item.pk}"] = forms.ChoiceField(
                 label=item.text, required=False, widget=forms.RadioSelect,
@@ -183,6 +186,7 @@ class InspectionForm(forms.Form):
                 "note": self[f"note_{item.pk}"],
                 "severity": self[f"severity_{item.pk}"],
                 "photos": self[f"photos_{item.pk}"],
+                "saved": self.saved.get(item.pk),
             }
             for item in self.items
         ]

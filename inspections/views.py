@@ -220,8 +220,9 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for item_id, row in saved.items():
             initial |= {f"result_{item_id}": row.result, f"note_{item_id}": row.note,
                         f"severity_{item_id}": row.severity}
-        form = forms.InspectionForm(items=items, initial=initial)
-    context = {"inspection": inspection, "form": form, "items": items, "saved": saved,
+        form = forms.InspectionForm(items=items, saved=saved, initial=initial)
+    rows = [{"item": item, "saved": saved.get(item.pk)} for item in items]
+    context = {"inspection": inspection, "form": form, "rows": rows,
                "hazards": inspection.hazards.all() if not inspection.is_draft else []}
     return render(request, "inspections/inspection_detail.html", context)
 
@@ -250,9 +251,8 @@ def inspection_save(request: HttpRequest, pk: int) -> HttpResponse:
     if valid:
         messages.success(request, _("Draft saved."))
         return redirect("inspections:inspection_detail", pk=inspection.pk)
-    saved = {row.item_id: row for row in inspection.results.prefetch_related("photos")}
-    context = {"inspection": inspection, "form": form, "items": items, "saved": saved,
-               "hazards": []}
+    form.saved = {row.item_id: row for row in inspection.results.prefetch_related("photos")}
+    context = {"inspection": inspection, "form": form, "rows": [], "hazards": []}
     return render(request, "inspections/inspection_detail.html", context, status=400)
 
 
