@@ -25,26 +25,56 @@ def hazard_workbook(rows: Iterable[tuple]) -> IO[bytes]:
     sheet = workbook.create_sheet(_("Hazard ledger"))
     sheet.append(
         [
-            _("No."), _("Reported at"), _("School"), _("Safety area"), _("Location"),
-            _("Description"), _("Kind"), _("Severity"), _("Source"), _("Status"),
-            _("Overdue"), _("Rectification deadline"), _("Rectification owner"),
-            _("Supervisor"), _("Closed at"),
+            _("No."),
+            _("Reported at"),
+            _("School"),
+            _("Safety area"),
+            _("Location"),
+            _("Description"),
+            _("Kind"),
+            _("Severity"),
+            _("Source"),
+            _("Status"),
+            _("Overdue"),
+            _("Rectification deadline"),
+            _("Rectification owner"),
+            _("Supervisor"),
+            _("Closed at"),
         ]
     )
-    for (pk, created, school, area, location, description, kind, severity, source, status,
-         overdue, deadline, owner, supervisor, closed) in rows:
+    for (
+        pk,
+        created,
+        school,
+        area,
+        location,
+        description,
+        kind,
+        severity,
+        source,
+        status,
+        overdue,
+        deadline,
+        owner,
+        supervisor,
+        closed,
+    ) in rows:
         sheet.append(
             [
                 pk,
                 timezone.localtime(created).strftime("%Y-%m-%d %H:%M"),
-                school, area, location, description,
+                school,
+                area,
+                location,
+                description,
                 str(labels["kind"].get(kind, kind)),
                 str(labels["severity"].get(severity, severity)),
                 str(labels["source"].get(source, source)),
                 str(labels["status"].get(status, status)),
                 _("Yes") if overdue and status != Hazard.Status.CLOSED else "",
                 deadline.isoformat() if deadline else "",
-                owner or "", supervisor or "",
+                owner or "",
+                supervisor or "",
                 timezone.localtime(closed).strftime("%Y-%m-%d %H:%M") if closed else "",
             ]
         )

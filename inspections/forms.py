@@ -21,7 +21,9 @@ class LedgerFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     area = forms.ModelChoiceField(
-        label=_("Safety area"), required=False, queryset=SafetyArea.objects.all(),
+        label=_("Safety area"),
+        required=False,
+        queryset=SafetyArea.objects.all(),
         empty_label=_("All areas"),
     )
     severity = forms.ChoiceField(
@@ -34,11 +36,15 @@ class LedgerFilterForm(forms.Form):
         label=_("Source"), required=False, choices=[("", _("All"))] + Hazard.Source.choices
     )
     county = forms.ModelChoiceField(
-        label=_("County/district"), required=False, queryset=Organisation.objects.none(),
+        label=_("County/district"),
+        required=False,
+        queryset=Organisation.objects.none(),
         empty_label=_("All counties"),
     )
     school = forms.CharField(
-        label=_("School"), required=False, max_length=100,
+        label=_("School"),
+        required=False,
+        max_length=100,
         help_text=_("School name or code"),
     )
     date_from = forms.DateField(label=_("Reported from"), required=False, widget=DATE)
@@ -48,8 +54,10 @@ class LedgerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
-                "form-select" if isinstance(widget, forms.Select) else "form-control"
+            css = (
+                "form-check-input"
+                if isinstance(widget, forms.CheckboxInput)
+                else ("form-select" if isinstance(widget, forms.Select) else "form-control")
             )
             widget.attrs["class"] = css
         if user.organisation is not None and user.organisation.kind == Organisation.Kind.CITY:
@@ -62,13 +70,25 @@ class LedgerFilterForm(forms.Form):
 
 class HazardReportForm(forms.Form):
     area = forms.ModelChoiceField(label=_("Safety area"), queryset=SafetyArea.objects.all())
-    location = forms.CharField(label=_("Location"), max_length=200, required=False,
-                               help_text=_("For example: teaching building, 2nd floor east"))
+    location = forms.CharField(
+        label=_("Location"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: teaching building, 2nd floor east"),
+    )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
-    kind = forms.ChoiceField(label=_("Kind"), choices=Hazard.Kind.choices,
-                             widget=forms.RadioSelect, initial=Hazard.Kind.TANGIBLE)
-    severity = forms.ChoiceField(label=_("Severity"), choices=Hazard.Severity.choices,
-                                 widget=forms.RadioSelect, initial=Hazard.Severity.GENERAL)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Hazard.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Hazard.Kind.TANGIBLE,
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        choices=Hazard.Severity.choices,
+        widget=forms.RadioSelect,
+        initial=Hazard.Severity.GENERAL,
+    )
     photos = UploadField(label=_("Photos"))
 
 
@@ -81,11 +101,14 @@ class AssignForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("Rectification owner"), queryset=None)
     supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=None)
     deadline = forms.DateField(
-        label=_("Rectification deadline"), required=False, widget=DATE,
+        label=_("Rectification deadline"),
+        required=False,
+        widget=DATE,
         help_text=_("Leave empty for the bureau's default (general 7 days, major 30 days)."),
     )
     interim_measures = forms.CharField(
-        label=_("Interim control measures"), required=False,
+        label=_("Interim control measures"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for a major hazard while it is open (严防死守)."),
     )
@@ -101,19 +124,24 @@ class AssignForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    evidence = forms.CharField(label=_("Rectification done"),
-                               widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(
+        label=_("Rectification done"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     photos = UploadField(label=_("Evidence photos"))
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), widget=forms.RadioSelect,
+        label=_("Decision"),
+        widget=forms.RadioSelect,
         choices=[("accept", _("Accept")), ("return", _("Return"))],
     )
-    comment = forms.CharField(label=_("Comment"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text=_("Required when returning: say what to change."))
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when returning: say what to change."),
+    )
 
 
 class ExtensionRequestForm(forms.Form):
@@ -122,19 +150,23 @@ class ExtensionRequestForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("What was found not fixed"),
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("What was found not fixed"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class InspectionStartForm(forms.Form):
     template = forms.ModelChoiceField(
-        label=_("Checklist"), queryset=ChecklistTemplate.objects.filter(
+        label=_("Checklist"),
+        queryset=ChecklistTemplate.objects.filter(
             is_active=True, current_version__isnull=False
         ).select_related("area"),
     )
     kind = forms.ChoiceField(label=_("Kind"))
     school_code = forms.CharField(
-        label=_("School code"), required=False, max_length=20,
+        label=_("School code"),
+        required=False,
+        max_length=20,
         help_text=_("The 10-digit school identification code."),
     )
 
@@ -156,8 +188,9 @@ class InspectionStartForm(forms.Form):
 class InspectionForm(forms.Form):
     """One row per checklist item: result, note, severity and photos (camera)."""
 
-    summary = forms.CharField(label=_("Summary"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(
         self, *args: Any, items: list[ChecklistItem], saved: dict | None = None, **kwargs: Any
@@ -167,14 +200,20 @@ class InspectionForm(forms.Form):
         self.saved = saved or {}
         for item in items:
             self.fields[f"result_{item.pk}"] = forms.ChoiceField(
-                label=item.text, required=False, widget=forms.RadioSelect,
+                label=item.text,
+                required=False,
+                widget=forms.RadioSelect,
                 choices=ItemResult.Result.choices,
             )
             self.fields[f"note_{item.pk}"] = forms.CharField(
-                label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 1}),
+                label=_("Note"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 1}),
             )
             self.fields[f"severity_{item.pk}"] = forms.ChoiceField(
-                label=_("Severity"), required=False, choices=Hazard.Severity.choices,
+                label=_("Severity"),
+                required=False,
+                choices=Hazard.Severity.choices,
             )
             self.fields[f"photos_{item.pk}"] = UploadField(label=_("Photos"))
 
@@ -212,19 +251,21 @@ class InspectionForm(forms.Form):
 class SpotCheckDrawForm(forms.Form):
     bureau = forms.ModelChoiceField(label=_("Jurisdiction"), queryset=Organisation.objects.none())
     school_type = forms.ChoiceField(
-        label=_("School type"), required=False,
+        label=_("School type"),
+        required=False,
         choices=[("", _("All types"))] + Organisation.SchoolType.choices,
     )
     boarding = forms.ChoiceField(
-        label=_("Boarding"), required=False,
+        label=_("Boarding"),
+        required=False,
         choices=[("", _("All")), ("yes", _("Boarding")), ("no", _("Day school"))],
     )
     locality = forms.ChoiceField(
-        label=_("Urban/rural"), required=False,
+        label=_("Urban/rural"),
+        required=False,
         choices=[("", _("All"))] + Organisation.Locality.choices,
     )
-    count = forms.IntegerField(label=_("Number of schools"), min_value=1, max_value=500,
-                               initial=5)
+    count = forms.IntegerField(label=_("Number of schools"), min_value=1, max_value=500, initial=5)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -249,7 +249,9 @@ class ItemResult(models.Model):
     result = models.CharField(_("result"), max_length=8, choices=Result.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     severity = models.CharField(
-        _("severity"), max_length=8, choices=[("general", _("General")), ("major", _("Major"))],
+        _("severity"),
+        max_length=8,
+        choices=[("general", _("General")), ("major", _("Major"))],
         default="general",
     )
 
@@ -496,8 +498,7 @@ def rules_for(school: Organisation) -> dict:
     """The rectification rules of the nearest bureau above `school` that has settings."""
     ancestor_ids = [int(segment) for segment in school.path.split("/") if segment]
     rows = {
-        row.bureau_id: row
-        for row in InspectionSettings.objects.filter(bureau_id__in=ancestor_ids)
+        row.bureau_id: row for row in InspectionSettings.objects.filter(bureau_id__in=ancestor_ids)
     }
     for ancestor_id in reversed(ancestor_ids):
         row = rows.get(ancestor_id)

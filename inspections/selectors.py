@@ -59,7 +59,7 @@ def ledger(*, user: User, filters: dict[str, Any]) -> tuple[QuerySet[Hazard], di
     badges and the paginator, so a page costs the same number of queries at any size."""
     base = ledger_queryset(user=user, filters=filters)
     grouped = base.order_by().values_list("status").annotate(n=Count("id"))
-    counts = {status: 0 for status in Hazard.Status.values}
+    counts = dict.fromkeys(Hazard.Status.values, 0)
     counts.update(dict(grouped))
     status = filters.get("status")
     rows = base.filter(status=status) if status else base

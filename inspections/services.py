@@ -259,8 +259,8 @@ def inspection_save_draft(
 ) -> Inspection:
     """Save what was entered so far (also when some photos were rejected): nothing typed on
     the phone is lost. `results` maps checklist item ids to result, note and severity."""
-    inspection = Inspection.objects.select_for_update().select_related("school").get(
-        pk=inspection.pk
+    inspection = (
+        Inspection.objects.select_for_update().select_related("school").get(pk=inspection.pk)
     )
     _check_inspection_editable(actor, inspection)
     item_ids = set(inspection.checklist.items.values_list("pk", flat=True))
@@ -282,7 +282,9 @@ def inspection_save_draft(
             row = ItemResult.objects.create(inspection=inspection, item_id=item_id)
             existing[item_id] = row
         room = 9 - row.photos.count()
-        _store_photos(uploads[: max(room, 0)], actor=actor, school=inspection.school, item_result=row)
+        _store_photos(
+            uploads[: max(room, 0)], actor=actor, school=inspection.school, item_result=row
+        )
     inspection.summary = summary
     inspection.save(update_fields=["summary"])
     return inspection
@@ -291,8 +293,8 @@ def inspection_save_draft(
 @transaction.atomic
 def inspection_submit(*, actor: User, inspection: Inspection) -> list[Hazard]:
     """Freeze the inspection and create one hazard per item marked "hazard"."""
-    inspection = Inspection.objects.select_for_update().select_related("school").get(
-        pk=inspection.pk
+    inspection = (
+        Inspection.objects.select_for_update().select_related("school").get(pk=inspection.pk)
     )
     _check_inspection_editable(actor, inspection)
     items = list(inspection.checklist.items.all())
@@ -729,15 +731,18 @@ def available_actions(actor: User, hazard: Hazard) -> set[str]:
             actions.add("submit")
             if hazard.extension_until is None:
                 actions.add("request_extension")
-        if hazard.extension_until is not None and hazard.owner_id != actor.pk:
-            if allowed(lambda: _check_extension_decider(actor, hazard)):
-                actions.add("decide_extension")
+        deciding = hazard.extension_until is not None and hazard.owner_id != actor.pk
+        if deciding and allowed(lambda: _check_extension_decider(actor, hazard)):
+            actions.add("decide_extension")
     elif status == Status.PENDING_VERIFICATION:
         if allowed(lambda: _check_verifier(actor, hazard)):
             actions.add("verify")
-    elif status == Status.CLOSED and actor.is_bureau_user:
-        if allowed(lambda: _check(actor, roles.REOPEN_HAZARD, hazard.school)):
-            actions.add("reopen")
+    elif (
+        status == Status.CLOSED
+        and actor.is_bureau_user
+        and allowed(lambda: _check(actor, roles.REOPEN_HAZARD, hazard.school))
+    ):
+        actions.add("reopen")
     return actions
 
 
@@ -750,9 +755,9 @@ def mark_overdue(today: datetime.date | None = None) -> dict[str, int]:
     flags are set by conditional updates and notification keys carry the day."""
     today = today or timezone.localdate()
     marked = escalated = 0
-    due = Hazard.objects.filter(
-        status=Status.IN_RECTIFICATION, deadline__lt=today
-    ).values_list("pk", flat=True)
+    due = Hazard.objects.filter(status=Status.IN_RECTIFICATION, deadline__lt=today).values_list(
+        "pk", flat=True
+    )
     for pk in list(due.iterator(chunk_size=2000)):
         with transaction.atomic():
             marked += _mark_one_overdue(pk, today)

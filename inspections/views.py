@@ -62,7 +62,7 @@ def ledger_export(request: HttpRequest) -> FileResponse:
 @login_required
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = get_visible_object_or_404(
-        selectors.hazard_for_detail(Hazard.objects.all()), request.user, pk=pk
+        selectors.hazard_for_detail(Hazard.objects.visible_to(request.user)), request.user, pk=pk
     )
     return render(request, "inspections/hazard_detail.html", _detail_context(request, hazard))
 
@@ -135,7 +135,7 @@ ACTIONS: dict[str, tuple[Any, Callable[..., Hazard]]] = {
 @require_POST
 def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     hazard = get_visible_object_or_404(
-        selectors.hazard_for_detail(Hazard.objects.all()), request.user, pk=pk
+        selectors.hazard_for_detail(Hazard.objects.visible_to(request.user)), request.user, pk=pk
     )
     if action not in ACTIONS:
         raise Http404
@@ -171,8 +171,7 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
 def photo(request: HttpRequest, pk: int, size: str) -> FileResponse:
     stored = get_visible_object_or_404(Photo, request.user, pk=pk)
     field = stored.thumbnail if size == "thumb" else stored.image
-    return file_response(field, download_name=stored.original_name or "photo",
-                         as_attachment=False)
+    return file_response(field, download_name=stored.original_name or "photo", as_attachment=False)
 
 
 @login_required
@@ -195,8 +194,11 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
             draw = get_visible_object_or_404(SpotCheckDraw, request.user, pk=request.GET["draw"])
         try:
             inspection = services.inspection_start(
-                actor=request.user, school=school, kind=form.cleaned_data["kind"],
-                template=form.cleaned_data["template"], spot_check_draw=draw,
+                actor=request.user,
+                school=school,
+                kind=form.cleaned_data["kind"],
+                template=form.cleaned_data["template"],
+                spot_check_draw=draw,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -208,8 +210,11 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_object_or_404(
-        Inspection.objects.select_related("school", "inspector", "checklist__template__area"),
-        request.user, pk=pk,
+        Inspection.objects.visible_to(request.user).select_related(
+            "school", "inspector", "checklist__template__area"
+        ),
+        request.user,
+        pk=pk,
     )
     items = list(inspection.checklist.items.all())
     saved = {row.item_id: row for row in inspection.results.prefetch_related("photos")}
@@ -218,12 +223,19 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if editable:
         initial = {"summary": inspection.summary}
         for item_id, row in saved.items():
-            initial |= {f"result_{item_id}": row.result, f"note_{item_id}": row.note,
-                        f"severity_{item_id}": row.severity}
+            initial |= {
+                f"result_{item_id}": row.result,
+                f"note_{item_id}": row.note,
+                f"severity_{item_id}": row.severity,
+            }
         form = forms.InspectionForm(items=items, saved=saved, initial=initial)
     rows = [{"item": item, "saved": saved.get(item.pk)} for item in items]
-    context = {"inspection": inspection, "form": form, "rows": rows,
-               "hazards": inspection.hazards.all() if not inspection.is_draft else []}
+    context = {
+        "inspection": inspection,
+        "form": form,
+        "rows": rows,
+        "hazards": inspection.hazards.all() if not inspection.is_draft else [],
+    }
     return render(request, "inspections/inspection_detail.html", context)
 
 
@@ -237,13 +249,18 @@ def inspection_save(request: HttpRequest, pk: int) -> HttpResponse:
     results, photos, summary = form.entered()
     try:
         services.inspection_save_draft(
-            actor=request.user, inspection=inspection, results=results, photos=photos,
+            actor=request.user,
+            inspection=inspection,
+            results=results,
+            photos=photos,
             summary=summary,
         )
         if valid and "submit" in request.POST:
             hazards = services.inspection_submit(actor=request.user, inspection=inspection)
-            messages.success(request, _("Inspection submitted; %(count)s hazards logged.")
-                             % {"count": len(hazards)})
+            messages.success(
+                request,
+                _("Inspection submitted; %(count)s hazards logged.") % {"count": len(hazards)},
+            )
             return redirect("inspections:inspection_detail", pk=inspection.pk)
     except ValidationError as error:
         form.add_error(None, error)
@@ -265,8 +282,9 @@ def draw_new(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         bureau, count = data.pop("bureau"), data.pop("count")
         try:
-            draw = services.spot_check_draw(actor=request.user, bureau=bureau, count=count,
-                                            filters=data)
+            draw = services.spot_check_draw(
+                actor=request.user, bureau=bureau, count=count, filters=data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -278,10 +296,15 @@ def draw_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draw = get_visible_object_or_404(
-        SpotCheckDraw.objects.select_related("bureau", "drawn_by"), request.user, pk=pk
+        SpotCheckDraw.objects.visible_to(request.user).select_related("bureau", "drawn_by"),
+        request.user,
+        pk=pk,
     )
     schools = Organisation.objects.visible_to(request.user).in_bulk(draw.drawn_ids)
-    context = {"draw": draw, "schools": [schools[pk] for pk in draw.drawn_ids if pk in schools],
-               "reproduced": services.draw_sample(draw.candidate_ids, draw.count, draw.seed)
-               == draw.drawn_ids}
+    context = {
+        "draw": draw,
+        "schools": [schools[pk] for pk in draw.drawn_ids if pk in schools],
+        "reproduced": services.draw_sample(draw.candidate_ids, draw.count, draw.seed)
+        == draw.drawn_ids,
+    }
     return render(request, "inspections/draw_detail.html", context)

@@ -7,268 +7,729 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('safety', '0004_notification_schedules'),
+        ("safety", "0004_notification_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChecklistTemplate',
+            name="ChecklistTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='safety.safetyarea', verbose_name='safety area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="safety.safetyarea",
+                        verbose_name="safety area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checklist template',
-                'verbose_name_plural': 'checklist templates',
-                'ordering': ['area__order', 'name'],
+                "verbose_name": "checklist template",
+                "verbose_name_plural": "checklist templates",
+                "ordering": ["area__order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ChecklistVersion',
+            name="ChecklistVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='inspections.checklisttemplate', verbose_name='checklist template')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="inspections.checklisttemplate",
+                        verbose_name="checklist template",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checklist version',
-                'verbose_name_plural': 'checklist versions',
+                "verbose_name": "checklist version",
+                "verbose_name_plural": "checklist versions",
             },
         ),
         migrations.AddField(
-            model_name='checklisttemplate',
-            name='current_version',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.checklistversion', verbose_name='current version'),
+            model_name="checklisttemplate",
+            name="current_version",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="inspections.checklistversion",
+                verbose_name="current version",
+            ),
         ),
         migrations.CreateModel(
-            name='ChecklistItem',
+            name="ChecklistItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('text', models.CharField(max_length=300, verbose_name='check')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='inspections.checklistversion', verbose_name='version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("text", models.CharField(max_length=300, verbose_name="check")),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="inspections.checklistversion",
+                        verbose_name="version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checklist item',
-                'verbose_name_plural': 'checklist items',
-                'ordering': ['order', 'id'],
+                "verbose_name": "checklist item",
+                "verbose_name_plural": "checklist items",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Hazard',
+            name="Hazard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='location')),
-                ('description', models.TextField(verbose_name='description')),
-                ('kind', models.CharField(choices=[('tangible', 'Tangible'), ('managerial', 'Managerial')], default='tangible', max_length=12, verbose_name='kind')),
-                ('severity', models.CharField(choices=[('general', 'General'), ('major', 'Major')], default='general', max_length=8, verbose_name='severity')),
-                ('source', models.CharField(choices=[('self_inspection', 'Self-inspection'), ('county_inspection', 'County inspection'), ('spot_check', 'Spot check'), ('ad_hoc', 'Ad hoc report')], max_length=20, verbose_name='source')),
-                ('status', models.CharField(choices=[('reported', 'Reported'), ('in_rectification', 'In rectification'), ('pending_verification', 'Pending verification'), ('closed', 'Closed')], default='reported', max_length=24, verbose_name='status')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='rectification deadline')),
-                ('interim_measures', models.TextField(blank=True, verbose_name='interim control measures')),
-                ('needs_professional_assessment', models.BooleanField(default=False, verbose_name='needs professional assessment')),
-                ('rectification', models.TextField(blank=True, verbose_name='rectification measures')),
-                ('fixed_on_spot', models.BooleanField(default=False, verbose_name='fixed on the spot')),
-                ('extension_until', models.DateField(blank=True, null=True, verbose_name='extension requested until')),
-                ('extension_reason', models.TextField(blank=True, verbose_name='extension reason')),
-                ('is_overdue', models.BooleanField(default=False, verbose_name='overdue')),
-                ('overdue_since', models.DateField(blank=True, null=True, verbose_name='overdue since')),
-                ('escalated_at', models.DateTimeField(blank=True, null=True, verbose_name='escalated at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reported at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='safety.safetyarea', verbose_name='safety area')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='rectification owner')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reporter')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='safety.organisation', verbose_name='school')),
-                ('supervisor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='supervisor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="location")),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("tangible", "Tangible"), ("managerial", "Managerial")],
+                        default="tangible",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("general", "General"), ("major", "Major")],
+                        default="general",
+                        max_length=8,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("self_inspection", "Self-inspection"),
+                            ("county_inspection", "County inspection"),
+                            ("spot_check", "Spot check"),
+                            ("ad_hoc", "Ad hoc report"),
+                        ],
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("in_rectification", "In rectification"),
+                            ("pending_verification", "Pending verification"),
+                            ("closed", "Closed"),
+                        ],
+                        default="reported",
+                        max_length=24,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "deadline",
+                    models.DateField(blank=True, null=True, verbose_name="rectification deadline"),
+                ),
+                (
+                    "interim_measures",
+                    models.TextField(blank=True, verbose_name="interim control measures"),
+                ),
+                (
+                    "needs_professional_assessment",
+                    models.BooleanField(
+                        default=False, verbose_name="needs professional assessment"
+                    ),
+                ),
+                (
+                    "rectification",
+                    models.TextField(blank=True, verbose_name="rectification measures"),
+                ),
+                (
+                    "fixed_on_spot",
+                    models.BooleanField(default=False, verbose_name="fixed on the spot"),
+                ),
+                (
+                    "extension_until",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="extension requested until"
+                    ),
+                ),
+                ("extension_reason", models.TextField(blank=True, verbose_name="extension reason")),
+                ("is_overdue", models.BooleanField(default=False, verbose_name="overdue")),
+                (
+                    "overdue_since",
+                    models.DateField(blank=True, null=True, verbose_name="overdue since"),
+                ),
+                (
+                    "escalated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="escalated at"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="reported at"
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="safety.safetyarea",
+                        verbose_name="safety area",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="rectification owner",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reporter",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="safety.organisation",
+                        verbose_name="school",
+                    ),
+                ),
+                (
+                    "supervisor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="supervisor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hazard',
-                'verbose_name_plural': 'hazards',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "hazard",
+                "verbose_name_plural": "hazards",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HazardEvent',
+            name="HazardEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('reported', 'Reported'), ('fixed_on_spot', 'Fixed on the spot'), ('assigned', 'Assigned for rectification'), ('submitted', 'Rectification submitted'), ('returned', 'Returned'), ('closed', 'Closed'), ('extension_requested', 'Extension requested'), ('extension_granted', 'Extension granted'), ('extension_refused', 'Extension refused'), ('overdue', 'Overdue'), ('escalated', 'Escalated to the county bureau'), ('reopened', 'Re-opened')], max_length=24, verbose_name='action')),
-                ('from_status', models.CharField(blank=True, max_length=24, verbose_name='from')),
-                ('to_status', models.CharField(blank=True, max_length=24, verbose_name='to')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('hazard', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='inspections.hazard', verbose_name='hazard')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("fixed_on_spot", "Fixed on the spot"),
+                            ("assigned", "Assigned for rectification"),
+                            ("submitted", "Rectification submitted"),
+                            ("returned", "Returned"),
+                            ("closed", "Closed"),
+                            ("extension_requested", "Extension requested"),
+                            ("extension_granted", "Extension granted"),
+                            ("extension_refused", "Extension refused"),
+                            ("overdue", "Overdue"),
+                            ("escalated", "Escalated to the county bureau"),
+                            ("reopened", "Re-opened"),
+                        ],
+                        max_length=24,
+                        verbose_name="action",
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=24, verbose_name="from")),
+                ("to_status", models.CharField(blank=True, max_length=24, verbose_name="to")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "hazard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="inspections.hazard",
+                        verbose_name="hazard",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hazard event',
-                'verbose_name_plural': 'hazard events',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "hazard event",
+                "verbose_name_plural": "hazard events",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('self_daily', 'Self-inspection (daily)'), ('self_weekly', 'Self-inspection (weekly)'), ('self_monthly', 'Self-inspection (monthly)'), ('self_term_start', 'Self-inspection (start of term)'), ('self_term_end', 'Self-inspection (end of term)'), ('county', 'County supervisory inspection'), ('spot_check', 'City spot check')], max_length=20, verbose_name='kind')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted')], default='draft', max_length=12, verbose_name='status')),
-                ('inspected_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='inspection date')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('checklist', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='inspections.checklistversion', verbose_name='checklist version')),
-                ('inspector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='inspector')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='safety.organisation', verbose_name='school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("self_daily", "Self-inspection (daily)"),
+                            ("self_weekly", "Self-inspection (weekly)"),
+                            ("self_monthly", "Self-inspection (monthly)"),
+                            ("self_term_start", "Self-inspection (start of term)"),
+                            ("self_term_end", "Self-inspection (end of term)"),
+                            ("county", "County supervisory inspection"),
+                            ("spot_check", "City spot check"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("submitted", "Submitted")],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "inspected_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="inspection date"
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "checklist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections",
+                        to="inspections.checklistversion",
+                        verbose_name="checklist version",
+                    ),
+                ),
+                (
+                    "inspector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="inspector",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="safety.organisation",
+                        verbose_name="school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inspection',
-                'verbose_name_plural': 'inspections',
-                'ordering': ['-inspected_on', '-id'],
+                "verbose_name": "inspection",
+                "verbose_name_plural": "inspections",
+                "ordering": ["-inspected_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='hazard',
-            name='inspection',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hazards', to='inspections.inspection', verbose_name='inspection'),
+            model_name="hazard",
+            name="inspection",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="hazards",
+                to="inspections.inspection",
+                verbose_name="inspection",
+            ),
         ),
         migrations.CreateModel(
-            name='InspectionSettings',
+            name="InspectionSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('general_deadline_days', models.PositiveSmallIntegerField(default=7, verbose_name='deadline for general hazards (days)')),
-                ('major_deadline_days', models.PositiveSmallIntegerField(default=30, verbose_name='deadline for major hazards (days)')),
-                ('escalation_days', models.PositiveSmallIntegerField(default=3, verbose_name='escalate to the county bureau after (days overdue)')),
-                ('bureau', models.OneToOneField(limit_choices_to={'kind__in': ['city', 'county']}, on_delete=django.db.models.deletion.CASCADE, related_name='inspection_settings', to='safety.organisation', verbose_name='bureau')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "general_deadline_days",
+                    models.PositiveSmallIntegerField(
+                        default=7, verbose_name="deadline for general hazards (days)"
+                    ),
+                ),
+                (
+                    "major_deadline_days",
+                    models.PositiveSmallIntegerField(
+                        default=30, verbose_name="deadline for major hazards (days)"
+                    ),
+                ),
+                (
+                    "escalation_days",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="escalate to the county bureau after (days overdue)"
+                    ),
+                ),
+                (
+                    "bureau",
+                    models.OneToOneField(
+                        limit_choices_to={"kind__in": ["city", "county"]},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inspection_settings",
+                        to="safety.organisation",
+                        verbose_name="bureau",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rectification settings',
-                'verbose_name_plural': 'rectification settings',
+                "verbose_name": "rectification settings",
+                "verbose_name_plural": "rectification settings",
             },
         ),
         migrations.CreateModel(
-            name='ItemResult',
+            name="ItemResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('result', models.CharField(blank=True, choices=[('pass', 'Pass'), ('hazard', 'Hazard'), ('na', 'Not applicable')], max_length=8, verbose_name='result')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('severity', models.CharField(choices=[('general', 'General'), ('major', 'Major')], default='general', max_length=8, verbose_name='severity')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='inspections.inspection', verbose_name='inspection')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.checklistitem', verbose_name='check')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[("pass", "Pass"), ("hazard", "Hazard"), ("na", "Not applicable")],
+                        max_length=8,
+                        verbose_name="result",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("general", "General"), ("major", "Major")],
+                        default="general",
+                        max_length=8,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="inspections.inspection",
+                        verbose_name="inspection",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inspections.checklistitem",
+                        verbose_name="check",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'item result',
-                'verbose_name_plural': 'item results',
+                "verbose_name": "item result",
+                "verbose_name_plural": "item results",
             },
         ),
         migrations.AddField(
-            model_name='hazard',
-            name='item_result',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hazard', to='inspections.itemresult'),
+            model_name="hazard",
+            name="item_result",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="hazard",
+                to="inspections.itemresult",
+            ),
         ),
         migrations.CreateModel(
-            name='Photo',
+            name="Photo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.FileField(max_length=200, upload_to='', verbose_name='photo')),
-                ('thumbnail', models.FileField(max_length=200, upload_to='', verbose_name='thumbnail')),
-                ('original_name', models.CharField(blank=True, max_length=200, verbose_name='original file name')),
-                ('content_type', models.CharField(max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='inspections.hazardevent')),
-                ('hazard', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='inspections.hazard')),
-                ('item_result', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='inspections.itemresult')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='safety.organisation', verbose_name='school')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("image", models.FileField(max_length=200, upload_to="", verbose_name="photo")),
+                (
+                    "thumbnail",
+                    models.FileField(max_length=200, upload_to="", verbose_name="thumbnail"),
+                ),
+                (
+                    "original_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="original file name"),
+                ),
+                ("content_type", models.CharField(max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded at")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="inspections.hazardevent",
+                    ),
+                ),
+                (
+                    "hazard",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="inspections.hazard",
+                    ),
+                ),
+                (
+                    "item_result",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="inspections.itemresult",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="safety.organisation",
+                        verbose_name="school",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'photo',
-                'verbose_name_plural': 'photos',
-                'ordering': ['id'],
+                "verbose_name": "photo",
+                "verbose_name_plural": "photos",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='SpotCheckDraw',
+            name="SpotCheckDraw",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='drawn at')),
-                ('seed', models.BigIntegerField(verbose_name='random seed')),
-                ('filters', models.JSONField(blank=True, default=dict, verbose_name='filters')),
-                ('count', models.PositiveIntegerField(verbose_name='number of schools')),
-                ('candidate_ids', models.JSONField(default=list, verbose_name='candidate schools')),
-                ('drawn_ids', models.JSONField(default=list, verbose_name='drawn schools')),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='safety.organisation', verbose_name='jurisdiction')),
-                ('drawn_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='drawn by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="drawn at")),
+                ("seed", models.BigIntegerField(verbose_name="random seed")),
+                ("filters", models.JSONField(blank=True, default=dict, verbose_name="filters")),
+                ("count", models.PositiveIntegerField(verbose_name="number of schools")),
+                ("candidate_ids", models.JSONField(default=list, verbose_name="candidate schools")),
+                ("drawn_ids", models.JSONField(default=list, verbose_name="drawn schools")),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="safety.organisation",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                (
+                    "drawn_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="drawn by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'spot-check draw',
-                'verbose_name_plural': 'spot-check draws',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "spot-check draw",
+                "verbose_name_plural": "spot-check draws",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='inspection',
-            name='spot_check_draw',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='inspections.spotcheckdraw', verbose_name='spot-check draw'),
+            model_name="inspection",
+            name="spot_check_draw",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="inspections",
+                to="inspections.spotcheckdraw",
+                verbose_name="spot-check draw",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checklistversion',
-            constraint=models.UniqueConstraint(fields=('template', 'number'), name='checklist_version_unique'),
+            model_name="checklistversion",
+            constraint=models.UniqueConstraint(
+                fields=("template", "number"), name="checklist_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itemresult',
-            constraint=models.UniqueConstraint(fields=('inspection', 'item'), name='item_result_unique'),
+            model_name="itemresult",
+            constraint=models.UniqueConstraint(
+                fields=("inspection", "item"), name="item_result_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(fields=['school', 'status'], name='hazard_school_status_idx'),
+            model_name="hazard",
+            index=models.Index(fields=["school", "status"], name="hazard_school_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(fields=['school', 'severity', 'status'], name='hazard_school_sev_idx'),
+            model_name="hazard",
+            index=models.Index(
+                fields=["school", "severity", "status"], name="hazard_school_sev_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(fields=['status', 'deadline'], name='hazard_status_deadline_idx'),
+            model_name="hazard",
+            index=models.Index(fields=["status", "deadline"], name="hazard_status_deadline_idx"),
         ),
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(fields=['is_overdue', 'status'], name='hazard_overdue_idx'),
+            model_name="hazard",
+            index=models.Index(fields=["is_overdue", "status"], name="hazard_overdue_idx"),
         ),
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(fields=['area', 'status'], name='hazard_area_idx'),
+            model_name="hazard",
+            index=models.Index(fields=["area", "status"], name="hazard_area_idx"),
         ),
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(fields=['severity', 'status'], name='hazard_severity_idx'),
+            model_name="hazard",
+            index=models.Index(fields=["severity", "status"], name="hazard_severity_idx"),
         ),
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(fields=['kind', 'status'], name='hazard_kind_idx'),
+            model_name="hazard",
+            index=models.Index(fields=["kind", "status"], name="hazard_kind_idx"),
         ),
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(fields=['source', 'status'], name='hazard_source_idx'),
+            model_name="hazard",
+            index=models.Index(fields=["source", "status"], name="hazard_source_idx"),
         ),
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(fields=['-created_at', '-id'], name='hazard_created_idx'),
+            model_name="hazard",
+            index=models.Index(fields=["-created_at", "-id"], name="hazard_created_idx"),
         ),
         migrations.AddConstraint(
-            model_name='hazard',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'reported'), ('fixed_on_spot', True), ('owner__isnull', False), _connector='OR'), name='hazard_owner_once_assigned'),
+            model_name="hazard",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "reported"),
+                    ("fixed_on_spot", True),
+                    ("owner__isnull", False),
+                    _connector="OR",
+                ),
+                name="hazard_owner_once_assigned",
+            ),
         ),
         migrations.AddIndex(
-            model_name='inspection',
-            index=models.Index(fields=['school', 'inspected_on'], name='inspection_school_idx'),
+            model_name="inspection",
+            index=models.Index(fields=["school", "inspected_on"], name="inspection_school_idx"),
         ),
     ]

@@ -18,8 +18,10 @@ from .conftest import jpeg_bytes, photo_upload
 @pytest.fixture
 def draft(crew, fire_template):
     return services.inspection_start(
-        actor=crew.reporter, school=crew.reporter.organisation,
-        kind=Inspection.Kind.SELF_WEEKLY, template=fire_template,
+        actor=crew.reporter,
+        school=crew.reporter.organisation,
+        kind=Inspection.Kind.SELF_WEEKLY,
+        template=fire_template,
     )
 
 
@@ -82,7 +84,9 @@ def test_submit_needs_every_item(draft):
 
 
 def test_other_people_cannot_edit_the_draft(client_for, draft):
-    assert client_for("county_official").post(f"/inspections/{draft.pk}/save/", {}).status_code == 403
+    assert (
+        client_for("county_official").post(f"/inspections/{draft.pk}/save/", {}).status_code == 403
+    )
     assert client_for("staff_a2").post(f"/inspections/{draft.pk}/save/", {}).status_code == 404
 
 
@@ -127,23 +131,35 @@ def test_ad_hoc_report_keeps_form_when_photo_rejected(client_for, fire_area):
     client = client_for("staff_a")
     response = client.post(
         "/hazards/new/",
-        {"area": fire_area.pk, "description": "配电箱未上锁", "kind": "tangible",
-         "severity": "general", "photos": SimpleUploadedFile("x.jpg", b"text")},
+        {
+            "area": fire_area.pk,
+            "description": "配电箱未上锁",
+            "kind": "tangible",
+            "severity": "general",
+            "photos": SimpleUploadedFile("x.jpg", b"text"),
+        },
     )
     assert response.status_code == 200
     assert "配电箱未上锁" in response.content.decode()
     assert not Hazard.objects.exists()
     response = client.post(
         "/hazards/new/",
-        {"area": fire_area.pk, "description": "配电箱未上锁", "kind": "tangible",
-         "severity": "general", "photos": SimpleUploadedFile("ok.jpg", jpeg_bytes())},
+        {
+            "area": fire_area.pk,
+            "description": "配电箱未上锁",
+            "kind": "tangible",
+            "severity": "general",
+            "photos": SimpleUploadedFile("ok.jpg", jpeg_bytes()),
+        },
     )
     assert response.status_code == 302
     assert Hazard.objects.get().source == Hazard.Source.AD_HOC
 
 
 def test_spot_check_draw_is_recorded_and_reproducible(people, city):
-    draw = services.spot_check_draw(actor=people.city_official, bureau=city.city, count=2, filters={})
+    draw = services.spot_check_draw(
+        actor=people.city_official, bureau=city.city, count=2, filters={}
+    )
     assert draw.drawn_by == people.city_official
     assert len(draw.drawn_ids) == 2
     assert set(draw.drawn_ids) <= set(draw.candidate_ids)
@@ -163,7 +179,9 @@ def test_spot_check_draw_guards(people, city):
             actor=people.other_county_official, bureau=city.county_a, count=1, filters={}
         )
     draw = services.spot_check_draw(
-        actor=people.county_official, bureau=city.county_a, count=5,
+        actor=people.county_official,
+        bureau=city.county_a,
+        count=5,
         filters={"boarding": "yes"},
     )
     assert draw.drawn_ids == [city.school_a2.pk]

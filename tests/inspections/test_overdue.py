@@ -27,9 +27,7 @@ def test_overdue_marked_once_and_owner_and_supervisor_notified(make_hazard, crew
     assert sorted(n.recipient_id for n in notices) == sorted([crew.owner.pk, crew.leader.pk])
 
 
-def test_overdue_digest_sent_once_per_recipient_per_day_even_if_job_runs_twice(
-    make_hazard, crew
-):
+def test_overdue_digest_sent_once_per_recipient_per_day_even_if_job_runs_twice(make_hazard, crew):
     crew.owner.email = "owner@example.cn"
     crew.owner.save()
     hazard = make_hazard("in_rectification")
@@ -69,7 +67,9 @@ def test_extension_clears_overdue(make_hazard, crew):
     hazard.refresh_from_db()
     later = day + datetime.timedelta(days=5)
     services.hazard_request_extension(actor=crew.owner, hazard=hazard, until=later, reason="等配件")
-    hazard = services.hazard_decide_extension(actor=crew.leader, hazard=hazard, approve=True, today=day)
+    hazard = services.hazard_decide_extension(
+        actor=crew.leader, hazard=hazard, approve=True, today=day
+    )
     assert not hazard.is_overdue
 
 

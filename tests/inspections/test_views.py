@@ -21,7 +21,10 @@ def hazards(make_hazard, city, crew):
     a_closed = make_hazard("closed")
     b_hazard = make_hazard(school=city.school_b, reporter=crew.staff_b)
     services.hazard_report(
-        actor=crew.staff_b, school=city.school_b, area=a_open.area, description="乙县照片",
+        actor=crew.staff_b,
+        school=city.school_b,
+        area=a_open.area,
+        description="乙县照片",
         photos=[clean_photo()],
     )
     return {"open": a_open, "major": a_major, "closed": a_closed, "b": b_hazard}
@@ -50,14 +53,19 @@ def test_ledger_filters_and_counts(client_for, hazards):
     assert ids_in(response) == {hazards["closed"].pk}
     counts = {value: n for value, _label, n in response.context["counts"]}
     assert counts == {
-        "reported": 1, "in_rectification": 1, "pending_verification": 0, "closed": 1,
+        "reported": 1,
+        "in_rectification": 1,
+        "pending_verification": 0,
+        "closed": 1,
     }
     assert response.context["page"].paginator.count == 1
     response = client.get("/hazards/", {"q": "压力"})
     assert len(ids_in(response)) == 3
 
 
-def test_ledger_query_budget_does_not_grow_with_rows(client_for, make_hazard, django_assert_max_num_queries):
+def test_ledger_query_budget_does_not_grow_with_rows(
+    client_for, make_hazard, django_assert_max_num_queries
+):
     client = client_for("city_official")
     make_hazard()
     with django_assert_max_num_queries(9) as small:
@@ -95,8 +103,9 @@ def test_export_contains_exactly_the_filtered_rows(client_for, hazards):
     rows = list(workbook.active.iter_rows(values_only=True))
     exported = {row[0] for row in rows[1:]}
     expected = set(
-        Hazard.objects.filter(school__parent=hazards["open"].school.parent, severity="general")
-        .values_list("pk", flat=True)
+        Hazard.objects.filter(
+            school__parent=hazards["open"].school.parent, severity="general"
+        ).values_list("pk", flat=True)
     )
     assert exported == expected == {hazards["open"].pk, hazards["closed"].pk}
 

@@ -62,7 +62,9 @@ def test_assign_requires_assign_permission_and_jurisdiction(make_hazard, crew):
 def test_assign_wrong_state_is_refused(make_hazard, crew):
     hazard = make_hazard("in_rectification")
     with pytest.raises(ValidationError):
-        services.hazard_assign(actor=crew.leader, hazard=hazard, owner=crew.owner, supervisor=crew.leader)
+        services.hazard_assign(
+            actor=crew.leader, hazard=hazard, owner=crew.owner, supervisor=crew.leader
+        )
 
 
 def test_assign_rejects_owner_outside_school(make_hazard, crew):
