@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 
+from django.apps import apps
 from django.utils import timezone
 
 from safety.models import Organisation, SafetyArea, User
@@ -14,9 +16,19 @@ from .models import ChecklistTemplate, Hazard, Inspection, ItemResult
 DEMO_MARKER = "【演示】"
 
 
+def _ensure_reference_rows() -> None:
+    """The safety areas and checklists come from data migrations; a test database that was
+    flushed (transactional tests) has lost them, so load them again the same way."""
+    if not SafetyArea.objects.exists():
+        importlib.import_module("safety.migrations.0002_safety_areas").load_areas(apps, None)
+    if not ChecklistTemplate.objects.exists():
+        importlib.import_module("inspections.migrations.0002_checklists").seed(apps, None)
+
+
 def seed() -> None:
     if Hazard.objects.filter(description__startswith=DEMO_MARKER).exists():
         return
+    _ensure_reference_rows()
     school = Organisation.objects.filter(code="2136080201").first()
     staff = User.objects.filter(username="school.staff").first()
     leader = User.objects.filter(username="school.leader").first()

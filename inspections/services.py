@@ -75,7 +75,7 @@ def _require_status(hazard: Hazard, *allowed: str) -> None:
 
 def _locked(hazard: Hazard) -> Hazard:
     """Re-read the hazard under a row lock so two concurrent transitions cannot both win."""
-    return Hazard.objects.select_for_update().select_related("school").get(pk=hazard.pk)
+    return Hazard.objects.select_for_update(of=("self",)).select_related("school").get(pk=hazard.pk)
 
 
 def _event(
@@ -260,7 +260,9 @@ def inspection_save_draft(
     """Save what was entered so far (also when some photos were rejected): nothing typed on
     the phone is lost. `results` maps checklist item ids to result, note and severity."""
     inspection = (
-        Inspection.objects.select_for_update().select_related("school").get(pk=inspection.pk)
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .get(pk=inspection.pk)
     )
     _check_inspection_editable(actor, inspection)
     item_ids = set(inspection.checklist.items.values_list("pk", flat=True))
@@ -294,7 +296,9 @@ def inspection_save_draft(
 def inspection_submit(*, actor: User, inspection: Inspection) -> list[Hazard]:
     """Freeze the inspection and create one hazard per item marked "hazard"."""
     inspection = (
-        Inspection.objects.select_for_update().select_related("school").get(pk=inspection.pk)
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .get(pk=inspection.pk)
     )
     _check_inspection_editable(actor, inspection)
     items = list(inspection.checklist.items.all())
@@ -772,7 +776,7 @@ def mark_overdue(today: datetime.date | None = None) -> dict[str, int]:
 
 def _mark_one_overdue(pk: int, today: datetime.date) -> int:
     hazard = (
-        Hazard.objects.select_for_update()
+        Hazard.objects.select_for_update(of=("self",))
         .select_related("school", "owner", "supervisor")
         .filter(pk=pk, status=Status.IN_RECTIFICATION, deadline__lt=today)
         .first()
@@ -799,7 +803,7 @@ def _mark_one_overdue(pk: int, today: datetime.date) -> int:
 
 def _escalate_one(pk: int, today: datetime.date) -> int:
     hazard = (
-        Hazard.objects.select_for_update()
+        Hazard.objects.select_for_update(of=("self",))
         .select_related("school")
         .filter(pk=pk, is_overdue=True, escalated_at__isnull=True)
         .first()
