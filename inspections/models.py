@@ -1,4 +1,516 @@
 """Checklist templates, inspections, hazards and their rectification (issue #4).
 
-Depends on `safety` only; never imports `reporting`.
+Depends on `safety` only; never imports `reporting`. State changes live in services.py.
 """
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safety.models import Organisation, SafetyArea
+from safety.scoping import ScopedQuerySet
+
+# Built-in defaults when no bureau above a school has its own settings.
+DEFAULT_DEADLINE_DAYS = {"general": 7, "major": 30}
+DEFAULT_ESCALATION_DAYS = 3
+
+
+class InspectionSettingsQuerySet(ScopedQuerySet):
+    scope_lookup = "bureau"
+
+
+class InspectionSettings(models.Model):
+    """Per-bureau rectification rules; the nearest bureau above a school with a row wins."""
+
+    bureau = models.OneToOneField(
+        Organisation,
+        verbose_name=_("bureau"),
+        on_delete=models.CASCADE,
+        related_name="inspection_settings",
+        limit_choices_to={"kind__in": ["city", "county"]},
+    )
+    general_deadline_days = models.PositiveSmallIntegerField(
+        _("deadline for general hazards (days)"), default=DEFAULT_DEADLINE_DAYS["general"]
+    )
+    major_deadline_days = models.PositiveSmallIntegerField(
+        _("deadline for major hazards (days)"), default=DEFAULT_DEADLINE_DAYS["major"]
+    )
+    escalation_days = models.PositiveSmallIntegerField(
+        _("escalate to the county bureau after (days overdue)"),
+        default=DEFAULT_ESCALATION_DAYS,
+    )
+
+    objects = InspectionSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rectification settings")
+        verbose_name_plural = _("rectification settings")
+
+    def __str__(self) -> str:
+        return str(self.bureau)
+
+
+class ChecklistTemplate(models.Model):
+    """A checklist (检查表模板) for one safety area. Its items live in versions: editing
+    publishes a new version, and an inspection keeps the version it was filed with."""
+
+    area = models.ForeignKey(
+        SafetyArea, verbose_name=_("safety area"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    current_version = models.ForeignKey(
+        "ChecklistVersion",
+        verbose_name=_("current version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+        ordering = ["area__order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistVersion(models.Model):
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        verbose_name=_("checklist template"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("checklist version")
+        verbose_name_plural = _("checklist versions")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="checklist_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} v{self.number}"
+
+
+class ChecklistItem(models.Model):
+    version = models.ForeignKey(
+        ChecklistVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="items"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.CharField(_("check"), max_length=300)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SpotCheckDrawQuerySet(ScopedQuerySet):
+    scope_lookup = "bureau"
+
+
+class SpotCheckDraw(models.Model):
+    """A random draw of schools for a city spot check (抽查), recorded so that anyone can
+    redo it: `random.Random(seed).sample(candidate_ids, count)` gives `drawn_ids`."""
+
+    bureau = models.ForeignKey(
+        Organisation,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drawn by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
+    seed = models.BigIntegerField(_("random seed"))
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    count = models.PositiveIntegerField(_("number of schools"))
+    candidate_ids = models.JSONField(_("candidate schools"), default=list)
+    drawn_ids = models.JSONField(_("drawn schools"), default=list)
+
+    objects = SpotCheckDrawQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("spot-check draw")
+        verbose_name_plural = _("spot-check draws")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.bureau} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class InspectionQuerySet(ScopedQuerySet):
+    scope_lookup = "school"
+
+
+class Inspection(models.Model):
+    """One inspection of one school against one checklist version (安全检查登记)."""
+
+    class Kind(models.TextChoices):
+        SELF_DAILY = "self_daily", _("Self-inspection (daily)")
+        SELF_WEEKLY = "self_weekly", _("Self-inspection (weekly)")
+        SELF_MONTHLY = "self_monthly", _("Self-inspection (monthly)")
+        SELF_TERM_START = "self_term_start", _("Self-inspection (start of term)")
+        SELF_TERM_END = "self_term_end", _("Self-inspection (end of term)")
+        COUNTY = "county", _("County supervisory inspection")
+        SPOT_CHECK = "spot_check", _("City spot check")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    school = models.ForeignKey(
+        Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    checklist = models.ForeignKey(
+        ChecklistVersion,
+        verbose_name=_("checklist version"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inspector"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    inspected_on = models.DateField(_("inspection date"), default=timezone.localdate)
+    summary = models.TextField(_("summary"), blank=True)
+    spot_check_draw = models.ForeignKey(
+        SpotCheckDraw,
+        verbose_name=_("spot-check draw"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-inspected_on", "-id"]
+        indexes = [models.Index(fields=["school", "inspected_on"], name="inspection_school_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.get_kind_display()} {self.inspected_on}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ItemResultQuerySet(ScopedQuerySet):
+    scope_lookup = "inspection__school"
+
+
+class ItemResult(models.Model):
+    class Result(models.TextChoices):
+        PASS = "pass", _("Pass")
+        HAZARD = "hazard", _("Hazard")
+        NOT_APPLICABLE = "na", _("Not applicable")
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="results"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("check"), on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.CharField(_("result"), max_length=8, choices=Result.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    severity = models.CharField(
+        _("severity"),
+        max_length=8,
+        choices=[("general", _("General")), ("major", _("Major"))],
+        default="general",
+    )
+
+    objects = ItemResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("item result")
+        verbose_name_plural = _("item results")
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="item_result_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.result}"
+
+
+class HazardQuerySet(ScopedQuerySet):
+    scope_lookup = "school"
+
+    def open(self) -> HazardQuerySet:
+        return self.exclude(status=Hazard.Status.CLOSED)
+
+
+class Hazard(models.Model):
+    """A safety hazard (安全隐患) in the ledger, tracked until it is verified and closed."""
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        IN_RECTIFICATION = "in_rectification", _("In rectification")
+        PENDING_VERIFICATION = "pending_verification", _("Pending verification")
+        CLOSED = "closed", _("Closed")
+
+    class Kind(models.TextChoices):
+        TANGIBLE = "tangible", _("Tangible")
+        MANAGERIAL = "managerial", _("Managerial")
+
+    class Severity(models.TextChoices):
+        GENERAL = "general", _("General")
+        MAJOR = "major", _("Major")
+
+    class Source(models.TextChoices):
+        SELF_INSPECTION = "self_inspection", _("Self-inspection")
+        COUNTY_INSPECTION = "county_inspection", _("County inspection")
+        SPOT_CHECK = "spot_check", _("Spot check")
+        AD_HOC = "ad_hoc", _("Ad hoc report")
+
+    school = models.ForeignKey(
+        Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.ForeignKey(
+        SafetyArea, verbose_name=_("safety area"), on_delete=models.PROTECT, related_name="+"
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TANGIBLE)
+    severity = models.CharField(
+        _("severity"), max_length=8, choices=Severity.choices, default=Severity.GENERAL
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.REPORTED
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("inspection"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazards",
+    )
+    item_result = models.OneToOneField(
+        ItemResult, on_delete=models.PROTECT, null=True, blank=True, related_name="hazard"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rectification owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
+    interim_measures = models.TextField(_("interim control measures"), blank=True)
+    needs_professional_assessment = models.BooleanField(
+        _("needs professional assessment"), default=False
+    )
+    rectification = models.TextField(_("rectification measures"), blank=True)
+    fixed_on_spot = models.BooleanField(_("fixed on the spot"), default=False)
+    extension_until = models.DateField(_("extension requested until"), null=True, blank=True)
+    extension_reason = models.TextField(_("extension reason"), blank=True)
+    is_overdue = models.BooleanField(_("overdue"), default=False)
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = HazardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazard")
+        verbose_name_plural = _("hazards")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["school", "status"], name="hazard_school_status_idx"),
+            models.Index(fields=["school", "severity", "status"], name="hazard_school_sev_idx"),
+            models.Index(fields=["status", "deadline"], name="hazard_status_deadline_idx"),
+            models.Index(fields=["is_overdue", "status"], name="hazard_overdue_idx"),
+            models.Index(fields=["area", "status"], name="hazard_area_idx"),
+            models.Index(fields=["severity", "status"], name="hazard_severity_idx"),
+            models.Index(fields=["kind", "status"], name="hazard_kind_idx"),
+            models.Index(fields=["source", "status"], name="hazard_source_idx"),
+            models.Index(fields=["-created_at", "-id"], name="hazard_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="reported") | Q(fixed_on_spot=True) | Q(owner__isnull=False),
+                name="hazard_owner_once_assigned",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} · {self.description[:40]}"
+
+    @property
+    def days_left(self) -> int | None:
+        if self.deadline is None or self.status == self.Status.CLOSED:
+            return None
+        return (self.deadline - timezone.localdate()).days
+
+    @property
+    def status_css(self) -> str:
+        if self.status == self.Status.CLOSED:
+            return "status-closed"
+        if self.is_overdue:
+            return "status-overdue"
+        left = self.days_left
+        if left is not None and left <= 3:
+            return "status-due-soon"
+        return "status-in-progress"
+
+
+class HazardEvent(models.Model):
+    """One append-only row per workflow transition; the hazard's timeline."""
+
+    class Action(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        FIXED_ON_SPOT = "fixed_on_spot", _("Fixed on the spot")
+        ASSIGNED = "assigned", _("Assigned for rectification")
+        SUBMITTED = "submitted", _("Rectification submitted")
+        RETURNED = "returned", _("Returned")
+        CLOSED = "closed", _("Closed")
+        EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+        EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+        EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+        OVERDUE = "overdue", _("Overdue")
+        ESCALATED = "escalated", _("Escalated to the county bureau")
+        REOPENED = "reopened", _("Re-opened")
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=24, blank=True)
+    to_status = models.CharField(_("to"), max_length=24, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hazard event")
+        verbose_name_plural = _("hazard events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.action}"
+
+
+class PhotoQuerySet(ScopedQuerySet):
+    scope_lookup = "school"
+
+
+class Photo(models.Model):
+    """A re-encoded photo (see safety.uploads) of an inspection item, a hazard or a
+    rectification step; served only through the scoped photo view."""
+
+    school = models.ForeignKey(
+        Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
+    )
+    item_result = models.ForeignKey(
+        ItemResult, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    hazard = models.ForeignKey(
+        Hazard, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    event = models.ForeignKey(
+        HazardEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    image = models.FileField(_("photo"), max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=40)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.image.name
+
+
+def default_deadline(school: Organisation, severity: str, today: datetime.date) -> datetime.date:
+    return today + datetime.timedelta(days=rules_for(school)["deadline_days"][severity])
+
+
+def rules_for(school: Organisation) -> dict:
+    """The rectification rules of the nearest bureau above `school` that has settings."""
+    ancestor_ids = [int(segment) for segment in school.path.split("/") if segment]
+    rows = {
+        row.bureau_id: row for row in InspectionSettings.objects.filter(bureau_id__in=ancestor_ids)
+    }
+    for ancestor_id in reversed(ancestor_ids):
+        row = rows.get(ancestor_id)
+        if row is not None:
+            return {
+                "deadline_days": {
+                    "general": row.general_deadline_days,
+                    "major": row.major_deadline_days,
+                },
+                "escalation_days": row.escalation_days,
+            }
+    return {
+        "deadline_days": dict(DEFAULT_DEADLINE_DAYS),
+        "escalation_days": DEFAULT_ESCALATION_DAYS,
+    }

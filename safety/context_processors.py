@@ -20,6 +20,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("My school"), reverse("school_detail", args=[unit.pk])))
     else:
         items.append((_("Schools"), reverse("school_list")))
+    items.append((_("Hazard ledger"), reverse("inspections:ledger")))
+    if unit is not None and unit.is_school:
+        items.append((_("Inspections"), reverse("inspections:inspection_list")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

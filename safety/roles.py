@@ -27,6 +27,8 @@ FILE_INSPECTION = "inspections.file_inspection"
 REPORT_HAZARD = "inspections.report_hazard"
 VERIFY_RECTIFICATION = "inspections.verify_rectification"
 DRAW_SPOT_CHECK = "inspections.draw_spot_check"
+ASSIGN_RECTIFICATION = "inspections.assign_rectification"
+REOPEN_HAZARD = "inspections.reopen_hazard"
 REPORT_INCIDENT = "reporting.report_incident"
 CLOSE_INCIDENT = "reporting.close_incident"
 SUBMIT_MONTHLY_REPORT = "reporting.submit_monthly_report"
@@ -43,12 +45,18 @@ _ADMIN_MODEL_PERMISSIONS = frozenset(
         "safety.change_user",
         "safety.view_safetyarea",
         "safety.view_auditevent",
+        "inspections.view_inspectionsettings",
+        "inspections.add_inspectionsettings",
+        "inspections.change_inspectionsettings",
+        "inspections.view_checklisttemplate",
     }
 )
 _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
     {
         "safety.add_safetyarea",
         "safety.change_safetyarea",
+        "inspections.add_checklisttemplate",
+        "inspections.change_checklisttemplate",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",
         "django_celery_beat.add_periodictask",
@@ -71,6 +79,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             FILE_INSPECTION,
             REPORT_HAZARD,
             VERIFY_RECTIFICATION,
+            ASSIGN_RECTIFICATION,
             REPORT_INCIDENT,
             SUBMIT_MONTHLY_REPORT,
             MANAGE_RESPONSIBILITIES,
@@ -82,6 +91,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             FILE_INSPECTION,
             REPORT_HAZARD,
             VERIFY_RECTIFICATION,
+            ASSIGN_RECTIFICATION,
+            REOPEN_HAZARD,
             DRAW_SPOT_CHECK,
             REPORT_INCIDENT,
             CLOSE_INCIDENT,
