@@ -17,10 +17,8 @@ DEMO_MARKER = "【演示】"
 
 
 def _ensure_reference_rows() -> None:
-    """The safety areas and checklists come from data migrations; a test database that was
-    flushed (transactional tests) has lost them, so load them again the same way."""
-    if not SafetyArea.objects.exists():
-        importlib.import_module("safety.migrations.0002_safety_areas").load_areas(apps, None)
+    """The checklists come from a data migration; a test database that was flushed
+    (transactional tests) has lost them, so load them again the same way."""
     if not ChecklistTemplate.objects.exists():
         importlib.import_module("inspections.migrations.0002_checklists").seed(apps, None)
 

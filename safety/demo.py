@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import services
-from .models import Organisation, User
+from .models import Organisation, SafetyArea, User
 
 DEMO_PASSWORD = "SafeCampus@2026"  # noqa: S105 - printed and documented: demo only
 
@@ -271,7 +271,19 @@ ACCOUNTS = [
 
 def seed() -> tuple[int, int]:
     """Create the demo units and accounts that do not exist yet; return how many."""
+    _ensure_safety_areas()
     return seed_units(), seed_accounts()
+
+
+def _ensure_safety_areas() -> None:
+    """The nine areas come from a data migration; a test database flushed by transactional
+    tests has lost them, so load them again the same way."""
+    if not SafetyArea.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("safety.migrations.0002_safety_areas").load_areas(apps, None)
 
 
 def seed_units() -> int:
