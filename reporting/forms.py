@@ -32,7 +32,9 @@ class IncidentReportForm(forms.Form):
     """The report: the initial report asks only what is known in the first minutes; a
     follow-up adds to it; the written report completes it (every field required)."""
 
-    category = forms.ChoiceField(label=_("Category"), choices=[("", "---------")] + Category.choices)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "---------")] + Category.choices
+    )
     severity = forms.ChoiceField(
         label=_("Severity level"),
         choices=[("", "---------")] + Severity.choices,
@@ -183,7 +185,10 @@ class ClosureItemForm(forms.Form):
 class CloseForm(forms.Form):
     is_liability = forms.TypedChoiceField(
         label=_("Is this a liability incident (责任事故)?"),
-        choices=[("yes", _("Yes: the school is under the one-vote veto for the year")), ("no", _("No"))],
+        choices=[
+            ("yes", _("Yes: the school is under the one-vote veto for the year")),
+            ("no", _("No")),
+        ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
@@ -205,10 +210,14 @@ class IncidentFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": _("Summary, place or school"), "type": "search"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Summary, place or school"), "type": "search"}
+        ),
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *Incident.Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Incident.Status.choices],
     )
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("All categories")), *Category.choices]

@@ -66,9 +66,7 @@ class ReportingTimeLimit(models.Model):
     changing a limit here applies to incidents reported afterwards.
     """
 
-    severity = models.CharField(
-        _("severity"), max_length=20, choices=Severity.choices, unique=True
-    )
+    severity = models.CharField(_("severity"), max_length=20, choices=Severity.choices, unique=True)
     initial_report_minutes = models.PositiveIntegerField(
         _("initial report within (minutes)"),
         help_text=_("Counted from the time of occurrence. 60 = one hour."),

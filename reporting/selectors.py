@@ -28,7 +28,9 @@ def incident_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Incident]:
     query = (filters.get("q") or "").strip()
     if query:
         incidents = incidents.filter(
-            Q(summary__icontains=query) | Q(place__icontains=query) | Q(school__name__icontains=query)
+            Q(summary__icontains=query)
+            | Q(place__icontains=query)
+            | Q(school__name__icontains=query)
         )
     for field in ("status", "category", "severity"):
         if filters.get(field):
@@ -114,4 +116,3 @@ def school_vetoes(school: Organisation) -> list[SchoolVeto]:
 def school_is_vetoed(school: Organisation, year: int) -> bool:
     """For later assessments: is the school under the one-vote veto for `year`?"""
     return SchoolVeto.objects.filter(school=school, year=year).exists()
-

@@ -249,18 +249,13 @@ def _new_report(
 
 def _default(field: str) -> Any:
     return (
-        0
-        if field
-        in ("deaths", "injured", "missing", "pupils_involved", "staff_involved")
-        else ""
+        0 if field in ("deaths", "injured", "missing", "pupils_involved", "staff_involved") else ""
     )
 
 
 def _check_occurred_at(facts: dict[str, Any], now: datetime.datetime) -> None:
     if facts["occurred_at"] > now + datetime.timedelta(minutes=5):
-        raise ValidationError(
-            {"occurred_at": _("The time of occurrence cannot be in the future.")}
-        )
+        raise ValidationError({"occurred_at": _("The time of occurrence cannot be in the future.")})
 
 
 # --- reports ------------------------------------------------------------------------------
@@ -328,11 +323,13 @@ def incident_record(
     _notify_reported(incident)
     with translation.override(settings.LANGUAGE_CODE):
         title = _("The bureau recorded an incident at your school: report it now")
-    leaders = User.objects.filter(
-        organisation=school, role=User.Role.SCHOOL_LEADER, is_active=True
-    )
+    leaders = User.objects.filter(organisation=school, role=User.Role.SCHOOL_LEADER, is_active=True)
     _notify_all(
-        leaders, incident, kind="incident.recorded", key=f"incident:{incident.pk}", title=title,
+        leaders,
+        incident,
+        kind="incident.recorded",
+        key=f"incident:{incident.pk}",
+        title=title,
         urgent=True,
     )
     return incident
@@ -372,7 +369,9 @@ def incident_add_report(
     incident.save()
     report = _new_report(incident, kind, facts, actor, now)
     _store_attachments(incident, attachments, actor, report=report)
-    action = IncidentEvent.Action.WRITTEN if kind == Kind.WRITTEN else IncidentEvent.Action.FOLLOW_UP
+    action = (
+        IncidentEvent.Action.WRITTEN if kind == Kind.WRITTEN else IncidentEvent.Action.FOLLOW_UP
+    )
     _event(incident, actor, action, from_status=incident.status)
     if not was_city_at_once and incident.severity in CITY_AT_ONCE:
         _notify_reported(incident)  # escalated: the city hears of it now, once
@@ -526,7 +525,10 @@ def closure_item_record(
     incident.revision += 1
     incident.save(update_fields=["revision"])
     _event(
-        incident, actor, IncidentEvent.Action.CLOSURE_ITEM, incident.status,
+        incident,
+        actor,
+        IncidentEvent.Action.CLOSURE_ITEM,
+        incident.status,
         str(item.get_kind_display()),
     )
     return item
@@ -583,7 +585,11 @@ def incident_close(
         organisation=incident.school, role=User.Role.SCHOOL_LEADER, is_active=True
     )
     _notify_all(
-        leaders, incident, kind="incident.closed", key=f"incident:{incident.pk}", title=title,
+        leaders,
+        incident,
+        kind="incident.closed",
+        key=f"incident:{incident.pk}",
+        title=title,
         urgent=False,
     )
     return incident

@@ -30,7 +30,5 @@ urlpatterns = [
         views.incident_file_download,
         name="incident_file_download",
     ),
-    path(
-        "incidents/attachments/<int:pk>/", views.attachment_download, name="attachment_download"
-    ),
+    path("incidents/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
 ]

@@ -19,8 +19,8 @@ from safety.uploads import file_response
 from . import selectors, services
 from .forms import (
     BureauRecordForm,
-    ClosureItemForm,
     CloseForm,
+    ClosureItemForm,
     CommentForm,
     ConcealForm,
     IncidentFilterForm,
@@ -73,8 +73,9 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     by_bureau = unit is not None and unit.is_bureau
     initial = {"reporter_name": request.user.display_name, "reporter_phone": request.user.phone}
     if by_bureau:
-        form = BureauRecordForm(request.POST or None, request.FILES or None, user=request.user,
-                                initial=initial)
+        form = BureauRecordForm(
+            request.POST or None, request.FILES or None, user=request.user, initial=initial
+        )
     else:
         form = IncidentReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -98,9 +99,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The incident was reported to the county bureau."))
             return redirect("reporting:incident_detail", pk=incident.pk)
-    return render(
-        request, "reporting/incident_form.html", {"form": form, "by_bureau": by_bureau}
-    )
+    return render(request, "reporting/incident_form.html", {"form": form, "by_bureau": by_bureau})
 
 
 @login_required
@@ -133,7 +132,9 @@ def incident_add_report(request: HttpRequest, pk: int, kind: str) -> HttpRespons
     return render(request, "reporting/incident_form.html", context)
 
 
-def _detail(request: HttpRequest, incident: Incident, status: int = 200, **forms: Any) -> HttpResponse:
+def _detail(
+    request: HttpRequest, incident: Incident, status: int = 200, **forms: Any
+) -> HttpResponse:
     incident = selectors.incident_for_detail(Incident.objects.visible_to(request.user)).get(
         pk=incident.pk
     )
@@ -152,7 +153,7 @@ def _detail(request: HttpRequest, incident: Incident, status: int = 200, **forms
         "missing_items": [ClosureItem.Kind(k).label for k, item in items.items() if item is None],
         "close_form": forms.get("close_form") or CloseForm(),
         "conceal_form": forms.get("conceal_form") or ConcealForm(),
-        "perms": _perms(request, incident),
+        "can": _perms(request, incident),
     }
     return render(request, "reporting/incident_detail.html", context, status=status)
 
@@ -163,14 +164,19 @@ def _perms(request: HttpRequest, incident: Incident) -> dict[str, bool]:
     open_ = not incident.is_closed
     return {
         "report": open_ and user.has_perm(roles.REPORT_INCIDENT),
-        "written": open_ and incident.written_reported_at is None
+        "written": open_
+        and incident.written_reported_at is None
         and user.has_perm(roles.REPORT_INCIDENT),
-        "acknowledge": bureau and user.has_perm(roles.ACKNOWLEDGE_INCIDENT)
+        "acknowledge": bureau
+        and user.has_perm(roles.ACKNOWLEDGE_INCIDENT)
         and incident.status == Incident.Status.REPORTED,
-        "forward": bureau and user.has_perm(roles.ACKNOWLEDGE_INCIDENT)
+        "forward": bureau
+        and user.has_perm(roles.ACKNOWLEDGE_INCIDENT)
         and incident.status == Incident.Status.ACKNOWLEDGED
         and incident.school.parent.kind == "county",
-        "close": bureau and user.has_perm(roles.CLOSE_INCIDENT) and open_
+        "close": bureau
+        and user.has_perm(roles.CLOSE_INCIDENT)
+        and open_
         and incident.status != Incident.Status.REPORTED,
         "conceal": bureau and user.has_perm(roles.CLOSE_INCIDENT) and not incident.is_concealed,
     }
@@ -249,7 +255,9 @@ def closure_item_record(request: HttpRequest, pk: int, kind: str) -> HttpRespons
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("Recorded: %(item)s.") % {"item": ClosureItem.Kind(kind).label})
+            messages.success(
+                request, _("Recorded: %(item)s.") % {"item": ClosureItem.Kind(kind).label}
+            )
             return redirect(f"{incident.get_absolute_url()}#closure")
     return _detail(request, incident, status=400, **{f"closure_{kind}": form})
 

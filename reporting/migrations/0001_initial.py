@@ -7,190 +7,606 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('safety', '0004_notification_schedules'),
+        ("safety", "0004_notification_schedules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportingTimeLimit',
+            name="ReportingTimeLimit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('severity', models.CharField(choices=[('general', 'General'), ('larger', 'Larger'), ('major', 'Major'), ('especially_major', 'Especially major')], max_length=20, unique=True, verbose_name='severity')),
-                ('initial_report_minutes', models.PositiveIntegerField(help_text='Counted from the time of occurrence. 60 = one hour.', verbose_name='initial report within (minutes)')),
-                ('written_report_minutes', models.PositiveIntegerField(help_text='Counted from the time of occurrence. 1440 = 24 hours.', verbose_name='written report within (minutes)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("general", "General"),
+                            ("larger", "Larger"),
+                            ("major", "Major"),
+                            ("especially_major", "Especially major"),
+                        ],
+                        max_length=20,
+                        unique=True,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "initial_report_minutes",
+                    models.PositiveIntegerField(
+                        help_text="Counted from the time of occurrence. 60 = one hour.",
+                        verbose_name="initial report within (minutes)",
+                    ),
+                ),
+                (
+                    "written_report_minutes",
+                    models.PositiveIntegerField(
+                        help_text="Counted from the time of occurrence. 1440 = 24 hours.",
+                        verbose_name="written report within (minutes)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reporting time limit',
-                'verbose_name_plural': 'reporting time limits',
-                'ordering': ['id'],
+                "verbose_name": "reporting time limit",
+                "verbose_name_plural": "reporting time limits",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('reported', 'Reported'), ('acknowledged', 'Acknowledged by the county'), ('forwarded', 'Forwarded to the city'), ('closed', 'Closed')], default='reported', max_length=16, verbose_name='status')),
-                ('source', models.CharField(choices=[('school', 'Reported by the school'), ('bureau', 'Recorded by a bureau')], max_length=8, verbose_name='source')),
-                ('source_note', models.CharField(blank=True, help_text='For example: informed by the county hospital.', max_length=200, verbose_name='how the bureau learned of it')),
-                ('category', models.CharField(choices=[('building_collapse', 'Building collapse'), ('crush_stampede', 'Crush or stampede'), ('traffic', 'Traffic'), ('sports', 'Sports and PE'), ('labour', 'Labour and practical work'), ('violence', 'Intruders and violence'), ('fire_electric_poisoning', 'Fire, electric shock or poisoning'), ('illness_psychological', 'Special illness or psychological crisis'), ('natural_disaster', 'Natural disaster'), ('illegal_vehicle', 'Illegal or overloaded vehicle'), ('other', 'Other')], max_length=32, verbose_name='category')),
-                ('severity', models.CharField(choices=[('general', 'General'), ('larger', 'Larger'), ('major', 'Major'), ('especially_major', 'Especially major')], max_length=20, verbose_name='severity')),
-                ('occurred_at', models.DateTimeField(verbose_name='occurred at')),
-                ('place', models.CharField(max_length=200, verbose_name='place')),
-                ('deaths', models.PositiveIntegerField(default=0, verbose_name='deaths')),
-                ('injured', models.PositiveIntegerField(default=0, verbose_name='injured')),
-                ('missing', models.PositiveIntegerField(default=0, verbose_name='missing')),
-                ('summary', models.CharField(max_length=200, verbose_name='summary')),
-                ('initial_deadline', models.DateTimeField(verbose_name='initial report due')),
-                ('written_deadline', models.DateTimeField(verbose_name='written report due')),
-                ('school_reported_at', models.DateTimeField(blank=True, null=True, verbose_name="school's initial report at")),
-                ('written_reported_at', models.DateTimeField(blank=True, null=True, verbose_name='written report at')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
-                ('forwarded_at', models.DateTimeField(blank=True, null=True, verbose_name='forwarded at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('is_liability', models.BooleanField(blank=True, null=True, verbose_name='liability incident')),
-                ('concealed_at', models.DateTimeField(blank=True, null=True, verbose_name='marked concealed at')),
-                ('concealed_reason', models.TextField(blank=True, verbose_name='what was withheld')),
-                ('revision', models.PositiveIntegerField(default=1, verbose_name='revision')),
-                ('file_pdf', models.FileField(blank=True, upload_to='', verbose_name='incident file (PDF)')),
-                ('file_pdf_revision', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by')),
-                ('concealed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='marked concealed by')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('school', models.ForeignKey(limit_choices_to={'kind': 'school'}, on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='safety.organisation', verbose_name='school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("acknowledged", "Acknowledged by the county"),
+                            ("forwarded", "Forwarded to the city"),
+                            ("closed", "Closed"),
+                        ],
+                        default="reported",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("school", "Reported by the school"),
+                            ("bureau", "Recorded by a bureau"),
+                        ],
+                        max_length=8,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "source_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: informed by the county hospital.",
+                        max_length=200,
+                        verbose_name="how the bureau learned of it",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("building_collapse", "Building collapse"),
+                            ("crush_stampede", "Crush or stampede"),
+                            ("traffic", "Traffic"),
+                            ("sports", "Sports and PE"),
+                            ("labour", "Labour and practical work"),
+                            ("violence", "Intruders and violence"),
+                            ("fire_electric_poisoning", "Fire, electric shock or poisoning"),
+                            ("illness_psychological", "Special illness or psychological crisis"),
+                            ("natural_disaster", "Natural disaster"),
+                            ("illegal_vehicle", "Illegal or overloaded vehicle"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("general", "General"),
+                            ("larger", "Larger"),
+                            ("major", "Major"),
+                            ("especially_major", "Especially major"),
+                        ],
+                        max_length=20,
+                        verbose_name="severity",
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="occurred at")),
+                ("place", models.CharField(max_length=200, verbose_name="place")),
+                ("deaths", models.PositiveIntegerField(default=0, verbose_name="deaths")),
+                ("injured", models.PositiveIntegerField(default=0, verbose_name="injured")),
+                ("missing", models.PositiveIntegerField(default=0, verbose_name="missing")),
+                ("summary", models.CharField(max_length=200, verbose_name="summary")),
+                ("initial_deadline", models.DateTimeField(verbose_name="initial report due")),
+                ("written_deadline", models.DateTimeField(verbose_name="written report due")),
+                (
+                    "school_reported_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="school's initial report at"
+                    ),
+                ),
+                (
+                    "written_reported_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="written report at"),
+                ),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at"),
+                ),
+                (
+                    "forwarded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="forwarded at"),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "is_liability",
+                    models.BooleanField(blank=True, null=True, verbose_name="liability incident"),
+                ),
+                (
+                    "concealed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="marked concealed at"),
+                ),
+                (
+                    "concealed_reason",
+                    models.TextField(blank=True, verbose_name="what was withheld"),
+                ),
+                ("revision", models.PositiveIntegerField(default=1, verbose_name="revision")),
+                (
+                    "file_pdf",
+                    models.FileField(blank=True, upload_to="", verbose_name="incident file (PDF)"),
+                ),
+                ("file_pdf_revision", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="acknowledged by",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="closed by",
+                    ),
+                ),
+                (
+                    "concealed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="marked concealed by",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "school"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incidents",
+                        to="safety.organisation",
+                        verbose_name="school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incident',
-                'verbose_name_plural': 'incidents',
-                'ordering': ['-occurred_at', '-id'],
+                "verbose_name": "incident",
+                "verbose_name_plural": "incidents",
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ClosureItem',
+            name="ClosureItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cause', 'Cause found'), ('accountability', 'Responsible people dealt with'), ('rectification', 'Rectification in place'), ('education', 'People concerned educated')], max_length=16, verbose_name='item')),
-                ('text', models.TextField(help_text='The cause; the action taken; the rectification; or what was taught.', verbose_name='details')),
-                ('people', models.CharField(blank=True, help_text='Who was dealt with, or who was educated / who educated them.', max_length=200, verbose_name='people')),
-                ('held_on', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='closure_items', to='reporting.incident', verbose_name='incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cause", "Cause found"),
+                            ("accountability", "Responsible people dealt with"),
+                            ("rectification", "Rectification in place"),
+                            ("education", "People concerned educated"),
+                        ],
+                        max_length=16,
+                        verbose_name="item",
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="The cause; the action taken; the rectification; or what was taught.",
+                        verbose_name="details",
+                    ),
+                ),
+                (
+                    "people",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who was dealt with, or who was educated / who educated them.",
+                        max_length=200,
+                        verbose_name="people",
+                    ),
+                ),
+                ("held_on", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="closure_items",
+                        to="reporting.incident",
+                        verbose_name="incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'closure item',
-                'verbose_name_plural': 'closure items',
-                'ordering': ['incident', 'kind', '-recorded_at', '-id'],
+                "verbose_name": "closure item",
+                "verbose_name_plural": "closure items",
+                "ordering": ["incident", "kind", "-recorded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentEvent',
+            name="IncidentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('reported', 'Initial report submitted'), ('recorded', 'Recorded by a bureau'), ('follow_up', 'Follow-up report submitted'), ('written', 'Written report submitted'), ('acknowledged', 'Acknowledged by the county'), ('forwarded', 'Forwarded to the city'), ('concealed', 'Marked as concealed'), ('closure_item', 'Closure item recorded'), ('closed', 'Closed')], max_length=16, verbose_name='action')),
-                ('from_status', models.CharField(blank=True, max_length=16, verbose_name='from')),
-                ('to_status', models.CharField(blank=True, max_length=16, verbose_name='to')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='reporting.incident', verbose_name='incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Initial report submitted"),
+                            ("recorded", "Recorded by a bureau"),
+                            ("follow_up", "Follow-up report submitted"),
+                            ("written", "Written report submitted"),
+                            ("acknowledged", "Acknowledged by the county"),
+                            ("forwarded", "Forwarded to the city"),
+                            ("concealed", "Marked as concealed"),
+                            ("closure_item", "Closure item recorded"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=16,
+                        verbose_name="action",
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=16, verbose_name="from")),
+                ("to_status", models.CharField(blank=True, max_length=16, verbose_name="to")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="time"
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="reporting.incident",
+                        verbose_name="incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incident event',
-                'verbose_name_plural': 'incident events',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "incident event",
+                "verbose_name_plural": "incident events",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentReport',
+            name="IncidentReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('kind', models.CharField(choices=[('initial', 'Initial report'), ('follow_up', 'Follow-up report'), ('written', 'Written report'), ('bureau_record', 'Recorded by a bureau')], max_length=16, verbose_name='kind')),
-                ('category', models.CharField(choices=[('building_collapse', 'Building collapse'), ('crush_stampede', 'Crush or stampede'), ('traffic', 'Traffic'), ('sports', 'Sports and PE'), ('labour', 'Labour and practical work'), ('violence', 'Intruders and violence'), ('fire_electric_poisoning', 'Fire, electric shock or poisoning'), ('illness_psychological', 'Special illness or psychological crisis'), ('natural_disaster', 'Natural disaster'), ('illegal_vehicle', 'Illegal or overloaded vehicle'), ('other', 'Other')], max_length=32, verbose_name='category')),
-                ('severity', models.CharField(choices=[('general', 'General'), ('larger', 'Larger'), ('major', 'Major'), ('especially_major', 'Especially major')], max_length=20, verbose_name='severity')),
-                ('occurred_at', models.DateTimeField(verbose_name='occurred at')),
-                ('place', models.CharField(max_length=200, verbose_name='place')),
-                ('deaths', models.PositiveIntegerField(default=0, verbose_name='deaths')),
-                ('injured', models.PositiveIntegerField(default=0, verbose_name='injured')),
-                ('missing', models.PositiveIntegerField(default=0, verbose_name='missing')),
-                ('pupils_involved', models.PositiveIntegerField(default=0, verbose_name='pupils involved')),
-                ('staff_involved', models.PositiveIntegerField(default=0, verbose_name='staff involved')),
-                ('summary', models.CharField(max_length=200, verbose_name='summary')),
-                ('what_happened', models.TextField(verbose_name='what happened')),
-                ('measures_taken', models.TextField(blank=True, verbose_name='immediate measures taken')),
-                ('reporter_name', models.CharField(max_length=50, verbose_name='reporter')),
-                ('reporter_phone', models.CharField(max_length=30, verbose_name="reporter's phone")),
-                ('submitted_at', models.DateTimeField(verbose_name='submitted at')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='reporting.incident', verbose_name='incident')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("initial", "Initial report"),
+                            ("follow_up", "Follow-up report"),
+                            ("written", "Written report"),
+                            ("bureau_record", "Recorded by a bureau"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("building_collapse", "Building collapse"),
+                            ("crush_stampede", "Crush or stampede"),
+                            ("traffic", "Traffic"),
+                            ("sports", "Sports and PE"),
+                            ("labour", "Labour and practical work"),
+                            ("violence", "Intruders and violence"),
+                            ("fire_electric_poisoning", "Fire, electric shock or poisoning"),
+                            ("illness_psychological", "Special illness or psychological crisis"),
+                            ("natural_disaster", "Natural disaster"),
+                            ("illegal_vehicle", "Illegal or overloaded vehicle"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("general", "General"),
+                            ("larger", "Larger"),
+                            ("major", "Major"),
+                            ("especially_major", "Especially major"),
+                        ],
+                        max_length=20,
+                        verbose_name="severity",
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="occurred at")),
+                ("place", models.CharField(max_length=200, verbose_name="place")),
+                ("deaths", models.PositiveIntegerField(default=0, verbose_name="deaths")),
+                ("injured", models.PositiveIntegerField(default=0, verbose_name="injured")),
+                ("missing", models.PositiveIntegerField(default=0, verbose_name="missing")),
+                (
+                    "pupils_involved",
+                    models.PositiveIntegerField(default=0, verbose_name="pupils involved"),
+                ),
+                (
+                    "staff_involved",
+                    models.PositiveIntegerField(default=0, verbose_name="staff involved"),
+                ),
+                ("summary", models.CharField(max_length=200, verbose_name="summary")),
+                ("what_happened", models.TextField(verbose_name="what happened")),
+                (
+                    "measures_taken",
+                    models.TextField(blank=True, verbose_name="immediate measures taken"),
+                ),
+                ("reporter_name", models.CharField(max_length=50, verbose_name="reporter")),
+                (
+                    "reporter_phone",
+                    models.CharField(max_length=30, verbose_name="reporter's phone"),
+                ),
+                ("submitted_at", models.DateTimeField(verbose_name="submitted at")),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="reporting.incident",
+                        verbose_name="incident",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incident report',
-                'verbose_name_plural': 'incident reports',
-                'ordering': ['incident', 'number'],
+                "verbose_name": "incident report",
+                "verbose_name_plural": "incident reports",
+                "ordering": ["incident", "number"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentAttachment',
+            name="IncidentAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='', verbose_name='file')),
-                ('thumbnail', models.FileField(blank=True, upload_to='', verbose_name='thumbnail')),
-                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=50, verbose_name='content type')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('closure_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='reporting.closureitem', verbose_name='closure item')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='reporting.incident', verbose_name='incident')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='reporting.incidentreport', verbose_name='report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="", verbose_name="file")),
+                ("thumbnail", models.FileField(blank=True, upload_to="", verbose_name="thumbnail")),
+                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=50, verbose_name="content type")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="uploaded at"),
+                ),
+                (
+                    "closure_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="reporting.closureitem",
+                        verbose_name="closure item",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="reporting.incident",
+                        verbose_name="incident",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="reporting.incidentreport",
+                        verbose_name="report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['id'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='SchoolVeto',
+            name="SchoolVeto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reporting.incident', verbose_name='incident')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vetoes', to='safety.organisation', verbose_name='school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reporting.incident",
+                        verbose_name="incident",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vetoes",
+                        to="safety.organisation",
+                        verbose_name="school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'one-vote veto',
-                'verbose_name_plural': 'one-vote vetoes',
-                'ordering': ['-year', 'school'],
+                "verbose_name": "one-vote veto",
+                "verbose_name_plural": "one-vote vetoes",
+                "ordering": ["-year", "school"],
             },
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['school', 'status'], name='incident_school_status_idx'),
+            model_name="incident",
+            index=models.Index(fields=["school", "status"], name="incident_school_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['occurred_at'], name='incident_occurred_idx'),
+            model_name="incident",
+            index=models.Index(fields=["occurred_at"], name="incident_occurred_idx"),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['status', 'severity'], name='incident_status_sev_idx'),
+            model_name="incident",
+            index=models.Index(fields=["status", "severity"], name="incident_status_sev_idx"),
         ),
         migrations.AddConstraint(
-            model_name='incidentreport',
-            constraint=models.UniqueConstraint(fields=('incident', 'number'), name='incident_report_version'),
+            model_name="incidentreport",
+            constraint=models.UniqueConstraint(
+                fields=("incident", "number"), name="incident_report_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolveto',
-            constraint=models.UniqueConstraint(fields=('school', 'year'), name='one_veto_per_school_year'),
+            model_name="schoolveto",
+            constraint=models.UniqueConstraint(
+                fields=("school", "year"), name="one_veto_per_school_year"
+            ),
         ),
     ]
