@@ -40,7 +40,7 @@ def incident_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Incident]:
     if flag == "late":
         incidents = incidents.filter(late_q(now))
     elif flag == "on_time":
-        incidents = incidents.exclude(late_q(now))
+        incidents = incidents.exclude(late_q(now)).exclude(missed_q())
     elif flag == "missed":
         incidents = incidents.filter(missed_q())
     elif flag == "concealed":

@@ -174,6 +174,7 @@ def _perms(request: HttpRequest, incident: Incident) -> dict[str, bool]:
         and user.has_perm(roles.ACKNOWLEDGE_INCIDENT)
         and incident.status == Incident.Status.ACKNOWLEDGED
         and incident.school.parent.kind == "county",
+        "record_items": bureau and user.has_perm(roles.CLOSE_INCIDENT) and open_,
         "close": bureau
         and user.has_perm(roles.CLOSE_INCIDENT)
         and open_
