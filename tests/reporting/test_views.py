@@ -99,7 +99,9 @@ def test_school_staff_files_an_initial_report_with_a_photo(client_for, people):
 
 def test_bad_attachment_is_rejected_and_the_rest_of_the_form_kept(client_for):
     data = form_data(place="操场西北角")
-    data["attachments"] = [SimpleUploadedFile("病毒.exe", b"MZ\x90\x00evil", content_type="image/jpeg")]
+    data["attachments"] = [
+        SimpleUploadedFile("病毒.exe", b"MZ\x90\x00evil", content_type="image/jpeg")
+    ]
     response = client_for("staff_a").post(reverse("reporting:incident_create"), data)
     assert response.status_code == 200
     assert not Incident.objects.exists()
@@ -178,8 +180,12 @@ def test_closure_item_form_error_keeps_the_text(client_for, people, report):
 
 @pytest.mark.parametrize(
     ("flag", "expected"),
-    [("late", {"late"}), ("missed", {"missed"}), ("concealed", {"concealed"}),
-     ("on_time", {"on_time", "concealed"})],
+    [
+        ("late", {"late"}),
+        ("missed", {"missed"}),
+        ("concealed", {"concealed"}),
+        ("on_time", {"on_time", "concealed"}),
+    ],
 )
 def test_list_filters_by_reporting_flag(client_for, people, city, report, flag, expected):
     now = timezone.now()
@@ -187,7 +193,9 @@ def test_list_filters_by_reporting_flag(client_for, people, city, report, flag, 
         "on_time": report(),
         "late": report(occurred_at=now - datetime.timedelta(hours=3)),
         "missed": services.incident_record(
-            actor=people.county_official, school=city.school_a, source_note="医院",
+            actor=people.county_official,
+            school=city.school_a,
+            source_note="医院",
             facts=facts(),
         ),
         "concealed": report(),
@@ -203,9 +211,7 @@ def test_list_filters_by_reporting_flag(client_for, people, city, report, flag, 
 def test_list_filters_by_severity_county_school_and_dates(client_for, people, city, report):
     general = report()
     major = report(severity="major", occurred_at=timezone.now() - datetime.timedelta(days=3))
-    other = services.incident_report(
-        actor=people.staff_a2, facts=facts(category="traffic")
-    )
+    other = services.incident_report(actor=people.staff_a2, facts=facts(category="traffic"))
     client = client_for("city_official")
     url = reverse("reporting:incident_list")
 
@@ -244,7 +250,5 @@ def test_detail_query_count_is_bounded(client_for, people, report, django_assert
         )
     client = client_for("county_official")
     with django_assert_max_num_queries(14):
-        response = client.get(
-            reverse("reporting:incident_detail", args=[incident.pk])
-        )
+        response = client.get(reverse("reporting:incident_detail", args=[incident.pk]))
     assert len(response.context["reports"]) == 6

@@ -47,7 +47,9 @@ def test_follow_up_and_written_reports_keep_every_version(city, people, report):
 
 
 def _alerts(kind="incident.reported"):
-    return list(Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True))
+    return list(
+        Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True)
+    )
 
 
 def test_general_incident_alerts_the_county_at_once_and_exactly_once(
@@ -89,7 +91,9 @@ def test_escalation_in_a_follow_up_alerts_the_city_once(city, people, report):
 
 def test_other_county_and_inactive_officials_are_not_alerted(city, people, report):
     UserFactory(
-        username="idle", organisation=city.county_a, role=User.Role.BUREAU_OFFICIAL,
+        username="idle",
+        organisation=city.county_a,
+        role=User.Role.BUREAU_OFFICIAL,
         is_active=False,
     )
     report()
@@ -134,7 +138,9 @@ def test_school_report_is_never_missed(city, people, report):
 def test_bureau_cannot_record_an_incident_outside_its_jurisdiction(city, people):
     with pytest.raises(PermissionDenied):
         services.incident_record(
-            actor=people.other_county_official, school=city.school_a, source_note="x",
+            actor=people.other_county_official,
+            school=city.school_a,
+            source_note="x",
             facts=facts(),
         )
 
@@ -163,8 +169,12 @@ def test_school_staff_cannot_mark_concealed(city, people, report):
 
 def test_acknowledge_needs_a_bureau_official_of_the_jurisdiction(city, people, report):
     incident = report()
-    for outsider in (people.staff_a, people.leader_a, people.other_county_official,
-                     people.county_admin):
+    for outsider in (
+        people.staff_a,
+        people.leader_a,
+        people.other_county_official,
+        people.county_admin,
+    ):
         with pytest.raises(PermissionDenied):
             services.incident_acknowledge(actor=outsider, incident=incident)
     services.incident_acknowledge(actor=people.county_official, incident=incident)
