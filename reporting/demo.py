@@ -220,6 +220,7 @@ def seed() -> None:
         )
         incident = services.incident_report(actor=staff, facts=facts)
         services.incident_acknowledge(actor=official, incident=incident)
+        services.incident_add_report(actor=staff, incident=incident, kind="written", facts=facts)
         for kind, fields in _FOUR_ITEMS.items():
             extra = {"held_on": timezone.localdate()} if kind == "education" else {}
             fields = {**fields, "text": "自然灾害，无人员伤亡；" + fields["text"]}

@@ -110,7 +110,8 @@ def incident_add_report(request: HttpRequest, pk: int, kind: str) -> HttpRespons
     roles.require_permission(request.user, roles.REPORT_INCIDENT)
     latest = selectors.latest_report(incident)
     initial = {name: getattr(latest, name) for name in services.FACT_FIELDS} if latest else {}
-    initial.update(reporter_name=request.user.display_name, reporter_phone=request.user.phone)
+    initial["reporter_name"] = request.user.display_name
+    initial["reporter_phone"] = request.user.phone or initial.get("reporter_phone", "")
     form = IncidentReportForm(
         request.POST or None, request.FILES or None, kind=kind, initial=initial
     )
