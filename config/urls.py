@@ -17,5 +17,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("inspections.urls")),
+    path("", include("reporting.urls")),
     path("", include("safety.urls")),
 ]

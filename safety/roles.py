@@ -31,6 +31,7 @@ ASSIGN_RECTIFICATION = "inspections.assign_rectification"
 REOPEN_HAZARD = "inspections.reopen_hazard"
 REPORT_INCIDENT = "reporting.report_incident"
 CLOSE_INCIDENT = "reporting.close_incident"
+ACKNOWLEDGE_INCIDENT = "reporting.acknowledge_incident"
 SUBMIT_MONTHLY_REPORT = "reporting.submit_monthly_report"
 REVIEW_MONTHLY_REPORT = "reporting.review_monthly_report"
 
@@ -66,6 +67,8 @@ _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
         "django_celery_beat.view_intervalschedule",
         "django_celery_beat.change_intervalschedule",
         "django_celery_beat.add_intervalschedule",
+        "reporting.view_reportingtimelimit",
+        "reporting.change_reportingtimelimit",
     }
 )
 
@@ -95,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             REOPEN_HAZARD,
             DRAW_SPOT_CHECK,
             REPORT_INCIDENT,
+            ACKNOWLEDGE_INCIDENT,
             CLOSE_INCIDENT,
             SUBMIT_MONTHLY_REPORT,
             REVIEW_MONTHLY_REPORT,

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from inspections import demo as inspections_demo
+from reporting import demo as reporting_demo
 from safety import demo as safety_demo
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         # this command lives in the highest app so it may call all of them.
         created_units, created_accounts = safety_demo.seed()
         inspections_demo.seed()
+        reporting_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city ready: {created_units} units and {created_accounts} accounts created "

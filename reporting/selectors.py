@@ -1,0 +1,118 @@
+"""Reads of incidents shared by views, the PDF and the school page: scoped, with their joins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from safety.models import Organisation, User
+
+from .models import (
+    ClosureItem,
+    Incident,
+    IncidentEvent,
+    IncidentReport,
+    SchoolVeto,
+    late_q,
+    missed_q,
+)
+
+FLAG_CHOICES = ("late", "missed", "concealed", "on_time")
+
+
+def incident_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Incident]:
+    """Incidents the user may see, filtered by the incident-list form's cleaned data."""
+    incidents = Incident.objects.visible_to(user).select_related("school", "school__parent")
+    query = (filters.get("q") or "").strip()
+    if query:
+        incidents = incidents.filter(
+            Q(summary__icontains=query)
+            | Q(place__icontains=query)
+            | Q(school__name__icontains=query)
+        )
+    for field in ("status", "category", "severity"):
+        if filters.get(field):
+            incidents = incidents.filter(**{field: filters[field]})
+    flag = filters.get("flag")
+    now = timezone.now()
+    if flag == "late":
+        incidents = incidents.filter(late_q(now))
+    elif flag == "on_time":
+        incidents = incidents.exclude(late_q(now)).exclude(missed_q())
+    elif flag == "missed":
+        incidents = incidents.filter(missed_q())
+    elif flag == "concealed":
+        incidents = incidents.filter(concealed_at__isnull=False)
+    if filters.get("county"):
+        incidents = incidents.filter(school__path__startswith=filters["county"].path)
+    if filters.get("school"):
+        incidents = incidents.filter(school=filters["school"])
+    if filters.get("date_from"):
+        incidents = incidents.filter(occurred_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        incidents = incidents.filter(occurred_at__date__lte=filters["date_to"])
+    return incidents
+
+
+def incident_for_detail(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    """The detail page's joins: reports with their files, events with their actors, items."""
+    return queryset.select_related(
+        "school",
+        "school__parent",
+        "created_by",
+        "acknowledged_by",
+        "closed_by",
+        "concealed_by",
+    ).prefetch_related(
+        Prefetch(
+            "reports",
+            queryset=IncidentReport.objects.select_related("submitted_by").prefetch_related(
+                "attachments"
+            ),
+        ),
+        Prefetch("events", queryset=IncidentEvent.objects.select_related("actor")),
+        Prefetch(
+            "closure_items",
+            queryset=ClosureItem.objects.select_related("recorded_by").prefetch_related(
+                "attachments"
+            ),
+        ),
+    )
+
+
+def current_closure_items(incident: Incident) -> dict[str, ClosureItem | None]:
+    """The latest record of each of the four items, in the order of the rule."""
+    latest: dict[str, ClosureItem] = {}
+    for item in incident.closure_items.all():  # ordered newest first within each kind
+        latest.setdefault(item.kind, item)
+    return {kind: latest.get(kind) for kind in ClosureItem.Kind.values}
+
+
+def latest_report(incident: Incident) -> IncidentReport | None:
+    reports = list(incident.reports.all())
+    return reports[-1] if reports else None
+
+
+def incident_file_context(incident: Incident) -> dict[str, Any]:
+    incident = incident_for_detail(Incident.objects.filter(pk=incident.pk)).get()
+    items = current_closure_items(incident)
+    return {
+        "incident": incident,
+        "reports": list(incident.reports.all()),
+        "events": list(incident.events.all()),
+        "closure_items": [(ClosureItem.Kind(kind).label, item) for kind, item in items.items()],
+        "veto": SchoolVeto.objects.filter(incident=incident).first(),
+        "now": timezone.now(),
+    }
+
+
+def school_vetoes(school: Organisation) -> list[SchoolVeto]:
+    """The school's one-vote vetoes, newest year first (for the school page and assessments)."""
+    return list(SchoolVeto.objects.filter(school=school).select_related("incident"))
+
+
+def school_is_vetoed(school: Organisation, year: int) -> bool:
+    """For later assessments: is the school under the one-vote veto for `year`?"""
+    return SchoolVeto.objects.filter(school=school, year=year).exists()

@@ -1,0 +1,45 @@
+"""Template helpers of the incident pages, and the incident panel other apps' pages include.
+
+The school page (a safety template) shows the one-vote veto with
+`{% load reporting_tags %}{% school_incident_panel school %}`: safety's Python code never
+imports reporting; only the template names this library (docs/decisions.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.filter
+def duration_text(value: datetime.timedelta | None) -> str:
+    """A delay as days, hours and minutes: "1天2小时5分钟" / "1 d 2 h 5 min"."""
+    if value is None:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if days:
+        parts.append(_("%(n)s d") % {"n": days})
+    if hours:
+        parts.append(_("%(n)s h") % {"n": hours})
+    if minutes or not parts:
+        parts.append(_("%(n)s min") % {"n": minutes})
+    return " ".join(parts)
+
+
+@register.inclusion_tag("reporting/_school_incident_panel.html", takes_context=True)
+def school_incident_panel(context: Any, school: Any) -> dict[str, Any]:
+    return {
+        "school": school,
+        "vetoes": selectors.school_vetoes(school),
+        "request": context.get("request"),
+    }
