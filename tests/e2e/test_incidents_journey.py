@@ -39,7 +39,7 @@ def test_incident_from_phone_report_to_liability_closure_and_veto(
     page.locator("#id_reporter_phone").fill("13900001111")
     page.get_by_role("button", name="立即报告").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(SUMMARY)
-    expect(page.locator("[data-status]")).to_have_text("已报告")
+    expect(page.locator("[data-status]")).to_have_text("已上报")
     expect(page.get_by_test_id("flags")).to_contain_text("初报及时")
     incident = Incident.objects.get(summary=SUMMARY)
     alerted = Notification.objects.filter(
