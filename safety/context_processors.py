@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("My school"), reverse("school_detail", args=[unit.pk])))
     else:
         items.append((_("Schools"), reverse("school_list")))
+    items.append((_("Responsibilities"), reverse("responsibility_home")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

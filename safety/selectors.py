@@ -384,3 +384,7 @@ def school_gap_count(school: Organisation) -> int:
     """The number of gaps of one school, by the grid's rules (for summaries)."""
     rows = coverage_rows(Organisation.objects.filter(pk=school.pk))
     return rows[0].gap_count if rows else 0
+
+
+def active_areas() -> QuerySet[SafetyArea]:
+    return SafetyArea.objects.filter(is_active=True)

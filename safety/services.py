@@ -648,3 +648,53 @@ def letter_sign(
     )
     letter.refresh_from_db()
     return letter
+
+
+def letter_pdf(letter: ResponsibilityLetter) -> bytes:
+    """The letter as a Chinese PDF (one or two pages: small enough to render on request)."""
+    from .pdf import render_pdf
+
+    return render_pdf("safety/pdf/letter.html", {"letter": letter})
+
+
+def _new_holder(*, actor: User | None, unit: Organisation, fields: dict[str, str]) -> Holder:
+    return holder_save(
+        actor=actor,
+        holder=Holder(
+            unit=unit,
+            name=fields.get("name", ""),
+            phone=fields.get("phone", ""),
+            job_title=fields.get("job_title", ""),
+        ),
+        changed_fields=["name", "phone", "job_title"],
+    )
+
+
+@transaction.atomic
+def assignment_create_with_holder(
+    *,
+    actor: User | None,
+    unit: Organisation,
+    holder: Holder | None,
+    new_holder: dict[str, str] | None = None,
+    **fields: Any,
+) -> Assignment:
+    """`assignment_create` for an existing holder, or for a new person created with it."""
+    if holder is None:
+        holder = _new_holder(actor=actor, unit=unit, fields=new_holder or {})
+    return assignment_create(actor=actor, unit=unit, holder=holder, **fields)
+
+
+@transaction.atomic
+def assignment_handover_with_holder(
+    *,
+    actor: User | None,
+    assignment: Assignment,
+    new_holder: Holder | None,
+    new_holder_fields: dict[str, str] | None = None,
+    **fields: Any,
+) -> Assignment:
+    """`assignment_handover` to an existing holder, or to a new person created with it."""
+    if new_holder is None:
+        new_holder = _new_holder(actor=actor, unit=assignment.unit, fields=new_holder_fields or {})
+    return assignment_handover(actor=actor, assignment=assignment, new_holder=new_holder, **fields)
