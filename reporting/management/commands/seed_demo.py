@@ -16,6 +16,7 @@ class Command(BaseCommand):
         # Each app seeds its own rows, lowest app first (reporting → inspections → safety);
         # this command lives in the highest app so it may call all of them.
         created_units, created_accounts = safety_demo.seed()
+        safety_demo.seed_responsibilities()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city ready: {created_units} units and {created_accounts} accounts created "
