@@ -376,7 +376,7 @@ GIVEN_NAMES = [
 # School code → what is left undone there, so the coverage pages have something to show.
 DEMO_GAPS = {
     # 江城区实验小学 (school.leader): nobody for the internet area, no psychological
-    # counsellor, two class teachers' letters unsigned.
+    # counsellor, two letters unsigned.
     "2136080201": {"skip_posts": {"psychological_counsellor"}, "no_internet": True, "unsigned": 2},
     "2136080202": {"skip_posts": {"canteen_manager"}, "unsigned": 1},
     "2136080203": {},  # fully covered, every letter signed
