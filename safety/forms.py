@@ -73,6 +73,11 @@ class SchoolFilterForm(forms.Form):
 # --- The responsibility system ---------------------------------------------------------------
 
 
+def date_input() -> forms.DateInput:
+    """A native date picker: its value must be ISO whatever the language's date format."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class CrispyMixin:
     """A crispy helper rendering the <form> tag with a submit button and the CSRF token."""
 
@@ -136,7 +141,7 @@ class CertificateForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = Certificate
         fields = ["kind", "number", "expires_on"]
-        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"expires_on": date_input()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -174,7 +179,7 @@ class AssignmentForm(CrispyMixin, NewHolderFieldsMixin):
 
     post = forms.ModelChoiceField(label=_("Post"), queryset=Post.objects.none())
     holder = forms.ModelChoiceField(
-        label=_("Person"), queryset=Holder.objects.none(), required=False
+        label=_("Holder"), queryset=Holder.objects.none(), required=False
     )
     areas = forms.ModelMultipleChoiceField(
         label=_("Safety areas"),
@@ -183,9 +188,7 @@ class AssignmentForm(CrispyMixin, NewHolderFieldsMixin):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave all unticked to use the post's default areas."),
     )
-    start_date = forms.DateField(
-        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("Start date"), widget=date_input())
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
     field_order = [
@@ -219,7 +222,7 @@ class HandoverForm(CrispyMixin, NewHolderFieldsMixin):
     )
     on = forms.DateField(
         label=_("Handover date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_input(),
         help_text=_("The old assignment ends and the new one starts on this day."),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
@@ -236,7 +239,7 @@ class HandoverForm(CrispyMixin, NewHolderFieldsMixin):
 class AssignmentEndForm(CrispyMixin, forms.Form):
     submit_label = _("End the assignment")
 
-    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("End date"), widget=date_input())
     note = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -247,9 +250,7 @@ class AssignmentEndForm(CrispyMixin, forms.Form):
 class LetterSignForm(CrispyMixin, forms.Form):
     submit_label = _("Record the signature")
 
-    signed_on = forms.DateField(
-        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    signed_on = forms.DateField(label=_("Signed on"), widget=date_input())
     scan = UploadField(
         kind="document",
         max_files=1,

@@ -178,3 +178,10 @@ def test_the_responsibility_entry_sends_each_user_to_the_right_page(city, client
 def test_anonymous_is_sent_to_login(url_name, client_for):
     response = client_for("anonymous").get(reverse(url_name))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_date_pickers_get_iso_values_in_chinese(city, client_for):
+    from django.utils import timezone
+
+    response = client_for("leader_a").get(reverse("assignment_create", args=[city.school_a.pk]))
+    assert f'value="{timezone.localdate().isoformat()}"' in response.content.decode()
