@@ -409,6 +409,7 @@ def seed_responsibilities() -> None:
         school_year_bounds,
     )
 
+    _ensure_catalogues()
     year = current_school_year()
     start = school_year_bounds(year)[0]
     units = Organisation.objects.filter(
@@ -479,3 +480,17 @@ def seed_responsibilities() -> None:
                 to_status=ResponsibilityLetter.Status.SIGNED,
                 comment="demo",
             )
+
+
+def _ensure_catalogues() -> None:
+    """The safety areas and standard posts come from data migrations; a database flushed
+    since (a test database between browser tests) gets them back. Existing rows are kept."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from .models import SafetyArea
+
+    if not SafetyArea.objects.exists():
+        import_module("safety.migrations.0002_safety_areas").load_areas(apps, None)
+    import_module("safety.migrations.0006_standard_posts").load_posts(apps, None)
