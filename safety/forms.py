@@ -262,8 +262,6 @@ class LetterSignForm(CrispyMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._init_helper()
-        self.helper.form_tag = True
-        self.helper.attrs = {"enctype": "multipart/form-data"}
 
 
 class SchoolYearForm(forms.Form):
@@ -292,4 +290,3 @@ class ImportUploadForm(CrispyMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._init_helper()
-        self.helper.attrs = {"enctype": "multipart/form-data"}

@@ -725,6 +725,14 @@ class LetterEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
 
+    @property
+    def from_label(self) -> str:
+        return ResponsibilityLetter.Status(self.from_status).label if self.from_status else "—"
+
+    @property
+    def to_label(self) -> str:
+        return ResponsibilityLetter.Status(self.to_status).label
+
 
 class ResponsibilitySettingsQuerySet(ScopedQuerySet):
     scope_lookup = "organisation"
