@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if unit is not None and unit.is_school:
         items.append((_("Inspections"), reverse("inspections:inspection_list")))
     items.append((_("Incidents"), reverse("reporting:incident_list")))
+    items.append((_("Responsibilities"), reverse("responsibility_home")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

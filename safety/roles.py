@@ -23,6 +23,7 @@ MANAGE_ORGANISATIONS = "safety.manage_organisations"
 MANAGE_ACCOUNTS = "safety.manage_accounts"
 MANAGE_SAFETY_AREAS = "safety.manage_safety_areas"
 MANAGE_RESPONSIBILITIES = "safety.manage_responsibilities"
+MANAGE_POSTS = "safety.manage_posts"
 FILE_INSPECTION = "inspections.file_inspection"
 REPORT_HAZARD = "inspections.report_hazard"
 VERIFY_RECTIFICATION = "inspections.verify_rectification"
@@ -50,6 +51,10 @@ _ADMIN_MODEL_PERMISSIONS = frozenset(
         "inspections.add_inspectionsettings",
         "inspections.change_inspectionsettings",
         "inspections.view_checklisttemplate",
+        "safety.view_post",
+        "safety.view_responsibilitysettings",
+        "safety.add_responsibilitysettings",
+        "safety.change_responsibilitysettings",
     }
 )
 _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -58,6 +63,9 @@ _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
         "safety.change_safetyarea",
         "inspections.add_checklisttemplate",
         "inspections.change_checklisttemplate",
+        MANAGE_POSTS,
+        "safety.add_post",
+        "safety.change_post",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",
         "django_celery_beat.add_periodictask",

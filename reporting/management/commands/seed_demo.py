@@ -20,6 +20,7 @@ class Command(BaseCommand):
         created_units, created_accounts = safety_demo.seed()
         inspections_demo.seed()
         reporting_demo.seed()
+        safety_demo.seed_responsibilities()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city ready: {created_units} units and {created_accounts} accounts created "
