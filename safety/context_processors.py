@@ -20,6 +20,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("My school"), reverse("school_detail", args=[unit.pk])))
     else:
         items.append((_("Schools"), reverse("school_list")))
+    if unit is not None and (
+        user.has_perm("reporting.submit_monthly_report")
+        or user.has_perm("reporting.review_monthly_report")
+    ):
+        items.append((_("Monthly reports"), reverse("monthly:index")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()
