@@ -498,8 +498,15 @@ def _notify_bureaus_of_missing(kind: str, month: datetime.date, day: datetime.da
                     created_at=now,
                 )
             )
-    created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
+    existing = set(
+        Notification.objects.filter(dedup_key__in=[row.dedup_key for row in rows]).values_list(
+            "dedup_key", flat=True
+        )
+    )
+    new_rows = [row for row in rows if row.dedup_key not in existing]
+    # ignore_conflicts still guards against a concurrent pass writing the same keys.
+    Notification.objects.bulk_create(new_rows, ignore_conflicts=True)
+    return len(new_rows)
 
 
 @transaction.atomic
