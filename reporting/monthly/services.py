@@ -263,7 +263,7 @@ def monthly_report_render_pdf(*, version_id: int) -> bool:
     """Render and store the PDF of one version (a task calls this; running it again
     re-renders, which is how an administrator refreshes a PDF)."""
     version = (
-        MonthlyReportVersion.objects.select_for_update()
+        MonthlyReportVersion.objects.select_for_update(of=("self",))
         .select_related("report__unit", "submitted_by", "reviewed_by")
         .filter(pk=version_id)
         .first()
@@ -318,7 +318,9 @@ def monthly_overview_request(*, actor: User, month: datetime.date) -> MonthlyOve
 @transaction.atomic
 def monthly_overview_render_pdf(*, overview_id: int) -> bool:
     overview = (
-        MonthlyOverview.objects.select_for_update().select_related("unit").filter(pk=overview_id)
+        MonthlyOverview.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .filter(pk=overview_id)
     ).first()
     if overview is None:
         return False
@@ -541,7 +543,7 @@ def deliver_reminders(limit: int = 500) -> int:
     while True:
         with transaction.atomic():
             batch = list(
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
                 .filter(kind=REMINDER_KIND, emailed_at__isnull=True)
                 .order_by("pk")[:limit]
