@@ -114,11 +114,13 @@ def monthly_report_submit(
     unit: Organisation,
     month: datetime.date,
     now: datetime.datetime | None = None,
+    queue_pdf: bool = True,
 ) -> MonthlyReportVersion:
     """Freeze the figures and text as a new version and send it to the bureau above.
 
     Preconditions: the actor belongs to the unit and may submit; the report is a draft or
-    was returned; the month has begun. The PDF is rendered after commit by a task.
+    was returned; the month has begun. The PDF is rendered after commit by a task (the demo
+    seeding passes queue_pdf=False to stay fast; such a PDF can be re-rendered later).
     """
     _check_own_unit(actor, unit)
     now = now or timezone.now()
@@ -164,7 +166,8 @@ def monthly_report_submit(
             url=report_url(unit, month),
             organisation=unit,
         )
-    _queue_version_pdf(version.pk)
+    if queue_pdf:
+        _queue_version_pdf(version.pk)
     return version
 
 

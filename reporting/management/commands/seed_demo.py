@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from reporting.monthly import demo as monthly_demo
 from safety import demo as safety_demo
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         # Each app seeds its own rows, lowest app first (reporting → inspections → safety);
         # this command lives in the highest app so it may call all of them.
         created_units, created_accounts = safety_demo.seed()
+        monthly_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city ready: {created_units} units and {created_accounts} accounts created "
