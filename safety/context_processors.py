@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Notification
+from .roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT, role_permissions
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -20,10 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("My school"), reverse("school_detail", args=[unit.pk])))
     else:
         items.append((_("Schools"), reverse("school_list")))
-    if unit is not None and (
-        user.has_perm("reporting.submit_monthly_report")
-        or user.has_perm("reporting.review_monthly_report")
-    ):
+    granted = role_permissions(user)  # from the role alone: no query
+    if unit is not None and granted & {SUBMIT_MONTHLY_REPORT, REVIEW_MONTHLY_REPORT}:
         items.append((_("Monthly reports"), reverse("monthly:index")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))

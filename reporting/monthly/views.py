@@ -185,9 +185,7 @@ def report_review(request: HttpRequest, pk: int, month: str) -> HttpResponse:
 
 @login_required
 def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    version = get_visible_object_or_404(
-        MonthlyReportVersion.objects.select_related("report__unit"), request.user, pk=pk
-    )
+    version = get_visible_object_or_404(MonthlyReportVersion, request.user, pk=pk)
     if not version.pdf:
         raise Http404
     report = version.report
@@ -198,9 +196,7 @@ def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def version_rerender(request: HttpRequest, pk: int) -> HttpResponse:
-    version = get_visible_object_or_404(
-        MonthlyReportVersion.objects.select_related("report__unit"), request.user, pk=pk
-    )
+    version = get_visible_object_or_404(MonthlyReportVersion, request.user, pk=pk)
     services.monthly_report_rerender(actor=request.user, version=version)
     messages.success(request, _("The PDF is being rendered again."))
     report = version.report

@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
     def _run(self, count: int) -> None:
         month = datetime.date(2026, 10, 1)
-        submitted = timezone.make_aware(datetime.datetime(2026, 10, 30, 10))
+        submitted = datetime.datetime(2026, 10, 30, 10, tzinfo=timezone.get_current_timezone())
         city = safety_services.organisation_create(
             actor=None, name="基准市教育局", code="B00000", kind=Organisation.Kind.CITY
         )
