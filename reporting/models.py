@@ -31,7 +31,7 @@ class MonthlyReport(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", _("Submitted to the bureau")
         RETURNED = "returned", _("Returned")
         APPROVED = "approved", _("Approved")
 

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("draft", "Draft"),
-                            ("submitted", "Submitted"),
+                            ("submitted", "Submitted to the bureau"),
                             ("returned", "Returned"),
                             ("approved", "Approved"),
                         ],

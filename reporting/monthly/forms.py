@@ -38,7 +38,7 @@ class ReviewForm(forms.Form):
         choices=[("approve", _("Approve")), ("return", _("Return for changes"))]
     )
     comment = forms.CharField(
-        label=_("Comment"),
+        label=_("Review comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,

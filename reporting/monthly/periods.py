@@ -28,7 +28,7 @@ class UnitStatus(models.TextChoices):
     LATE = "late", _("Submitted late")
     RETURNED = "returned", _("Returned")
     APPROVED = "approved", _("Approved")
-    MISSING = "missing", _("Missing")
+    MISSING = "missing", _("Missing report")
 
 
 # CSS class per status (GLOSSARY.md colours; text always shown too).

@@ -147,7 +147,7 @@ def report_save(request: HttpRequest, pk: int, month: str) -> HttpResponse:
         )
         if request.POST.get("action") == "submit":
             services.monthly_report_submit(actor=request.user, unit=unit, month=month_date)
-            messages.success(request, _("The report was submitted."))
+            messages.success(request, _("The monthly report was submitted."))
         else:
             messages.success(request, _("The draft was saved."))
     except ValidationError as error:

@@ -45,7 +45,7 @@ def test_monthly_report_goes_up_the_chain_and_back(page: Page, live_server, demo
     page.get_by_test_id("review-queue").get_by_role(
         "link", name=f"江城区实验小学 · {month}"
     ).click()
-    page.get_by_label("意见").fill("请补充隐患整改完成情况。")
+    page.get_by_label("审核意见").fill("请补充隐患整改完成情况。")
     page.get_by_role("button", name="退回修改").click()
     expect(page.get_by_test_id("report-status")).to_have_text("已退回")
     log_out(page)
