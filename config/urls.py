@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("inspections.urls")),
     path("", include("reporting.urls")),
+    path("monthly/", include("reporting.monthly.urls")),
     path("", include("safety.urls")),
 ]

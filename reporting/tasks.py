@@ -1,6 +1,10 @@
+"""Celery tasks of the reporting app (autodiscovered from here)."""
+
 from __future__ import annotations
 
 from celery import shared_task
+
+from reporting.monthly.tasks import *  # noqa: F403 - registers the monthly-report tasks
 
 from . import services
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Notification
+from .roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT, role_permissions
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -25,6 +26,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Inspections"), reverse("inspections:inspection_list")))
     items.append((_("Incidents"), reverse("reporting:incident_list")))
     items.append((_("Responsibilities"), reverse("responsibility_home")))
+    granted = role_permissions(user)  # from the role alone: no query
+    if unit is not None and granted & {SUBMIT_MONTHLY_REPORT, REVIEW_MONTHLY_REPORT}:
+        items.append((_("Monthly reports"), reverse("monthly:index")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

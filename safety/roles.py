@@ -55,6 +55,9 @@ _ADMIN_MODEL_PERMISSIONS = frozenset(
         "safety.view_responsibilitysettings",
         "safety.add_responsibilitysettings",
         "safety.change_responsibilitysettings",
+        "reporting.view_monthlyreport",
+        "reporting.view_monthlyreportversion",
+        "reporting.view_monthlyreportevent",
     }
 )
 _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -81,8 +84,10 @@ _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    # School staff draft and submit the monthly report too (issue #6: "school staff drafts
+    # and submits"); the leader's name is not required on it.
     Role.SCHOOL_STAFF: frozenset(
-        {VIEW_JURISDICTION, FILE_INSPECTION, REPORT_HAZARD, REPORT_INCIDENT}
+        {VIEW_JURISDICTION, FILE_INSPECTION, REPORT_HAZARD, REPORT_INCIDENT, SUBMIT_MONTHLY_REPORT}
     ),
     Role.SCHOOL_LEADER: frozenset(
         {

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from inspections import demo as inspections_demo
 from reporting import demo as reporting_demo
+from reporting.monthly import demo as monthly_demo
 from safety import demo as safety_demo
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         inspections_demo.seed()
         reporting_demo.seed()
         safety_demo.seed_responsibilities()
+        monthly_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city ready: {created_units} units and {created_accounts} accounts created "

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from safety.selectors import counties_visible_to
+
+from .periods import UnitStatus, parse_month
+
+
+class NarrativeForm(forms.Form):
+    work_done = forms.CharField(
+        label=_("Work done this month"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=10000,
+        help_text=_("Inspections, education, drills, meetings: what the unit did for safety."),
+    )
+    problems_found = forms.CharField(
+        label=_("Problems found"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=10000,
+        help_text=_("Problems still open and what stands in the way of solving them."),
+    )
+    next_month_plans = forms.CharField(
+        label=_("Plans for next month"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=10000,
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("return", _("Return for changes"))]
+    )
+    comment = forms.CharField(
+        label=_("Review comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_("Required when returning: say what the unit should change."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what the unit should change."))
+        return data
+
+
+class ConsoleFilterForm(forms.Form):
+    county = forms.ModelChoiceField(
+        label=_("County/district"),
+        queryset=None,
+        required=False,
+        empty_label=_("Units reporting to us"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *UnitStatus.choices]
+    )
+    month = forms.CharField(
+        label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties_visible_to(user)
+        if user.organisation is not None and user.organisation.kind != "city":
+            del self.fields["county"]
+
+    def clean_month(self):
+        text = self.cleaned_data.get("month")
+        if not text:
+            return None
+        month = parse_month(text)
+        if month is None:
+            raise forms.ValidationError(_("Choose a month such as 2026-11."))
+        return month

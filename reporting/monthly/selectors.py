@@ -1,0 +1,188 @@
+"""Reads shared by the monthly-report views, services and PDFs; queries do not grow with
+the number of rows shown."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from reporting.models import MonthlyReport, MonthlyReportVersion
+from safety.models import Organisation, User
+from safety.roles import REVIEW_MONTHLY_REPORT, ROLE_PERMISSIONS, SUBMIT_MONTHLY_REPORT
+
+from . import figures
+from .periods import STATUS_CSS, UnitStatus, add_months, due_date, unit_status
+
+
+@dataclass
+class UnitRow:
+    unit: Organisation
+    report: MonthlyReport | None
+    status: UnitStatus
+    month: datetime.date
+
+    @property
+    def css(self) -> str:
+        return STATUS_CSS[self.status]
+
+    @property
+    def version(self) -> MonthlyReportVersion | None:
+        return self.report.latest_version if self.report else None
+
+
+def roles_with(permission: str) -> list[str]:
+    return [role for role, granted in ROLE_PERMISSIONS.items() if permission in granted]
+
+
+def reporters(units: Any) -> QuerySet[User]:
+    """A unit's reporters: its active accounts whose role may submit the monthly report."""
+    return User.objects.filter(
+        organisation__in=units, is_active=True, role__in=roles_with(SUBMIT_MONTHLY_REPORT)
+    )
+
+
+def reviewers(bureaus: Any) -> QuerySet[User]:
+    return User.objects.filter(
+        organisation__in=bureaus, is_active=True, role__in=roles_with(REVIEW_MONTHLY_REPORT)
+    )
+
+
+def reporting_children(bureau: Organisation) -> QuerySet[Organisation]:
+    """The units that report to `bureau`: its schools and county bureaus."""
+    return Organisation.objects.filter(
+        parent=bureau,
+        is_active=True,
+        kind__in=[Organisation.Kind.SCHOOL, Organisation.Kind.COUNTY],
+    )
+
+
+def reports_for(units: list[Organisation], months: list[datetime.date]) -> dict[tuple, Any]:
+    reports = MonthlyReport.objects.filter(unit__in=units, month__in=months).select_related(
+        "latest_version"
+    )
+    return {(report.unit_id, report.month): report for report in reports}
+
+
+def unit_rows(
+    units: list[Organisation], month: datetime.date, today: datetime.date
+) -> list[UnitRow]:
+    """Each unit with its report for `month` and its status, in two queries."""
+    reports = reports_for(units, [month])
+    rows = []
+    for unit in units:
+        report = reports.get((unit.pk, month))
+        rows.append(UnitRow(unit, report, unit_status(unit, month, report, today), month))
+    return rows
+
+
+def status_grid(
+    units: list[Organisation], months: list[datetime.date], today: datetime.date
+) -> list[dict[str, Any]]:
+    """Rows of the review console's grid: one cell (UnitRow) per month."""
+    reports = reports_for(units, months)
+    grid = []
+    for unit in units:
+        cells = []
+        for month in months:
+            report = reports.get((unit.pk, month))
+            cells.append(UnitRow(unit, report, unit_status(unit, month, report, today), month))
+        grid.append({"unit": unit, "cells": cells})
+    return grid
+
+
+def recent_months(today: datetime.date, count: int = 6) -> list[datetime.date]:
+    """The last `count` months, newest first, starting with the current one."""
+    current = today.replace(day=1)
+    return [add_months(current, -offset) for offset in range(count)]
+
+
+def review_queue(bureau: Organisation) -> QuerySet[MonthlyReport]:
+    """Reports submitted to `bureau` and waiting for its review, oldest first."""
+    return (
+        MonthlyReport.objects.filter(unit__parent=bureau, status=MonthlyReport.Status.SUBMITTED)
+        .select_related("unit", "latest_version", "latest_version__submitted_by")
+        .order_by("latest_version__submitted_at", "id")
+    )
+
+
+def county_rollup(county: Organisation, month: datetime.date, today: datetime.date) -> dict:
+    """A county's figures for `month`: every school with its status, the count per status
+    and the sum of the schools' latest submitted figures. JSON-ready, to be frozen."""
+    schools = list(
+        reporting_children(county)
+        .filter(kind=Organisation.Kind.SCHOOL)
+        .order_by("name_sort_key", "id")
+    )
+    rows = unit_rows(schools, month, today)
+    counts = Counter(row.status.value for row in rows)
+    submitted = [
+        row.version.figures
+        for row in rows
+        if row.version is not None and row.status != UnitStatus.RETURNED
+    ]
+    return {
+        "kind": "county",
+        "month": month.isoformat(),
+        "school_count": len(rows),
+        "status_counts": {status.value: counts.get(status.value, 0) for status in UnitStatus},
+        "schools": [
+            {
+                "id": row.unit.pk,
+                "name": row.unit.name,
+                "status": row.status.value,
+                "submitted_at": row.version.submitted_at.isoformat() if row.version else None,
+                "version": row.version.number if row.version else None,
+            }
+            for row in rows
+        ],
+        "sections": figures.rollup_sections(submitted),
+    }
+
+
+def city_overview(city: Organisation, month: datetime.date, today: datetime.date) -> dict:
+    """Every county of the city: its own report's status and its schools' statuses."""
+    counties = list(reporting_children(city).filter(kind=Organisation.Kind.COUNTY))
+    county_rows = unit_rows(counties, month, today)
+    schools = list(
+        Organisation.objects.filter(
+            Q(parent__in=counties) | Q(parent=city), kind=Organisation.Kind.SCHOOL, is_active=True
+        )
+    )
+    school_rows = unit_rows(schools, month, today)
+    by_parent: dict[int, Counter] = {}
+    for row in school_rows:
+        by_parent.setdefault(row.unit.parent_id, Counter())[row.status.value] += 1
+    lines = [
+        {
+            "unit": row.unit,
+            "status": row.status,
+            "css": row.css,
+            "counts": by_parent.get(row.unit.pk, Counter()),
+            "school_count": sum(by_parent.get(row.unit.pk, Counter()).values()),
+            "cells": [by_parent.get(row.unit.pk, Counter())[status.value] for status in UnitStatus],
+        }
+        for row in county_rows
+    ]
+    direct = by_parent.get(city.pk, Counter())
+    return {
+        "counties": lines,
+        "city_direct_count": sum(direct.values()),
+        "city_direct_cells": [direct[status.value] for status in UnitStatus],
+    }
+
+
+def figures_for_display(report: MonthlyReport | None, unit: Organisation, month, today) -> dict:
+    """The figures to show: frozen ones of the latest version, or a live preview."""
+    if report is not None and report.latest_version is not None and not report.is_editable:
+        return report.latest_version.figures
+    if unit.kind == Organisation.Kind.SCHOOL:
+        return figures.compile_school_figures(unit, month)
+    return county_rollup(unit, month, today)
+
+
+def is_due_passed(unit: Organisation, month: datetime.date, today: datetime.date) -> bool:
+    return today > due_date(unit, month)

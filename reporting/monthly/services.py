@@ -1,0 +1,573 @@
+"""Every state change of monthly reports: drafting, submission (freezing a version),
+review, PDF rendering and the reminder pass."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.fields import CharField
+from django.db.models.functions import Cast, Concat
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reporting.models import (
+    MonthlyOverview,
+    MonthlyReport,
+    MonthlyReportEvent,
+    MonthlyReportVersion,
+)
+from safety.models import Notification, Organisation, User
+from safety.notifications import notify
+from safety.pdf import render_pdf
+from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT, require_permission
+from safety.services import audit_record
+
+from . import charts, figures, selectors
+from .periods import (
+    UnitStatus,
+    add_months,
+    county_due_date,
+    due_date,
+    is_late,
+    reports_monthly,
+    school_due_date,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = MonthlyReport.Status
+REMINDER_KIND = "monthly_report_reminder"
+REVIEW_KIND = "monthly_report_review"
+
+
+def report_url(unit: Organisation, month: datetime.date) -> str:
+    return reverse("monthly:report", args=[unit.pk, f"{month:%Y-%m}"])
+
+
+def _check_own_unit(actor: User, unit: Organisation) -> None:
+    require_permission(actor, SUBMIT_MONTHLY_REPORT)
+    if actor.organisation_id != unit.pk or not reports_monthly(unit):
+        raise PermissionDenied
+
+
+def _check_receiving_bureau(actor: User, report: MonthlyReport) -> None:
+    """Only the bureau directly above a unit reviews its report."""
+    require_permission(actor, REVIEW_MONTHLY_REPORT)
+    if actor.organisation_id is None or report.unit.parent_id != actor.organisation_id:
+        raise PermissionDenied
+
+
+def _locked_report(unit: Organisation, month: datetime.date) -> MonthlyReport:
+    report, _created = MonthlyReport.objects.get_or_create(unit=unit, month=month)
+    return MonthlyReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+
+
+@transaction.atomic
+def monthly_report_save_draft(
+    *,
+    actor: User,
+    unit: Organisation,
+    month: datetime.date,
+    work_done: str,
+    problems_found: str,
+    next_month_plans: str,
+) -> MonthlyReport:
+    """Save the narrative of the unit's report; allowed while it is a draft or returned."""
+    _check_own_unit(actor, unit)
+    report = _locked_report(unit, month)
+    if not report.is_editable:
+        raise ValidationError(_("This report has been submitted and can no longer be edited."))
+    report.work_done, report.problems_found = work_done, problems_found
+    report.next_month_plans = next_month_plans
+    report.save(update_fields=["work_done", "problems_found", "next_month_plans", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="monthly_report.save_draft",
+        target=report,
+        organisation=unit,
+        changes={"month": f"{month:%Y-%m}"},
+    )
+    return report
+
+
+def compile_figures(unit: Organisation, month: datetime.date, today: datetime.date) -> dict:
+    if unit.kind == Organisation.Kind.SCHOOL:
+        return figures.compile_school_figures(unit, month)
+    return selectors.county_rollup(unit, month, today)
+
+
+@transaction.atomic
+def monthly_report_submit(
+    *,
+    actor: User,
+    unit: Organisation,
+    month: datetime.date,
+    now: datetime.datetime | None = None,
+    queue_pdf: bool = True,
+) -> MonthlyReportVersion:
+    """Freeze the figures and text as a new version and send it to the bureau above.
+
+    Preconditions: the actor belongs to the unit and may submit; the report is a draft or
+    was returned; the month has begun. The PDF is rendered after commit by a task (the demo
+    seeding passes queue_pdf=False to stay fast; such a PDF can be re-rendered later).
+    """
+    _check_own_unit(actor, unit)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if month > today.replace(day=1):
+        raise ValidationError(_("A month can be reported once it has begun."))
+    report = _locked_report(unit, month)
+    if not report.is_editable:
+        raise ValidationError(_("This report has already been submitted."))
+    if not report.work_done.strip():
+        raise ValidationError(_("Describe the work done this month before submitting."))
+    previous = report.status
+    number = report.versions.count() + 1
+    version = MonthlyReportVersion.objects.create(
+        report=report,
+        number=number,
+        figures=compile_figures(unit, month, today),
+        work_done=report.work_done,
+        problems_found=report.problems_found,
+        next_month_plans=report.next_month_plans,
+        submitted_by=actor,
+        submitted_at=now,
+        is_late=is_late(unit, month, now),
+    )
+    report.status = Status.SUBMITTED
+    report.latest_version = version
+    report.first_submitted_at = report.first_submitted_at or now
+    report.save(update_fields=["status", "latest_version", "first_submitted_at", "updated_at"])
+    MonthlyReportEvent.objects.create(
+        report=report,
+        version=version,
+        actor=actor,
+        from_status=previous,
+        to_status=Status.SUBMITTED,
+    )
+    for reviewer in selectors.reviewers([unit.parent_id]):
+        notify(
+            recipient=reviewer,
+            kind=REVIEW_KIND,
+            key=f"{report.pk}:v{number}",
+            title=_("%(unit)s submitted its monthly report for %(month)s")
+            % {"unit": unit.name, "month": f"{month:%Y-%m}"},
+            url=report_url(unit, month),
+            organisation=unit,
+        )
+    if queue_pdf:
+        _queue_version_pdf(version.pk)
+    return version
+
+
+def _queue_version_pdf(version_id: int) -> None:
+    from .tasks import render_monthly_report_pdf
+
+    transaction.on_commit(lambda: render_monthly_report_pdf.delay(version_id))
+
+
+def _review(
+    *, actor: User, report: MonthlyReport, decision: str, comment: str
+) -> MonthlyReportVersion:
+    _check_receiving_bureau(actor, report)
+    locked = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status != Status.SUBMITTED or locked.latest_version_id is None:
+        raise ValidationError(_("Only a submitted report can be reviewed."))
+    version = locked.latest_version
+    version.decision, version.review_comment = decision, comment
+    version.reviewed_by, version.reviewed_at = actor, timezone.now()
+    version.save(update_fields=["decision", "review_comment", "reviewed_by", "reviewed_at"])
+    locked.status = decision
+    locked.save(update_fields=["status", "updated_at"])
+    MonthlyReportEvent.objects.create(
+        report=locked,
+        version=version,
+        actor=actor,
+        from_status=Status.SUBMITTED,
+        to_status=decision,
+        comment=comment,
+    )
+    if decision == Status.RETURNED:
+        title = _("Your monthly report for %(month)s was returned: %(comment)s")
+    else:
+        title = _("Your monthly report for %(month)s was approved")
+    for reporter in selectors.reporters([report.unit_id]):
+        notify(
+            recipient=reporter,
+            kind=REVIEW_KIND,
+            key=f"{report.pk}:v{version.number}:{decision}",
+            title=title % {"month": f"{report.month:%Y-%m}", "comment": comment[:80]},
+            body=comment,
+            url=report_url(report.unit, report.month),
+            organisation=report.unit,
+        )
+    return version
+
+
+@transaction.atomic
+def monthly_report_approve(
+    *, actor: User, report: MonthlyReport, comment: str = ""
+) -> MonthlyReportVersion:
+    return _review(actor=actor, report=report, decision=Status.APPROVED, comment=comment)
+
+
+@transaction.atomic
+def monthly_report_return(
+    *, actor: User, report: MonthlyReport, comment: str
+) -> MonthlyReportVersion:
+    """Return the report for changes; the comment says what to change and is required."""
+    if not comment.strip():
+        raise ValidationError(_("Say what the unit should change."))
+    return _review(actor=actor, report=report, decision=Status.RETURNED, comment=comment)
+
+
+# --- PDFs ---------------------------------------------------------------------------
+
+
+def pdf_context(version: MonthlyReportVersion) -> dict[str, Any]:
+    report = version.report
+    frozen = version.figures
+    context: dict[str, Any] = {
+        "report": report,
+        "unit": report.unit,
+        "version": version,
+        "due_date": due_date(report.unit, report.month),
+        "tables": figures.section_tables(frozen),
+        "events": list(report.events.select_related("actor").filter(version=version)),
+    }
+    if frozen.get("kind") == "county":
+        labels = dict(UnitStatus.choices)
+        context["schools"] = [
+            {**row, "status_label": labels.get(row["status"], row["status"])}
+            for row in frozen["schools"]
+        ]
+        counts = frozen["status_counts"]
+        context["status_counts"] = [(labels[key], value) for key, value in counts.items()]
+        context["chart"] = charts.bar_chart_svg(
+            [(labels[key], value, charts.STATUS_COLOURS[key]) for key, value in counts.items()],
+            title=_("Schools by report status"),
+        )
+    return context
+
+
+@transaction.atomic
+def monthly_report_render_pdf(*, version_id: int) -> bool:
+    """Render and store the PDF of one version (a task calls this; running it again
+    re-renders, which is how an administrator refreshes a PDF)."""
+    version = (
+        MonthlyReportVersion.objects.select_for_update(of=("self",))
+        .select_related("report__unit", "submitted_by", "reviewed_by")
+        .filter(pk=version_id)
+        .first()
+    )
+    if version is None:
+        return False
+    kind = "county" if version.figures.get("kind") == "county" else "school"
+    pdf = render_pdf(f"reporting/pdf/monthly_{kind}.html", pdf_context(version))
+    if version.pdf:
+        version.pdf.delete(save=False)
+    version.pdf.save("report.pdf", ContentFile(pdf), save=False)
+    version.pdf_rendered_at = timezone.now()
+    version.save(update_fields=["pdf", "pdf_rendered_at"])
+    return True
+
+
+def monthly_report_rerender(*, actor: User, version: MonthlyReportVersion) -> None:
+    """An administrator asks for a version's PDF to be rendered again."""
+    is_unit_administrator = (
+        actor.role == User.Role.ADMINISTRATOR
+        and actor.organisation is not None
+        and version.report.unit.is_within(actor.organisation)
+    )
+    if not (actor.is_superuser or is_unit_administrator):
+        raise PermissionDenied
+    MonthlyReportVersion.objects.filter(pk=version.pk).update(pdf_rendered_at=None)
+    audit_record(
+        actor=actor,
+        action="monthly_report.rerender_pdf",
+        target=version,
+        organisation=version.report.unit,
+    )
+    _queue_version_pdf(version.pk)
+
+
+@transaction.atomic
+def monthly_overview_request(*, actor: User, month: datetime.date) -> MonthlyOverview:
+    """A city official asks for the city overview PDF of a month; a task renders it."""
+    require_permission(actor, REVIEW_MONTHLY_REPORT)
+    city = actor.organisation
+    if city is None or city.kind != Organisation.Kind.CITY:
+        raise PermissionDenied
+    overview, _created = MonthlyOverview.objects.get_or_create(unit=city, month=month)
+    overview.pdf_rendered_at = None
+    overview.save(update_fields=["pdf_rendered_at", "requested_at"])
+    from .tasks import render_monthly_overview_pdf
+
+    transaction.on_commit(lambda: render_monthly_overview_pdf.delay(overview.pk))
+    return overview
+
+
+@transaction.atomic
+def monthly_overview_render_pdf(*, overview_id: int) -> bool:
+    overview = (
+        MonthlyOverview.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .filter(pk=overview_id)
+    ).first()
+    if overview is None:
+        return False
+    today = timezone.localdate()
+    data = selectors.city_overview(overview.unit, overview.month, today)
+    chart_rows = [
+        (line["unit"].name.replace("教育局", ""), line["counts"].get("missing", 0), "#dc3545")
+        for line in data["counties"]
+    ]
+    context = {
+        "unit": overview.unit,
+        "month": overview.month,
+        "county_due": county_due_date(overview.month),
+        "school_due": school_due_date(overview.month),
+        "statuses": list(UnitStatus),
+        "generated_at": timezone.now(),
+        "chart": charts.bar_chart_svg(chart_rows, title=_("Missing school reports by county")),
+        **data,
+    }
+    pdf = render_pdf("reporting/pdf/monthly_city.html", context)
+    if overview.pdf:
+        overview.pdf.delete(save=False)
+    overview.pdf.save("overview.pdf", ContentFile(pdf), save=False)
+    overview.pdf_rendered_at = timezone.now()
+    overview.save(update_fields=["pdf", "pdf_rendered_at"])
+    return True
+
+
+# --- Reminders ------------------------------------------------------------------------
+
+DEFAULT_DAYS_BEFORE = 3
+DEFAULT_DAYS_AFTER = 7
+
+
+def _reminder_kind(day: datetime.date, due: datetime.date, days_before: int, days_after: int):
+    if day == due - datetime.timedelta(days=days_before):
+        return "due_soon"
+    if day == due:
+        return "due_today"
+    if due < day <= due + datetime.timedelta(days=days_after):
+        return "overdue"
+    return None
+
+
+def reminder_targets(
+    day: datetime.date,
+    days_before: int = DEFAULT_DAYS_BEFORE,
+    days_after: int = DEFAULT_DAYS_AFTER,
+) -> list[tuple[str, datetime.date, str]]:
+    """(unit kind, month, reminder kind) pairs that have a reminder on `day`."""
+    targets = []
+    for months_back in (0, 1, 2):
+        month = add_months(day.replace(day=1), -months_back)
+        for kind, due in (
+            (Organisation.Kind.SCHOOL, school_due_date(month)),
+            (Organisation.Kind.COUNTY, county_due_date(month)),
+        ):
+            reminder = _reminder_kind(day, due, days_before, days_after)
+            if reminder:
+                targets.append((kind, month, reminder))
+    return targets
+
+
+def _pending_units(kind: str, month: datetime.date):
+    done = MonthlyReport.objects.filter(
+        month=month, status__in=[Status.SUBMITTED, Status.APPROVED]
+    ).values("unit_id")
+    return Organisation.objects.filter(kind=kind, is_active=True).exclude(pk__in=done)
+
+
+def _insert_reporter_reminders(
+    kind: str, month: datetime.date, reminder: str, day: datetime.date
+) -> int:
+    """One INSERT … SELECT for every reporter of every pending unit: the query count does
+    not grow with the number of units. ON CONFLICT on the unique dedup key makes a second
+    pass (or a retried task) insert nothing."""
+    due = school_due_date(month) if kind == Organisation.Kind.SCHOOL else county_due_date(month)
+    with translation.override(settings.LANGUAGE_CODE):
+        titles = {
+            "due_soon": _("Reminder: the monthly report for %(month)s is due on %(due)s"),
+            "due_today": _("Today is the due date of the monthly report for %(month)s"),
+            "overdue": _("Overdue: the monthly report for %(month)s was due on %(due)s"),
+        }
+        title = titles[reminder] % {"month": f"{month:%Y年%m月}", "due": f"{due:%m月%d日}"}
+        body = _("Please complete and submit it in SafeCampus.")
+    now = timezone.now()
+    month_text = f"{month:%Y-%m}"
+    key_prefix = f"{REMINDER_KIND}:"
+    key_suffix = f":{month.isoformat()}:{reminder}:{day.isoformat()}:"
+    rows = (
+        selectors.reporters(_pending_units(kind, month))
+        .annotate(
+            n_recipient=F("pk"),
+            n_organisation=F("organisation_id"),
+            n_kind=Value(REMINDER_KIND),
+            n_dedup=Concat(
+                Value(key_prefix),
+                Cast("organisation_id", CharField()),
+                Value(key_suffix),
+                Cast("pk", CharField()),
+                output_field=CharField(),
+            ),
+            n_title=Value(title[:200]),
+            n_body=Value(body),
+            n_url=Concat(
+                Value("/monthly/unit/"),
+                Cast("organisation_id", CharField()),
+                Value(f"/{month_text}/"),
+                output_field=CharField(),
+            ),
+            n_urgent=Value(False),
+            n_created=Value(now),
+        )
+        .values_list(
+            "n_recipient",
+            "n_organisation",
+            "n_kind",
+            "n_dedup",
+            "n_title",
+            "n_body",
+            "n_url",
+            "n_urgent",
+            "n_created",
+        )
+    )
+    select_sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(column)
+        for column in (
+            "recipient_id",
+            "organisation_id",
+            "kind",
+            "dedup_key",
+            "title",
+            "body",
+            "url",
+            "urgent",
+            "created_at",
+        )
+    )
+    sql = f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT (dedup_key) DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+def _notify_bureaus_of_missing(kind: str, month: datetime.date, day: datetime.date) -> int:
+    """Tell each receiving bureau which of its units have not submitted (after the due date)."""
+    missing = list(
+        _pending_units(kind, month).values_list("parent_id", "name").order_by("name_sort_key")
+    )
+    by_bureau: dict[int, list[str]] = defaultdict(list)
+    for parent_id, name in missing:
+        by_bureau[parent_id].append(name)
+    if not by_bureau:
+        return 0
+    rows = []
+    now = timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        for reviewer in selectors.reviewers(list(by_bureau)):
+            names = by_bureau[reviewer.organisation_id]
+            title = _("%(count)s units have not submitted the monthly report for %(month)s") % {
+                "count": len(names),
+                "month": f"{month:%Y年%m月}",
+            }
+            key = f"{reviewer.organisation_id}:{month.isoformat()}:missing_{kind}:{day.isoformat()}"
+            rows.append(
+                Notification(
+                    recipient=reviewer,
+                    organisation_id=reviewer.organisation_id,
+                    kind=REMINDER_KIND,
+                    dedup_key=f"{REMINDER_KIND}:{key}:{reviewer.pk}",
+                    title=title[:200],
+                    body="、".join(names),
+                    url=reverse("monthly:console") + f"?month={month:%Y-%m}&status=missing",
+                    created_at=now,
+                )
+            )
+    existing = set(
+        Notification.objects.filter(dedup_key__in=[row.dedup_key for row in rows]).values_list(
+            "dedup_key", flat=True
+        )
+    )
+    new_rows = [row for row in rows if row.dedup_key not in existing]
+    # ignore_conflicts still guards against a concurrent pass writing the same keys.
+    Notification.objects.bulk_create(new_rows, ignore_conflicts=True)
+    return len(new_rows)
+
+
+@transaction.atomic
+def reminder_pass(
+    *,
+    day: datetime.date,
+    days_before: int = DEFAULT_DAYS_BEFORE,
+    days_after: int = DEFAULT_DAYS_AFTER,
+) -> int:
+    """Record the reminders due on `day` as notification rows and queue their delivery.
+
+    Idempotent: the rows' keys are (unit, month, kind, day), so running the pass twice for
+    the same day records nothing new. Units whose report is submitted or approved get
+    nothing; a returned report counts as not submitted.
+    """
+    written = 0
+    for kind, month, reminder in reminder_targets(day, days_before, days_after):
+        written += _insert_reporter_reminders(kind, month, reminder, day)
+        if reminder == "overdue":
+            written += _notify_bureaus_of_missing(kind, month, day)
+    from .tasks import deliver_monthly_reminders
+
+    transaction.on_commit(deliver_monthly_reminders.delay)
+    return written
+
+
+def deliver_reminders(limit: int = 500) -> int:
+    """E-mail the reminder rows not yet e-mailed (Chinese template); in-app they are
+    already in the inbox. Only sends what the database holds; each row is marked in the
+    transaction that sends it, so a retry sends nothing twice."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(kind=REMINDER_KIND, emailed_at__isnull=True)
+                .order_by("pk")[:limit]
+            )
+            if not batch:
+                return sent
+            with translation.override(settings.LANGUAGE_CODE):
+                for notification in batch:
+                    recipient = notification.recipient
+                    if recipient.email and recipient.is_active:
+                        text = render_to_string(
+                            "emails/monthly_report_reminder.txt",
+                            {
+                                "notification": notification,
+                                "link": settings.SITE_URL.rstrip("/") + notification.url,
+                            },
+                        )
+                        send_mail(
+                            f"【平安校园】{notification.title}", text, None, [recipient.email]
+                        )
+                        sent += 1
+            Notification.objects.filter(pk__in=[n.pk for n in batch]).update(
+                emailed_at=timezone.now()
+            )

@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reporting.models import MonthlyOverview, MonthlyReport, MonthlyReportVersion
+from safety.models import Organisation
+from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT
+from safety.scoping import get_visible_object_or_404
+from safety.uploads import file_response
+
+from . import selectors, services
+from .figures import section_tables
+from .forms import ConsoleFilterForm, NarrativeForm, ReviewForm
+from .periods import (
+    STATUS_CSS,
+    UnitStatus,
+    due_date,
+    parse_month,
+    reports_monthly,
+    unit_status,
+)
+
+
+def _access_unit_month(request: HttpRequest, pk: int, month: str):
+    unit = get_visible_object_or_404(Organisation, request.user, pk=pk)
+    parsed = parse_month(month)
+    if parsed is None or not reports_monthly(unit):
+        raise Http404
+    report = (
+        MonthlyReport.objects.visible_to(request.user)
+        .select_related("latest_version", "unit")
+        .filter(unit=unit, month=parsed)
+        .first()
+    )
+    return unit, parsed, report
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    unit = request.user.organisation
+    if unit is None:
+        raise Http404
+    if reports_monthly(unit) and not request.user.has_perm(REVIEW_MONTHLY_REPORT):
+        return redirect("monthly:unit", pk=unit.pk)
+    return redirect("monthly:console")
+
+
+@login_required
+def unit_months(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_visible_object_or_404(Organisation, request.user, pk=pk)
+    if not reports_monthly(unit):
+        raise Http404
+    today = timezone.localdate()
+    rows = selectors.status_grid([unit], selectors.recent_months(today, 12), today)[0]["cells"]
+    months = [
+        (month, cell) for month, cell in zip(selectors.recent_months(today, 12), rows, strict=True)
+    ]
+    context = {"unit": unit, "months": months, "today": today}
+    return render(request, "reporting/monthly/unit_months.html", context)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int, month: str) -> HttpResponse:
+    unit, month_date, report = _access_unit_month(request, pk, month)
+    today = timezone.localdate()
+    user = request.user
+    can_edit = (
+        user.organisation_id == unit.pk
+        and user.has_perm(SUBMIT_MONTHLY_REPORT)
+        and (report is None or report.is_editable)
+    )
+    can_review = (
+        report is not None
+        and report.status == MonthlyReport.Status.SUBMITTED
+        and user.organisation_id == unit.parent_id
+        and user.has_perm(REVIEW_MONTHLY_REPORT)
+    )
+    figures = selectors.figures_for_display(report, unit, month_date, today)
+    status = unit_status(unit, month_date, report, today)
+    versions = (
+        MonthlyReportVersion.objects.visible_to(user)
+        .filter(report=report)
+        .select_related("submitted_by", "reviewed_by")
+        if report
+        else []
+    )
+    context = {
+        "unit": unit,
+        "month": month_date,
+        "report": report,
+        "status": status,
+        "status_css": STATUS_CSS[status],
+        "due_date": due_date(unit, month_date),
+        "figures": figures,
+        "tables": section_tables(figures),
+        "schools": _school_lines(figures),
+        "versions": versions,
+        "form": NarrativeForm(initial=_narrative(report)) if can_edit else None,
+        "review_form": ReviewForm() if can_review else None,
+        "can_edit": can_edit,
+    }
+    return render(request, "reporting/monthly/report_detail.html", context)
+
+
+def _narrative(report: MonthlyReport | None) -> dict[str, str]:
+    if report is None:
+        return {}
+    return {
+        "work_done": report.work_done,
+        "problems_found": report.problems_found,
+        "next_month_plans": report.next_month_plans,
+    }
+
+
+def _school_lines(figures: dict) -> list[dict]:
+    labels = dict(UnitStatus.choices)
+    return [
+        {**row, "label": labels.get(row["status"], row["status"]), "css": STATUS_CSS[row["status"]]}
+        for row in figures.get("schools", [])
+    ]
+
+
+@login_required
+@require_POST
+def report_save(request: HttpRequest, pk: int, month: str) -> HttpResponse:
+    unit, month_date, _report = _access_unit_month(request, pk, month)
+    form = NarrativeForm(request.POST)
+    target = reverse("monthly:report", args=[unit.pk, month])
+    if not form.is_valid():
+        messages.error(request, _("The report was not saved: check the text."))
+        return redirect(target)
+    try:
+        services.monthly_report_save_draft(
+            actor=request.user, unit=unit, month=month_date, **form.cleaned_data
+        )
+        if request.POST.get("action") == "submit":
+            services.monthly_report_submit(actor=request.user, unit=unit, month=month_date)
+            messages.success(request, _("The monthly report was submitted."))
+        else:
+            messages.success(request, _("The draft was saved."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        raise
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def report_review(request: HttpRequest, pk: int, month: str) -> HttpResponse:
+    unit, _month_date, report = _access_unit_month(request, pk, month)
+    if report is None:
+        raise Http404
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("monthly:report", pk=unit.pk, month=month)
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            services.monthly_report_approve(
+                actor=request.user, report=report, comment=form.cleaned_data["comment"]
+            )
+            messages.success(request, _("The report was approved."))
+        else:
+            services.monthly_report_return(
+                actor=request.user, report=report, comment=form.cleaned_data["comment"]
+            )
+            messages.success(request, _("The report was returned to the unit."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("monthly:report", pk=unit.pk, month=month)
+
+
+@login_required
+def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_visible_object_or_404(MonthlyReportVersion, request.user, pk=pk)
+    if not version.pdf:
+        raise Http404
+    report = version.report
+    name = f"{report.unit.name}-{report.month:%Y-%m}-v{version.number}.pdf"
+    return file_response(version.pdf, download_name=name, as_attachment=False)
+
+
+@login_required
+@require_POST
+def version_rerender(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_visible_object_or_404(MonthlyReportVersion, request.user, pk=pk)
+    services.monthly_report_rerender(actor=request.user, version=version)
+    messages.success(request, _("The PDF is being rendered again."))
+    report = version.report
+    return redirect("monthly:report", pk=report.unit_id, month=f"{report.month:%Y-%m}")
+
+
+@login_required
+def console(request: HttpRequest) -> HttpResponse:
+    bureau = request.user.organisation
+    if bureau is None or not bureau.is_bureau or not request.user.has_perm(REVIEW_MONTHLY_REPORT):
+        raise Http404
+    form = ConsoleFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    month = filters.get("month") or today.replace(day=1)
+    parent = filters.get("county") or bureau
+    units = list(
+        Organisation.objects.visible_to(request.user)
+        .filter(pk__in=selectors.reporting_children(parent).values("pk"))
+        .order_by("kind", "name_sort_key", "id")
+    )
+    rows = selectors.unit_rows(units, month, today)
+    if filters.get("status"):
+        rows = [row for row in rows if row.status == filters["status"]]
+    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    months = selectors.recent_months(month, 6)[::-1]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "bureau": bureau,
+        "form": form,
+        "month": month,
+        "months": months,
+        "grid": selectors.status_grid([row.unit for row in page.object_list], months, today),
+        "page": page,
+        "query": query.urlencode(),
+        "queue": selectors.review_queue(bureau)[:50],
+        "overview": _overview(request, month) if bureau.kind == "city" else None,
+        "is_city": bureau.kind == Organisation.Kind.CITY,
+    }
+    return render(request, "reporting/monthly/console.html", context)
+
+
+def _overview(request: HttpRequest, month: datetime.date) -> MonthlyOverview | None:
+    return (
+        MonthlyOverview.objects.visible_to(request.user)
+        .filter(unit=request.user.organisation, month=month)
+        .first()
+    )
+
+
+@login_required
+@require_POST
+def overview_request(request: HttpRequest, month: str) -> HttpResponse:
+    month_date = parse_month(month)
+    if month_date is None:
+        raise Http404
+    services.monthly_overview_request(actor=request.user, month=month_date)
+    messages.success(request, _("The city overview is being rendered; refresh in a moment."))
+    return redirect(reverse("monthly:console") + f"?month={month}")
+
+
+@login_required
+def overview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    overview = get_visible_object_or_404(MonthlyOverview, request.user, pk=pk)
+    if not overview.pdf:
+        raise Http404
+    name = f"{overview.unit.name}-{overview.month:%Y-%m}.pdf"
+    return file_response(overview.pdf, download_name=name, as_attachment=False)
