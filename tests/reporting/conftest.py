@@ -76,16 +76,6 @@ def record_all_items(official, incident, skip: tuple[str, ...] = ()) -> None:
             services.closure_item_record(actor=official, incident=incident, kind=kind, **fields)
 
 
-@pytest.fixture
-def eager_tasks(monkeypatch):
-    """Run Celery tasks in-process even when REDIS_URL points the suite at a real broker
-    (the tests that follow a task's effect need it to run now)."""
-    from config.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
-    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
-
-
 # --- Monthly reports ---
 
 OCTOBER = datetime.date(2026, 10, 1)

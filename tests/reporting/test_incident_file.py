@@ -12,7 +12,7 @@ from .conftest import facts
 
 
 def test_incident_file_is_rendered_on_request_and_served(
-    client_for, people, report, tmp_path, django_capture_on_commit_callbacks, eager_tasks
+    client_for, people, report, tmp_path, django_capture_on_commit_callbacks
 ):
     incident = report()
     services.incident_add_report(

@@ -53,7 +53,7 @@ def _alerts(kind="incident.reported"):
 
 
 def test_general_incident_alerts_the_county_at_once_and_exactly_once(
-    city, people, report, django_capture_on_commit_callbacks, eager_tasks
+    city, people, report, django_capture_on_commit_callbacks
 ):
     people.county_official.email = "carol@example.cn"
     people.county_official.save()

@@ -99,18 +99,8 @@ def test_bulk_issue_for_a_school_is_idempotent(city, people):
     )
 
 
-@pytest.fixture
-def eager_tasks(monkeypatch):
-    """Run queued tasks in-process even when REDIS_URL points at a broker (no worker here;
-    tests/safety/test_celery.py covers the real worker)."""
-    from config.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
-    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
-
-
 def test_bulk_issue_for_a_county_runs_as_a_job_and_notifies_the_actor(
-    city, people, client_for, django_capture_on_commit_callbacks, eager_tasks
+    city, people, client_for, django_capture_on_commit_callbacks
 ):
     cover_school(city.school_a)
     cover_school(city.school_a2)
