@@ -5,13 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safety.forms import date_input
 from safety.models import Organisation, SafetyArea
 from safety.uploads import UploadField
 
 from . import services
 from .models import ChecklistItem, ChecklistTemplate, Hazard, ItemResult
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_input()
 
 
 class LedgerFilterForm(forms.Form):

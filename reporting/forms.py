@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from safety.forms import date_input
 from safety.models import Organisation, User
 from safety.selectors import counties_visible_to
 from safety.uploads import UploadField
@@ -139,9 +140,7 @@ class ClosureItemForm(forms.Form):
     kind = forms.ChoiceField(choices=ClosureItem.Kind.choices, widget=forms.HiddenInput)
     text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}))
     people = forms.CharField(label=_("People"), max_length=200, required=False)
-    held_on = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    held_on = forms.DateField(label=_("Date"), required=False, widget=date_input())
     attachments = UploadField(label=_("Evidence"), kind="document")
 
     LABELS = {
@@ -250,12 +249,8 @@ class IncidentFilterForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
+    date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
