@@ -1,0 +1,8 @@
+# GLOSSARY.md: ISO-like dates in English: 2026-11-28, 2026-11-28 14:05.
+DATE_FORMAT = "Y-m-d"
+DATETIME_FORMAT = "Y-m-d H:i"
+SHORT_DATE_FORMAT = "Y-m-d"
+SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+YEAR_MONTH_FORMAT = "Y-m"
+MONTH_DAY_FORMAT = "m-d"
+TIME_FORMAT = "H:i"

@@ -1,0 +1,8 @@
+# GLOSSARY.md: 2026年11月28日, 2026年11月28日 14:05 (24-hour, Asia/Shanghai).
+DATE_FORMAT = "Y年n月j日"
+DATETIME_FORMAT = "Y年n月j日 H:i"
+SHORT_DATE_FORMAT = "Y年n月j日"
+SHORT_DATETIME_FORMAT = "Y年n月j日 H:i"
+YEAR_MONTH_FORMAT = "Y年n月"
+MONTH_DAY_FORMAT = "n月j日"
+TIME_FORMAT = "H:i"
