@@ -98,7 +98,7 @@ class IncidentQuerySet(ScopedQuerySet):
         return self.filter(missed_q())
 
     def concealed(self) -> IncidentQuerySet:
-        return self.filter(concealed_at__isnull=False)
+        return self.filter(concealed_q())
 
 
 def late_q(now: datetime.datetime) -> Q:
@@ -113,6 +113,10 @@ def late_q(now: datetime.datetime) -> Q:
 
 def missed_q() -> Q:
     return Q(source="bureau", school_reported_at__isnull=True)
+
+
+def concealed_q() -> Q:
+    return Q(concealed_at__isnull=False)
 
 
 class Incident(models.Model):
