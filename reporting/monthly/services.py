@@ -341,6 +341,7 @@ def monthly_overview_render_pdf(*, overview_id: int) -> bool:
         "statuses": list(UnitStatus),
         "generated_at": timezone.now(),
         "chart": charts.bar_chart_svg(chart_rows, title=_("Missing school reports by county")),
+        "tables": figures.section_tables({"sections": data["sections"]}),
         **data,
     }
     pdf = render_pdf("reporting/pdf/monthly_city.html", context)
