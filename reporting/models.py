@@ -350,6 +350,13 @@ class ClosureItem(models.Model):
         help_text=_("Who was dealt with, or who was educated / who educated them."),
     )
     held_on = models.DateField(_("date"), null=True, blank=True)
+    hazards = models.ManyToManyField(
+        "inspections.Hazard",
+        verbose_name=_("linked hazards"),
+        blank=True,
+        related_name="+",
+        help_text=_("Rectification only: hazards of the same school's ledger."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
