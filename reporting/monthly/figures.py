@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inspections.models import Hazard, HazardEvent, Inspection
 from reporting.models import Category, Incident, concealed_q, late_q, missed_q
@@ -206,28 +207,36 @@ def responsibility(unit: Organisation, month: datetime.date, now: datetime.datet
     """The coverage page's gaps (safety.selectors.coverage_rows, same rules) on the month's
     last day (today for a month not yet over), and the letters issued but not yet signed."""
     as_of = min(add_months(month, 1) - datetime.timedelta(days=1), timezone.localdate(now))
-    rows = coverage_rows(Organisation.objects.filter(pk=unit.pk), today=as_of)
-    if not rows:
-        return {"rows": [["", 0, 0, 0, 0, 0, 0]]}
-    row = rows[0]
+    grid = coverage_rows(Organisation.objects.filter(pk=unit.pk), today=as_of)
     unsigned = ResponsibilityLetter.objects.filter(
         assignment__in=Assignment.objects.current(as_of).filter(unit=unit).values("pk"),
         school_year=school_year_of(as_of),
         status=ResponsibilityLetter.Status.ISSUED,
     ).count()
+    row = grid[0] if grid else None
+    numbers = [
+        row.missing_posts if row else 0,
+        row.missing_areas if row else 0,
+        row.certificate_gaps if row else 0,
+        row.letter_gaps if row else 0,
+        row.gap_count if row else 0,
+        unsigned,
+    ]
     return {
         "rows": [
-            [
-                "",
-                row.missing_posts,
-                row.missing_areas,
-                row.certificate_gaps,
-                row.letter_gaps,
-                row.gap_count,
-                unsigned,
-            ]
+            [str(label), number] for label, number in zip(RESPONSIBILITY_ROWS, numbers, strict=True)
         ]
     }
+
+
+RESPONSIBILITY_ROWS = (
+    _("Required posts not held"),
+    _("Safety areas without a responsible person"),
+    _("Holders without a valid certificate"),
+    _("Letters not signed in time"),
+    _("Gaps in total"),
+    _("Letters issued, not yet signed"),
+)
 
 
 HAZARD_COLUMN_LABELS = (
@@ -276,14 +285,7 @@ SCHOOL_SECTIONS: list[Section] = [
     Section(
         "responsibility",
         _("Responsibility system at month end"),
-        (
-            ("posts", _("Required posts not held")),
-            ("areas", _("Safety areas without a responsible person")),
-            ("certificates", _("Holders without a valid certificate")),
-            ("letters_overdue", _("Letters not signed in time")),
-            ("gaps", _("Gaps in total")),
-            ("letters_unsigned", _("Letters issued, not yet signed")),
-        ),
+        (("count", pgettext_lazy("monthly figures", "Number")),),
         responsibility,
     ),
 ]

@@ -186,7 +186,17 @@ def test_responsibility_figures_follow_the_coverage_page_rules(city):
     ]
 
     grid = coverage_rows(Organisation.objects.filter(pk=city.school_a.pk), today=as_of)[0]
-    label, posts, areas, certificates, letters_overdue, gaps, unsigned = section["rows"][0]
+    assert [label for label, _count in section["rows"]] == [
+        "必设岗位空缺",
+        "无人负责的安全领域",
+        "无有效证书的岗位人员",
+        "逾期未签责任书",
+        "责任空缺合计",
+        "已下发未签责任书",
+    ]
+    posts, areas, certificates, letters_overdue, gaps, unsigned = (
+        count for _label, count in section["rows"]
+    )
     assert (posts, areas, certificates, letters_overdue, gaps) == (
         grid.missing_posts,
         grid.missing_areas,
@@ -227,14 +237,15 @@ def test_county_rollup_sums_the_school_sections(city, people, hazards, submit_sc
     by_severity = rollup["sections"]["hazards_by_severity"]["rows"]
     assert by_severity == [["一般", 2, 0, 2, 0], ["重大", 1, 0, 1, 0]]
     one, two = (
-        version.figures["sections"]["responsibility"]["rows"][0]
+        version.figures["sections"]["responsibility"]["rows"]
         for version in (
             city.school_a.monthly_reports.get().latest_version,
             city.school_a2.monthly_reports.get().latest_version,
         )
     )
-    summed = rollup["sections"]["responsibility"]["rows"][0]
-    assert summed[1:] == [a + b for a, b in zip(one[1:], two[1:], strict=True)]
+    summed = rollup["sections"]["responsibility"]["rows"]
+    assert summed == [[a[0], a[1] + b[1]] for a, b in zip(one, two, strict=True)]
+    assert summed[1][1] == 2 * SafetyArea.objects.filter(is_active=True).count()
     overview = selectors.city_overview(city.city, OCTOBER, timezone.localdate())
     assert overview["sections"]["hazards_by_severity"]["rows"] == by_severity
 
