@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from inspections.models import Hazard
 from safety.forms import date_input
 from safety.models import Organisation, User
 from safety.selectors import counties_visible_to
@@ -136,6 +137,14 @@ class ConcealForm(forms.Form):
         _style(self)
 
 
+class HazardChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Hazard) -> str:
+        return (
+            f"{obj.area.name} · {obj.description[:40]} · {obj.get_status_display()}"
+            f" · {obj.created_at:%Y-%m-%d}"
+        )
+
+
 class ClosureItemForm(forms.Form):
     kind = forms.ChoiceField(choices=ClosureItem.Kind.choices, widget=forms.HiddenInput)
     text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -158,7 +167,9 @@ class ClosureItemForm(forms.Form):
         ),
     }
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, kind: str, hazards: QuerySet[Hazard] | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("prefix", kind)
         super().__init__(*args, initial={"kind": kind}, **kwargs)
         text_label, people_label, needs_date = self.LABELS[ClosureItem.Kind(kind)]
@@ -174,9 +185,16 @@ class ClosureItemForm(forms.Form):
             del self.fields["held_on"]
         if kind != ClosureItem.Kind.RECTIFICATION:
             del self.fields["attachments"]
-        else:
-            self.fields["text"].help_text = _(
-                "Linking the hazards of the ledger comes with the inspections feature."
+        elif hazards is not None:
+            self.fields["hazards"] = HazardChoiceField(
+                label=_("Linked hazards"),
+                queryset=hazards,
+                required=False,
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                help_text=_(
+                    "Hazards of the ledger that this rectification dealt with (the school's 50"
+                    " most recent, open ones first)."
+                ),
             )
         _style(self)
 

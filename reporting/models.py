@@ -98,7 +98,7 @@ class IncidentQuerySet(ScopedQuerySet):
         return self.filter(missed_q())
 
     def concealed(self) -> IncidentQuerySet:
-        return self.filter(concealed_at__isnull=False)
+        return self.filter(concealed_q())
 
 
 def late_q(now: datetime.datetime) -> Q:
@@ -113,6 +113,10 @@ def late_q(now: datetime.datetime) -> Q:
 
 def missed_q() -> Q:
     return Q(source="bureau", school_reported_at__isnull=True)
+
+
+def concealed_q() -> Q:
+    return Q(concealed_at__isnull=False)
 
 
 class Incident(models.Model):
@@ -346,6 +350,13 @@ class ClosureItem(models.Model):
         help_text=_("Who was dealt with, or who was educated / who educated them."),
     )
     held_on = models.DateField(_("date"), null=True, blank=True)
+    hazards = models.ManyToManyField(
+        "inspections.Hazard",
+        verbose_name=_("linked hazards"),
+        blank=True,
+        related_name="+",
+        help_text=_("Rectification only: hazards of the same school's ledger."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

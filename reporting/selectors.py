@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
+from inspections.models import Hazard
 from safety.models import Organisation, User
 
 from .models import (
@@ -76,7 +78,7 @@ def incident_for_detail(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
         Prefetch(
             "closure_items",
             queryset=ClosureItem.objects.select_related("recorded_by").prefetch_related(
-                "attachments"
+                "attachments", Prefetch("hazards", queryset=Hazard.objects.select_related("area"))
             ),
         ),
     )
@@ -88,6 +90,21 @@ def current_closure_items(incident: Incident) -> dict[str, ClosureItem | None]:
     for item in incident.closure_items.all():  # ordered newest first within each kind
         latest.setdefault(item.kind, item)
     return {kind: latest.get(kind) for kind in ClosureItem.Kind.values}
+
+
+LINKABLE_HAZARDS = 50
+
+
+def linkable_hazards(user: User, school: Organisation) -> QuerySet[Hazard]:
+    """The hazards a rectification item may link: the school's, visible to the user, the
+    LINKABLE_HAZARDS most recent with open ones first (a bounded list, evaluated lazily)."""
+    order = (Case(When(status=Hazard.Status.CLOSED, then=1), default=0), "-created_at", "-id")
+    recent = Hazard.objects.visible_to(user).filter(school=school).order_by(*order)
+    return (
+        Hazard.objects.filter(pk__in=recent.values("pk")[:LINKABLE_HAZARDS])
+        .select_related("area")
+        .order_by(*order)
+    )
 
 
 def latest_report(incident: Incident) -> IncidentReport | None:
@@ -104,6 +121,7 @@ def incident_file_context(incident: Incident) -> dict[str, Any]:
         "events": list(incident.events.all()),
         "closure_items": [(ClosureItem.Kind(kind).label, item) for kind, item in items.items()],
         "veto": SchoolVeto.objects.filter(incident=incident).first(),
+        "site_url": settings.SITE_URL.rstrip("/"),
         "now": timezone.now(),
     }
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from inspections.models import Hazard
 from safety import roles
 from safety.models import Organisation, User
 from safety.notifications import notify
@@ -495,8 +496,11 @@ def closure_item_record(
     people: str = "",
     held_on: datetime.date | None = None,
     attachments: Iterable[CleanUpload] = (),
+    hazards: Iterable[Hazard] = (),
 ) -> ClosureItem:
-    """Record one of the four items; a later record of the same kind supersedes it."""
+    """Record one of the four items; a later record of the same kind supersedes it.
+
+    A rectification item may link hazards of the incident's school that the actor can see."""
     incident = _locked(incident)
     _check_bureau(actor)
     _check_within(actor, roles.CLOSE_INCIDENT, incident.school)
@@ -511,6 +515,15 @@ def closure_item_record(
         errors["people"] = _("Name the people concerned.")
     if kind == ClosureItem.Kind.EDUCATION and held_on is None:
         errors["held_on"] = _("Give the date of the education.")
+    hazard_ids = {hazard.pk for hazard in hazards}
+    if hazard_ids and (
+        kind != ClosureItem.Kind.RECTIFICATION
+        or Hazard.objects.visible_to(actor)
+        .filter(pk__in=hazard_ids, school_id=incident.school_id)
+        .count()
+        != len(hazard_ids)
+    ):
+        errors["hazards"] = _("Choose hazards of this school only.")
     if errors:
         raise ValidationError(errors)
     item = ClosureItem.objects.create(
@@ -521,6 +534,8 @@ def closure_item_record(
         held_on=held_on,
         recorded_by=actor,
     )
+    if hazard_ids:
+        item.hazards.set(hazard_ids)
     _store_attachments(incident, attachments, actor, closure_item=item)
     incident.revision += 1
     incident.save(update_fields=["revision"])

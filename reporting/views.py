@@ -141,7 +141,8 @@ def _detail(
     )
     items = selectors.current_closure_items(incident)
     closure_forms = {
-        kind: forms.get(f"closure_{kind}") or ClosureItemForm(kind=kind) for kind in items
+        kind: forms.get(f"closure_{kind}") or _closure_form(request, incident, kind)
+        for kind in items
     }
     context = {
         "incident": incident,
@@ -236,13 +237,22 @@ def incident_conceal(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, incident, status=400, conceal_form=form)
 
 
+def _closure_form(
+    request: HttpRequest, incident: Incident, kind: str, **data: Any
+) -> ClosureItemForm:
+    hazards = None
+    if kind == ClosureItem.Kind.RECTIFICATION:
+        hazards = selectors.linkable_hazards(request.user, incident.school)
+    return ClosureItemForm(kind=kind, hazards=hazards, **data)
+
+
 @login_required
 @require_POST
 def closure_item_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     incident = _access_incident(request, pk)
     if kind not in ClosureItem.Kind.values:
         raise Http404
-    form = ClosureItemForm(request.POST, request.FILES, kind=kind)
+    form = _closure_form(request, incident, kind, data=request.POST, files=request.FILES)
     if form.is_valid():
         try:
             services.closure_item_record(
@@ -253,6 +263,7 @@ def closure_item_record(request: HttpRequest, pk: int, kind: str) -> HttpRespons
                 people=form.cleaned_data.get("people", ""),
                 held_on=form.cleaned_data.get("held_on"),
                 attachments=form.cleaned_data.get("attachments", []),
+                hazards=form.cleaned_data.get("hazards", []),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

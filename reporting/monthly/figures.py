@@ -1,25 +1,20 @@
 """The figures of a monthly report, computed from the data, never typed.
 
 A school report's figures are a list of *sections*. Each section is a function
-`(unit, month) -> {"rows": [[row label, number, number, ...], ...]}` that computes its numbers
-in the database, plus the keys and labels of its number columns. `compile_school_figures`
-runs every section in SCHOOL_SECTIONS and the result is frozen as JSON into the submitted
-version, so later changes to the data never change what was submitted.
+`(unit, month, now) -> {"rows": [[row label, number, number, ...], ...]}` that computes its
+numbers in the database (`now` is the moment of compiling, e.g. of the submission), plus
+the keys and labels of its number columns. `compile_school_figures` runs every section in
+SCHOOL_SECTIONS and the result is frozen as JSON into the submitted version, so later changes
+to the data never change what was submitted.
 
 A county roll-up adds up its schools' frozen sections row by row (`rollup_sections`), so a
 new school section appears in every county report with no further code.
 
-Adding a section is one line in SCHOOL_SECTIONS plus its function. Sections whose data lives
-in features merged later (they are NOT in the registry until their models exist; no number is
-ever invented):
+Adding a section is one line in SCHOOL_SECTIONS plus its function. Row labels are frozen in
+the installation's language (settings.LANGUAGE_CODE), so a roll-up matches rows by the same
+text whoever submitted. The exact definitions of the numbers are in docs/monthly-reports.md.
 
-- "inspections": inspections in the month by kind (self-inspection, supervisory, spot check);
-  rows per kind, columns planned / done.
-- "hazards": hazards found / rectified / open / overdue in the month, rows per safety area and
-  severity (general / major).
-- "incidents": incidents in the month by category, columns reported / late / missed.
-- "responsibility": coverage gaps (责任空缺) and letters issued but not signed.
-- later: drills and safety-education activities.
+Later: drills and safety-education activities.
 """
 
 from __future__ import annotations
@@ -29,11 +24,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from safety.models import Organisation
+from inspections.models import Hazard, HazardEvent, Inspection
+from reporting.models import Category, Incident, concealed_q, late_q, missed_q
+from safety.models import (
+    Assignment,
+    Organisation,
+    ResponsibilityLetter,
+    SafetyArea,
+    school_year_of,
+)
+from safety.selectors import coverage_rows
+
+from .periods import add_months
 
 SectionRows = dict[str, list[list[Any]]]
 
@@ -43,10 +53,10 @@ class Section:
     key: str
     title: Promise
     columns: tuple[tuple[str, Promise], ...]
-    compute: Callable[[Organisation, datetime.date], SectionRows]
+    compute: Callable[[Organisation, datetime.date, datetime.datetime], SectionRows]
 
 
-def headcounts(unit: Organisation, month: datetime.date) -> SectionRows:
+def headcounts(unit: Organisation, month: datetime.date, now: datetime.datetime) -> SectionRows:
     """Students and staff of the school, as recorded on its profile."""
     row = (
         Organisation.objects.filter(pk=unit.pk)
@@ -56,12 +66,227 @@ def headcounts(unit: Organisation, month: datetime.date) -> SectionRows:
     return {"rows": [["", row[0], row[1], int(row[2])]]}
 
 
+def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[first instant of the month, first instant of the next) in the installation's zone."""
+    zone = timezone.get_default_timezone()
+    start = datetime.datetime.combine(month, datetime.time(), tzinfo=zone)
+    end = datetime.datetime.combine(add_months(month, 1), datetime.time(), tzinfo=zone)
+    return start, end
+
+
+def inspections(unit: Organisation, month: datetime.date, now: datetime.datetime) -> SectionRows:
+    """Submitted inspections dated in the month, per kind, and the hazards they recorded."""
+    start = month
+    end = add_months(month, 1)
+    counts = {
+        row["kind"]: row
+        for row in Inspection.objects.filter(
+            school=unit,
+            status=Inspection.Status.SUBMITTED,
+            inspected_on__gte=start,
+            inspected_on__lt=end,
+        )
+        .values("kind")
+        .annotate(done=Count("pk", distinct=True), hazards=Count("hazards", distinct=True))
+        .order_by()
+    }
+    return {
+        "rows": [
+            [
+                str(label),
+                counts.get(kind, {}).get("done", 0),
+                counts.get(kind, {}).get("hazards", 0),
+            ]
+            for kind, label in Inspection.Kind.choices
+        ]
+    }
+
+
+HAZARD_COLUMNS = ("found", "rectified", "open", "overdue")
+
+
+def _hazard_counts(unit: Organisation, month: datetime.date, group_by: str) -> dict[Any, list]:
+    """Hazard counts of the school as of the month's end, grouped in the database.
+
+    A hazard's status at month end is the `to_status` of its last event before the end (its
+    current status if it has no event by then); "rectified" = has a CLOSED event in the
+    month; "overdue" = open at month end and its last OVERDUE / EXTENSION_GRANTED / CLOSED /
+    REOPENED event before the end is OVERDUE (hazards without events: the overdue flag).
+    """
+    start, end = month_bounds(month)
+    last_day = add_months(month, 1) - datetime.timedelta(days=1)
+    Action = HazardEvent.Action
+    before_end = HazardEvent.objects.filter(hazard=OuterRef("pk"), created_at__lt=end).order_by(
+        "-created_at", "-id"
+    )
+    resets = [Action.OVERDUE, Action.EXTENSION_GRANTED, Action.CLOSED, Action.REOPENED]
+    closed = Hazard.Status.CLOSED
+    open_at_end = ~Q(status_at_end=closed)
+    rows = (
+        Hazard.objects.filter(school=unit, created_at__lt=end)
+        .alias(
+            status_at_end=Coalesce(Subquery(before_end.values("to_status")[:1]), F("status")),
+            overdue_mark=Subquery(before_end.filter(action__in=resets).values("action")[:1]),
+        )
+        .values(group_by)
+        .annotate(
+            found=Count("pk", filter=Q(created_at__gte=start)),
+            rectified=Count(
+                "pk",
+                filter=Q(
+                    Exists(
+                        HazardEvent.objects.filter(
+                            hazard=OuterRef("pk"),
+                            action=Action.CLOSED,
+                            created_at__gte=start,
+                            created_at__lt=end,
+                        )
+                    )
+                ),
+            ),
+            open=Count("pk", filter=open_at_end),
+            overdue=Count(
+                "pk",
+                filter=open_at_end
+                & (
+                    Q(overdue_mark=Action.OVERDUE)
+                    | Q(overdue_mark__isnull=True, is_overdue=True, overdue_since__lte=last_day)
+                ),
+            ),
+        )
+        .order_by()
+    )
+    return {row[group_by]: [row[column] for column in HAZARD_COLUMNS] for row in rows}
+
+
+def hazards_by_area(
+    unit: Organisation, month: datetime.date, now: datetime.datetime
+) -> SectionRows:
+    counts = _hazard_counts(unit, month, "area_id")
+    areas = SafetyArea.objects.filter(Q(is_active=True) | Q(pk__in=list(counts))).order_by(
+        "order", "key"
+    )
+    zero = [0] * len(HAZARD_COLUMNS)
+    return {"rows": [[area.name_zh, *counts.get(area.pk, zero)] for area in areas]}
+
+
+def hazards_by_severity(
+    unit: Organisation, month: datetime.date, now: datetime.datetime
+) -> SectionRows:
+    counts = _hazard_counts(unit, month, "severity")
+    zero = [0] * len(HAZARD_COLUMNS)
+    return {
+        "rows": [[str(label), *counts.get(value, zero)] for value, label in Hazard.Severity.choices]
+    }
+
+
+INCIDENT_COLUMNS = ("incidents", "late", "missed", "concealed")
+
+
+def incidents(unit: Organisation, month: datetime.date, now: datetime.datetime) -> SectionRows:
+    """Incidents that occurred in the month, per category, with the late (迟报), missed
+    (漏报) and concealed (瞒报) ones by the incident rules (reporting.models) as of now."""
+    start, end = month_bounds(month)
+    counts = {
+        row["category"]: [row[column] for column in INCIDENT_COLUMNS]
+        for row in Incident.objects.filter(school=unit, occurred_at__gte=start, occurred_at__lt=end)
+        .values("category")
+        .annotate(
+            incidents=Count("pk"),
+            late=Count("pk", filter=late_q(now)),
+            missed=Count("pk", filter=missed_q()),
+            concealed=Count("pk", filter=concealed_q()),
+        )
+        .order_by()
+    }
+    zero = [0] * len(INCIDENT_COLUMNS)
+    return {"rows": [[str(label), *counts.get(value, zero)] for value, label in Category.choices]}
+
+
+def responsibility(unit: Organisation, month: datetime.date, now: datetime.datetime) -> SectionRows:
+    """The coverage page's gaps (safety.selectors.coverage_rows, same rules) on the month's
+    last day (today for a month not yet over), and the letters issued but not yet signed."""
+    as_of = min(add_months(month, 1) - datetime.timedelta(days=1), timezone.localdate(now))
+    grid = coverage_rows(Organisation.objects.filter(pk=unit.pk), today=as_of)
+    unsigned = ResponsibilityLetter.objects.filter(
+        assignment__in=Assignment.objects.current(as_of).filter(unit=unit).values("pk"),
+        school_year=school_year_of(as_of),
+        status=ResponsibilityLetter.Status.ISSUED,
+    ).count()
+    row = grid[0] if grid else None
+    numbers = [
+        row.missing_posts if row else 0,
+        row.missing_areas if row else 0,
+        row.certificate_gaps if row else 0,
+        row.letter_gaps if row else 0,
+        row.gap_count if row else 0,
+        unsigned,
+    ]
+    return {
+        "rows": [
+            [str(label), number] for label, number in zip(RESPONSIBILITY_ROWS, numbers, strict=True)
+        ]
+    }
+
+
+RESPONSIBILITY_ROWS = (
+    _("Required posts not held"),
+    _("Safety areas without a responsible person"),
+    _("Holders without a valid certificate"),
+    _("Letters not signed in time"),
+    _("Gaps in total"),
+    _("Letters issued, not yet signed"),
+)
+
+
+HAZARD_COLUMN_LABELS = (
+    ("found", _("Found in the month")),
+    ("rectified", _("Rectified in the month")),
+    ("open", _("Open at month end")),
+    ("overdue", _("Overdue at month end")),
+)
+
 SCHOOL_SECTIONS: list[Section] = [
     Section(
         "headcounts",
         _("Students and staff"),
         (("students", _("Students")), ("staff", _("Staff")), ("boarding", _("Boarding schools"))),
         headcounts,
+    ),
+    Section(
+        "inspections",
+        _("Inspections in the month by kind"),
+        (("done", _("Inspections submitted")), ("hazards", _("Hazards recorded"))),
+        inspections,
+    ),
+    Section(
+        "hazards_by_area",
+        _("Hazards by safety area"),
+        HAZARD_COLUMN_LABELS,
+        hazards_by_area,
+    ),
+    Section(
+        "hazards_by_severity",
+        _("Hazards by severity"),
+        HAZARD_COLUMN_LABELS,
+        hazards_by_severity,
+    ),
+    Section(
+        "incidents",
+        _("Incidents in the month by category"),
+        (
+            ("incidents", _("Incidents")),
+            ("late", _("Reported late (迟报)")),
+            ("missed", _("Not reported (漏报)")),
+            ("concealed", _("Concealed (瞒报)")),
+        ),
+        incidents,
+    ),
+    Section(
+        "responsibility",
+        _("Responsibility system at month end"),
+        (("count", pgettext_lazy("monthly figures", "Number")),),
+        responsibility,
     ),
 ]
 
@@ -70,16 +295,24 @@ def section_by_key(key: str) -> Section | None:
     return next((section for section in SCHOOL_SECTIONS if section.key == key), None)
 
 
-def compile_school_figures(unit: Organisation, month: datetime.date) -> dict[str, Any]:
-    """Every registered section for the school and month, ready to freeze as JSON."""
+def compile_school_figures(
+    unit: Organisation, month: datetime.date, now: datetime.datetime | None = None
+) -> dict[str, Any]:
+    """Every registered section for the school and month, ready to freeze as JSON (row
+    labels in the installation's language, whatever the submitter's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _compile(unit, month, now or timezone.now())
+
+
+def _compile(unit: Organisation, month: datetime.date, now: datetime.datetime) -> dict[str, Any]:
     return {
         "kind": "school",
         "month": month.isoformat(),
-        "compiled_at": timezone.now().isoformat(),
+        "compiled_at": now.isoformat(),
         "sections": {
             section.key: {
                 "columns": [key for key, _label in section.columns],
-                **section.compute(unit, month),
+                **section.compute(unit, month, now),
             }
             for section in SCHOOL_SECTIONS
         },

@@ -109,6 +109,15 @@ def review_queue(bureau: Organisation) -> QuerySet[MonthlyReport]:
     )
 
 
+def submitted_figures(rows: list[UnitRow]) -> list[dict]:
+    """The frozen figures of the schools' latest versions, except returned ones."""
+    return [
+        row.version.figures
+        for row in rows
+        if row.version is not None and row.status != UnitStatus.RETURNED
+    ]
+
+
 def county_rollup(county: Organisation, month: datetime.date, today: datetime.date) -> dict:
     """A county's figures for `month`: every school with its status, the count per status
     and the sum of the schools' latest submitted figures. JSON-ready, to be frozen."""
@@ -119,11 +128,7 @@ def county_rollup(county: Organisation, month: datetime.date, today: datetime.da
     )
     rows = unit_rows(schools, month, today)
     counts = Counter(row.status.value for row in rows)
-    submitted = [
-        row.version.figures
-        for row in rows
-        if row.version is not None and row.status != UnitStatus.RETURNED
-    ]
+    submitted = submitted_figures(rows)
     return {
         "kind": "county",
         "month": month.isoformat(),
@@ -144,7 +149,8 @@ def county_rollup(county: Organisation, month: datetime.date, today: datetime.da
 
 
 def city_overview(city: Organisation, month: datetime.date, today: datetime.date) -> dict:
-    """Every county of the city: its own report's status and its schools' statuses."""
+    """Every county of the city: its own report's status and its schools' statuses, and the
+    sum of all its schools' latest submitted figures (county and city-direct alike)."""
     counties = list(reporting_children(city).filter(kind=Organisation.Kind.COUNTY))
     county_rows = unit_rows(counties, month, today)
     schools = list(
@@ -169,6 +175,7 @@ def city_overview(city: Organisation, month: datetime.date, today: datetime.date
     ]
     direct = by_parent.get(city.pk, Counter())
     return {
+        "sections": figures.rollup_sections(submitted_figures(school_rows)),
         "counties": lines,
         "city_direct_count": sum(direct.values()),
         "city_direct_cells": [direct[status.value] for status in UnitStatus],

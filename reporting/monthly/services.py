@@ -101,10 +101,10 @@ def monthly_report_save_draft(
     return report
 
 
-def compile_figures(unit: Organisation, month: datetime.date, today: datetime.date) -> dict:
+def compile_figures(unit: Organisation, month: datetime.date, now: datetime.datetime) -> dict:
     if unit.kind == Organisation.Kind.SCHOOL:
-        return figures.compile_school_figures(unit, month)
-    return selectors.county_rollup(unit, month, today)
+        return figures.compile_school_figures(unit, month, now)
+    return selectors.county_rollup(unit, month, timezone.localdate(now))
 
 
 @transaction.atomic
@@ -137,7 +137,7 @@ def monthly_report_submit(
     version = MonthlyReportVersion.objects.create(
         report=report,
         number=number,
-        figures=compile_figures(unit, month, today),
+        figures=compile_figures(unit, month, now),
         work_done=report.work_done,
         problems_found=report.problems_found,
         next_month_plans=report.next_month_plans,
@@ -341,6 +341,7 @@ def monthly_overview_render_pdf(*, overview_id: int) -> bool:
         "statuses": list(UnitStatus),
         "generated_at": timezone.now(),
         "chart": charts.bar_chart_svg(chart_rows, title=_("Missing school reports by county")),
+        "tables": figures.section_tables({"sections": data["sections"]}),
         **data,
     }
     pdf = render_pdf("reporting/pdf/monthly_city.html", context)
