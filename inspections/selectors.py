@@ -90,4 +90,5 @@ def inspection_list(*, user: User) -> QuerySet[Inspection]:
         Inspection.objects.visible_to(user)
         .select_related("school", "inspector", "checklist__template__area")
         .annotate(hazard_count=Count("hazards"))
+        .order_by("-created_at", "-id")
     )
