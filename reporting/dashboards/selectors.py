@@ -57,6 +57,7 @@ class Figure:
     url: str = ""
     note: str = ""
     css: str = ""
+    total: int | None = None  # the denominator of a rate: the rows of the linked list
 
 
 @dataclass
@@ -351,6 +352,7 @@ def monthly_figures(scope: Scope, period: Period, today: datetime.date) -> list[
             link("monthly:console", **console),
             note=_("%(done)s of %(total)s units, %(month)s")
             % {"done": done, "total": total, "month": f"{month:%Y-%m}"},
+            total=total,
         ),
         Figure(
             "monthly_missing",
@@ -376,6 +378,7 @@ def coverage_figures(scope: Scope, today: datetime.date) -> list[Figure]:
             rate,
             grid,
             note=_("%(covered)s of %(total)s schools") % {"covered": covered, "total": len(rows)},
+            total=len(rows),
         ),
         Figure(
             "schools_with_gaps",
