@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety import selectors as safety_selectors
-from safety.models import SafetyArea
 
 from . import selectors
 from .charts import bureau_charts
@@ -32,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _school_home(request: HttpRequest) -> HttpResponse:
     school, today = request.user.organisation, timezone.localdate()
-    areas = list(SafetyArea.objects.filter(is_active=True))
+    areas = list(safety_selectors.active_areas())
     context = {
         "school": school,
         "today": today,
