@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("", include("reporting.urls")),
     path("monthly/", include("reporting.monthly.urls")),
+    path("", include("reporting.dashboards.urls")),
     path("", include("safety.urls")),
 ]

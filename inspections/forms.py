@@ -21,6 +21,7 @@ class LedgerFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("All"))] + Hazard.Status.choices
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    open = forms.BooleanField(label=_("Open only"), required=False)
     area = forms.ModelChoiceField(
         label=_("Safety area"),
         required=False,

@@ -36,6 +36,8 @@ def ledger_queryset(*, user: User, filters: dict[str, Any]) -> QuerySet[Hazard]:
     query = (filters.get("q") or "").strip()
     if query:
         hazards = hazards.filter(Q(description__icontains=query) | Q(location__icontains=query))
+    if filters.get("open"):
+        hazards = hazards.exclude(status=Hazard.Status.CLOSED)
     if filters.get("overdue"):
         hazards = hazards.filter(is_overdue=True).exclude(status=Hazard.Status.CLOSED)
     for field in ("area", "severity", "kind", "source"):

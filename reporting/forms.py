@@ -269,6 +269,15 @@ class IncidentFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
     date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
+    # Set by the dashboard's "schools under veto" link: the incidents that put a school
+    # under the one-vote veto in this year.
+    veto = forms.IntegerField(
+        label=_("One-vote veto year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -55,6 +55,9 @@ def incident_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Incident]:
         incidents = incidents.filter(occurred_at__date__gte=filters["date_from"])
     if filters.get("date_to"):
         incidents = incidents.filter(occurred_at__date__lte=filters["date_to"])
+    if filters.get("veto"):
+        vetoes = SchoolVeto.objects.filter(year=filters["veto"])
+        incidents = incidents.filter(pk__in=vetoes.values("incident_id"))
     return incidents
 
 

@@ -45,25 +45,6 @@ from .uploads import file_response
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    unit = request.user.organisation
-    if unit is None:
-        return render(request, "safety/home_unassigned.html")
-    if unit.is_school:
-        context = {"school": unit, "gap_count": selectors.school_gap_count(unit)}
-        return render(request, "safety/home_school.html", context)
-    units = selectors.bureau_units(unit)
-    page = Paginator(units, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "unit": unit,
-        "totals": selectors.jurisdiction_totals(unit),
-        "by_type": selectors.schools_by_type(unit),
-        "page": page,
-    }
-    return render(request, "safety/home_bureau.html", context)
-
-
-@login_required
 def school_list(request: HttpRequest) -> HttpResponse:
     form = SchoolFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}

@@ -1,0 +1,573 @@
+"""The figures of the home dashboards, computed in the database.
+
+Every function takes querysets that are already scoped to the user (and, for the city, to
+the chosen county) and answers with one grouped query per family of figures, so the page
+costs the same number of queries for a county of 20 schools and a city of 3,000. The
+dashboard's links lead to lists that apply the same conditions (see docs/dashboards.md);
+tests/reporting/test_dashboards.py follows every link and compares the counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspections.models import Hazard, Inspection
+from reporting.models import Category, Incident, MonthlyReport, SchoolVeto, late_q, missed_q
+from reporting.monthly.periods import add_months, due_date, school_due_date, unit_status
+from reporting.monthly.selectors import reporting_children, reports_for
+from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, current_school_year
+from safety.selectors import coverage_rows
+
+from .forms import Period
+
+CLOSED = Hazard.Status.CLOSED
+OPEN = ~Q(status=CLOSED)
+
+# The inspections a school is expected to file each month (DOMAIN.md: weekly self-checks
+# and a monthly full check). There is no plan model yet: this constant is the plan.
+INSPECTION_PLAN: tuple[tuple[str, int], ...] = (
+    (Inspection.Kind.SELF_MONTHLY, 1),
+    (Inspection.Kind.SELF_WEEKLY, 4),
+)
+TREND_MONTHS = 12
+WORST_UNITS = 10
+
+
+def link(name: str, *args: Any, **query: Any) -> str:
+    """A URL with the non-empty query parameters (the lists ignore empty ones anyway)."""
+    url = reverse(name, args=args)
+    params = {key: value for key, value in query.items() if value not in (None, "", False)}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: int | str
+    url: str = ""
+    note: str = ""
+    css: str = ""
+    total: int | None = None  # the denominator of a rate: the rows of the linked list
+
+
+@dataclass
+class Scope:
+    """What a bureau dashboard counts: the user's jurisdiction, or one county of it."""
+
+    user: User
+    unit: Organisation
+    county: Organisation | None = None
+
+    @property
+    def query(self) -> dict[str, Any]:
+        """The lists' county filter (only the city's lists have one)."""
+        return {"county": self.county.pk} if self.county else {}
+
+    def narrow(self, queryset: QuerySet, lookup: str = "school") -> QuerySet:
+        if self.county is None:
+            return queryset
+        return queryset.filter(**{f"{lookup}__path__startswith": self.county.path})
+
+    def hazards(self) -> QuerySet[Hazard]:
+        return self.narrow(Hazard.objects.visible_to(self.user))
+
+    def incidents(self) -> QuerySet[Incident]:
+        return self.narrow(Incident.objects.visible_to(self.user))
+
+    def schools(self) -> QuerySet[Organisation]:
+        schools = Organisation.objects.visible_to(self.user).schools().filter(is_active=True)
+        return schools.below(self.county) if self.county else schools
+
+
+def _in_period(prefix: str, period: Period) -> Q:
+    return Q(**{f"{prefix}__date__gte": period.first, f"{prefix}__date__lte": period.last})
+
+
+# --- Hazards ---------------------------------------------------------------------------------
+
+
+def hazard_figures(scope: Scope, period: Period) -> list[Figure]:
+    counts = scope.hazards().aggregate(
+        open=Count("id", filter=OPEN),
+        overdue=Count("id", filter=OPEN & Q(is_overdue=True)),
+        major=Count("id", filter=OPEN & Q(severity=Hazard.Severity.MAJOR)),
+        found=Count("id", filter=_in_period("created_at", period)),
+    )
+    ledger, query = "inspections:ledger", scope.query
+    return [
+        Figure("open_hazards", _("Open hazards"), counts["open"], link(ledger, open=1, **query)),
+        Figure(
+            "overdue_hazards",
+            _("Overdue hazards"),
+            counts["overdue"],
+            link(ledger, overdue=1, **query),
+            css="figure-alert" if counts["overdue"] else "",
+        ),
+        Figure(
+            "major_hazards",
+            _("Open major hazards"),
+            counts["major"],
+            link(ledger, open=1, severity=Hazard.Severity.MAJOR, **query),
+        ),
+        Figure(
+            "hazards_found",
+            _("Hazards found in the period"),
+            counts["found"],
+            link(ledger, **period.query(), **query),
+        ),
+    ]
+
+
+def _local_month(value: datetime.date | datetime.datetime) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.date()
+    return value.replace(day=1)
+
+
+def hazard_trend(scope: Scope, today: datetime.date) -> list[dict[str, Any]]:
+    """Hazards found and closed per month over the last twelve months, oldest first."""
+    months = [add_months(today.replace(day=1), offset) for offset in range(1 - TREND_MONTHS, 1)]
+    hazards = scope.hazards().order_by()
+    found = (
+        hazards.filter(created_at__date__gte=months[0])
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(count=Count("id"))
+        .values_list("month", "count")
+    )
+    closed = (
+        hazards.filter(status=CLOSED, closed_at__date__gte=months[0])
+        .annotate(month=TruncMonth("closed_at"))
+        .values("month")
+        .annotate(count=Count("id"))
+        .values_list("month", "count")
+    )
+    found_by = {_local_month(month): count for month, count in found}
+    closed_by = {_local_month(month): count for month, count in closed}
+    return [
+        {
+            "month": month,
+            "found": found_by.get(month, 0),
+            "closed": closed_by.get(month, 0),
+            "url": link(
+                "inspections:ledger",
+                date_from=month.isoformat(),
+                date_to=add_months(month, 1) - datetime.timedelta(days=1),
+                **scope.query,
+            ),
+        }
+        for month in months
+    ]
+
+
+def open_by_area(scope: Scope, areas: list[SafetyArea]) -> list[dict[str, Any]]:
+    """Open hazards per safety area, split by severity, with the overdue ones."""
+    rows = (
+        scope.hazards()
+        .filter(OPEN)
+        .order_by()
+        .values("area_id")
+        .annotate(
+            general=Count("id", filter=Q(severity=Hazard.Severity.GENERAL)),
+            major=Count("id", filter=Q(severity=Hazard.Severity.MAJOR)),
+            overdue=Count("id", filter=Q(is_overdue=True)),
+        )
+    )
+    by_area = {row["area_id"]: row for row in rows}
+    result = []
+    for area in areas:
+        row = by_area.get(area.pk, {"general": 0, "major": 0, "overdue": 0})
+        result.append(
+            {
+                "area": area,
+                "general": row["general"],
+                "major": row["major"],
+                "open": row["general"] + row["major"],
+                "overdue": row["overdue"],
+                "open_url": link("inspections:ledger", open=1, area=area.pk, **scope.query),
+                "overdue_url": link("inspections:ledger", overdue=1, area=area.pk, **scope.query),
+            }
+        )
+    return result
+
+
+def overdue_by_unit(scope: Scope) -> list[dict[str, Any]]:
+    """Overdue hazards per county (the whole city) or per school (a county), worst first."""
+    overdue = scope.hazards().filter(OPEN, is_overdue=True).order_by()
+    if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
+        rows = (
+            overdue.values("school__parent_id", "school__parent__name", "school__parent__kind")
+            .annotate(count=Count("id"))
+            .order_by("-count", "school__parent__name")[:WORST_UNITS]
+        )
+        return [
+            {
+                "name": row["school__parent__name"]
+                if row["school__parent__kind"] == Organisation.Kind.COUNTY
+                else _("City-direct schools"),
+                "count": row["count"],
+                "url": link("inspections:ledger", overdue=1, county=row["school__parent_id"])
+                if row["school__parent__kind"] == Organisation.Kind.COUNTY
+                else "",
+            }
+            for row in rows
+        ]
+    rows = (
+        overdue.values("school__name", "school__code")
+        .annotate(count=Count("id"))
+        .order_by("-count", "school__name")[:WORST_UNITS]
+    )
+    return [
+        {
+            "name": row["school__name"],
+            "count": row["count"],
+            "url": link("inspections:ledger", overdue=1, school=row["school__code"], **scope.query),
+        }
+        for row in rows
+    ]
+
+
+# --- Incidents -------------------------------------------------------------------------------
+
+
+def incident_figures(scope: Scope, period: Period, today: datetime.date) -> list[Figure]:
+    year = Period("year", today.replace(month=1, day=1), today, "")
+    in_period = _in_period("occurred_at", period)
+    counts = scope.incidents().aggregate(
+        period=Count("id", filter=in_period),
+        year=Count("id", filter=_in_period("occurred_at", year)),
+        late=Count("id", filter=in_period & late_q(timezone.now())),
+        missed=Count("id", filter=in_period & missed_q()),
+    )
+    incidents, query = "reporting:incident_list", scope.query
+    return [
+        Figure(
+            "incidents_period",
+            _("Incidents in the period"),
+            counts["period"],
+            link(incidents, **period.query(), **query),
+        ),
+        Figure(
+            "incidents_year",
+            _("Incidents this year"),
+            counts["year"],
+            link(incidents, **year.query(), **query),
+        ),
+        Figure(
+            "incidents_late",
+            _("Reported late (迟报)"),
+            counts["late"],
+            link(incidents, flag="late", **period.query(), **query),
+            css="figure-alert" if counts["late"] else "",
+        ),
+        Figure(
+            "incidents_missed",
+            _("Missed reports (漏报)"),
+            counts["missed"],
+            link(incidents, flag="missed", **period.query(), **query),
+            css="figure-alert" if counts["missed"] else "",
+        ),
+    ]
+
+
+def incidents_by_category(scope: Scope, period: Period) -> list[dict[str, Any]]:
+    rows = dict(
+        scope.incidents()
+        .filter(_in_period("occurred_at", period))
+        .order_by()
+        .values("category")
+        .annotate(count=Count("id"))
+        .values_list("category", "count")
+    )
+    return [
+        {
+            "category": value,
+            "label": label,
+            "count": rows.get(value, 0),
+            "url": link("reporting:incident_list", category=value, **period.query(), **scope.query),
+        }
+        for value, label in Category.choices
+    ]
+
+
+# --- Monthly reports, responsibility, veto ---------------------------------------------------
+
+
+def report_month(period: Period, today: datetime.date) -> datetime.date:
+    """The month whose monthly reports the dashboard shows: the last month of the period
+    whose school reports are already due (the current month's are not due until its last
+    day, so "this month" shows last month's submissions)."""
+    month = min(period.last, today).replace(day=1)
+    if today <= school_due_date(month):
+        month = add_months(month, -1)
+    return month
+
+
+def monthly_figures(scope: Scope, period: Period, today: datetime.date) -> list[Figure]:
+    """The units reporting to the bureau (a county's schools; the city's counties and
+    city-direct schools) and how many submitted their report for the month — the same
+    units and statuses as the monthly review console."""
+    parent = scope.county or scope.unit
+    month = report_month(period, today)
+    units = Organisation.objects.visible_to(scope.user).filter(
+        pk__in=reporting_children(parent).values("pk")
+    )
+    per_kind = dict(
+        units.order_by().values("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    submitted = dict(
+        MonthlyReport.objects.filter(unit__in=units, month=month)
+        .exclude(status=MonthlyReport.Status.DRAFT)
+        .order_by()
+        .values("unit__kind")
+        .annotate(n=Count("id"))
+        .values_list("unit__kind", "n")
+    )
+    total = sum(per_kind.values())
+    done = sum(submitted.values())
+    missing = sum(
+        count - submitted.get(kind, 0)
+        for kind, count in per_kind.items()
+        if today > due_date(Organisation(kind=kind), month)
+    )
+    console = {"month": f"{month:%Y-%m}", **scope.query}
+    rate = f"{round(100 * done / total)}%" if total else "—"
+    return [
+        Figure(
+            "monthly_rate",
+            _("Monthly reports submitted"),
+            rate,
+            link("monthly:console", **console),
+            note=_("%(done)s of %(total)s units, %(month)s")
+            % {"done": done, "total": total, "month": f"{month:%Y-%m}"},
+            total=total,
+        ),
+        Figure(
+            "monthly_missing",
+            _("Missing monthly reports"),
+            missing,
+            link("monthly:console", status="missing", **console),
+            note=f"{month:%Y-%m}",
+            css="figure-alert" if missing else "",
+        ),
+    ]
+
+
+def coverage_figures(scope: Scope, today: datetime.date) -> list[Figure]:
+    rows = coverage_rows(scope.schools().order_by(), today=today)
+    with_gaps = sum(1 for row in rows if row.gap_count)
+    covered = len(rows) - with_gaps
+    rate = f"{round(100 * covered / len(rows))}%" if rows else "—"
+    grid = link("coverage_grid", **scope.query)
+    return [
+        Figure(
+            "coverage_rate",
+            _("Schools with every responsibility assigned"),
+            rate,
+            grid,
+            note=_("%(covered)s of %(total)s schools") % {"covered": covered, "total": len(rows)},
+            total=len(rows),
+        ),
+        Figure(
+            "schools_with_gaps",
+            _("Schools with coverage gaps"),
+            with_gaps,
+            grid,
+            css="figure-alert" if with_gaps else "",
+        ),
+    ]
+
+
+def veto_figure(scope: Scope, today: datetime.date) -> Figure:
+    count = scope.narrow(SchoolVeto.objects.visible_to(scope.user)).filter(year=today.year).count()
+    return Figure(
+        "vetoed_schools",
+        _("Schools under the one-vote veto"),
+        count,
+        link("reporting:incident_list", veto=today.year, **scope.query),
+        note=str(today.year),
+        css="figure-alert" if count else "",
+    )
+
+
+@dataclass
+class BureauDashboard:
+    hazards: list[Figure]
+    incidents: list[Figure]
+    monthly: list[Figure]
+    coverage: list[Figure]
+    veto: Figure
+    trend: list[dict[str, Any]]
+    areas: list[dict[str, Any]]
+    overdue: list[dict[str, Any]]
+    categories: list[dict[str, Any]]
+    figures: list[Figure] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.figures = [
+            *self.hazards,
+            *self.incidents,
+            *self.monthly,
+            *self.coverage,
+            self.veto,
+        ]
+
+
+def bureau_dashboard(scope: Scope, period: Period, today: datetime.date) -> BureauDashboard:
+    areas = list(SafetyArea.objects.filter(is_active=True))
+    return BureauDashboard(
+        hazards=hazard_figures(scope, period),
+        incidents=incident_figures(scope, period, today),
+        monthly=monthly_figures(scope, period, today),
+        coverage=coverage_figures(scope, today),
+        veto=veto_figure(scope, today),
+        trend=hazard_trend(scope, today),
+        areas=open_by_area(scope, areas),
+        overdue=overdue_by_unit(scope),
+        categories=incidents_by_category(scope, period),
+    )
+
+
+# --- The school's home -----------------------------------------------------------------------
+
+
+@dataclass
+class SchoolTasks:
+    rectify: list[Hazard]
+    verify: list[Hazard]
+    extensions: list[Hazard]
+    incidents: list[Incident]
+    reports: list[Any]
+    letters: int
+    letters_url: str
+
+    @property
+    def count(self) -> int:
+        waiting_reports = sum(1 for row in self.reports if row.needs_action)
+        return (
+            len(self.rectify)
+            + len(self.verify)
+            + len(self.extensions)
+            + len(self.incidents)
+            + waiting_reports
+            + self.letters
+        )
+
+
+@dataclass
+class ReportTask:
+    month: datetime.date
+    status: Any
+    due: datetime.date
+    url: str
+
+    @property
+    def needs_action(self) -> bool:
+        return self.status in ("not_started", "draft", "returned", "missing")
+
+
+def school_tasks(user: User, school: Organisation, today: datetime.date) -> SchoolTasks:
+    """What this user must act on: hazards to rectify, verify or decide an extension on,
+    incidents whose written report is still due, this and last month's report, letters."""
+    mine = (
+        Hazard.objects.visible_to(user)
+        .filter(
+            Q(owner=user, status=Hazard.Status.IN_RECTIFICATION)
+            | Q(supervisor=user, status=Hazard.Status.PENDING_VERIFICATION)
+            | Q(supervisor=user, extension_until__isnull=False)
+        )
+        .filter(OPEN)
+        .select_related("area")
+        .order_by("deadline", "id")[:100]
+    )
+    rectify, verify, extensions = [], [], []
+    for hazard in mine:
+        if hazard.supervisor_id == user.pk and hazard.extension_until is not None:
+            extensions.append(hazard)
+        if hazard.supervisor_id == user.pk and hazard.status == Hazard.Status.PENDING_VERIFICATION:
+            verify.append(hazard)
+        if hazard.owner_id == user.pk and hazard.status == Hazard.Status.IN_RECTIFICATION:
+            rectify.append(hazard)
+    incidents = list(
+        Incident.objects.visible_to(user)
+        .exclude(status=Incident.Status.CLOSED)
+        .filter(written_reported_at__isnull=True)
+        .order_by("written_deadline", "id")[:20]
+    )
+    months = [add_months(today.replace(day=1), -1), today.replace(day=1)]
+    reports = reports_for([school], months)
+    report_rows = []
+    for month in months:
+        status = unit_status(school, month, reports.get((school.pk, month)), today)
+        row = ReportTask(
+            month,
+            status,
+            due_date(school, month),
+            reverse("monthly:report", args=[school.pk, f"{month:%Y-%m}"]),
+        )
+        if month == months[1] or row.needs_action:
+            report_rows.append(row)
+    letters = ResponsibilityLetter.objects.visible_to(user).filter(
+        school_year=current_school_year(), status=ResponsibilityLetter.Status.ISSUED
+    )
+    if not user.has_perm("safety.manage_responsibilities"):
+        letters = letters.filter(assignment__holder__user=user)
+    return SchoolTasks(
+        rectify=rectify,
+        verify=verify,
+        extensions=extensions,
+        incidents=incidents,
+        reports=report_rows,
+        letters=letters.count(),
+        letters_url=link("letter_list", status=ResponsibilityLetter.Status.ISSUED),
+    )
+
+
+def school_hazard_figures(user: User, areas: list[SafetyArea]) -> dict[str, Any]:
+    scope = Scope(user=user, unit=user.organisation)
+    rows = [row for row in open_by_area(scope, areas) if row["open"] or row["overdue"]]
+    return {
+        "rows": rows,
+        "open": sum(row["open"] for row in rows),
+        "overdue": sum(row["overdue"] for row in rows),
+        "open_url": link("inspections:ledger", open=1),
+        "overdue_url": link("inspections:ledger", overdue=1),
+    }
+
+
+def inspections_against_plan(user: User, today: datetime.date) -> list[dict[str, Any]]:
+    """This month's submitted inspections of the plan's kinds, against the plan."""
+    done = dict(
+        Inspection.objects.visible_to(user)
+        .filter(
+            status=Inspection.Status.SUBMITTED,
+            inspected_on__gte=today.replace(day=1),
+            inspected_on__lte=today,
+            kind__in=[kind for kind, _expected in INSPECTION_PLAN],
+        )
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    return [
+        {
+            "kind": Inspection.Kind(kind).label,
+            "done": done.get(kind, 0),
+            "expected": expected,
+            "complete": done.get(kind, 0) >= expected,
+        }
+        for kind, expected in INSPECTION_PLAN
+    ]

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safety import selectors as safety_selectors
+
+from . import selectors
+from .charts import bureau_charts
+from .forms import DashboardFilterForm
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    unit = request.user.organisation
+    if unit is None:
+        return render(request, "safety/home_unassigned.html")
+    if unit.is_school:
+        return _school_home(request)
+    return _bureau_home(request)
+
+
+def _school_home(request: HttpRequest) -> HttpResponse:
+    school, today = request.user.organisation, timezone.localdate()
+    areas = list(safety_selectors.active_areas())
+    context = {
+        "school": school,
+        "today": today,
+        "now": timezone.now(),
+        "tasks": selectors.school_tasks(request.user, school, today),
+        "hazards": selectors.school_hazard_figures(request.user, areas),
+        "inspections": selectors.inspections_against_plan(request.user, today),
+        "gap_count": safety_selectors.school_gap_count(school),
+    }
+    return render(request, "dashboards/home_school.html", context)
+
+
+def _dashboard(request: HttpRequest) -> tuple[DashboardFilterForm, Any, Any]:
+    form = DashboardFilterForm(request.GET or None, user=request.user)
+    today = timezone.localdate()
+    period = form.chosen_period(today)
+    county = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
+    scope = selectors.Scope(user=request.user, unit=request.user.organisation, county=county)
+    return form, period, selectors.bureau_dashboard(scope, period, today)
+
+
+def _bureau_home(request: HttpRequest) -> HttpResponse:
+    unit = request.user.organisation
+    form, period, dashboard = _dashboard(request)
+    units = safety_selectors.bureau_units(unit)
+    page = Paginator(units, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "unit": unit,
+        "form": form,
+        "period": period,
+        "county": form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None,
+        "dashboard": dashboard,
+        "charts": bureau_charts(dashboard),
+        "totals": safety_selectors.jurisdiction_totals(unit),
+        "by_type": safety_selectors.schools_by_type(unit),
+        "page": page,
+        "query": query.urlencode(),
+    }
+    return render(request, "dashboards/home_bureau.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The bureau dashboard's figures and chart series, for the officials' spreadsheets."""
+    unit = request.user.organisation
+    if unit is None or unit.is_school:
+        raise Http404
+    _form, period, dashboard = _dashboard(request)
+    writer = csv.writer(_Echo())
+    base = request.build_absolute_uri("/")[:-1]
+
+    # Built while the request's language is active; a bounded number of rows.
+    table = [[_("Section"), _("Figure"), _("Value"), _("Note"), _("Link")]]
+    for figure in dashboard.figures:
+        table.append([_("Key figures"), figure.label, figure.value, figure.note, base + figure.url])
+    for row in dashboard.trend:
+        month = f"{row['month']:%Y-%m}"
+        table.append([_("Hazards found"), month, row["found"], "", base + row["url"]])
+        table.append([_("Hazards closed"), month, row["closed"], "", ""])
+    for row in dashboard.areas:
+        note = _("general %(general)s, major %(major)s, overdue %(overdue)s") % row
+        label = _("Open hazards by safety area")
+        table.append([label, row["area"].name, row["open"], note, base + row["open_url"]])
+    for row in dashboard.overdue:
+        url = base + row["url"] if row["url"] else ""
+        table.append([_("Overdue hazards"), row["name"], row["count"], "", url])
+    for row in dashboard.categories:
+        label = _("Incidents by category")
+        table.append([label, row["label"], row["count"], period.label, base + row["url"]])
+
+    def rows() -> Iterator[str]:
+        yield "\ufeff"  # so that spreadsheet programs read the Chinese as UTF-8
+        for line in table:
+            yield writer.writerow([str(cell) for cell in line])
+
+    filename = f"dashboard-{timezone.localdate():%Y%m%d}.csv"
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
