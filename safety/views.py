@@ -418,6 +418,7 @@ def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def letters_bulk_issue(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_visible_object_or_404(Organisation, request.user, pk=pk)
+    _require_manager(request.user)
     form = SchoolYearForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("school_year", [])))
