@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .models import (
     Assignment,
+    AuditEvent,
     Certificate,
     CertificateKind,
     Organisation,
@@ -388,3 +389,53 @@ def school_gap_count(school: Organisation) -> int:
 
 def active_areas() -> QuerySet[SafetyArea]:
     return SafetyArea.objects.filter(is_active=True)
+
+
+# The records whose history officials can open (a URL word → the model, by label so that
+# this lower app imports nothing from the apps above it).
+HISTORY_MODELS = {
+    "hazard": "inspections.Hazard",
+    "inspection": "inspections.Inspection",
+    "incident": "reporting.Incident",
+    "monthly-report": "reporting.MonthlyReport",
+    "assignment": "safety.Assignment",
+    "letter": "safety.ResponsibilityLetter",
+    "holder": "safety.Holder",
+    "unit": "safety.Organisation",
+    "account": "safety.User",
+}
+
+
+@dataclass
+class HistoryChange:
+    label: str
+    old: Any
+    new: Any
+
+
+def record_history(record: Any) -> QuerySet[AuditEvent]:
+    """Every audit row of one record, newest first. The caller has checked the record is
+    visible; its history is shown whole (rows of a unit since moved stay with the record)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(type(record)),
+            target_id=str(record.pk),
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def history_changes(model: Any, event: AuditEvent) -> list[HistoryChange]:
+    """An event's changes with the fields' names in the reader's language."""
+    labels = {}
+    for model_field in model._meta.concrete_fields:
+        labels[model_field.attname] = model_field.verbose_name
+        labels[model_field.name] = model_field.verbose_name
+    rows = []
+    for name, value in (event.changes or {}).items():
+        old, new = value if isinstance(value, list) and len(value) == 2 else ("", value)
+        rows.append(HistoryChange(label=str(labels.get(name, name)), old=old, new=new))
+    return rows

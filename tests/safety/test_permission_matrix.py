@@ -136,6 +136,26 @@ def import_token(world, persona, side):
     return [Target({}, None, {"token": token})]
 
 
+def history(world, persona, side):
+    """The history page of one record of every kind that has one."""
+    records = getattr(world, side)
+    staff = world.people.staff_a if side == "a" else world.people.staff_b
+    objects = {
+        "hazard": records.hazard,
+        "inspection": records.inspection,
+        "incident": records.incident,
+        "monthly-report": records.report,
+        "assignment": records.assignment,
+        "letter": records.letter,
+        "holder": records.holder,
+        "unit": records.school,
+        "account": staff,
+    }
+    return [
+        Target({"kind": kind, "pk": record.pk}, records.school) for kind, record in objects.items()
+    ]
+
+
 def overview(world, persona, side):
     return [Target({"pk": world.overview.pk}, world.overview.unit)] if side == "a" else []
 
@@ -153,6 +173,7 @@ RULES: dict[str, Rule] = {
     "notification_list": Rule(page),
     "notification_open": Rule(own_notification, get=None, post=SIGNED_IN),
     "notification_mark_all_read": Rule(page, get=None, post=SIGNED_IN),
+    "record_history": Rule(history, get=OFFICIALS | ADMINS),
     "responsibility_home": Rule(page),
     "coverage_grid": Rule(page),
     "unit_coverage": Rule(obj("school")),
