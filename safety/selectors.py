@@ -428,14 +428,54 @@ def record_history(record: Any) -> QuerySet[AuditEvent]:
     )
 
 
-def history_changes(model: Any, event: AuditEvent) -> list[HistoryChange]:
-    """An event's changes with the fields' names in the reader's language."""
-    labels = {}
+def history_rows(model: Any, events: list[AuditEvent]) -> list[list[HistoryChange]]:
+    """Each event's changes in the reader's words: field names and choice labels translated,
+    times in local time, linked records by name (one query per linked model per page)."""
+    from django.db import models as db_models
+    from django.utils.dateparse import parse_datetime
+    from django.utils.formats import date_format
+
+    fields = {}
     for model_field in model._meta.concrete_fields:
-        labels[model_field.attname] = model_field.verbose_name
-        labels[model_field.name] = model_field.verbose_name
+        fields[model_field.attname] = model_field
+        fields[model_field.name] = model_field
+    wanted: dict[Any, set[Any]] = {}
+    for event in events:
+        for name, value in (event.changes or {}).items():
+            model_field = fields.get(name)
+            if isinstance(model_field, db_models.ForeignKey) and isinstance(value, list):
+                wanted.setdefault(model_field.related_model, set()).update(
+                    item for item in value if item is not None
+                )
+    names = {
+        related: {pk: str(obj) for pk, obj in related._base_manager.in_bulk(list(pks)).items()}
+        for related, pks in wanted.items()
+    }
+
+    def shown(model_field: Any, value: Any) -> Any:
+        if value is None or value == "" or model_field is None:
+            return value
+        if isinstance(model_field, db_models.ForeignKey):
+            return names.get(model_field.related_model, {}).get(value, f"#{value}")
+        if model_field.choices:
+            return dict(model_field.flatchoices).get(value, value)
+        if isinstance(model_field, db_models.BooleanField):
+            return _("Yes") if value else _("No")
+        if isinstance(model_field, db_models.DateTimeField):
+            moment = parse_datetime(str(value))
+            if moment is not None:
+                return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        return value
+
     rows = []
-    for name, value in (event.changes or {}).items():
-        old, new = value if isinstance(value, list) and len(value) == 2 else ("", value)
-        rows.append(HistoryChange(label=str(labels.get(name, name)), old=old, new=new))
+    for event in events:
+        changes = []
+        for name, value in (event.changes or {}).items():
+            model_field = fields.get(name)
+            old, new = value if isinstance(value, list) and len(value) == 2 else (None, value)
+            label = str(model_field.verbose_name) if model_field is not None else name
+            changes.append(
+                HistoryChange(label=label, old=shown(model_field, old), new=shown(model_field, new))
+            )
+        rows.append(changes)
     return rows

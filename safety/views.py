@@ -596,13 +596,10 @@ def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     page = Paginator(selectors.record_history(record), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    events = list(page.object_list)
     rows = [
-        {
-            "event": event,
-            "action": HISTORY_ACTIONS.get(event.action, event.action),
-            "changes": selectors.history_changes(model, event),
-        }
-        for event in page.object_list
+        {"event": event, "action": HISTORY_ACTIONS.get(event.action, event.action), "changes": c}
+        for event, c in zip(events, selectors.history_rows(model, events), strict=True)
     ]
     context = {"record": record, "model_name": model._meta.verbose_name, "page": page, "rows": rows}
     return render(request, "safety/record_history.html", context)
