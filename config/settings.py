@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "safety.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safety.security.SessionLifetimeMiddleware",
@@ -159,12 +160,32 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# Nothing reads task results (the database holds every outcome). Keeping none also means
+# queueing a task never touches the result store: with Redis down, a request does not wait
+# on result-store reconnects (which leave the app unable to queue until restarted).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing from a web request must fail fast when Redis is down (the outbox row is already
 # saved and a sweeper re-queues it), instead of hanging the request while Celery retries.
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# With acks_late, a task whose worker died is handed to another worker after the visibility
+# timeout; it must exceed the longest task (and retry countdown). Tests shorten it. Workers
+# look for such tasks every few seconds (kombu's default, 10 s × a throttle of 10, is slower
+# than a short timeout).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+    # Queueing from a request tries the broker twice, without sleeping in between: kombu's
+    # default retries for ~6 s per task, so one form that notifies three people would hang
+    # for 18 s while Redis is down. Workers reconnect with their own, patient, policy.
+    "max_retries": 1,
+    "interval_start": 0,
+}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 

@@ -26,6 +26,7 @@ from safety.models import Organisation, User
 from safety.notifications import notify
 from safety.pdf import render_pdf
 from safety.services import audit_record
+from safety.tasks import enqueue_on_commit
 from safety.uploads import CleanUpload, generated_name
 
 from .models import (
@@ -621,8 +622,7 @@ def incident_file_request(*, actor: User, incident: Incident) -> bool:
         return False
     from .tasks import render_incident_file
 
-    pk = incident.pk
-    transaction.on_commit(lambda: render_incident_file.delay(pk))
+    enqueue_on_commit(render_incident_file, incident.pk)
     return True
 
 

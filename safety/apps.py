@@ -7,4 +7,6 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Organisations and accounts")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the authentication receivers)
+        from . import audit, signals  # noqa: F401  (signals: the authentication receivers)
+
+        audit.connect()

@@ -273,6 +273,12 @@ class SafetyArea(models.Model):
 class AuditEventQuerySet(ScopedQuerySet):
     scope_lookup = "organisation"
 
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("The audit log is append-only.")
+
 
 class AuditEvent(models.Model):
     """An append-only record of a change made through a service: who, what, when."""
@@ -313,6 +319,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("The audit log is append-only.")
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -35,6 +35,7 @@ CLOSE_INCIDENT = "reporting.close_incident"
 ACKNOWLEDGE_INCIDENT = "reporting.acknowledge_incident"
 SUBMIT_MONTHLY_REPORT = "reporting.submit_monthly_report"
 REVIEW_MONTHLY_REPORT = "reporting.review_monthly_report"
+VIEW_HISTORY = "safety.view_history"
 
 # Django admin permissions an administrator needs for the models it manages.
 _ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -115,10 +116,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CLOSE_INCIDENT,
             SUBMIT_MONTHLY_REPORT,
             REVIEW_MONTHLY_REPORT,
+            VIEW_HISTORY,
         }
     ),
     Role.ADMINISTRATOR: frozenset(
-        {VIEW_JURISDICTION, MANAGE_ORGANISATIONS, MANAGE_ACCOUNTS, MANAGE_RESPONSIBILITIES}
+        {
+            VIEW_JURISDICTION,
+            MANAGE_ORGANISATIONS,
+            MANAGE_ACCOUNTS,
+            MANAGE_RESPONSIBILITIES,
+            VIEW_HISTORY,
+        }
         | _ADMIN_MODEL_PERMISSIONS
     ),
 }

@@ -26,6 +26,15 @@ class ScopedQuerySet(models.QuerySet):
     # Lookup from this model to the Organisation it belongs to; "" for Organisation itself.
     scope_lookup = "organisation"
 
+    def update(self, **kwargs: Any) -> int:
+        """`QuerySet.update` that also writes the audit trail (safety.audit)."""
+        from . import audit
+
+        run = super().update
+        if not audit.is_audited(self.model):
+            return run(**kwargs)
+        return audit.record_bulk_update(self, kwargs, lambda: run(**kwargs))
+
     def visible_to(self, user: User | AnonymousUser) -> models.QuerySet:
         path = jurisdiction_path(user)
         if path is None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .models import (
     Assignment,
+    AuditEvent,
     Certificate,
     CertificateKind,
     Organisation,
@@ -388,3 +389,93 @@ def school_gap_count(school: Organisation) -> int:
 
 def active_areas() -> QuerySet[SafetyArea]:
     return SafetyArea.objects.filter(is_active=True)
+
+
+# The records whose history officials can open (a URL word → the model, by label so that
+# this lower app imports nothing from the apps above it).
+HISTORY_MODELS = {
+    "hazard": "inspections.Hazard",
+    "inspection": "inspections.Inspection",
+    "incident": "reporting.Incident",
+    "monthly-report": "reporting.MonthlyReport",
+    "assignment": "safety.Assignment",
+    "letter": "safety.ResponsibilityLetter",
+    "holder": "safety.Holder",
+    "unit": "safety.Organisation",
+    "account": "safety.User",
+}
+
+
+@dataclass
+class HistoryChange:
+    label: str
+    old: Any
+    new: Any
+
+
+def record_history(record: Any) -> QuerySet[AuditEvent]:
+    """Every audit row of one record, newest first. The caller has checked the record is
+    visible; its history is shown whole (rows of a unit since moved stay with the record)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(type(record)),
+            target_id=str(record.pk),
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def history_rows(model: Any, events: list[AuditEvent]) -> list[list[HistoryChange]]:
+    """Each event's changes in the reader's words: field names and choice labels translated,
+    times in local time, linked records by name (one query per linked model per page)."""
+    from django.db import models as db_models
+    from django.utils.dateparse import parse_datetime
+    from django.utils.formats import date_format
+
+    fields = {}
+    for model_field in model._meta.concrete_fields:
+        fields[model_field.attname] = model_field
+        fields[model_field.name] = model_field
+    wanted: dict[Any, set[Any]] = {}
+    for event in events:
+        for name, value in (event.changes or {}).items():
+            model_field = fields.get(name)
+            if isinstance(model_field, db_models.ForeignKey) and isinstance(value, list):
+                wanted.setdefault(model_field.related_model, set()).update(
+                    item for item in value if item is not None
+                )
+    names = {
+        related: {pk: str(obj) for pk, obj in related._base_manager.in_bulk(list(pks)).items()}
+        for related, pks in wanted.items()
+    }
+
+    def shown(model_field: Any, value: Any) -> Any:
+        if value is None or value == "" or model_field is None:
+            return value
+        if isinstance(model_field, db_models.ForeignKey):
+            return names.get(model_field.related_model, {}).get(value, f"#{value}")
+        if model_field.choices:
+            return dict(model_field.flatchoices).get(value, value)
+        if isinstance(model_field, db_models.BooleanField):
+            return _("Yes") if value else _("No")
+        if isinstance(model_field, db_models.DateTimeField):
+            moment = parse_datetime(str(value))
+            if moment is not None:
+                return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        return value
+
+    rows = []
+    for event in events:
+        changes = []
+        for name, value in (event.changes or {}).items():
+            model_field = fields.get(name)
+            old, new = value if isinstance(value, list) and len(value) == 2 else (None, value)
+            label = str(model_field.verbose_name) if model_field is not None else name
+            changes.append(
+                HistoryChange(label=label, old=shown(model_field, old), new=shown(model_field, new))
+            )
+        rows.append(changes)
+    return rows

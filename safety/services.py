@@ -663,10 +663,9 @@ def letters_issue_bulk_queue(*, actor: User, unit: Organisation, school_year: st
     _check_may_manage_responsibilities(actor, unit)
     if not is_school_year(school_year):
         raise ValidationError({"school_year": _("Write the school year like 2026-2027.")})
-    from .tasks import issue_letters
+    from .tasks import enqueue_on_commit, issue_letters
 
-    actor_id, unit_id = actor.pk, unit.pk
-    transaction.on_commit(lambda: issue_letters.delay(actor_id, unit_id, school_year))
+    enqueue_on_commit(issue_letters, actor.pk, unit.pk, school_year)
 
 
 @transaction.atomic

@@ -36,7 +36,7 @@ def enqueue_on_commit(task: Any, *args: Any) -> None:
     transaction.on_commit(send)
 
 
-@shared_task(name="safety.healthcheck")
+@shared_task(name="safety.healthcheck", ignore_result=False)
 def healthcheck() -> dict[str, object]:
     """Prove a worker can reach the database: used by operators and the integration test."""
     with connection.cursor() as cursor:

@@ -12,6 +12,7 @@ urlpatterns = [
         views.notification_mark_all_read,
         name="notification_mark_all_read",
     ),
+    path("history/<slug:kind>/<int:pk>/", views.record_history, name="record_history"),
     # The responsibility system (安全责任制)
     path("responsibility/", views.responsibility_home, name="responsibility_home"),
     path("responsibility/grid/", views.coverage_grid, name="coverage_grid"),

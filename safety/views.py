@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import imports, notifications, roles, selectors, services
@@ -399,6 +401,7 @@ def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def letters_bulk_issue(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_visible_object_or_404(Organisation, request.user, pk=pk)
+    _require_manager(request.user)
     form = SchoolYearForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("school_year", [])))
@@ -551,3 +554,33 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     imports.discard_upload(name)
     messages.success(request, _("%(count)s rows imported.") % {"count": count})
     return redirect("responsibility_home")
+
+
+# --- History (audit trail) -------------------------------------------------------------------
+
+HISTORY_ACTIONS = {
+    "create": gettext_lazy("Created"),
+    "change": gettext_lazy("Changed"),
+    "bulk_change": gettext_lazy("Changed (bulk update)"),
+    "delete": gettext_lazy("Deleted"),
+}
+
+
+@login_required
+def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Who changed a record, when and what: read-only, for officials and administrators."""
+    if kind not in selectors.HISTORY_MODELS:
+        raise Http404
+    model = apps.get_model(selectors.HISTORY_MODELS[kind])
+    record = get_visible_object_or_404(model, request.user, pk=pk)
+    roles.require_permission(request.user, roles.VIEW_HISTORY)
+    page = Paginator(selectors.record_history(record), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    events = list(page.object_list)
+    rows = [
+        {"event": event, "action": HISTORY_ACTIONS.get(event.action, event.action), "changes": c}
+        for event, c in zip(events, selectors.history_rows(model, events), strict=True)
+    ]
+    context = {"record": record, "model_name": model._meta.verbose_name, "page": page, "rows": rows}
+    return render(request, "safety/record_history.html", context)

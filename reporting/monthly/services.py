@@ -32,6 +32,7 @@ from safety.notifications import notify
 from safety.pdf import render_pdf
 from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT, require_permission
 from safety.services import audit_record
+from safety.tasks import enqueue_on_commit
 
 from . import charts, figures, selectors
 from .periods import (
@@ -174,7 +175,7 @@ def monthly_report_submit(
 def _queue_version_pdf(version_id: int) -> None:
     from .tasks import render_monthly_report_pdf
 
-    transaction.on_commit(lambda: render_monthly_report_pdf.delay(version_id))
+    enqueue_on_commit(render_monthly_report_pdf, version_id)
 
 
 def _review(
@@ -314,7 +315,7 @@ def monthly_overview_request(*, actor: User, month: datetime.date) -> MonthlyOve
     overview.save(update_fields=["pdf_rendered_at", "requested_at"])
     from .tasks import render_monthly_overview_pdf
 
-    transaction.on_commit(lambda: render_monthly_overview_pdf.delay(overview.pk))
+    enqueue_on_commit(render_monthly_overview_pdf, overview.pk)
     return overview
 
 
@@ -535,7 +536,7 @@ def reminder_pass(
             written += _notify_bureaus_of_missing(kind, month, day)
     from .tasks import deliver_monthly_reminders
 
-    transaction.on_commit(deliver_monthly_reminders.delay)
+    enqueue_on_commit(deliver_monthly_reminders)
     return written
 
 

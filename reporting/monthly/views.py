@@ -207,7 +207,7 @@ def version_rerender(request: HttpRequest, pk: int) -> HttpResponse:
 def console(request: HttpRequest) -> HttpResponse:
     bureau = request.user.organisation
     if bureau is None or not bureau.is_bureau or not request.user.has_perm(REVIEW_MONTHLY_REPORT):
-        raise Http404
+        raise PermissionDenied
     form = ConsoleFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()

@@ -85,7 +85,7 @@ def test_county_official_reviews_and_opens_the_pdf(
 
 
 def test_school_user_cannot_open_the_console_and_city_sees_counties(city, people, client_for):
-    assert client_for("staff_a").get(reverse("monthly:console")).status_code == 404
+    assert client_for("staff_a").get(reverse("monthly:console")).status_code == 403
     page = client_for("city_official").get(reverse("monthly:console")).content.decode()
     assert "甲区教育局" in page and "测试市第一中学" in page
     assert "甲区实验小学" not in page

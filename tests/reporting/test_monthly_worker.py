@@ -80,10 +80,12 @@ def test_worker_renders_the_pdf_and_delivers_reminders(transactional_db, tmp_pat
             command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         try:
-            rendered = render_monthly_report_pdf.apply_async((version.pk,), queue=queue).get(
-                timeout=90
+            rendered = render_monthly_report_pdf.apply_async(
+                (version.pk,), queue=queue, ignore_result=False
+            ).get(timeout=90)
+            delivered = deliver_monthly_reminders.apply_async(queue=queue, ignore_result=False).get(
+                timeout=60
             )
-            delivered = deliver_monthly_reminders.apply_async(queue=queue).get(timeout=60)
         except CeleryTimeoutError:
             pytest.fail(f"the worker did not answer in time; its log:\n{log_path.read_text()}")
         finally:
