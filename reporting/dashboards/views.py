@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -84,8 +85,10 @@ class _Echo:
 def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The bureau dashboard's figures and chart series, for the officials' spreadsheets."""
     unit = request.user.organisation
-    if unit is None or unit.is_school:
+    if unit is None:
         raise Http404
+    if unit.is_school:
+        raise PermissionDenied  # a school has no jurisdiction figures to download
     _form, period, dashboard = _dashboard(request)
     writer = csv.writer(_Echo())
     base = request.build_absolute_uri("/")[:-1]

@@ -309,7 +309,7 @@ def test_csv_download_has_the_figures(data, client_for):
 
 
 def test_csv_is_for_bureaus_only(data, client_for):
-    assert client_for("staff_a").get(reverse("dashboard_csv")).status_code == 404
+    assert client_for("staff_a").get(reverse("dashboard_csv")).status_code == 403
     assert client_for("anonymous").get(reverse("dashboard_csv")).status_code == 302
 
 

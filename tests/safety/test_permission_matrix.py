@@ -168,6 +168,7 @@ RULES: dict[str, Rule] = {
     # config/urls.py: login and logout have their own expectations (see the tests below).
     # --- safety -------------------------------------------------------------------------
     "home": Rule(page),
+    "dashboard_csv": Rule(page, get=OFFICIALS | ADMINS),
     "school_list": Rule(page),
     "school_detail": Rule(obj("school")),
     "notification_list": Rule(page),
