@@ -182,7 +182,7 @@ def holder_list(request: HttpRequest) -> HttpResponse:
         )
     holders = holders.annotate(
         current_posts=Count("assignments", filter=Q(assignments__end_date__isnull=True))
-    )
+    ).order_by("name_sort_key", "id")  # Meta.ordering does not survive the aggregate
     page = Paginator(holders, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "q": query, "query": f"q={query}" if query else ""}
     return render(request, "safety/holder_list.html", context)
