@@ -22,6 +22,10 @@ END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION inspections_hazard_tally_row() RETURNS trigger AS $$
 BEGIN
+    -- A bulk load switches the tally off for its transaction and rebuilds it after.
+    IF current_setting('safecampus.hazard_tally_off', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'UPDATE' AND
        (OLD.school_id, OLD.area_id, OLD.severity, OLD.kind, OLD.source, OLD.status,
         OLD.is_overdue) IS NOT DISTINCT FROM
@@ -114,10 +118,12 @@ def rebuild() -> None:
 
 
 def set_trigger_enabled(enabled: bool) -> None:
-    """For bulk loads: disable the per-row trigger, load, re-enable, then rebuild()."""
+    """For bulk loads, inside their transaction: switch the per-row trigger off, load,
+    switch it on, then rebuild(). (A setting, not ALTER TABLE … DISABLE TRIGGER, which
+    fails while the transaction has deferred foreign-key checks pending.)"""
     if is_kept():
-        action = "ENABLE" if enabled else "DISABLE"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"ALTER TABLE inspections_hazard {action} TRIGGER inspections_hazard_tally"
+                "SELECT set_config('safecampus.hazard_tally_off', %s, true)",
+                ["off" if enabled else "on"],
             )
