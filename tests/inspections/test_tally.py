@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.db.models import Count, F
+from django.utils import timezone
 
 from inspections import selectors, services, tally
 from inspections.models import Hazard, HazardTally
@@ -57,7 +58,7 @@ def test_tally_follows_reports_transitions_updates_deletes_and_moves(postgresql,
         hazard=first,
         owner=people.staff_a,
         supervisor=people.leader_a,
-        deadline=datetime.date.today() + datetime.timedelta(days=3),
+        deadline=timezone.localdate() + datetime.timedelta(days=3),
     )
     Hazard.objects.filter(school=city.school_a).update(is_overdue=True)
     assert kept() == direct()
