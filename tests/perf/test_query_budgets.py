@@ -16,7 +16,6 @@ PAGE_BUDGET = 8
 # Misses of the 8-query target, each explained in docs/performance.md with its cause and
 # plan; held at today's count so that they cannot grow either.
 OVER_BUDGET = {
-    ("city.official", "/monthly/console/"): 10,
     ("city.official", "/responsibility/grid/"): 13,
     ("c01.official", "/responsibility/grid/"): 13,
 }
@@ -63,6 +62,7 @@ def query_counts(plan: Plan) -> dict[tuple[str, str], int]:
 def test_list_pages_keep_their_query_budget_on_ten_times_the_data():
     small = query_counts(Plan(schools=5, years=1, scale=1.0, seed=7))
     large = query_counts(Plan(schools=50, years=1, scale=1.0, seed=7))
+    print("query counts (small, large):", {p: (small[p], large[p]) for p in small})
     grown = {page: (small[page], large[page]) for page in small if large[page] != small[page]}
     assert not grown, f"query count grew with the data (small, large): {grown}"
     over = {
