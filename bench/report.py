@@ -98,7 +98,8 @@ def write_report(results: dict, output: Path) -> None:
         f"| City overview PDF | {ms(one['city_overview_pdf_ms'])} ms | — | — |",
         f"| Reminder pass, {rem['reminder_schools']:,} schools ({rem['reminder_rows']:,} "
         f"reminders written) | {rem['reminder_queries']} queries, {ms(rem['reminder_ms'])} ms"
-        f" | ≤ {REMINDER_QUERIES} queries | {verdict(rem['reminder_queries'] <= REMINDER_QUERIES)} |",
+        f" | ≤ {REMINDER_QUERIES} queries | "
+        f"{verdict(rem['reminder_queries'] <= REMINDER_QUERIES)} |",
         f"| Ledger export, {export['export_rows']:,} rows (.xlsx, "
         f"{export['export_bytes'] / 1e6:.1f} MB, {export['export_seconds']:.0f} s) | peak RSS "
         f"{export['export_peak_rss_mb']:.0f} MB (process before: "
