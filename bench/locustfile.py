@@ -1,39 +1,41 @@
 """Load run (bench.run starts it headless against gunicorn on 127.0.0.1): school staff
 file inspections (start, fill every check, submit: hazards logged) while officials browse
-the ledger with filters and pages and open hazards. Users log in through the login form."""
+the ledger with filters and pages and open hazards."""
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
 import re
+from pathlib import Path
 
 from locust import HttpUser, between, task
 
-PASSWORD = "SafeCampus@2026"
+from bench.load_users import official_usernames, staff_usernames
+
 SCHOOLS = int(os.environ.get("BENCH_SCHOOLS", "200"))
 COUNTIES = int(os.environ.get("BENCH_COUNTIES", "1"))
-_staff_numbers = itertools.count(1)
-_official_numbers = itertools.count(0)
+SESSIONS = json.loads(Path(os.environ["BENCH_SESSIONS"]).read_text())["sessions"]
+STAFF = itertools.cycle(staff_usernames(SCHOOLS, 50))
+OFFICIALS = itertools.cycle(official_usernames(COUNTIES, 50))
+# Think time between a user's actions. "realistic": staff fill a checklist on a phone
+# (5-15 s between inspections), officials read a ledger page before the next (2-8 s).
+# "fast": 1-3 s for everyone, a stress pace to find the machine's capacity.
+FAST = os.environ.get("BENCH_PACE") == "fast"
 FIELD = re.compile(r'name="result_(\d+)"')
 TEMPLATE = re.compile(r'<option value="(\d+)"')
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class _LoggedIn(HttpUser):
+    """Starts with a signed-in session made by bench.sessions (see there why)."""
+
     abstract = True
     username = ""
 
     def on_start(self) -> None:
-        page = self.client.get("/accounts/login/", name="login form")
-        token = CSRF.search(page.text).group(1)
-        self.client.post(
-            "/accounts/login/",
-            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers={"Referer": self.client.base_url + "/accounts/login/"},
-            name="login",
-        )
+        self.client.cookies.set("sessionid", SESSIONS[self.username])
 
     def post(self, path: str, data: dict, name: str):
         data = {**data, "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
@@ -43,11 +45,10 @@ class _LoggedIn(HttpUser):
 
 class SchoolStaff(_LoggedIn):
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = between(1, 3) if FAST else between(5, 15)
 
     def on_start(self) -> None:
-        number = (next(_staff_numbers) * 37) % SCHOOLS + 1
-        self.username = f"s{number:05d}.staff"
+        self.username = next(STAFF)
         super().on_start()
 
     @task
@@ -79,11 +80,10 @@ class SchoolStaff(_LoggedIn):
 
 class Official(_LoggedIn):
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = between(1, 3) if FAST else between(2, 8)
 
     def on_start(self) -> None:
-        number = next(_official_numbers) % (COUNTIES + 1)
-        self.username = "city.official" if number == 0 else f"c{number:02d}.official"
+        self.username = next(OFFICIALS)
         super().on_start()
 
     @task(3)

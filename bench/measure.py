@@ -41,11 +41,6 @@ def reference_ids() -> dict[str, int]:
     }
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def time_get(client: Client, path: str, repeats: int) -> dict:
     for _ in range(2):  # warm caches (templates, connection, plan cache)
         response = client.get(path)
@@ -60,12 +55,7 @@ def time_get(client: Client, path: str, repeats: int) -> dict:
         times.append(elapsed * 1000)
         sql_times.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
         counts.append(len(captured.captured_queries))
-    return {
-        "median_ms": statistics.median(times),
-        "p95_ms": percentile(times, 0.95),
-        "queries": max(counts),
-        "sql_ms": statistics.median(sql_times),
-    }
+    return {"times": times, "sql_times": sql_times, "counts": counts}
 
 
 def clients() -> dict[str, Client]:
@@ -83,13 +73,13 @@ def measure_pages(repeats: int) -> list[dict]:
     results = []
     for key, title, persona, path, admin_path in PAGES:
         row = {"key": key, "title": title, "persona": persona, "path": path.format(**ids)}
-        row |= time_get(logged_in[persona], row["path"], repeats)
+        row["samples"] = time_get(logged_in[persona], row["path"], repeats)
         if admin_path:
             row["admin_path"] = admin_path.format(**ids)
-            admin = time_get(logged_in["bench.admin"], row["admin_path"], repeats)
-            row |= {f"admin_{name}": value for name, value in admin.items()}
+            row["admin_samples"] = time_get(logged_in["bench.admin"], row["admin_path"], repeats)
         results.append(row)
-        print(f"  {title} [{persona}]: {row['median_ms']:.1f} ms", file=sys.stderr)
+        median = statistics.median(row["samples"]["times"])
+        print(f"  {title} [{persona}]: {median:.1f} ms", file=sys.stderr)
     return results
 
 

@@ -50,7 +50,8 @@ def write_report(results: dict, output: Path) -> None:
         f"{four['hazards']:,} hazards (same schools, {results['args']['factor']:g}x the "
         "hazards, incidents and notices); reminder city: "
         f"{results['reminders']['reminder_schools']:,} schools",
-        f"- In-process: {results['args']['repeats']} requests per page after 2 warm-ups, "
+        f"- In-process: {results['args']['rounds']} rounds of {results['args']['repeats']} "
+        "requests per page after 2 warm-ups, the 1x and 4x cities alternating round by round, "
         "Django test client through the full middleware stack, DEBUG off; over HTTP: "
         f"{results['args']['http_repeats']} requests per page through gunicorn (2 workers) on "
         "127.0.0.1",
@@ -106,9 +107,16 @@ def write_report(results: dict, output: Path) -> None:
         f"{export['export_rss_before_mb']:.0f} MB) | ≤ {EXPORT_MB} MB | "
         f"{verdict(export['export_peak_rss_mb'] <= EXPORT_MB)} |",
         f"| Load run: {results['args']['users']} users for {results['args']['duration']} "
-        f"(gunicorn, 3 workers), {load['requests']:,} requests | {load['errors']} errors, "
+        "(gunicorn, 3 workers; realistic think time, see bench/locustfile.py; users start "
+        f"signed in; one login costs "
+        f"{ms(load['login_ms'])} ms of PBKDF2), {load['requests']:,} requests | "
+        f"{load['errors']} errors, "
         f"p50 {ms(load['p50_ms'])} ms, p95 {ms(load['p95_ms'])} ms | 0 errors, p95 ≤ "
         f"{LOAD_P95_MS} ms | {verdict(load['errors'] == 0 and load['p95_ms'] <= LOAD_P95_MS)} |",
+        f"| Stress run (no target): the same {results['args']['users']} users at 1-3 s think "
+        f"time, {results['stress']['requests']:,} requests | {results['stress']['errors']} "
+        f"errors, p50 {ms(results['stress']['p50_ms'])} ms, p95 "
+        f"{ms(results['stress']['p95_ms'])} ms | — | — |",
         "",
         "## Every page",
         "",

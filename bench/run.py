@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,21 +119,28 @@ class Gunicorn:
         self.process.wait(timeout=30)
 
 
-def load_run(db: str, city: dict, users: int, duration: str) -> dict:
-    csv_prefix = str(Path(tempfile.mkdtemp(prefix="safecampus-bench-")) / "locust")
+def load_run(db: str, city: dict, users: int, duration: str, pace: str = "realistic") -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="safecampus-bench-"))
+    csv_prefix = str(workdir / "locust")
+    sessions = run_json(["-m", "bench.sessions", str(users)], db)
+    (workdir / "sessions.json").write_text(json.dumps(sessions))
     with Gunicorn(db, workers=3) as base:
+        warm_up(base, sessions["sessions"])
         subprocess.run(
             [str(Path(PYTHON).parent / "locust"), "-f", "bench/locustfile.py", "--headless",
              "-u", str(users), "-r", "10", "-t", duration, "--host", base, "--csv", csv_prefix,
              "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT, check=False,
             env={**os.environ, "BENCH_SCHOOLS": str(city["schools"]),
-                 "BENCH_COUNTIES": str(city["counties"])},
+                 "BENCH_COUNTIES": str(city["counties"]), "PYTHONPATH": str(ROOT),
+                 "BENCH_SESSIONS": str(workdir / "sessions.json"), "BENCH_PACE": pace},
         )  # fmt: skip
     with open(f"{csv_prefix}_stats.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     total = next(row for row in rows if row["Name"] == "Aggregated")
     return {
+        "pace": pace,
+        "login_ms": sessions["login_ms"],
         "requests": int(total["Request Count"]),
         "errors": int(total["Failure Count"]),
         "p50_ms": float(total["50%"]),
@@ -143,6 +151,49 @@ def load_run(db: str, city: dict, users: int, duration: str) -> dict:
             if row["Name"] != "Aggregated"
         ],
     }
+
+
+def merge_rounds(rounds: list[dict]) -> dict:
+    """One result per page from several rounds: the samples pooled, then summarised."""
+    from bench.measure_stats import summarise
+
+    merged = {k: v for k, v in rounds[0].items() if k != "pages"}
+    merged["pages"] = []
+    for index, page in enumerate(rounds[0]["pages"]):
+        row = {k: v for k, v in page.items() if not k.endswith("samples")}
+        for prefix in ("", "admin_"):
+            if f"{prefix}samples" not in page:
+                continue
+            pooled = {
+                name: [x for r in rounds for x in r["pages"][index][f"{prefix}samples"][name]]
+                for name in ("times", "sql_times", "counts")
+            }
+            row |= {f"{prefix}{name}": value for name, value in summarise(pooled).items()}
+            row[f"{prefix}samples_n"] = len(pooled["times"])
+        merged["pages"].append(row)
+    return merged
+
+
+def warm_up(base: str, sessions: dict[str, str]) -> None:
+    """Every worker's first request of a page is slow (imports, template compilation,
+    catalogues, a new database connection); a server in service has long done that. Hit
+    the load run's pages concurrently so that every worker has served each of them."""
+    import requests
+
+    staff = next(name for name in sessions if name.endswith(".staff"))
+    jobs = [
+        (sessions["city.official"], "/hazards/?status=closed&page=2"),
+        (sessions["city.official"], "/incidents/"),
+        (sessions["city.official"], "/hazards/1/"),
+        (sessions[staff], "/inspections/new/"),
+        (sessions[staff], "/hazards/"),
+    ] * 6
+
+    def get(job: tuple[str, str]) -> None:
+        requests.get(base + job[1], cookies={"sessionid": job[0]}, timeout=120)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(get, jobs))
 
 
 def machine() -> dict:
@@ -180,7 +231,8 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--factor", type=float, default=4.0)
     parser.add_argument("--reminder-schools", type=int, default=3000)
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=10, help="requests per page per round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--http-repeats", type=int, default=10)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", default="60s")
@@ -191,9 +243,20 @@ def main() -> None:
     for db, scale in sizes.values():
         ensure_city(db, args.schools, args.years, scale)
     ensure_city("safecampus_bench_reminders", args.reminder_schools, 1, 0.05)
+    # The machine may be shared: the two sizes are measured in alternating rounds, so a
+    # burst of someone else's load falls on both rather than on one.
+    rounds: dict[str, list] = {label: [] for label in sizes}
+    for number in range(1, args.rounds + 1):
+        for label, (db, _scale) in sizes.items():
+            log(f"{label}: in-process pages, round {number} of {args.rounds}")
+            rounds[label].append(
+                run_json(["-m", "bench.measure", "--only=pages", f"--repeats={args.repeats}"], db)
+            )
     for label, (db, _scale) in sizes.items():
-        log(f"{label}: in-process pages, PDFs, reminder pass")
-        measured = run_json(["-m", "bench.measure", f"--repeats={args.repeats}"], db)
+        measured = merge_rounds(rounds[label])
+        log(f"{label}: PDFs and the reminder pass")
+        measured |= run_json(["-m", "bench.measure", "--only=pdfs"], db)
+        measured |= run_json(["-m", "bench.measure", "--only=reminders"], db)
         log(f"{label}: over HTTP through gunicorn")
         with Gunicorn(db) as base:
             measured["http"] = run_json(
@@ -210,6 +273,10 @@ def main() -> None:
     results["export"] = run_json(["-m", "bench.export_memory", "auto"], "safecampus_bench1")
     log(f"load run: {args.users} users for {args.duration}")
     results["load"] = load_run("safecampus_bench1", results["1x"], args.users, args.duration)
+    log(f"stress run: {args.users} users at 1-3 s think time for {args.duration}")
+    results["stress"] = load_run(
+        "safecampus_bench1", results["1x"], args.users, args.duration, pace="fast"
+    )
     results["machine"]["load_after"] = os.getloadavg()
     Path(args.output).with_suffix(".json").write_text(json.dumps(results, default=str, indent=1))
     from bench.report import write_report
