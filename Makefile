@@ -7,7 +7,7 @@ DEV_ENV := DEBUG=$${DEBUG:-true}
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup system-packages venv messages migrate seed test lint format check deploy-check worker beat clean
+.PHONY: run setup system-packages venv messages migrate seed test lint format check deploy-check worker beat clean bench
 
 run: setup migrate seed
 	@echo "SafeCampus: http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
@@ -56,6 +56,11 @@ deploy-check: venv
 	DEBUG=false SECRET_KEY=deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
 	ALLOWED_HOSTS=safe.example.gov.cn \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# City-scale benchmark (docs/performance.md): generates cities into the local PostgreSQL
+# (databases safecampus_bench*), starts gunicorn and locust on 127.0.0.1. Slow; not in CI.
+bench: venv
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 worker: venv
 	$(BIN)/celery -A config worker --loglevel=INFO

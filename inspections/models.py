@@ -450,6 +450,47 @@ class HazardEvent(models.Model):
         return f"{self.hazard_id} {self.action}"
 
 
+class HazardTallyQuerySet(ScopedQuerySet):
+    scope_lookup = "bureau"
+
+
+class HazardTally(models.Model):
+    """How many hazards the schools directly under each bureau have, per value of the
+    ledger's equality filters. Kept by PostgreSQL triggers on the hazard table and on a
+    school's move to another bureau (see inspections/tally.py), so the ledger's status badges
+    and paginator total at bureau level sum a few thousand rows, however large the ledger.
+    Never written by Django. Not used on SQLite (no triggers there): the ledger counts the
+    hazards directly."""
+
+    bureau = models.ForeignKey(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    area = models.ForeignKey(
+        SafetyArea, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    severity = models.CharField(max_length=8)
+    kind = models.CharField(max_length=12)
+    source = models.CharField(max_length=20)
+    status = models.CharField(max_length=24)
+    is_overdue = models.BooleanField()
+    count = models.IntegerField(default=0)
+
+    objects = HazardTallyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazard tally")
+        verbose_name_plural = _("hazard tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "area", "severity", "kind", "source", "status", "is_overdue"],
+                name="hazard_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id} {self.status} {self.count}"
+
+
 class PhotoQuerySet(ScopedQuerySet):
     scope_lookup = "school"
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from safety.models import User
 
-from .models import Hazard, HazardEvent, Inspection, Photo
+from . import tally
+from .models import Hazard, HazardEvent, HazardTally, Inspection, Photo
 
 LEDGER_COLUMNS = (
     "id",
@@ -60,14 +61,39 @@ def ledger(*, user: User, filters: dict[str, Any]) -> tuple[QuerySet[Hazard], di
     """(rows, counts per status, total of the rows). One grouped COUNT feeds the status
     badges and the paginator, so a page costs the same number of queries at any size."""
     base = ledger_queryset(user=user, filters=filters)
-    grouped = base.order_by().values_list("status").annotate(n=Count("id"))
     counts = dict.fromkeys(Hazard.Status.values, 0)
-    counts.update(dict(grouped))
+    counts.update(dict(status_counts(user=user, filters=filters, hazards=base)))
     status = filters.get("status")
     rows = base.filter(status=status) if status else base
     total = counts.get(status, 0) if status else sum(counts.values())
     rows = rows.select_related("school", "area", "owner").order_by("-created_at", "-id")
     return rows, counts, total
+
+
+# Filters the hazard tally can answer (equality on its key, or a bureau's subtree).
+TALLY_FILTERS = frozenset({"area", "severity", "kind", "source", "status", "overdue", "county"})
+
+
+def status_counts(*, user: User, filters: dict[str, Any], hazards: QuerySet[Hazard]):
+    """(status, count) pairs of the ledger's rows before the status filter.
+
+    A bureau's ledger with only tally filters sums the tally (a few thousand rows whatever
+    the size of the ledger); a school's ledger, a text search or a date range counts the
+    hazards themselves (a school's are few; the others are bounded by their own filter)."""
+    organisation = getattr(user, "organisation", None)
+    bureau_scope = user.is_superuser or (organisation is not None and organisation.is_bureau)
+    other_filters = {key for key, value in filters.items() if value} - TALLY_FILTERS
+    if not (tally.is_kept() and bureau_scope and not other_filters):
+        return hazards.order_by().values_list("status").annotate(n=Count("id"))
+    rows = HazardTally.objects.visible_to(user)
+    for field in ("area", "severity", "kind", "source"):
+        if filters.get(field):
+            rows = rows.filter(**{field: filters[field]})
+    if filters.get("overdue"):
+        rows = rows.filter(is_overdue=True).exclude(status=Hazard.Status.CLOSED)
+    if filters.get("county"):
+        rows = rows.filter(bureau__path__startswith=filters["county"].path)
+    return rows.order_by().values_list("status").annotate(n=Sum("count"))
 
 
 def export_rows(*, user: User, filters: dict[str, Any]):

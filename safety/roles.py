@@ -176,4 +176,8 @@ class RolePermissionBackend(ModelBackend):
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
+        if not user_obj.is_staff:
+            # Technical permissions (groups, user permissions) serve the admin site, which
+            # only staff can enter; reading them for everyone else cost two queries a page.
+            return set(role_permissions(user_obj))
         return super().get_all_permissions(user_obj) | set(role_permissions(user_obj))

@@ -68,10 +68,15 @@ def reports_for(units: list[Organisation], months: list[datetime.date]) -> dict[
 
 
 def unit_rows(
-    units: list[Organisation], month: datetime.date, today: datetime.date
+    units: list[Organisation],
+    month: datetime.date,
+    today: datetime.date,
+    reports: dict[tuple, Any] | None = None,
 ) -> list[UnitRow]:
-    """Each unit with its report for `month` and its status, in two queries."""
-    reports = reports_for(units, [month])
+    """Each unit with its report for `month` and its status, in one query (none when the
+    caller already holds the reports, from reports_for)."""
+    if reports is None:
+        reports = reports_for(units, [month])
     rows = []
     for unit in units:
         report = reports.get((unit.pk, month))
@@ -80,10 +85,14 @@ def unit_rows(
 
 
 def status_grid(
-    units: list[Organisation], months: list[datetime.date], today: datetime.date
+    units: list[Organisation],
+    months: list[datetime.date],
+    today: datetime.date,
+    reports: dict[tuple, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of the review console's grid: one cell (UnitRow) per month."""
-    reports = reports_for(units, months)
+    if reports is None:
+        reports = reports_for(units, months)
     grid = []
     for unit in units:
         cells = []

@@ -218,11 +218,13 @@ def console(request: HttpRequest) -> HttpResponse:
         .filter(pk__in=selectors.reporting_children(parent).values("pk"))
         .order_by("kind", "name_sort_key", "id")
     )
-    rows = selectors.unit_rows(units, month, today)
+    months = selectors.recent_months(month, 6)[::-1]
+    # One query for the rows (the month) and the grid (six months up to it).
+    reports = selectors.reports_for(units, months)
+    rows = selectors.unit_rows(units, month, today, reports=reports)
     if filters.get("status"):
         rows = [row for row in rows if row.status == filters["status"]]
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    months = selectors.recent_months(month, 6)[::-1]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -230,7 +232,9 @@ def console(request: HttpRequest) -> HttpResponse:
         "form": form,
         "month": month,
         "months": months,
-        "grid": selectors.status_grid([row.unit for row in page.object_list], months, today),
+        "grid": selectors.status_grid(
+            [row.unit for row in page.object_list], months, today, reports=reports
+        ),
         "page": page,
         "query": query.urlencode(),
         "queue": selectors.review_queue(bureau)[:50],

@@ -1,0 +1,75 @@
+"""Over HTTP through gunicorn on 127.0.0.1 (loopback only): the same pages as bench.measure,
+median and p95 of wall-clock time per request, logged in through the real login form."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+
+import requests
+
+from bench.measure_ids import ids_from_env
+from bench.pages import PAGES
+
+PASSWORD = "SafeCampus@2026"
+
+
+def login(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    session.get(f"{base}/accounts/login/", timeout=30)
+    response = session.post(
+        f"{base}/accounts/login/",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        headers={"Referer": f"{base}/accounts/login/"},
+        timeout=30,
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, (username, response.status_code)
+    return session
+
+
+def timed(session: requests.Session, url: str, repeats: int) -> dict:
+    # Several warm-ups: each gunicorn worker compiles templates and loads catalogues on its
+    # first request of a page; a production server has long done that.
+    for _ in range(6):
+        session.get(url, timeout=60).raise_for_status()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        response = session.get(url, timeout=60)
+        times.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    ordered = sorted(times)
+    return {
+        "http_median_ms": statistics.median(times),
+        "http_p95_ms": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
+    }
+
+
+def main() -> None:
+    base, repeats = sys.argv[1], int(sys.argv[2])
+    ids = ids_from_env()
+    sessions = {}
+    results = []
+    for key, title, persona, path, admin_path in PAGES:
+        for who in (persona, "bench.admin"):
+            if who not in sessions:
+                sessions[who] = login(base, who)
+        row = {"key": key, "persona": persona, "path": path.format(**ids)}
+        row |= timed(sessions[persona], base + row["path"], repeats)
+        if admin_path:
+            admin = timed(sessions["bench.admin"], base + admin_path.format(**ids), repeats)
+            row |= {f"admin_{name}": value for name, value in admin.items()}
+        results.append(row)
+        print(f"  HTTP {title} [{persona}]: {row['http_median_ms']:.1f} ms", file=sys.stderr)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

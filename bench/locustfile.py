@@ -1,0 +1,108 @@
+"""Load run (bench.run starts it headless against gunicorn on 127.0.0.1): school staff
+file inspections (start, fill every check, submit: hazards logged) while officials browse
+the ledger with filters and pages and open hazards."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+from pathlib import Path
+
+from locust import HttpUser, between, task
+
+from bench.load_users import official_usernames, staff_usernames
+
+SCHOOLS = int(os.environ.get("BENCH_SCHOOLS", "200"))
+COUNTIES = int(os.environ.get("BENCH_COUNTIES", "1"))
+SESSIONS = json.loads(Path(os.environ["BENCH_SESSIONS"]).read_text())["sessions"]
+STAFF = itertools.cycle(staff_usernames(SCHOOLS, 50))
+OFFICIALS = itertools.cycle(official_usernames(COUNTIES, 50))
+# Think time between a user's actions. "realistic": staff fill a checklist on a phone
+# (5-15 s between inspections), officials read a ledger page before the next (2-8 s).
+# "fast": 1-3 s for everyone, a stress pace to find the machine's capacity.
+FAST = os.environ.get("BENCH_PACE") == "fast"
+FIELD = re.compile(r'name="result_(\d+)"')
+TEMPLATE = re.compile(r'<option value="(\d+)"')
+
+
+class _LoggedIn(HttpUser):
+    """Starts with a signed-in session made by bench.sessions (see there why)."""
+
+    abstract = True
+    username = ""
+
+    def on_start(self) -> None:
+        self.client.cookies.set("sessionid", SESSIONS[self.username])
+
+    def post(self, path: str, data: dict, name: str):
+        data = {**data, "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
+        headers = {"Referer": self.client.base_url + path}
+        return self.client.post(path, data, headers=headers, name=name)
+
+
+class SchoolStaff(_LoggedIn):
+    weight = 1
+    wait_time = between(1, 3) if FAST else between(5, 15)
+
+    def on_start(self) -> None:
+        self.username = next(STAFF)
+        super().on_start()
+
+    @task
+    def file_inspection(self) -> None:
+        form = self.client.get("/inspections/new/", name="inspection form")
+        templates = TEMPLATE.findall(form.text)
+        response = self.post(
+            "/inspections/new/",
+            {"template": random.choice(templates), "kind": "self_weekly"},
+            name="inspection start",
+        )
+        match = re.search(r"/inspections/(\d+)/", response.url or "")
+        if not match:
+            return  # the start itself failed; locust has counted its status
+        pk = match.group(1)
+        items = FIELD.findall(response.text)
+        data = {"summary": "周检", "submit": "1"}
+        for index, item in enumerate(items):
+            hazard = index == 0 and random.random() < 0.5
+            data[f"result_{item}"] = "hazard" if hazard else "pass"
+            data[f"note_{item}"] = "消防通道堆放杂物" if hazard else ""
+            data[f"severity_{item}"] = "general"
+        self.post(f"/inspections/{pk}/save/", data, name="inspection submit")
+
+    @task(2)
+    def browse_own_ledger(self) -> None:
+        self.client.get("/hazards/", name="ledger")
+
+
+class Official(_LoggedIn):
+    weight = 1
+    wait_time = between(1, 3) if FAST else between(2, 8)
+
+    def on_start(self) -> None:
+        self.username = next(OFFICIALS)
+        super().on_start()
+
+    @task(3)
+    def ledger(self) -> None:
+        query = random.choice(
+            [
+                "",
+                "status=reported",
+                "severity=major",
+                "overdue=on",
+                "status=closed&severity=general",
+            ]
+        )
+        page = random.randint(1, 20)
+        response = self.client.get(f"/hazards/?{query}&page={page}", name="ledger")
+        ids = re.findall(r'href="/hazards/(\d+)/"', response.text)
+        if ids:
+            self.client.get(f"/hazards/{random.choice(ids)}/", name="hazard detail")
+
+    @task(1)
+    def incidents(self) -> None:
+        self.client.get("/incidents/", name="incident list")

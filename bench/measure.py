@@ -1,0 +1,195 @@
+"""In-process measurements on one generated city (run by bench.run in a subprocess with
+DATABASE_URL pointing at the city): every page of bench.pages through the full Django stack
+(middleware, session, templates) with the test client, its stock-admin counterpart, the PDFs
+and the reminder pass. Prints one JSON document."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench.pages import PAGES  # noqa: E402
+from inspections.models import Hazard  # noqa: E402
+from safety.models import Organisation, SafetyArea, User  # noqa: E402
+
+
+def reference_ids() -> dict[str, int]:
+    county = User.objects.get(username="c01.official").organisation
+    school = Organisation.objects.filter(parent=county, kind="school").order_by("id").first()
+    hazard = Hazard.objects.filter(school=school).order_by("-id").first()
+    return {
+        "county": county.pk,
+        "school": school.pk,
+        "hazard": hazard.pk,
+        "area": SafetyArea.objects.get(key="fire").pk,
+    }
+
+
+def time_get(client: Client, path: str, repeats: int) -> dict:
+    for _ in range(2):  # warm caches (templates, connection, plan cache)
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+    times, sql_times, counts = [], [], []
+    for _ in range(repeats):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(path)
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (path, response.status_code)
+        times.append(elapsed * 1000)
+        sql_times.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+        counts.append(len(captured.captured_queries))
+    return {"times": times, "sql_times": sql_times, "counts": counts}
+
+
+def clients() -> dict[str, Client]:
+    made = {}
+    for username in {persona for _k, _t, persona, _p, _a in PAGES} | {"bench.admin"}:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        made[username] = client
+    return made
+
+
+def measure_pages(repeats: int) -> list[dict]:
+    ids = reference_ids()
+    logged_in = clients()
+    results = []
+    for key, title, persona, path, admin_path in PAGES:
+        row = {"key": key, "title": title, "persona": persona, "path": path.format(**ids)}
+        row["samples"] = time_get(logged_in[persona], row["path"], repeats)
+        if admin_path:
+            row["admin_path"] = admin_path.format(**ids)
+            row["admin_samples"] = time_get(logged_in["bench.admin"], row["admin_path"], repeats)
+        results.append(row)
+        median = statistics.median(row["samples"]["times"])
+        print(f"  {title} [{persona}]: {median:.1f} ms", file=sys.stderr)
+    return results
+
+
+def measure_pdfs() -> dict:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from reporting.models import MonthlyReport
+    from reporting.monthly import selectors, services
+    from safety.pdf import html_to_pdf, render_pdf
+
+    today = timezone.localdate()
+    month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    result = {}
+    school_report = (
+        MonthlyReport.objects.filter(unit__kind="school", latest_version__isnull=False)
+        .select_related("latest_version")
+        .order_by("-month", "id")
+        .first()
+    )
+    version = school_report.latest_version
+    with translation.override("zh-hans"):
+        html = render_to_string("reporting/pdf/monthly_school.html", services.pdf_context(version))
+    html_to_pdf(html)  # the first render loads the fonts: not part of either measurement
+    full, bare = [], []
+    for index in range(15):
+
+        def run_full() -> None:
+            started = time.perf_counter()
+            render_pdf("reporting/pdf/monthly_school.html", services.pdf_context(version))
+            full.append(time.perf_counter() - started)
+
+        def run_bare() -> None:
+            started = time.perf_counter()
+            html_to_pdf(html)
+            bare.append(time.perf_counter() - started)
+
+        for run in (run_full, run_bare) if index % 2 else (run_bare, run_full):
+            run()
+    result["school_pdf_ms"] = statistics.median(full) * 1000
+    result["school_pdf_bare_ms"] = statistics.median(bare) * 1000
+
+    # The largest county's roll-up, computed live over its schools and rendered.
+    county = (
+        Organisation.objects.filter(kind="county")
+        .annotate(n=django.db.models.Count("children"))
+        .order_by("-n")
+        .first()
+    )
+    county_report = MonthlyReport.objects.filter(unit=county, month=month).first()
+    county_version = county_report.latest_version if county_report else None
+    started = time.perf_counter()
+    figures = selectors.county_rollup(county, month, today)
+    if county_version is not None:
+        county_version.figures = figures  # in memory only: what a submission would freeze
+        render_pdf("reporting/pdf/monthly_county.html", services.pdf_context(county_version))
+    result["county_pdf_ms"] = (time.perf_counter() - started) * 1000
+    result["county_pdf_schools"] = figures["school_count"]
+
+    from reporting.models import MonthlyOverview
+
+    city = Organisation.objects.get(kind="city")
+    with transaction.atomic():
+        overview = MonthlyOverview.objects.create(unit=city, month=month)
+        started = time.perf_counter()
+        services.monthly_overview_render_pdf(overview_id=overview.pk)
+        result["city_overview_pdf_ms"] = (time.perf_counter() - started) * 1000
+        transaction.set_rollback(True)
+    return result
+
+
+def measure_reminders() -> dict:
+    """The reminder pass on the first day it writes reminders (the school due date of the
+    current month); rolled back so the city is left as it was."""
+    from reporting.monthly import services
+    from reporting.monthly.periods import school_due_date
+
+    day = school_due_date(timezone.localdate().replace(day=1))
+    schools = Organisation.objects.filter(kind="school").count()
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            written = services.reminder_pass(day=day)
+            elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return {
+        "reminder_schools": schools,
+        "reminder_queries": len(captured.captured_queries),
+        "reminder_ms": elapsed * 1000,
+        "reminder_rows": written,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--only", choices=["pages", "pdfs", "reminders"], default=None)
+    args = parser.parse_args()
+    out: dict = {"hazards": Hazard.objects.count(), "schools": Organisation.objects.filter(
+        kind="school").count()}  # fmt: skip
+    out["ids"] = reference_ids()
+    out["counties"] = Organisation.objects.filter(kind="county").count()
+    if args.only in (None, "pages"):
+        out["pages"] = measure_pages(args.repeats)
+    if args.only in (None, "pdfs"):
+        out |= measure_pdfs()
+    if args.only in (None, "reminders"):
+        out |= measure_reminders()
+    print(json.dumps(out, default=str))
+
+
+if __name__ == "__main__":
+    main()

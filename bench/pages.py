@@ -1,0 +1,46 @@
+"""The pages the benchmark measures. One entry per page and persona; adding a page (the
+dashboards of issue #7, when they land) is one line in PAGES.
+
+Each entry: (key, title, persona, path template, stock-admin path template or None).
+Templates are filled from `ids` (bench.measure.reference_ids): {school}, {hazard}, {area},
+{county}. A page with an admin path is compared with that admin changelist, same rows.
+"""
+
+from __future__ import annotations
+
+CITY = "city.official"
+COUNTY = "c01.official"
+ADMIN_LEDGER = "/bench-admin/inspections/hazard/"
+TWO_FILTERS = "severity=general&area={area}"
+ADMIN_TWO_FILTERS = "severity__exact=general&area__id__exact={area}"
+ADMIN_COUNTY = "school__parent__id__exact={county}"
+
+PAGES: list[tuple[str, str, str, str, str | None]] = [
+    ("ledger", "Hazard ledger", CITY, "/hazards/", ADMIN_LEDGER),
+    ("ledger_filtered", "Hazard ledger, two filters", CITY, f"/hazards/?{TWO_FILTERS}",
+     f"{ADMIN_LEDGER}?{ADMIN_TWO_FILTERS}"),
+    ("ledger", "Hazard ledger", COUNTY, "/hazards/", f"{ADMIN_LEDGER}?{ADMIN_COUNTY}"),
+    ("ledger_filtered", "Hazard ledger, two filters", COUNTY, f"/hazards/?{TWO_FILTERS}",
+     f"{ADMIN_LEDGER}?{ADMIN_TWO_FILTERS}&{ADMIN_COUNTY}"),
+    ("console", "Monthly review console", CITY, "/monthly/console/", None),
+    ("console", "Monthly review console", COUNTY, "/monthly/console/", None),
+    ("incidents", "Incident list", CITY, "/incidents/", "/bench-admin/reporting/incident/"),
+    ("incidents", "Incident list", COUNTY, "/incidents/",
+     "/bench-admin/reporting/incident/?" + ADMIN_COUNTY),
+    ("grid", "Responsibility grid", CITY, "/responsibility/grid/", None),
+    ("grid", "Responsibility grid", COUNTY, "/responsibility/grid/", None),
+    ("schools", "School list", CITY, "/schools/",
+     "/bench-admin/safety/organisation/?kind__exact=school"),
+    ("notifications", "Notification inbox", CITY, "/notifications/", None),
+    ("school", "School page", CITY, "/schools/{school}/", None),
+    ("school", "School page", COUNTY, "/schools/{school}/", None),
+    ("hazard", "Hazard detail", CITY, "/hazards/{hazard}/", None),
+    ("hazard", "Hazard detail", COUNTY, "/hazards/{hazard}/", None),
+    # Dashboards (issue #7) are not on this branch; when they land, add e.g.:
+    # ("city_dashboard", "City dashboard", CITY, "/dashboards/city/", None),
+    ("floor", "Empty logged-in page (framework floor)", CITY, "/bench/empty/", None),
+]  # fmt: skip
+
+# Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.
+LIST_PAGES = {"ledger", "ledger_filtered", "console", "incidents", "grid", "schools",
+              "notifications"}  # fmt: skip

@@ -1,0 +1,160 @@
+"""Write docs/performance.md from the results of bench.run (also kept as JSON beside it).
+The hand-written analysis (causes, fixes, plans for misses) lives in bench/notes.md and is
+included verbatim, so a new run keeps it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.pages import LIST_PAGES
+
+ADMIN_RATIO = 0.3
+FLAT_RATIO = 1.25
+PAGE_QUERIES = 8
+PDF_RATIO = 1.5
+COUNTY_PDF_MS = 5000
+REMINDER_QUERIES = 30
+EXPORT_MB = 250
+LOAD_P95_MS = 500
+
+
+def verdict(ok: bool) -> str:
+    return "pass" if ok else "**FAIL**"
+
+
+def ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def write_report(results: dict, output: Path) -> None:
+    machine, one, four = results["machine"], results["1x"], results["4x"]
+    lines = [
+        "# Performance at city scale",
+        "",
+        "Written by `make bench` (bench/run.py); do not edit by hand — the analysis is in "
+        "bench/notes.md and is included below. Raw numbers: docs/performance.json.",
+        "",
+        "## Run",
+        "",
+        f"- Date: {machine['date']}; commit {machine['commit']}",
+        f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB; "
+        f"{machine['os']}; Python {machine['python']}; PostgreSQL {machine['postgres']}",
+        "- Load average before / after the run: "
+        + " / ".join(
+            ", ".join(f"{x:.2f}" for x in machine[key]) for key in ("load_before", "load_after")
+        )
+        + " (the machine was shared with other test suites during the run: absolute times "
+        "are noisy; the ratios measured in the same run are the meaningful numbers)",
+        f"- 1x city: {one['schools']:,} schools, {one['hazards']:,} hazards "
+        f"({results['args']['years']} years); 4x city: {four['schools']:,} schools, "
+        f"{four['hazards']:,} hazards (same schools, {results['args']['factor']:g}x the "
+        "hazards, incidents and notices); reminder city: "
+        f"{results['reminders']['reminder_schools']:,} schools",
+        f"- In-process: {results['args']['rounds']} rounds of {results['args']['repeats']} "
+        "requests per page after 2 warm-ups, the 1x and 4x cities alternating round by round, "
+        "Django test client through the full middleware stack, DEBUG off; over HTTP: "
+        f"{results['args']['http_repeats']} requests per page through gunicorn (2 workers) on "
+        "127.0.0.1",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | limit | result |",
+        "| --- | --- | --- | --- |",
+    ]
+    four_by = {(p["key"], p["persona"]): p for p in four["pages"]}
+    for page in one["pages"]:
+        if page["key"] not in LIST_PAGES:
+            continue
+        name = f"{page['title']} ({page['persona']})"
+        if "admin_median_ms" in page:
+            ratio = page["median_ms"] / page["admin_median_ms"]
+            lines.append(
+                f"| {name}: median vs stock admin changelist, same rows | "
+                f"{ms(page['median_ms'])} ms vs {ms(page['admin_median_ms'])} ms = "
+                f"{ratio:.2f}x | ≤ {ADMIN_RATIO}x | {verdict(ratio <= ADMIN_RATIO)} |"
+            )
+        big = four_by.get((page["key"], page["persona"]))
+        if big:
+            ratio = big["p95_ms"] / page["p95_ms"]
+            lines.append(
+                f"| {name}: p95 at 4x vs 1x | {ms(big['p95_ms'])} ms vs {ms(page['p95_ms'])} ms"
+                f" = {ratio:.2f}x | ≤ {FLAT_RATIO}x | {verdict(ratio <= FLAT_RATIO)} |"
+            )
+            most = max(page["queries"], big["queries"])
+            lines.append(
+                f"| {name}: queries at 1x / 4x | {page['queries']} / {big['queries']} | "
+                f"≤ {PAGE_QUERIES} | {verdict(most <= PAGE_QUERIES)} |"
+            )
+    pdf_ratio = one["school_pdf_ms"] / one["school_pdf_bare_ms"]
+    rem, export, load = results["reminders"], results["export"], results["load"]
+    lines += [
+        "| No sequential scan of the hazard table when a ledger page loads (city, county and "
+        "school, with and without filters) | EXPLAIN of every ledger query after ANALYZE: "
+        "tests/perf/test_plans.py, a PostgreSQL test run by CI | none | asserted by the test |",
+        f"| School monthly PDF vs bare WeasyPrint of the same HTML | {ms(one['school_pdf_ms'])}"
+        f" ms vs {ms(one['school_pdf_bare_ms'])} ms = {pdf_ratio:.2f}x | ≤ {PDF_RATIO}x | "
+        f"{verdict(pdf_ratio <= PDF_RATIO)} |",
+        f"| County roll-up PDF ({one['county_pdf_schools']} schools, figures computed live) |"
+        f" {ms(one['county_pdf_ms'])} ms | ≤ {COUNTY_PDF_MS:,} ms | "
+        f"{verdict(one['county_pdf_ms'] <= COUNTY_PDF_MS)} |",
+        f"| City overview PDF | {ms(one['city_overview_pdf_ms'])} ms | — | — |",
+        f"| Reminder pass, {rem['reminder_schools']:,} schools ({rem['reminder_rows']:,} "
+        f"reminders written) | {rem['reminder_queries']} queries, {ms(rem['reminder_ms'])} ms"
+        f" | ≤ {REMINDER_QUERIES} queries | "
+        f"{verdict(rem['reminder_queries'] <= REMINDER_QUERIES)} |",
+        f"| Ledger export, {export['export_rows']:,} rows (.xlsx, "
+        f"{export['export_bytes'] / 1e6:.1f} MB, {export['export_seconds']:.0f} s) | peak RSS "
+        f"{export['export_peak_rss_mb']:.0f} MB (process before: "
+        f"{export['export_rss_before_mb']:.0f} MB) | ≤ {EXPORT_MB} MB | "
+        f"{verdict(export['export_peak_rss_mb'] <= EXPORT_MB)} |",
+        f"| Load run: {results['args']['users']} users for {results['args']['duration']} "
+        "(gunicorn, 3 workers; realistic think time, see bench/locustfile.py; users start "
+        f"signed in; one login costs "
+        f"{ms(load['login_ms'])} ms of PBKDF2), {load['requests']:,} requests | "
+        f"{load['errors']} errors, "
+        f"p50 {ms(load['p50_ms'])} ms, p95 {ms(load['p95_ms'])} ms | 0 errors, p95 ≤ "
+        f"{LOAD_P95_MS} ms | {verdict(load['errors'] == 0 and load['p95_ms'] <= LOAD_P95_MS)} |",
+        f"| Stress run (no target): the same {results['args']['users']} users at 1-3 s think "
+        f"time, {results['stress']['requests']:,} requests | {results['stress']['errors']} "
+        f"errors, p50 {ms(results['stress']['p50_ms'])} ms, p95 "
+        f"{ms(results['stress']['p95_ms'])} ms | — | — |",
+        "",
+        "## Every page",
+        "",
+        "Times in ms. In-process = Django test client; HTTP = through gunicorn on loopback. "
+        "SQL = summed database time of the page's queries (median).",
+        "",
+        "| page | persona | 1x median | 1x p95 | 4x median | 4x p95 | queries 1x/4x | SQL 1x/4x "
+        "| HTTP 1x median / p95 | HTTP 4x median / p95 | admin 1x median / queries | admin 4x "
+        "median |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    http_one = {(p["key"], p["persona"]): p for p in one["http"]}
+    http_four = {(p["key"], p["persona"]): p for p in four["http"]}
+    for page in one["pages"]:
+        key = (page["key"], page["persona"])
+        big, h1, h4 = four_by[key], http_one[key], http_four[key]
+        admin = (
+            f"{ms(page['admin_median_ms'])} / {page['admin_queries']}"
+            if "admin_median_ms" in page
+            else "—"
+        )
+        admin4 = ms(big.get("admin_median_ms"))
+        lines.append(
+            f"| {page['title']} | {page['persona']} | {ms(page['median_ms'])} | "
+            f"{ms(page['p95_ms'])} | {ms(big['median_ms'])} | {ms(big['p95_ms'])} | "
+            f"{page['queries']}/{big['queries']} | {ms(page['sql_ms'])}/{ms(big['sql_ms'])} | "
+            f"{ms(h1['http_median_ms'])} / {ms(h1['http_p95_ms'])} | "
+            f"{ms(h4['http_median_ms'])} / {ms(h4['http_p95_ms'])} | {admin} | {admin4} |"
+        )
+    lines += ["", "Load run by request name:", "", "| request | count | failures | p50 | p95 |",
+              "| --- | --- | --- | --- | --- |"]  # fmt: skip
+    for row in load["by_name"]:
+        lines.append(
+            f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
+            f"{row['50%']} | {row['95%']} |"
+        )
+    notes = Path(__file__).with_name("notes.md")
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").strip()]
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")

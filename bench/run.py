@@ -1,0 +1,289 @@
+"""`make bench`: generate (or reuse) the cities, measure, and write docs/performance.md.
+
+    python -m bench.run [--schools 2000 --years 3 --factor 4 --repeats 15 --users 50]
+
+Cities live in PostgreSQL databases safecampus_bench1 (1x) and safecampus_bench4 (the same
+schools with `--factor` times the hazards, incidents and notices), plus
+safecampus_bench_reminders (3,000 schools, for the reminder pass). A database that already
+holds the requested city is reused; set BENCH_REGENERATE=1 to rebuild. Servers are started
+on 127.0.0.1 only (port BENCH_PORT, 8009 by default) and stopped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PORT = int(os.environ.get("BENCH_PORT", "8009"))
+BASE_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
+    "SECURE_SSL_REDIRECT": "false",
+    "SECURE_COOKIES": "false",
+    "STATICFILES_MANIFEST": "false",
+    "REDIS_URL": "",
+}
+
+
+def env_for(db: str) -> dict[str, str]:
+    return {**os.environ, **BASE_ENV, "DATABASE_URL": f"{PG}/{db}"}
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def psql(sql: str, db: str = "postgres") -> str:
+    return subprocess.run(
+        ["psql", f"{PG}/{db}", "-tAc", sql], capture_output=True, text=True, check=False
+    ).stdout.strip()
+
+
+def ensure_city(db: str, schools: int, years: int, scale: float) -> None:
+    wanted = f"{schools}:{years}:{scale}"
+    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
+    marker = psql("SELECT obj_description('safety_organisation'::regclass)", db) if exists else ""
+    if exists and marker == f"bench {wanted}" and not os.environ.get("BENCH_REGENERATE"):
+        log(f"{db}: reusing the generated city ({wanted}); applying new migrations")
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env_for(db), check=True
+        )
+        return
+    log(f"{db}: generating {schools} schools, {years} years, scale {scale}")
+    if exists:
+        psql(f'DROP DATABASE "{db}"')
+    psql(f'CREATE DATABASE "{db}"')
+    manage = [PYTHON, "manage.py"]
+    env = env_for(db)
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [*manage, "generate_city", f"--schools={schools}", f"--years={years}",
+         f"--scale={scale}", "--seed=1"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    log(f"{db}: generated in {time.perf_counter() - started:.0f} s")
+    psql(f"COMMENT ON TABLE safety_organisation IS 'bench {wanted}'", db)
+
+
+def run_json(args: list[str], db: str, extra_env: dict | None = None) -> object:
+    result = subprocess.run(
+        [PYTHON, *args],
+        cwd=ROOT,
+        env={**env_for(db), **(extra_env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr[-4000:])
+        raise SystemExit(f"{args} failed")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+class Gunicorn:
+    def __init__(self, db: str, workers: int = 2) -> None:
+        self.db, self.workers = db, workers
+
+    def __enter__(self) -> str:
+        self.process = subprocess.Popen(
+            [str(Path(PYTHON).parent / "gunicorn"), "config.wsgi", f"--bind=127.0.0.1:{PORT}",
+             f"--workers={self.workers}", "--log-level=warning", "--timeout=120"],
+            cwd=ROOT, env=env_for(self.db), start_new_session=True,
+        )  # fmt: skip
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+                    return f"http://127.0.0.1:{PORT}"
+            time.sleep(0.2)
+        raise SystemExit("gunicorn did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def load_run(db: str, city: dict, users: int, duration: str, pace: str = "realistic") -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="safecampus-bench-"))
+    csv_prefix = str(workdir / "locust")
+    sessions = run_json(["-m", "bench.sessions", str(users)], db)
+    (workdir / "sessions.json").write_text(json.dumps(sessions))
+    with Gunicorn(db, workers=3) as base:
+        warm_up(base, sessions["sessions"])
+        subprocess.run(
+            [str(Path(PYTHON).parent / "locust"), "-f", "bench/locustfile.py", "--headless",
+             "-u", str(users), "-r", "10", "-t", duration, "--host", base, "--csv", csv_prefix,
+             "--only-summary", "--loglevel", "WARNING"],
+            cwd=ROOT, check=False,
+            env={**os.environ, "BENCH_SCHOOLS": str(city["schools"]),
+                 "BENCH_COUNTIES": str(city["counties"]), "PYTHONPATH": str(ROOT),
+                 "BENCH_SESSIONS": str(workdir / "sessions.json"), "BENCH_PACE": pace},
+        )  # fmt: skip
+    with open(f"{csv_prefix}_stats.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    return {
+        "pace": pace,
+        "login_ms": sessions["login_ms"],
+        "requests": int(total["Request Count"]),
+        "errors": int(total["Failure Count"]),
+        "p50_ms": float(total["50%"]),
+        "p95_ms": float(total["95%"]),
+        "by_name": [
+            {k: row[k] for k in ("Name", "Request Count", "Failure Count", "50%", "95%")}
+            for row in rows
+            if row["Name"] != "Aggregated"
+        ],
+    }
+
+
+def merge_rounds(rounds: list[dict]) -> dict:
+    """One result per page from several rounds: the samples pooled, then summarised."""
+    from bench.measure_stats import summarise
+
+    merged = {k: v for k, v in rounds[0].items() if k != "pages"}
+    merged["pages"] = []
+    for index, page in enumerate(rounds[0]["pages"]):
+        row = {k: v for k, v in page.items() if not k.endswith("samples")}
+        for prefix in ("", "admin_"):
+            if f"{prefix}samples" not in page:
+                continue
+            pooled = {
+                name: [x for r in rounds for x in r["pages"][index][f"{prefix}samples"][name]]
+                for name in ("times", "sql_times", "counts")
+            }
+            row |= {f"{prefix}{name}": value for name, value in summarise(pooled).items()}
+            row[f"{prefix}samples_n"] = len(pooled["times"])
+        merged["pages"].append(row)
+    return merged
+
+
+def warm_up(base: str, sessions: dict[str, str]) -> None:
+    """Every worker's first request of a page is slow (imports, template compilation,
+    catalogues, a new database connection); a server in service has long done that. Hit
+    the load run's pages concurrently so that every worker has served each of them."""
+    import requests
+
+    staff = next(name for name in sessions if name.endswith(".staff"))
+    jobs = [
+        (sessions["city.official"], "/hazards/?status=closed&page=2"),
+        (sessions["city.official"], "/incidents/"),
+        (sessions["city.official"], "/hazards/1/"),
+        (sessions[staff], "/inspections/new/"),
+        (sessions[staff], "/hazards/"),
+    ] * 6
+
+    def get(job: tuple[str, str]) -> None:
+        requests.get(base + job[1], cookies={"sessionid": job[0]}, timeout=120)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(get, jobs))
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )  # fmt: skip
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(memory) / 1024 / 1024, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgres": psql("SHOW server_version"),
+        "commit": commit,
+        "load_before": os.getloadavg(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--schools", type=int, default=2000)
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--factor", type=float, default=4.0)
+    parser.add_argument("--reminder-schools", type=int, default=3000)
+    parser.add_argument("--repeats", type=int, default=20, help="requests per page per round")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--http-repeats", type=int, default=10)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", default="60s")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
+    args = parser.parse_args()
+    results: dict = {"machine": machine(), "args": vars(args)}
+    sizes = {"1x": ("safecampus_bench1", 1.0), "4x": ("safecampus_bench4", args.factor)}
+    for db, scale in sizes.values():
+        ensure_city(db, args.schools, args.years, scale)
+    ensure_city("safecampus_bench_reminders", args.reminder_schools, 1, 0.05)
+    # The machine may be shared: the two sizes are measured in alternating rounds, so a
+    # burst of someone else's load falls on both rather than on one.
+    rounds: dict[str, list] = {label: [] for label in sizes}
+    for number in range(1, args.rounds + 1):
+        for label, (db, _scale) in sizes.items():
+            log(f"{label}: in-process pages, round {number} of {args.rounds}")
+            rounds[label].append(
+                run_json(["-m", "bench.measure", "--only=pages", f"--repeats={args.repeats}"], db)
+            )
+    for label, (db, _scale) in sizes.items():
+        measured = merge_rounds(rounds[label])
+        log(f"{label}: PDFs and the reminder pass")
+        measured |= run_json(["-m", "bench.measure", "--only=pdfs"], db)
+        measured |= run_json(["-m", "bench.measure", "--only=reminders"], db)
+        log(f"{label}: over HTTP through gunicorn")
+        with Gunicorn(db) as base:
+            measured["http"] = run_json(
+                ["-m", "bench.http", base, str(args.http_repeats)],
+                db,
+                {"BENCH_IDS": json.dumps(measured["ids"])},
+            )
+        results[label] = measured
+    log("reminder pass on the 3,000-school city")
+    results["reminders"] = run_json(
+        ["-m", "bench.measure", "--only=reminders"], "safecampus_bench_reminders"
+    )
+    log("ledger export, peak memory")
+    results["export"] = run_json(["-m", "bench.export_memory", "auto"], "safecampus_bench1")
+    log(f"load run: {args.users} users for {args.duration}")
+    results["load"] = load_run("safecampus_bench1", results["1x"], args.users, args.duration)
+    log(f"stress run: {args.users} users at 1-3 s think time for {args.duration}")
+    results["stress"] = load_run(
+        "safecampus_bench1", results["1x"], args.users, args.duration, pace="fast"
+    )
+    results["machine"]["load_after"] = os.getloadavg()
+    Path(args.output).with_suffix(".json").write_text(json.dumps(results, default=str, indent=1))
+    from bench.report import write_report
+
+    write_report(results, Path(args.output))
+    log(f"written {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""The hazard tally (PostgreSQL triggers) always equals a direct count of the hazards, so
+the ledger's badges and totals at bureau level are exact."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F
+from django.utils import timezone
+
+from inspections import selectors, services, tally
+from inspections.models import Hazard, HazardTally
+from safety.models import Organisation, SafetyArea
+from safety.services import organisation_save
+from tests.conftest import services_required
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        if services_required():
+            pytest.fail("SAFECAMPUS_REQUIRE_SERVICES=1 but the database is not PostgreSQL")
+        pytest.skip("the tally is kept by PostgreSQL triggers")
+
+
+def direct() -> dict[tuple, int]:
+    rows = (
+        Hazard.objects.annotate(bureau=F("school__parent_id"))
+        .values_list("bureau", "area_id", "severity", "kind", "source", "status", "is_overdue")
+        .annotate(n=Count("id"))
+    )
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+def kept() -> dict[tuple, int]:
+    rows = HazardTally.objects.filter(count__gt=0).values_list(
+        "bureau_id", "area_id", "severity", "kind", "source", "status", "is_overdue", "count"
+    )
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+@pytest.mark.django_db
+def test_tally_follows_reports_transitions_updates_deletes_and_moves(postgresql, city, people):
+    fire = SafetyArea.objects.get(key="fire")
+    report = {"actor": people.staff_a, "school": city.school_a, "area": fire}
+    first = services.hazard_report(**report, description="灭火器过期")
+    services.hazard_report(**report, description="通道堵塞", severity="major")
+    services.hazard_report(
+        actor=people.staff_a2, school=city.school_a2, area=fire, description="电线老化"
+    )
+    assert kept() == direct()
+
+    services.hazard_assign(
+        actor=people.leader_a,
+        hazard=first,
+        owner=people.staff_a,
+        supervisor=people.leader_a,
+        deadline=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    Hazard.objects.filter(school=city.school_a).update(is_overdue=True)
+    assert kept() == direct()
+
+    # A school moves to another county: its hazards move with it.
+    school = Organisation.objects.get(pk=city.school_a.pk)
+    school.parent = city.county_b
+    organisation_save(actor=None, organisation=school)
+    assert kept() == direct()
+
+    Hazard.objects.filter(description="通道堵塞").delete()
+    assert kept() == direct()
+
+
+@pytest.mark.django_db
+def test_bulk_load_with_the_tally_off_then_rebuilt(postgresql, city, people):
+    fire = SafetyArea.objects.get(key="fire")
+    tally.set_trigger_enabled(False)
+    services.hazard_report(
+        actor=people.staff_a, school=city.school_a, area=fire, description="灭火器过期"
+    )
+    assert kept() == {}
+    tally.set_trigger_enabled(True)
+    tally.rebuild()
+    assert kept() == direct()
+
+
+@pytest.mark.django_db
+def test_ledger_counts_from_the_tally_equal_direct_counts(postgresql, city, people):
+    fire = SafetyArea.objects.get(key="fire")
+    staff_b = UserFactory(username="barbara", organisation=city.school_b)
+    for school, staff in ((city.school_a, people.staff_a), (city.school_b, staff_b)):
+        for severity in ("general", "major", "general"):
+            services.hazard_report(
+                actor=staff,
+                school=school,
+                area=fire,
+                description="隐患",
+                severity=severity,
+            )
+    for user in (people.city_official, people.county_official, people.other_county_official):
+        for filters in ({}, {"severity": "major"}, {"area": fire}, {"county": city.county_a}):
+            hazards = selectors.ledger_queryset(user=user, filters=filters)
+            from_tally = dict(selectors.status_counts(user=user, filters=filters, hazards=hazards))
+            counted = dict(hazards.values_list("status").annotate(n=Count("id")).order_by())
+            assert {k: v for k, v in from_tally.items() if v} == counted, (user, filters)

@@ -1,0 +1,62 @@
+"""No sequential scan of the hazard table when a ledger page loads (issue #9): the plans of
+every query the ledger runs, on a generated city the planner sees (ANALYZE) as large enough
+to prefer indexes. PostgreSQL only; CI runs it (SAFECAMPUS_REQUIRE_SERVICES=1)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import services_required
+
+from .conftest import logged_in
+
+LEDGER_PAGES = [
+    ("city.official", "/hazards/"),
+    ("city.official", "/hazards/?severity=major&status=in_rectification"),
+    ("city.official", "/hazards/?overdue=on"),
+    ("c01.official", "/hazards/"),
+    ("c01.official", "/hazards/?severity=general&status=closed"),
+    ("c01.official", "/hazards/?page=3"),
+    ("s00001.staff", "/hazards/"),
+    ("s00001.staff", "/hazards/?status=reported"),
+]
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        if services_required():
+            pytest.fail("SAFECAMPUS_REQUIRE_SERVICES=1 but the database is not PostgreSQL")
+        pytest.skip("query plans are checked on PostgreSQL")
+
+
+def plans_touching_hazards(persona: str, path: str) -> list[str]:
+    client = logged_in(persona)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if "inspections_hazard" not in sql or not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute(f"EXPLAIN {sql}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
+@pytest.mark.django_db
+def test_ledger_pages_never_scan_the_whole_hazard_table(postgresql, generate_city):
+    generate_city(schools=60, scale=1.0)  # about 5,000 hazards over 60 schools
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    scanned = {}
+    for persona, path in LEDGER_PAGES:
+        plans = plans_touching_hazards(persona, path)
+        assert plans, (persona, path)
+        seq = [plan for plan in plans if "Seq Scan on inspections_hazard " in plan + " "]
+        if seq:
+            scanned[(persona, path)] = seq
+    assert not scanned, f"sequential scans of the hazard table: {scanned}"
