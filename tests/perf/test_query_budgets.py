@@ -18,6 +18,11 @@ PAGE_BUDGET = 8
 OVER_BUDGET = {
     ("city.official", "/responsibility/grid/"): 13,
     ("c01.official", "/responsibility/grid/"): 13,
+    # The home dashboards compute one grouped query per figure family (about twenty): flat in
+    # the data but over 8. Plan in docs/performance.md: serve the figures from the tallies.
+    ("city.official", "/"): 27,
+    ("c01.official", "/"): 26,
+    ("s00001.staff", "/"): 19,
 }
 
 # (persona, path) of every list page that exists; a dashboard is one more line here.
@@ -39,6 +44,10 @@ LIST_PAGES = [
     ("c01.official", "/schools/"),
     ("city.official", "/notifications/"),
     ("s00001.staff", "/notifications/"),
+    # The home dashboards (issue #7).
+    ("city.official", "/"),
+    ("c01.official", "/"),
+    ("s00001.staff", "/"),
 ]
 
 
