@@ -637,7 +637,8 @@ def letters_issue_bulk(
         .select_related("unit__parent", "post", "holder__user")
         .prefetch_related("areas")
     )
-    issued = len(_issue_letters(actor=actor, assignments=assignments, school_year=school_year))
+    letters = _issue_letters(actor=actor, assignments=assignments, school_year=school_year)
+    issued = len(letters)
     audit_record(
         actor=actor,
         action="letters.issue_bulk",
@@ -645,11 +646,13 @@ def letters_issue_bulk(
         organisation=unit,
         changes={"school_year": school_year, "issued": issued},
     )
-    if notify_actor and actor is not None:
+    # A job redelivered after it committed issues nothing and says nothing; the key names the
+    # batch by its first letter, so one batch is announced once.
+    if notify_actor and actor is not None and letters:
         notify(
             recipient=actor,
             kind="letters_issued",
-            key=f"{unit.pk}:{school_year}:{timezone.now():%Y%m%d%H%M%S%f}",
+            key=f"{unit.pk}:{school_year}:{min(letter.pk for letter in letters)}",
             title=_("%(count)s responsibility letters issued for %(unit)s, %(year)s")
             % {"count": issued, "unit": unit.name, "year": school_year},
             url=reverse("letter_list") + f"?year={school_year}",

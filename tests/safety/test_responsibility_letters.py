@@ -118,6 +118,18 @@ def test_bulk_issue_for_a_county_runs_as_a_job_and_notifies_the_actor(
     assert str(letters.count()) in notice.title
 
 
+def test_a_redelivered_bulk_job_issues_and_announces_nothing_twice(city, people):
+    from safety.tasks import issue_letters
+
+    cover_school(city.school_a)
+    first = issue_letters(people.county_admin.pk, city.county_a.pk, YEAR)
+    again = issue_letters(people.county_admin.pk, city.county_a.pk, YEAR)
+    assert first > 0
+    assert again == 0
+    assert ResponsibilityLetter.objects.filter(school_year=YEAR).count() == first
+    assert Notification.objects.filter(kind="letters_issued").count() == 1
+
+
 def test_county_official_cannot_bulk_issue(city, client_for):
     cover_school(city.school_a)
     response = client_for("county_official").post(
