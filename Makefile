@@ -7,9 +7,9 @@ DEV_ENV := DEBUG=$${DEBUG:-true}
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup system-packages venv messages migrate seed test lint format check deploy-check worker beat clean bench
+.PHONY: run dev-env setup system-packages venv messages migrate seed test lint format check deploy-check worker beat clean bench
 
-run: setup migrate seed
+run: setup dev-env migrate seed
 	@echo "SafeCampus: http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -20,6 +20,12 @@ system-packages:
 	@bin/install-system-packages $(if $(filter test,$(MAKECMDGOALS)),--test,)
 
 venv: $(VENV)/.installed
+
+# A development checkout gets a .env with DEBUG=true so that a plain `manage.py` command works
+# there too (settings refuse to start with DEBUG off and no SECRET_KEY). Only `run` and `test`
+# write it: production never runs them, and variables set in the environment win over .env.
+dev-env:
+	@test -f .env || printf '# Written by make run/test for development; never in production.\nDEBUG=true\n' > .env
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +42,7 @@ migrate: venv
 seed: venv
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
-test: setup
+test: setup dev-env
 	$(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv
