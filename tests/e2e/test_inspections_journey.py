@@ -23,6 +23,9 @@ def log_in(page: Page, base_url: str, username: str) -> None:
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.locator("main").get_by_role("button").click()
     expect(page).to_have_url(f"{base_url}/")
+    # Bootstrap's script (the menu toggler) runs at the end of the page: under load a click
+    # on the toggler could otherwise land before it is wired up.
+    page.wait_for_load_state("load")
 
 
 def user_id(username: str) -> int:
