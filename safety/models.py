@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +144,17 @@ class Organisation(models.Model):
     def is_within(self, other: Organisation) -> bool:
         """True if this unit is `other` or lies below it."""
         return bool(other.path) and self.path.startswith(other.path)
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """The ids of this unit and every unit above it, the top (city/province) first."""
+        return [int(segment) for segment in self.path.split("/") if segment]
+
+    @property
+    def ancestor_paths(self) -> list[str]:
+        """The paths of this unit and every unit above it, the top first."""
+        segments = [segment for segment in self.path.split("/") if segment]
+        return ["".join(f"{s}/" for s in segments[: i + 1]) for i in range(len(segments))]
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -838,3 +850,29 @@ def is_school_year(value: str) -> bool:
         and value[5:].isdigit()
         and int(value[5:]) == int(value[:4]) + 1
     )
+
+
+class TransitionEvent(models.Model):
+    """The shape every workflow timeline shares: one append-only row per transition.
+
+    Hazards, incidents, monthly reports and letters extend it with a foreign key to their
+    record and, where they need one, an `action` with its own choices. `actor` is empty only
+    for transitions made by the system (a nightly job), never for a person's action.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField(_("from"), max_length=24, blank=True)
+    to_status = models.CharField(_("to"), max_length=24, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]

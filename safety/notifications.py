@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from .jobs import enqueue_on_commit
 from .models import EmailDigest, Notification, Organisation, User
 
 logger = logging.getLogger(__name__)
@@ -75,9 +76,7 @@ def notify(
     if not created:
         return None
     if urgent:
-        from .tasks import deliver_urgent_notification, enqueue_on_commit
-
-        enqueue_on_commit(deliver_urgent_notification, notification.pk)
+        enqueue_on_commit("safety.deliver_urgent_notification", notification.pk)
     return notification
 
 

@@ -70,3 +70,22 @@ def get_visible_object_or_404(queryset: Any, user: Any, **lookups: Any) -> Any:
         return queryset.visible_to(user).get(**lookups)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def nearest_unit_setting(queryset: Any, unit: Any, *, unit_field: str = "bureau") -> Any:
+    """The settings row of the nearest unit at or above `unit` that has one, or None.
+
+    Per-bureau settings (rectification deadlines, letter grace periods, …) are inherited down
+    the tree: a school follows its county's row if the county has one, otherwise the city's.
+    `queryset` holds the settings rows (any model with a foreign key `unit_field` to
+    Organisation); one query.
+    """
+    ancestor_ids = unit.ancestor_ids
+    rows = {
+        getattr(row, f"{unit_field}_id"): row
+        for row in queryset.filter(**{f"{unit_field}_id__in": ancestor_ids})
+    }
+    for ancestor_id in reversed(ancestor_ids):
+        if ancestor_id in rows:
+            return rows[ancestor_id]
+    return None
