@@ -230,7 +230,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Uploads (safety.uploads): photos and documents attached to hazards, incidents, letters.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
-UPLOAD_MAX_FILES = 9
+UPLOAD_MAX_FILES = env.int("UPLOAD_MAX_FILES", default=9)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

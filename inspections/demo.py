@@ -39,13 +39,13 @@ def seed() -> None:
     )
     items = list(inspection.checklist.items.all())
     results = {
-        item.pk: {"result": ItemResult.Result.PASS, "note": "", "severity": "general"}
+        item.pk: {"result": ItemResult.Result.PASS, "note": "", "severity": Hazard.Severity.GENERAL}
         for item in items
     }
     results[items[2].pk] = {
         "result": ItemResult.Result.HAZARD,
         "note": f"{DEMO_MARKER}教学楼三楼东侧灭火器已过充装期",
-        "severity": "general",
+        "severity": Hazard.Severity.GENERAL,
     }
     services.inspection_save_draft(
         actor=staff, inspection=inspection, results=results, summary="本周消防自查"
@@ -60,7 +60,12 @@ def seed() -> None:
 
     areas = {area.key: area for area in SafetyArea.objects.all()}
 
-    def report(text: str, area: str, severity: str = "general", kind: str = "tangible"):
+    def report(
+        text: str,
+        area: str,
+        severity: str = Hazard.Severity.GENERAL,
+        kind: str = Hazard.Kind.TANGIBLE,
+    ):
         return services.hazard_report(
             actor=staff,
             school=school,
@@ -72,8 +77,8 @@ def seed() -> None:
         )
 
     report("操场东侧围墙有裂缝", "buildings")
-    report("食堂留样记录不全", "food", kind="managerial")
-    assigned = report("实验室电线老化裸露", "buildings", severity="major")
+    report("食堂留样记录不全", "food", kind=Hazard.Kind.MANAGERIAL)
+    assigned = report("实验室电线老化裸露", "buildings", severity=Hazard.Severity.MAJOR)
     services.hazard_assign(
         actor=leader,
         hazard=assigned,

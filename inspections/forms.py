@@ -9,7 +9,7 @@ from safety.forms import date_input
 from safety.models import Organisation, SafetyArea
 from safety.uploads import UploadField
 
-from . import services
+from . import selectors
 from .models import ChecklistItem, ChecklistTemplate, Hazard, ItemResult
 
 DATE = date_input()
@@ -120,9 +120,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, hazard: Hazard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = services.assignable_people(hazard.school)
-        self.fields["owner"].queryset = people["owners"]
-        self.fields["supervisor"].queryset = people["supervisors"]
+        people = selectors.assignable_people(hazard.school)
+        self.fields["owner"].queryset = people.owners
+        self.fields["supervisor"].queryset = people.supervisors
 
 
 class SubmitForm(forms.Form):
@@ -132,7 +132,23 @@ class SubmitForm(forms.Form):
     photos = UploadField(label=_("Evidence photos"))
 
 
+class VerifyForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when returning: say what to change."),
+    )
+
+
 class DecisionForm(forms.Form):
+    """Grant or refuse an extension request."""
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         widget=forms.RadioSelect,
@@ -175,7 +191,7 @@ class InspectionStartForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["kind"].choices = services.kinds_for(user)
+        self.fields["kind"].choices = selectors.kinds_for(user)
         if user.organisation is not None and user.organisation.is_school:
             del self.fields["school_code"]
 
@@ -240,7 +256,7 @@ class InspectionForm(forms.Form):
             results[item.pk] = {
                 "result": data.get(f"result_{item.pk}", self.data.get(f"result_{item.pk}", "")),
                 "note": data.get(f"note_{item.pk}", self.data.get(f"note_{item.pk}", "")),
-                "severity": data.get(f"severity_{item.pk}") or "general",
+                "severity": data.get(f"severity_{item.pk}") or Hazard.Severity.GENERAL,
             }
             if results[item.pk]["result"] not in ItemResult.Result.values:
                 results[item.pk]["result"] = ""

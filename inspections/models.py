@@ -1,11 +1,10 @@
 """Checklist templates, inspections, hazards and their rectification (issue #4).
 
-Depends on `safety` only; never imports `reporting`. State changes live in services.py.
+Depends on `safety` only; never imports `reporting`. State changes live in the services
+package, reads shared by views in selectors.py.
 """
 
 from __future__ import annotations
-
-import datetime
 
 from django.conf import settings
 from django.db import models
@@ -13,47 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safety.models import Organisation, SafetyArea
+from safety.models import Organisation, SafetyArea, TransitionEvent
 from safety.scoping import ScopedQuerySet
-
-# Built-in defaults when no bureau above a school has its own settings.
-DEFAULT_DEADLINE_DAYS = {"general": 7, "major": 30}
-DEFAULT_ESCALATION_DAYS = 3
-
-
-class InspectionSettingsQuerySet(ScopedQuerySet):
-    scope_lookup = "bureau"
-
-
-class InspectionSettings(models.Model):
-    """Per-bureau rectification rules; the nearest bureau above a school with a row wins."""
-
-    bureau = models.OneToOneField(
-        Organisation,
-        verbose_name=_("bureau"),
-        on_delete=models.CASCADE,
-        related_name="inspection_settings",
-        limit_choices_to={"kind__in": ["city", "county"]},
-    )
-    general_deadline_days = models.PositiveSmallIntegerField(
-        _("deadline for general hazards (days)"), default=DEFAULT_DEADLINE_DAYS["general"]
-    )
-    major_deadline_days = models.PositiveSmallIntegerField(
-        _("deadline for major hazards (days)"), default=DEFAULT_DEADLINE_DAYS["major"]
-    )
-    escalation_days = models.PositiveSmallIntegerField(
-        _("escalate to the county bureau after (days overdue)"),
-        default=DEFAULT_ESCALATION_DAYS,
-    )
-
-    objects = InspectionSettingsQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("rectification settings")
-        verbose_name_plural = _("rectification settings")
-
-    def __str__(self) -> str:
-        return str(self.bureau)
 
 
 class ChecklistTemplate(models.Model):
@@ -230,44 +190,6 @@ class Inspection(models.Model):
         return self.status == self.Status.DRAFT
 
 
-class ItemResultQuerySet(ScopedQuerySet):
-    scope_lookup = "inspection__school"
-
-
-class ItemResult(models.Model):
-    class Result(models.TextChoices):
-        PASS = "pass", _("Pass")
-        HAZARD = "hazard", _("Hazard")
-        NOT_APPLICABLE = "na", _("Not applicable")
-
-    inspection = models.ForeignKey(
-        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="results"
-    )
-    item = models.ForeignKey(
-        ChecklistItem, verbose_name=_("check"), on_delete=models.PROTECT, related_name="+"
-    )
-    result = models.CharField(_("result"), max_length=8, choices=Result.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    severity = models.CharField(
-        _("severity"),
-        max_length=8,
-        choices=[("general", _("General")), ("major", _("Major"))],
-        default="general",
-    )
-
-    objects = ItemResultQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("item result")
-        verbose_name_plural = _("item results")
-        constraints = [
-            models.UniqueConstraint(fields=["inspection", "item"], name="item_result_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.item}: {self.result}"
-
-
 class HazardQuerySet(ScopedQuerySet):
     scope_lookup = "school"
 
@@ -329,7 +251,7 @@ class Hazard(models.Model):
         related_name="hazards",
     )
     item_result = models.OneToOneField(
-        ItemResult, on_delete=models.PROTECT, null=True, blank=True, related_name="hazard"
+        "ItemResult", on_delete=models.PROTECT, null=True, blank=True, related_name="hazard"
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -390,6 +312,10 @@ class Hazard(models.Model):
         return f"{self.school} · {self.description[:40]}"
 
     @property
+    def is_major(self) -> bool:
+        return self.severity == self.Severity.MAJOR
+
+    @property
     def days_left(self) -> int | None:
         if self.deadline is None or self.status == self.Status.CLOSED:
             return None
@@ -407,8 +333,88 @@ class Hazard(models.Model):
         return "status-in-progress"
 
 
-class HazardEvent(models.Model):
-    """One append-only row per workflow transition; the hazard's timeline."""
+class ItemResultQuerySet(ScopedQuerySet):
+    scope_lookup = "inspection__school"
+
+
+class ItemResult(models.Model):
+    class Result(models.TextChoices):
+        PASS = "pass", _("Pass")
+        HAZARD = "hazard", _("Hazard")
+        NOT_APPLICABLE = "na", _("Not applicable")
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="results"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("check"), on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.CharField(_("result"), max_length=8, choices=Result.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    severity = models.CharField(
+        _("severity"),
+        max_length=8,
+        choices=Hazard.Severity.choices,
+        default=Hazard.Severity.GENERAL,
+    )
+
+    objects = ItemResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("item result")
+        verbose_name_plural = _("item results")
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="item_result_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.result}"
+
+
+# Built-in defaults when no bureau above a school has its own settings.
+DEFAULT_DEADLINE_DAYS = {Hazard.Severity.GENERAL: 7, Hazard.Severity.MAJOR: 30}
+DEFAULT_ESCALATION_DAYS = 3
+
+
+class InspectionSettingsQuerySet(ScopedQuerySet):
+    scope_lookup = "bureau"
+
+
+class InspectionSettings(models.Model):
+    """Per-bureau rectification rules; the nearest bureau above a school with a row wins."""
+
+    bureau = models.OneToOneField(
+        Organisation,
+        verbose_name=_("bureau"),
+        on_delete=models.CASCADE,
+        related_name="inspection_settings",
+        limit_choices_to={"kind__in": ["city", "county"]},
+    )
+    general_deadline_days = models.PositiveSmallIntegerField(
+        _("deadline for general hazards (days)"),
+        default=DEFAULT_DEADLINE_DAYS[Hazard.Severity.GENERAL],
+    )
+    major_deadline_days = models.PositiveSmallIntegerField(
+        _("deadline for major hazards (days)"), default=DEFAULT_DEADLINE_DAYS[Hazard.Severity.MAJOR]
+    )
+    escalation_days = models.PositiveSmallIntegerField(
+        _("escalate to the county bureau after (days overdue)"),
+        default=DEFAULT_ESCALATION_DAYS,
+    )
+
+    objects = InspectionSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rectification settings")
+        verbose_name_plural = _("rectification settings")
+
+    def __str__(self) -> str:
+        return str(self.bureau)
+
+
+class HazardEvent(TransitionEvent):
+    """One append-only row per workflow transition (safety.models.TransitionEvent); the
+    hazard's timeline."""
 
     class Action(models.TextChoices):
         REPORTED = "reported", _("Reported")
@@ -427,24 +433,11 @@ class HazardEvent(models.Model):
     hazard = models.ForeignKey(
         Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)
-    from_status = models.CharField(_("from"), max_length=24, blank=True)
-    to_status = models.CharField(_("to"), max_length=24, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("hazard event")
         verbose_name_plural = _("hazard events")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.action}"
@@ -529,29 +522,3 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or self.image.name
-
-
-def default_deadline(school: Organisation, severity: str, today: datetime.date) -> datetime.date:
-    return today + datetime.timedelta(days=rules_for(school)["deadline_days"][severity])
-
-
-def rules_for(school: Organisation) -> dict:
-    """The rectification rules of the nearest bureau above `school` that has settings."""
-    ancestor_ids = [int(segment) for segment in school.path.split("/") if segment]
-    rows = {
-        row.bureau_id: row for row in InspectionSettings.objects.filter(bureau_id__in=ancestor_ids)
-    }
-    for ancestor_id in reversed(ancestor_ids):
-        row = rows.get(ancestor_id)
-        if row is not None:
-            return {
-                "deadline_days": {
-                    "general": row.general_deadline_days,
-                    "major": row.major_deadline_days,
-                },
-                "escalation_days": row.escalation_days,
-            }
-    return {
-        "deadline_days": dict(DEFAULT_DEADLINE_DAYS),
-        "escalation_days": DEFAULT_ESCALATION_DAYS,
-    }

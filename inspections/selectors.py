@@ -1,15 +1,79 @@
-"""Reads shared by views: scoped, with their joins and aggregates already applied."""
+"""Reads: the scoped fetch of each object kind (`access_*`, every view's first line) and the
+reads views and services share, with their joins and aggregates already applied."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from safety.models import User
+from safety import roles
+from safety.access import access_object, check_unit_permission
+from safety.models import Organisation, User
+from safety.scoping import nearest_unit_setting
 
-from . import tally
-from .models import Hazard, HazardEvent, HazardTally, Inspection, Photo
+from . import guards, tally
+from .models import (
+    DEFAULT_DEADLINE_DAYS,
+    DEFAULT_ESCALATION_DAYS,
+    Hazard,
+    HazardEvent,
+    HazardTally,
+    Inspection,
+    InspectionSettings,
+    Photo,
+    SpotCheckDraw,
+)
+
+Status = Hazard.Status
+Role = User.Role
+
+# --- access: one scoped fetch per object kind ---------------------------------------------
+
+
+def access_hazard(user: User, pk: int, *, for_change: bool = False) -> Hazard:
+    """The hazard `pk` if `user` may see it, with what its page shows already joined.
+
+    Raises `Http404` outside the user's jurisdiction (or when it does not exist) and, with
+    `for_change=True`, `PermissionDenied` for a role that may not act on hazards at all
+    (read-only accounts such as administrators). Each transition's service still checks its
+    own permission and state.
+    """
+    permission = roles.REPORT_HAZARD if for_change else None
+    return access_object(hazard_for_detail(Hazard.objects), user, permission=permission, pk=pk)
+
+
+def access_inspection(user: User, pk: int, *, for_change: bool = False) -> Inspection:
+    """The inspection `pk` if `user` may see it, with school, inspector and checklist joined.
+
+    Raises `Http404` outside the jurisdiction and, with `for_change=True`, `PermissionDenied`
+    when the user's role may not file inspections.
+    """
+    permission = roles.FILE_INSPECTION if for_change else None
+    inspections = Inspection.objects.select_related(
+        "school", "inspector", "checklist__template__area"
+    )
+    return access_object(inspections, user, permission=permission, pk=pk)
+
+
+def access_draw(user: User, pk: int, *, for_change: bool = False) -> SpotCheckDraw:
+    """The spot-check draw `pk` if `user` may see it (it hangs off a bureau).
+
+    Raises `Http404` outside the jurisdiction and, with `for_change=True`, `PermissionDenied`
+    when the user's role may not draw spot checks.
+    """
+    permission = roles.DRAW_SPOT_CHECK if for_change else None
+    draws = SpotCheckDraw.objects.select_related("bureau", "drawn_by")
+    return access_object(draws, user, permission=permission, pk=pk)
+
+
+def access_photo(user: User, pk: int) -> Photo:
+    """The stored photo `pk` if `user` may see its school's records; `Http404` otherwise."""
+    return access_object(Photo, user, pk=pk)
+
 
 LEDGER_COLUMNS = (
     "id",
@@ -57,9 +121,16 @@ def ledger_queryset(*, user: User, filters: dict[str, Any]) -> QuerySet[Hazard]:
     return hazards
 
 
-def ledger(*, user: User, filters: dict[str, Any]) -> tuple[QuerySet[Hazard], dict[str, int], int]:
-    """(rows, counts per status, total of the rows). One grouped COUNT feeds the status
-    badges and the paginator, so a page costs the same number of queries at any size."""
+class Ledger(NamedTuple):
+    rows: QuerySet[Hazard]
+    counts: dict[str, int]  # per status, before the status filter
+    total: int  # the number of `rows`
+
+
+def ledger(*, user: User, filters: dict[str, Any]) -> Ledger:
+    """The ledger page's rows (scoped, filtered, newest first, joins applied), the counts per
+    status and the rows' total. One grouped COUNT feeds the status badges and the paginator,
+    so a page costs the same number of queries at any size."""
     base = ledger_queryset(user=user, filters=filters)
     counts = dict.fromkeys(Hazard.Status.values, 0)
     counts.update(dict(status_counts(user=user, filters=filters, hazards=base)))
@@ -67,7 +138,7 @@ def ledger(*, user: User, filters: dict[str, Any]) -> tuple[QuerySet[Hazard], di
     rows = base.filter(status=status) if status else base
     total = counts.get(status, 0) if status else sum(counts.values())
     rows = rows.select_related("school", "area", "owner").order_by("-created_at", "-id")
-    return rows, counts, total
+    return Ledger(rows, counts, total)
 
 
 # Filters the hazard tally can answer (equality on its key, or a bureau's subtree).
@@ -97,11 +168,16 @@ def status_counts(*, user: User, filters: dict[str, Any], hazards: QuerySet[Haza
 
 
 def export_rows(*, user: User, filters: dict[str, Any]):
-    rows, _counts, _total = ledger(user=user, filters=filters)
-    return rows.values_list(*LEDGER_COLUMNS).iterator(chunk_size=2000)
+    """The ledger rows as tuples of LEDGER_COLUMNS, streamed in chunks (bounded memory)."""
+    return (
+        ledger(user=user, filters=filters)
+        .rows.values_list(*LEDGER_COLUMNS)
+        .iterator(chunk_size=2000)
+    )
 
 
 def hazard_for_detail(queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
+    """`queryset` with everything the hazard page shows: people, photos and the timeline."""
     return queryset.select_related(
         "school", "area", "reporter", "owner", "supervisor", "inspection"
     ).prefetch_related(
@@ -114,9 +190,143 @@ def hazard_for_detail(queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
 
 
 def inspection_list(*, user: User) -> QuerySet[Inspection]:
+    """The user's jurisdiction's inspections, newest first, each with its hazard count."""
     return (
         Inspection.objects.visible_to(user)
         .select_related("school", "inspector", "checklist__template__area")
         .annotate(hazard_count=Count("hazards"))
         .order_by("-created_at", "-id")
     )
+
+
+# --- rectification rules and people -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RectificationRules:
+    """A bureau's rectification rules as they apply to one school."""
+
+    deadline_days: dict[str, int]  # Hazard.Severity value → days to rectify
+    escalation_days: int  # days overdue before the county bureau is alerted
+
+
+def rules_for(school: Organisation) -> RectificationRules:
+    """The rules of the nearest bureau at or above `school` with an InspectionSettings row,
+    else the built-in defaults (general 7 days, major 30, escalation after 3). One query."""
+    row = nearest_unit_setting(InspectionSettings.objects, school, unit_field="bureau")
+    if row is None:
+        return RectificationRules(dict(DEFAULT_DEADLINE_DAYS), DEFAULT_ESCALATION_DAYS)
+    return RectificationRules(
+        deadline_days={
+            Hazard.Severity.GENERAL: row.general_deadline_days,
+            Hazard.Severity.MAJOR: row.major_deadline_days,
+        },
+        escalation_days=row.escalation_days,
+    )
+
+
+def default_deadline(school: Organisation, severity: str, today: datetime.date) -> datetime.date:
+    """The rectification deadline of a hazard of `severity` (a Hazard.Severity value) at
+    `school` assigned on `today`, by the rules of its bureau."""
+    return today + datetime.timedelta(days=rules_for(school).deadline_days[severity])
+
+
+@dataclass(frozen=True)
+class AssignablePeople:
+    owners: QuerySet[User]  # active accounts of the school
+    supervisors: QuerySet[User]  # its leaders and the officials of the bureaus above it
+
+
+def assignable_people(school: Organisation) -> AssignablePeople:
+    """Who may be made rectification owner and supervisor of a hazard at `school` (lazy
+    querysets, ordered for a <select>)."""
+    owners = User.objects.filter(organisation=school, is_active=True).order_by("full_name")
+    supervisors = User.objects.filter(
+        organisation_id__in=school.ancestor_ids,
+        is_active=True,
+        role__in=[Role.SCHOOL_LEADER, Role.BUREAU_OFFICIAL],
+    ).order_by("organisation__path", "full_name")
+    return AssignablePeople(owners=owners, supervisors=supervisors)
+
+
+# --- inspections and spot checks ----------------------------------------------------------
+
+SCHOOL_KINDS = frozenset(
+    {
+        Inspection.Kind.SELF_DAILY,
+        Inspection.Kind.SELF_WEEKLY,
+        Inspection.Kind.SELF_MONTHLY,
+        Inspection.Kind.SELF_TERM_START,
+        Inspection.Kind.SELF_TERM_END,
+    }
+)
+
+
+def kinds_for(actor: User) -> list[tuple[str, str]]:
+    """The (value, label) inspection kinds `actor` may file: schools inspect themselves,
+    counties supervise, the city spot-checks (and may supervise). Empty without a unit."""
+    unit = actor.organisation
+    if unit is None:
+        return []
+    if unit.is_school:
+        allowed = SCHOOL_KINDS
+    elif unit.kind == Organisation.Kind.COUNTY:
+        allowed = {Inspection.Kind.COUNTY}
+    else:
+        allowed = {Inspection.Kind.SPOT_CHECK, Inspection.Kind.COUNTY}
+    return [(value, label) for value, label in Inspection.Kind.choices if value in allowed]
+
+
+def spot_check_candidates(bureau: Organisation, filters: dict[str, Any]) -> list[int]:
+    """The ids, ascending, of the active schools below `bureau` matching `filters`
+    (school_type, boarding "yes"/"no", locality; empty values are ignored)."""
+    schools = Organisation.objects.below(bureau).schools().filter(is_active=True)
+    if filters.get("school_type"):
+        schools = schools.filter(school_type=filters["school_type"])
+    if filters.get("boarding") in ("yes", "no"):
+        schools = schools.filter(is_boarding=filters["boarding"] == "yes")
+    if filters.get("locality"):
+        schools = schools.filter(locality=filters["locality"])
+    return list(schools.order_by("pk").values_list("pk", flat=True))
+
+
+# --- what a user may do to a hazard now ---------------------------------------------------
+
+
+def _passes(check, *args: Any) -> bool:
+    try:
+        check(*args)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def available_actions(actor: User, hazard: Hazard) -> set[str]:
+    """The transitions `actor` may attempt on `hazard` now, by name ("fix_on_spot",
+    "assign", "submit", "request_extension", "decide_extension", "verify", "return",
+    "reopen"), so the page shows only their forms. The services re-check everything."""
+    actions: set[str] = set()
+    status = hazard.status
+    if status == Status.REPORTED:
+        if hazard.reporter_id == actor.pk and actor.has_perm(roles.REPORT_HAZARD):
+            actions.add("fix_on_spot")
+        if _passes(check_unit_permission, actor, roles.ASSIGN_RECTIFICATION, hazard.school):
+            actions.add("assign")
+    elif status == Status.IN_RECTIFICATION:
+        if hazard.owner_id == actor.pk:
+            actions.add("submit")
+            if hazard.extension_until is None:
+                actions.add("request_extension")
+        deciding = hazard.extension_until is not None and hazard.owner_id != actor.pk
+        if deciding and _passes(guards.check_extension_decider, actor, hazard):
+            actions.add("decide_extension")
+    elif status == Status.PENDING_VERIFICATION:
+        if _passes(guards.check_verifier, actor, hazard):
+            actions |= {"verify", "return"}
+    elif (
+        status == Status.CLOSED
+        and actor.is_bureau_user
+        and _passes(check_unit_permission, actor, roles.REOPEN_HAZARD, hazard.school)
+    ):
+        actions.add("reopen")
+    return actions

@@ -1,3 +1,6 @@
+"""Thin Celery wrappers around services. The task names are stored in database beat
+schedules (django-celery-beat): keep them."""
+
 from __future__ import annotations
 
 from celery import shared_task
@@ -11,5 +14,6 @@ from . import services
     retry_backoff=True,
     max_retries=5,
 )
-def mark_overdue_hazards() -> dict[str, int]:
+def mark_overdue_hazards() -> services.OverdueRun:
+    """The daily overdue run (idempotent: see services.mark_overdue)."""
     return services.mark_overdue()

@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -170,9 +171,12 @@ class UploadField(forms.FileField):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "help_text",
-            gettext_lazy("JPEG, PNG or WebP, up to 10 MB each, at most 9 files.")
-            if kind == "image"
-            else gettext_lazy("PDF or photos, up to 10 MB each, at most 9 files."),
+            format_lazy(
+                gettext_lazy("JPEG, PNG or WebP, up to 10 MB each, at most {count} files.")
+                if kind == "image"
+                else gettext_lazy("PDF or photos, up to 10 MB each, at most {count} files."),
+                count=self.max_files,
+            ),
         )
         super().__init__(**kwargs)
 

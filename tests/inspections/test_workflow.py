@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from inspections import services
+from inspections import selectors, services
 from inspections.models import Hazard, HazardEvent, InspectionSettings
 from safety.models import Notification
 
@@ -208,6 +208,6 @@ def test_county_official_reopens_closed_hazard(make_hazard, crew):
 
 def test_available_actions_follow_the_guards(make_hazard, crew):
     hazard = make_hazard("pending_verification")
-    assert services.available_actions(crew.leader, hazard) == {"verify"}
-    assert services.available_actions(crew.owner, hazard) == set()
-    assert services.available_actions(crew.reporter, hazard) == set()
+    assert selectors.available_actions(crew.leader, hazard) == {"verify", "return"}
+    assert selectors.available_actions(crew.owner, hazard) == set()
+    assert selectors.available_actions(crew.reporter, hazard) == set()

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from inspections import selectors as inspection_selectors
 from inspections import services as inspection_services
 from inspections.models import ChecklistTemplate, Photo, SpotCheckDraw
 from reporting import services as incident_services
@@ -129,7 +130,7 @@ def _records_of(school: Organisation, county: Organisation, staff: User, officia
     inspection = inspection_services.inspection_start(
         actor=staff,
         school=school,
-        kind=inspection_services.kinds_for(staff)[0][0],
+        kind=inspection_selectors.kinds_for(staff)[0][0],
         template=ChecklistTemplate.objects.get(area__key="fire"),
     )
     draw = inspection_services.spot_check_draw(actor=official, bureau=county, count=1, filters={})

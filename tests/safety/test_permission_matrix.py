@@ -40,6 +40,8 @@ ADMINS = frozenset({"administrator", "county_admin"})
 MANAGERS = frozenset({"leader_a"}) | ADMINS
 # FILE_INSPECTION, REPORT_HAZARD, REPORT_INCIDENT
 REPORTERS = SCHOOL | OFFICIALS
+# ASSIGN_RECTIFICATION, VERIFY_RECTIFICATION
+ASSIGNERS = frozenset({"leader_a"}) | OFFICIALS
 NOBODY = frozenset()
 
 OK_GET = frozenset({200, 302})
@@ -83,6 +85,16 @@ def obj(attribute: str, kwarg: str = "pk", **extra: Any):
 def draw(world, persona, side):
     record = getattr(world, side).draw
     return [Target({"pk": record.pk}, record.bureau)]
+
+
+def hazard_assignment(world, persona, side):
+    """The side's hazard with an owner and a supervisor its assignment form accepts."""
+    if side == "a":
+        owner, supervisor = world.people.owner_a, world.people.leader_a
+    else:
+        owner, supervisor = world.people.staff_b, world.people.other_county_official
+    data = {"owner": owner.pk, "supervisor": supervisor.pk}
+    return [Target({"pk": getattr(world, side).hazard.pk}, getattr(world, side).school, data)]
 
 
 def variants(attribute: str, kwarg: str, values: dict[str, dict[str, Any]]):
@@ -201,19 +213,29 @@ RULES: dict[str, Rule] = {
     "inspections:ledger_export": Rule(page),
     "inspections:hazard_new": Rule(page, get=SCHOOL, post=SCHOOL),
     "inspections:hazard_detail": Rule(obj("hazard")),
-    "inspections:hazard_act": Rule(
-        variants(
-            "hazard",
-            "action",
-            {
-                # A reported hazard: the role check comes before the state check.
-                "reopen": {"reason": "仍未整改"},
-                "verify": {"decision": "accept"},
-                "decide_extension": {"decision": "accept"},
-            },
-        ),
+    # One view per transition, posted on a reported hazard: the permission check comes
+    # before the state check (a permitted persona gets 400, the hazard being "reported").
+    "inspections:hazard_fix_on_spot": Rule(obj("hazard"), get=None, post=REPORTERS),
+    "inspections:hazard_assign": Rule(hazard_assignment, get=None, post=ASSIGNERS),
+    # A reported hazard has no owner yet: nobody may submit or ask for more time.
+    "inspections:hazard_submit": Rule(
+        variants("hazard", "", {"": {"evidence": "已整改"}}), get=None, post=NOBODY
+    ),
+    "inspections:hazard_verify": Rule(obj("hazard"), get=None, post=ASSIGNERS),
+    "inspections:hazard_return": Rule(
+        variants("hazard", "", {"": {"comment": "请补充照片"}}), get=None, post=ASSIGNERS
+    ),
+    "inspections:hazard_extension_request": Rule(
+        variants("hazard", "", {"": {"until": "2030-01-01", "reason": "等配件"}}),
         get=None,
-        post=frozenset(),  # refined per action in ACTION_RULES
+        post=NOBODY,
+    ),
+    # The hazard's supervisor or a bureau official; a reported hazard has no supervisor yet.
+    "inspections:hazard_extension_decide": Rule(
+        variants("hazard", "", {"": {"decision": "accept"}}), get=None, post=OFFICIALS
+    ),
+    "inspections:hazard_reopen": Rule(
+        variants("hazard", "", {"": {"reason": "仍未整改"}}), get=None, post=OFFICIALS
     ),
     "inspections:photo": Rule(obj("photo", size="thumb")),
     "inspections:inspection_list": Rule(page),
@@ -269,13 +291,6 @@ RULES: dict[str, Rule] = {
     "monthly:overview_pdf": Rule(overview),
 }
 
-# Hazard actions: which personas hold the permission each one needs (safety/roles.py).
-ACTION_RULES = {
-    "reopen": frozenset({"county_official", "other_county_official", "city_official"}),
-    "verify": frozenset({"leader_a"}) | OFFICIALS,
-    # The hazard's supervisor or a bureau official; a reported hazard has no supervisor yet.
-    "decide_extension": OFFICIALS,
-}
 UNTESTED_NAMES = {"login", "logout"}
 
 
@@ -373,8 +388,6 @@ def test_permission_matrix(name, world, db, settings, monkeypatch):
                     allowed = rule.get if method == "get" else rule.post
                     if method == "post" and allowed is None:
                         allowed = rule.get
-                    if method == "post" and name == "inspections:hazard_act":
-                        allowed = ACTION_RULES[target.kwargs["action"]]
                     if allowed is None:
                         expected = frozenset({302 if persona == "anonymous" else 405})
                     else:

@@ -1,0 +1,94 @@
+"""Extending a rectification deadline: the owner asks, the supervisor or a bureau official
+decides."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safety.models import User
+
+from .. import guards
+from ..models import Hazard, HazardEvent
+from .workflow import lock_hazard, record_event, require_status, tell
+
+Status = Hazard.Status
+Action = HazardEvent.Action
+
+
+@transaction.atomic
+def hazard_request_extension(
+    *, actor: User, hazard: Hazard, until: datetime.date, reason: str
+) -> Hazard:
+    """The owner asks for a later deadline; the supervisor is told. One request at a time.
+
+    Raises `PermissionDenied` unless the actor is the owner; `ValidationError` unless it is
+    "in rectification" with no request waiting, `until` is after the deadline and the
+    reason is not blank.
+    """
+    hazard = lock_hazard(hazard)
+    if hazard.owner_id != actor.pk:
+        raise PermissionDenied
+    require_status(hazard, Status.IN_RECTIFICATION)
+    if hazard.extension_until is not None:
+        raise ValidationError(_("An extension request is already waiting for a decision."))
+    if hazard.deadline and until <= hazard.deadline:
+        raise ValidationError(_("The new deadline must be later than the current one."))
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for the extension."))
+    hazard.extension_until = until
+    hazard.extension_reason = reason
+    hazard.save(update_fields=["extension_until", "extension_reason"])
+    event = record_event(
+        hazard, actor, Action.EXTENSION_REQUESTED, hazard.status, f"{until.isoformat()}：{reason}"
+    )
+    tell(
+        [hazard.supervisor],
+        hazard,
+        "hazard_extension",
+        f"hazard:{hazard.pk}:{event.pk}",
+        _("Extension requested until %(date)s") % {"date": until.isoformat()},
+    )
+    return hazard
+
+
+@transaction.atomic
+def hazard_decide_extension(
+    *,
+    actor: User,
+    hazard: Hazard,
+    approve: bool,
+    comment: str = "",
+    today: datetime.date | None = None,
+) -> Hazard:
+    """The supervisor or a bureau official grants (`approve=True`: the requested date
+    becomes the deadline, and a hazard no longer past it stops being overdue) or refuses the
+    waiting request.
+
+    Raises `PermissionDenied` unless guards.check_extension_decider passes and the actor is
+    not the owner; `ValidationError` when no request waits or it is not "in rectification".
+    """
+    hazard = lock_hazard(hazard)
+    guards.check_extension_decider(actor, hazard)
+    if hazard.owner_id == actor.pk:
+        raise PermissionDenied
+    if hazard.extension_until is None:
+        raise ValidationError(_("There is no extension request to decide."))
+    require_status(hazard, Status.IN_RECTIFICATION)
+    today = today or timezone.localdate()
+    if approve:
+        hazard.deadline = hazard.extension_until
+        if hazard.deadline >= today:
+            hazard.is_overdue = False
+            hazard.overdue_since = None
+            hazard.escalated_at = None
+    hazard.extension_until = None
+    hazard.extension_reason = ""
+    hazard.save()
+    action = Action.EXTENSION_GRANTED if approve else Action.EXTENSION_REFUSED
+    record_event(hazard, actor, action, hazard.status, comment)
+    return hazard

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from safety import roles
+from safety.uploads import file_response
+
+from .. import exports, forms, selectors, services
+from ..models import Hazard
+
+# The blank form of each transition the detail page may offer (views: hazard_transitions);
+# "assign" needs the hazard and is built in render_hazard_page.
+TRANSITION_FORMS: dict[str, type[Form]] = {
+    "fix_on_spot": forms.FixOnSpotForm,
+    "submit": forms.SubmitForm,
+    "verify": forms.VerifyForm,
+    "return": forms.ReturnForm,
+    "request_extension": forms.ExtensionRequestForm,
+    "decide_extension": forms.DecisionForm,
+    "reopen": forms.ReopenForm,
+}
+
+
+@login_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    form = forms.LedgerFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows, counts, total = selectors.ledger(user=request.user, filters=filters)
+    paginator = Paginator(rows, settings.PAGE_SIZE)
+    paginator.count = total  # the grouped count already gave it; saves a COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    status_query = query.copy()
+    status_query.pop("status", None)
+    context = {
+        "form": form,
+        "page": page,
+        "counts": [(value, label, counts[value]) for value, label in Hazard.Status.choices],
+        "total_all": sum(counts.values()),
+        "current_status": filters.get("status", ""),
+        "query": query.urlencode(),
+        "status_query": status_query.urlencode(),
+        "filtered": any(value for value in filters.values()),
+    }
+    return render(request, "inspections/hazard_ledger.html", context)
+
+
+@login_required
+def ledger_export(request: HttpRequest) -> FileResponse:
+    form = forms.LedgerFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    handle = exports.hazard_workbook(selectors.export_rows(user=request.user, filters=filters))
+    return FileResponse(handle, as_attachment=True, filename="hazard-ledger.xlsx")
+
+
+@login_required
+def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = selectors.access_hazard(request.user, pk)
+    return render_hazard_page(request, hazard)
+
+
+def render_hazard_page(
+    request: HttpRequest, hazard: Hazard, *, status: int = 200, **bound: Any
+) -> HttpResponse:
+    """The hazard page with a form for each transition the user may attempt; `bound` holds
+    the refused form of a transition (by name) to show with its errors."""
+    actions = selectors.available_actions(request.user, hazard)
+    action_forms = {}
+    for name in actions:
+        if name in bound:
+            action_forms[name] = bound[name]
+        elif name == "assign":
+            action_forms[name] = forms.AssignForm(hazard=hazard)
+        else:
+            action_forms[name] = TRANSITION_FORMS[name]()
+    context = {"hazard": hazard, "actions": actions, "action_forms": action_forms}
+    return render(request, "inspections/hazard_detail.html", context, status=status)
+
+
+@login_required
+def hazard_new(request: HttpRequest) -> HttpResponse:
+    school = request.user.organisation
+    if school is None or not school.is_school or not request.user.has_perm(roles.REPORT_HAZARD):
+        raise PermissionDenied
+    form = forms.HazardReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        hazard = services.hazard_report(actor=request.user, school=school, **form.cleaned_data)
+        messages.success(request, _("Hazard reported."))
+        return redirect("inspections:hazard_detail", pk=hazard.pk)
+    return render(request, "inspections/hazard_form.html", {"form": form})
+
+
+@login_required
+def photo(request: HttpRequest, pk: int, size: str) -> FileResponse:
+    stored = selectors.access_photo(request.user, pk)
+    field = stored.thumbnail if size == "thumb" else stored.image
+    return file_response(field, download_name=stored.original_name or "photo", as_attachment=False)
