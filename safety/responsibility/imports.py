@@ -15,27 +15,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
 
-from . import roles, services
-from .models import (
-    Assignment,
-    Certificate,
-    CertificateKind,
-    Holder,
-    Organisation,
-    Post,
-    SafetyArea,
-    User,
-    is_school_year,
-    school_year_of,
-)
-from .uploads import generated_name
+from safety import roles
+from safety.models import Organisation, SafetyArea, User, is_school_year, school_year_of
+from safety.uploads import generated_name
+
+from . import services
+from .models import Assignment, Certificate, CertificateKind, Holder, Post
 
 # The template's columns (a Chinese data format: bureaus fill it in Excel).
 COLUMNS = [
@@ -102,8 +96,6 @@ class ImportCheck:
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "责任分工"
@@ -136,11 +128,18 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def read_upload(upload: Any) -> bytes:
+    """The uploaded file's bytes; `ImportFileError` when it is larger than UPLOAD_MAX_BYTES
+    (read no further than one byte past the limit)."""
+    data = upload.read(settings.UPLOAD_MAX_BYTES + 1)
+    if len(data) > settings.UPLOAD_MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 10 MB."))
+    return data
+
+
 def read_rows(data: bytes, filename: str) -> list[ImportRow]:
     """Rows of an .xlsx or .csv file, keyed by column, numbered as in the file."""
     if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
