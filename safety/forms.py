@@ -9,15 +9,13 @@ from .models import Organisation, User
 from .selectors import counties_visible_to
 
 
-class SchoolFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={"placeholder": _("School name, code or address"), "type": "search"}
-        ),
-    )
+class SchoolFilterBase(forms.Form):
+    """The filter bar of a list of schools: a search field `q` (declared by each form, with
+    its own placeholder), the county and the school type. The county choices are limited to
+    the counties the user sees, and dropped when there is at most one (nothing to offer)."""
+
+    field_order = ["q", "county", "school_type"]  # then each form's own fields
+
     county = forms.ModelChoiceField(
         label=_("County/district"),
         queryset=Organisation.objects.none(),
@@ -28,6 +26,27 @@ class SchoolFilterForm(forms.Form):
         label=_("School type"),
         required=False,
         choices=[("", _("All types")), *Organisation.SchoolType.choices],
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+        counties = counties_visible_to(user)
+        if len(counties[:2]) > 1:
+            self.fields["county"].queryset = counties
+        else:
+            del self.fields["county"]
+
+
+class SchoolFilterForm(SchoolFilterBase):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("School name, code or address"), "type": "search"}
+        ),
     )
     boarding = forms.ChoiceField(
         label=_("Boarding"),
@@ -44,22 +63,6 @@ class SchoolFilterForm(forms.Form):
         required=False,
         choices=[("active", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))],
     )
-
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        style_filters(self, user)
-
-
-def style_filters(form: forms.Form, user: User) -> None:
-    """Bootstrap classes for a filter bar, and its `county` choices limited to the counties
-    the user sees (dropped when there is at most one: the filter would offer nothing)."""
-    for name, field in form.fields.items():
-        field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
-    counties = counties_visible_to(user)
-    if len(counties[:2]) > 1:
-        form.fields["county"].queryset = counties
-    else:
-        del form.fields["county"]
 
 
 def date_input() -> forms.DateInput:

@@ -8,40 +8,25 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from safety.forms import CrispyMixin, date_input, style_filters
+from safety.forms import CrispyMixin, SchoolFilterBase, date_input
 from safety.models import Organisation, SafetyArea, User, is_school_year
 from safety.uploads import UploadField
 
 from .models import Assignment, Certificate, Holder, Post
 
 
-class CoverageFilterForm(forms.Form):
+class CoverageFilterForm(SchoolFilterBase):
     q = forms.CharField(
         label=_("Search"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("School name or code"), "type": "search"}),
     )
-    county = forms.ModelChoiceField(
-        label=_("County/district"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label=_("All counties"),
-    )
-    school_type = forms.ChoiceField(
-        label=_("School type"),
-        required=False,
-        choices=[("", _("All types")), *Organisation.SchoolType.choices],
-    )
     sort = forms.ChoiceField(
         label=_("Order"),
         required=False,
         choices=[("gaps", _("Most gaps first")), ("name", _("By name"))],
     )
-
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        style_filters(self, user)
 
 
 class HolderForm(CrispyMixin, forms.ModelForm):

@@ -52,7 +52,11 @@ from .selectors import first_responsible_names
 
 @transaction.atomic
 def post_update(*, actor: User | None, post: Post, changed_fields: Iterable[str] = ()) -> Post:
-    """Posts are shared by the whole installation: system administrators only."""
+    """Create or change a standard post (shared by the whole installation).
+
+    Raises `PermissionDenied` unless the actor may manage posts (system administrators).
+    Returns the saved post; writes "post.create"/"post.update" to the audit log.
+    """
     if actor is not None:
         roles.require_permission(actor, roles.MANAGE_POSTS)
     creating = post.pk is None
@@ -71,7 +75,12 @@ def post_update(*, actor: User | None, post: Post, changed_fields: Iterable[str]
 def responsibility_settings_save(
     *, actor: User | None, settings_row: ResponsibilitySettings, changed_fields: Iterable[str] = ()
 ) -> ResponsibilitySettings:
-    """A bureau's administrators set its grace period; the city's row is everyone's default."""
+    """Create or change a bureau's settings row; the city's row is everyone's default.
+
+    Raises `ValidationError` when the row belongs to a school, `PermissionDenied` unless
+    the actor may manage organisations within whose jurisdiction the bureau lies. Returns
+    the saved row.
+    """
     unit = settings_row.organisation
     if not unit.is_bureau:
         raise ValidationError({"organisation": _("Settings belong to a bureau.")})
@@ -92,8 +101,12 @@ def responsibility_settings_save(
 def holder_save(
     *, actor: User | None, holder: Holder, changed_fields: Iterable[str] = ()
 ) -> Holder:
-    """Create or update a holder of the actor's jurisdiction. A linked account must belong
-    to the holder's unit."""
+    """Create or change a holder of the actor's jurisdiction.
+
+    Raises `PermissionDenied` unless the actor may manage responsibilities at the holder's
+    unit; `ValidationError` when the holder would move to another unit, is linked to an
+    account of another unit, or has no name. Returns the saved holder.
+    """
     check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, holder.unit)
     if holder.pk:
         stored_unit = Holder.objects.select_related("unit").get(pk=holder.pk).unit
@@ -121,6 +134,11 @@ def holder_save(
 def certificate_save(
     *, actor: User | None, certificate: Certificate, changed_fields: Iterable[str] = ()
 ) -> Certificate:
+    """Create or change a holder's certificate.
+
+    Raises `PermissionDenied` unless the actor may manage responsibilities at the holder's
+    unit. Returns the saved certificate.
+    """
     unit = certificate.holder.unit
     check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, unit)
     creating = certificate.pk is None
@@ -159,7 +177,13 @@ def assignment_create(
     handed_over_from: Assignment | None = None,
 ) -> Assignment:
     """Put a holder in a post at a unit. `areas` default to the post's default areas;
-    `school_year` to the school year of `start_date`."""
+    `school_year` to the school year of `start_date`.
+
+    Raises `PermissionDenied` unless the actor may manage responsibilities at `unit`;
+    `ValidationError` when the holder is of another unit or inactive, the post does not
+    exist at the unit, the dates or school year are wrong, or the holder already holds the
+    post. Returns the new assignment.
+    """
     check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, unit)
     _check_assignment(unit=unit, post=post, holder=holder)
     if end_date is not None and end_date < start_date:
@@ -212,7 +236,12 @@ def _lock_current_assignment(assignment: Assignment, on: datetime.date) -> Assig
 def assignment_end(
     *, actor: User | None, assignment: Assignment, end_date: datetime.date, note: str = ""
 ) -> Assignment:
-    """End an assignment (the holder leaves the post); the row stays as history."""
+    """End an assignment (the holder leaves the post); the row stays as history.
+
+    Raises `PermissionDenied` unless the actor may manage responsibilities at its unit;
+    `ValidationError` when it has already ended or `end_date` is before its start. Returns
+    the ended assignment (locked and reloaded).
+    """
     check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, assignment.unit)
     locked = _lock_current_assignment(assignment, end_date)
     locked.end_date = end_date
@@ -238,7 +267,13 @@ def assignment_handover(
     note: str = "",
 ) -> Assignment:
     """Hand a post over (交接): the old assignment ends on `on` and the new one starts the
-    same day, so the post is never without a holder. Areas default to the old ones."""
+    same day, so the post is never without a holder. Areas default to the old ones.
+
+    Raises `PermissionDenied` unless the actor may manage responsibilities at its unit;
+    `ValidationError` when it has ended or was handed over already, `on` is before its
+    start, or `new_holder` is the current holder (and as `assignment_create`). Returns the
+    successor assignment.
+    """
     check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, assignment.unit)
     locked = _lock_current_assignment(assignment, on)
     if new_holder.pk == locked.holder_id:
@@ -332,7 +367,12 @@ def _issue_letters(
 def letter_issue(
     *, actor: User | None, assignment: Assignment, school_year: str = ""
 ) -> ResponsibilityLetter:
-    """Issue the letter of one assignment for a school year (the current one by default)."""
+    """Issue the letter of one assignment for a school year (the current one by default).
+
+    Raises `PermissionDenied` unless the actor may manage responsibilities at its unit;
+    `ValidationError` when the assignment is not in force or the letter was already issued.
+    Returns the new letter; its holder, if they have an account, is notified.
+    """
     check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, assignment.unit)
     school_year = school_year or current_school_year()
     if not assignment.is_current() and not assignment.is_current(
@@ -357,7 +397,12 @@ def letters_issue_bulk(
     *, actor: User | None, unit: Organisation, school_year: str, notify_actor: bool = False
 ) -> int:
     """Issue the missing letters of every assignment in force at `unit` and below for a
-    school year. Idempotent: assignments that already have their letter are skipped."""
+    school year. Idempotent: assignments that already have their letter are skipped.
+
+    Raises `PermissionDenied` unless the actor may manage responsibilities at `unit`;
+    `ValidationError` for a malformed school year. Returns how many letters were issued;
+    with `notify_actor`, the actor is notified once per batch.
+    """
     check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, unit)
     if not is_school_year(school_year):
         raise ValidationError({"school_year": _("Write the school year like 2026-2027.")})
@@ -393,7 +438,11 @@ def letters_issue_bulk(
 
 
 def letters_issue_bulk_queue(*, actor: User, unit: Organisation, school_year: str) -> None:
-    """The same for a bureau's whole jurisdiction, as a job: the actor is notified when done."""
+    """The same for a bureau's whole jurisdiction, as a job queued after commit (task
+    "safety.issue_letters"); the actor is notified when it is done.
+
+    Raises `PermissionDenied` and `ValidationError` at once, as `letters_issue_bulk`.
+    """
     check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, unit)
     if not is_school_year(school_year):
         raise ValidationError({"school_year": _("Write the school year like 2026-2027.")})
@@ -408,7 +457,12 @@ def letter_sign(
     signed_on: datetime.date,
     scan: CleanUpload,
 ) -> ResponsibilityLetter:
-    """Record that a letter was signed, with the scan of the signed paper (PDF or photo)."""
+    """Record that a letter was signed, with the scan of the signed paper (PDF or photo).
+
+    Raises `PermissionDenied` unless the actor may manage responsibilities at its unit;
+    `ValidationError` when `signed_on` is in the future or the letter is already signed
+    (the stored scan is then removed). Returns the letter, reloaded.
+    """
     unit = letter.assignment.unit
     check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, unit)
     if signed_on > timezone.localdate():
