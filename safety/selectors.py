@@ -62,6 +62,7 @@ def school_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Organisation
 
 
 def counties_visible_to(user: User) -> QuerySet[Organisation]:
+    """The county bureaus the user may see (for filter choices)."""
     return Organisation.objects.visible_to(user).filter(kind=Organisation.Kind.COUNTY)
 
 
@@ -135,10 +136,12 @@ def bureau_units(unit: Organisation) -> QuerySet[Organisation]:
 
 
 def school_accounts(school: Organisation) -> QuerySet[User]:
+    """The active accounts of a school, by role then username."""
     return User.objects.filter(organisation=school, is_active=True).order_by("role", "username")
 
 
 def active_areas() -> QuerySet[SafetyArea]:
+    """The safety areas in use, in their display order."""
     return SafetyArea.objects.filter(is_active=True)
 
 

@@ -37,6 +37,8 @@ def audit_record(
     organisation: Organisation | None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Append a named AuditEvent for `target` (who, what, which unit). No permission check:
+    the calling service has made it. Returns the event."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         organisation=organisation,
@@ -114,6 +116,8 @@ def organisation_save(
 
 
 def organisation_create(*, actor: User | None, **fields: Any) -> Organisation:
+    """Validate and create a unit (see `organisation_save`). Raises `ValidationError` for
+    invalid fields and `PermissionDenied` as `organisation_save`."""
     organisation = Organisation(**fields)
     organisation.full_clean(exclude=["path"])
     return organisation_save(actor=actor, organisation=organisation, changed_fields=fields)
@@ -162,6 +166,8 @@ def user_save(*, actor: User | None, account: User, changed_fields: Iterable[str
 
 
 def user_create(*, actor: User | None, username: str, password: str | None, **fields: Any) -> User:
+    """Validate and create an account (no password: unusable). Raises `ValidationError` for
+    invalid fields and `PermissionDenied` as `user_save`."""
     account = User(username=username, **fields)
     if password:
         account.set_password(password)
@@ -231,6 +237,7 @@ def session_register(*, account: User, session_key: str, ip_address: str, user_a
 
 
 def session_unregister(*, account: User | None, session_key: str | None, ip_address: str) -> None:
+    """Forget a session at logout and log the logout (an anonymous logout logs nothing)."""
     if session_key:
         UserSession.objects.filter(session_key=session_key).delete()
     if account is not None:

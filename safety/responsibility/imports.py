@@ -96,6 +96,7 @@ class ImportCheck:
 
 
 def template_xlsx() -> bytes:
+    """The import template: the column titles, an example row and a sheet of notes."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "责任分工"
@@ -338,6 +339,9 @@ def store_upload(data: bytes, filename: str, actor: User) -> str:
 
 
 def load_upload(token: str, actor: User) -> tuple[bytes, str]:
+    """The bytes and storage name of a file kept by `store_upload`. Raises
+    `PermissionDenied` for a forged, expired or another user's token and `ImportFileError`
+    when the file is gone."""
     try:
         payload = signing.loads(token, salt=TOKEN_SALT, max_age=3600)
     except signing.BadSignature as exc:
@@ -352,5 +356,6 @@ def load_upload(token: str, actor: User) -> tuple[bytes, str]:
 
 
 def discard_upload(name: str) -> None:
+    """Delete a kept import file (names outside imports/ are ignored)."""
     if name.startswith("imports/") and default_storage.exists(name):
         default_storage.delete(name)
