@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("monthly/", include("reporting.monthly.urls")),
     path("", include("reporting.dashboards.urls")),
+    path("responsibility/", include("safety.responsibility.urls")),
     path("", include("safety.urls")),
 ]

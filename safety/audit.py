@@ -21,6 +21,8 @@ import decimal
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -56,18 +58,17 @@ _audited: dict[type, bool] = {}
 
 
 def is_audited(model: type[models.Model]) -> bool:
-    """Domain records: models whose QuerySet is scoped, except the audit log itself."""
+    """Domain records: models whose QuerySet says `audited` (every `ScopedQuerySet` except
+    the audit log's own)."""
     if model not in _audited:
-        from .models import AuditEvent
-        from .scoping import ScopedQuerySet
-
         queryset = model._default_manager.get_queryset()
-        _audited[model] = (
-            model is not AuditEvent
-            and not model._meta.proxy
-            and isinstance(queryset, ScopedQuerySet)
-        )
+        _audited[model] = not model._meta.proxy and getattr(queryset, "audited", False)
     return _audited[model]
+
+
+def _audit_event_model() -> type[models.Model]:
+    # By label: safety.models imports this module (through safety.scoping) while it loads.
+    return apps.get_model("safety", "AuditEvent")
 
 
 def _value(value: Any) -> Any:
@@ -116,13 +117,9 @@ def _event(
     changes: dict[str, Any],
     organisation_id: int | None,
     label: str,
-):
-    from django.contrib.contenttypes.models import ContentType
-
-    from .models import AuditEvent
-
+) -> models.Model:
     actor = current_actor()
-    return AuditEvent(
+    return _audit_event_model()(
         actor=actor if actor is not None and actor.pk else None,
         organisation_id=organisation_id,
         action=action,
@@ -134,11 +131,9 @@ def _event(
 
 
 def _write(events: Iterable[Any]) -> None:
-    from .models import AuditEvent
-
     events = list(events)
     if events:
-        AuditEvent.objects.bulk_create(events)
+        _audit_event_model().objects.bulk_create(events)
 
 
 def _on_pre_save(

@@ -25,7 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if unit is not None and unit.is_school:
         items.append((_("Inspections"), reverse("inspections:inspection_list")))
     items.append((_("Incidents"), reverse("reporting:incident_list")))
-    items.append((_("Responsibilities"), reverse("responsibility_home")))
+    items.append((_("Responsibilities"), reverse("responsibility:home")))
     granted = role_permissions(user)  # from the role alone: no query
     if unit is not None and granted & {SUBMIT_MONTHLY_REPORT, REVIEW_MONTHLY_REPORT}:
         items.append((_("Monthly reports"), reverse("monthly:index")))

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.http import Http404
 
+from . import audit
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -25,11 +27,11 @@ if TYPE_CHECKING:
 class ScopedQuerySet(models.QuerySet):
     # Lookup from this model to the Organisation it belongs to; "" for Organisation itself.
     scope_lookup = "organisation"
+    # Rows of scoped models are domain records: every change is audited (safety.audit).
+    audited = True
 
     def update(self, **kwargs: Any) -> int:
         """`QuerySet.update` that also writes the audit trail (safety.audit)."""
-        from . import audit
-
         run = super().update
         if not audit.is_audited(self.model):
             return run(**kwargs)

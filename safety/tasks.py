@@ -71,19 +71,3 @@ def deliver_pending_urgent_notifications() -> int:
 )
 def send_notification_digests() -> int:
     return notifications.send_digests()
-
-
-@shared_task(
-    name="safety.issue_letters", autoretry_for=(OSError,), retry_backoff=True, max_retries=3
-)
-def issue_letters(actor_id: int, unit_id: int, school_year: str) -> int:
-    """Bulk-issue the responsibility letters of a bureau's jurisdiction; idempotent (letters
-    already issued are skipped), so a retry issues nothing twice. Notifies the actor."""
-    from . import services
-    from .models import User
-
-    actor = User.objects.select_related("organisation").get(pk=actor_id)
-    unit = Organisation.objects.get(pk=unit_id)
-    return services.letters_issue_bulk(
-        actor=actor, unit=unit, school_year=school_year, notify_actor=True
-    )

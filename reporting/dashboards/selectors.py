@@ -370,7 +370,7 @@ def coverage_figures(scope: Scope, today: datetime.date) -> list[Figure]:
     with_gaps = sum(1 for row in rows if row.gap_count)
     covered = len(rows) - with_gaps
     rate = f"{round(100 * covered / len(rows))}%" if rows else "—"
-    grid = link("coverage_grid", **scope.query)
+    grid = link("responsibility:coverage_grid", **scope.query)
     return [
         Figure(
             "coverage_rate",
@@ -531,7 +531,7 @@ def school_tasks(user: User, school: Organisation, today: datetime.date) -> Scho
         incidents=incidents,
         reports=report_rows,
         letters=letters.count(),
-        letters_url=link("letter_list", status=ResponsibilityLetter.Status.ISSUED),
+        letters_url=link("responsibility:letter_list", status=ResponsibilityLetter.Status.ISSUED),
     )
 
 

@@ -17,7 +17,7 @@ from reporting.monthly import figures, selectors
 from safety.models import Organisation, SafetyArea
 from safety.selectors import coverage_rows
 from tests.factories import OrganisationFactory, UserFactory
-from tests.safety.responsibility_factories import assign
+from tests.safety.responsibility.factories import assign
 
 from .conftest import OCTOBER, facts, shanghai
 

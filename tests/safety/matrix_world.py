@@ -22,11 +22,11 @@ from reporting import services as incident_services
 from reporting.models import IncidentAttachment, MonthlyOverview
 from reporting.monthly import services as monthly_services
 from safety import notifications
-from safety import services as safety_services
 from safety.models import Certificate, Organisation, SafetyArea, User
+from safety.responsibility import services as responsibility_services
 from safety.uploads import clean_document, clean_image
 from tests.factories import OrganisationFactory, UserFactory
-from tests.safety.responsibility_factories import assign
+from tests.safety.responsibility.factories import assign
 
 Kind = Organisation.Kind
 Role = User.Role
@@ -161,8 +161,8 @@ def _records_of(school: Organisation, county: Organisation, staff: User, officia
         number="Z1",
         expires_on=datetime.date(2030, 1, 1),
     )
-    letter = safety_services.letter_issue(actor=None, assignment=assignment)
-    letter = safety_services.letter_sign(
+    letter = responsibility_services.letter_issue(actor=None, assignment=assignment)
+    letter = responsibility_services.letter_sign(
         actor=None,
         letter=letter,
         signed_on=datetime.date(2026, 9, 10),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from inspections import services as inspection_services
 from inspections.models import Hazard
 from safety.models import AuditEvent, Holder, SafetyArea
-from tests.safety.responsibility_factories import holder
+from tests.safety.responsibility.factories import holder
 
 pytestmark = pytest.mark.django_db
 

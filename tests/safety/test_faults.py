@@ -351,7 +351,7 @@ def test_with_redis_stopped_pages_render_forms_save_and_notifications_arrive_onc
     ):
         assert official.post(url).status_code == 302, url
     response = county_admin.post(
-        reverse("letters_bulk_issue", args=[world.city.county_a.pk]),
+        reverse("responsibility:letters_bulk_issue", args=[world.city.county_a.pk]),
         {"school_year": current_school_year()},
     )
     assert response.status_code == 302
@@ -402,7 +402,7 @@ def test_a_worker_killed_mid_task_leaves_nothing_half_done_and_the_job_runs_once
     (letters written, audit pending), kills it with SIGKILL, and restarts a worker."""
     import psycopg2
 
-    from tests.safety.responsibility_factories import assign
+    from tests.safety.responsibility.factories import assign
 
     for post_key, name in (("class_teacher", "李老师"), ("grade_leader", "王组长")):
         assign(city.school_a, post_key, name, start=datetime.date(2026, 9, 1))
@@ -422,7 +422,7 @@ def test_a_worker_killed_mid_task_leaves_nothing_half_done_and_the_job_runs_once
         with blocker.cursor() as cursor:
             cursor.execute("LOCK TABLE safety_auditevent IN SHARE ROW EXCLUSIVE MODE")
         worker = processes.worker("doomed")
-        from safety.tasks import issue_letters
+        from safety.responsibility.tasks import issue_letters
 
         issue_letters.delay(admin.pk, city.county_a.pk, year)
         wait_for(

@@ -16,9 +16,9 @@ from PIL import Image
 
 from inspections.models import Hazard, Photo
 from reporting.models import Incident, IncidentAttachment
-from safety import services
 from safety.models import ResponsibilityLetter, SafetyArea
-from tests.safety.responsibility_factories import assign
+from safety.responsibility import services
+from tests.safety.responsibility.factories import assign
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_incident_attachment_form_refuses(case, city, client_for):
 def test_signed_letter_form_refuses(case, city, client_for):
     letter = services.letter_issue(actor=None, assignment=assign(city.school_a, "class_teacher"))
     response = client_for("leader_a").post(
-        reverse("letter_sign", args=[letter.pk]),
+        reverse("responsibility:letter_sign", args=[letter.pk]),
         {"signed_on": "2026-09-10", "scan": hostile(case)},
     )
     _refused(response, case)

@@ -140,7 +140,7 @@ def import_token(world, persona, side):
     """A checked-upload token issued to the persona (a forged one is refused with 403)."""
     from django.core import signing
 
-    from safety import imports
+    from safety.responsibility import imports
 
     user_pk = getattr(world.people, persona).pk if persona != "anonymous" else 0
     payload = {"user": user_pk, "name": f"imports/expired-{side}.xlsx"}
@@ -187,27 +187,27 @@ RULES: dict[str, Rule] = {
     "notification_open": Rule(own_notification, get=None, post=SIGNED_IN),
     "notification_mark_all_read": Rule(page, get=None, post=SIGNED_IN),
     "record_history": Rule(history, get=OFFICIALS | ADMINS),
-    "responsibility_home": Rule(page),
-    "coverage_grid": Rule(page),
-    "unit_coverage": Rule(obj("school")),
-    "holder_create": Rule(obj("school"), get=MANAGERS, post=MANAGERS),
-    "assignment_create": Rule(obj("school"), get=MANAGERS, post=MANAGERS),
-    "letters_bulk_issue": Rule(obj("school"), get=None, post=MANAGERS),
-    "holder_list": Rule(page),
-    "holder_detail": Rule(obj("holder")),
-    "holder_edit": Rule(obj("holder"), get=MANAGERS, post=MANAGERS),
-    "certificate_create": Rule(obj("holder"), get=MANAGERS, post=MANAGERS),
-    "assignment_detail": Rule(obj("assignment")),
-    "assignment_handover": Rule(obj("assignment"), get=MANAGERS, post=MANAGERS),
-    "assignment_end": Rule(obj("assignment"), get=MANAGERS, post=MANAGERS),
-    "letter_issue": Rule(obj("assignment"), get=None, post=MANAGERS),
-    "letter_list": Rule(page),
-    "letter_pdf": Rule(obj("letter")),
-    "letter_sign": Rule(obj("letter"), get=MANAGERS, post=MANAGERS),
-    "letter_scan": Rule(obj("letter")),
-    "responsibility_import": Rule(page, get=MANAGERS, post=MANAGERS),
-    "responsibility_import_confirm": Rule(import_token, get=None, post=MANAGERS),
-    "responsibility_import_template": Rule(page),
+    "responsibility:home": Rule(page),
+    "responsibility:coverage_grid": Rule(page),
+    "responsibility:unit_coverage": Rule(obj("school")),
+    "responsibility:holder_create": Rule(obj("school"), get=MANAGERS, post=MANAGERS),
+    "responsibility:assignment_create": Rule(obj("school"), get=MANAGERS, post=MANAGERS),
+    "responsibility:letters_bulk_issue": Rule(obj("school"), get=None, post=MANAGERS),
+    "responsibility:holder_list": Rule(page),
+    "responsibility:holder_detail": Rule(obj("holder")),
+    "responsibility:holder_edit": Rule(obj("holder"), get=MANAGERS, post=MANAGERS),
+    "responsibility:certificate_create": Rule(obj("holder"), get=MANAGERS, post=MANAGERS),
+    "responsibility:assignment_detail": Rule(obj("assignment")),
+    "responsibility:assignment_handover": Rule(obj("assignment"), get=MANAGERS, post=MANAGERS),
+    "responsibility:assignment_end": Rule(obj("assignment"), get=MANAGERS, post=MANAGERS),
+    "responsibility:letter_issue": Rule(obj("assignment"), get=None, post=MANAGERS),
+    "responsibility:letter_list": Rule(page),
+    "responsibility:letter_pdf": Rule(obj("letter")),
+    "responsibility:letter_sign": Rule(obj("letter"), get=MANAGERS, post=MANAGERS),
+    "responsibility:letter_scan": Rule(obj("letter")),
+    "responsibility:import": Rule(page, get=MANAGERS, post=MANAGERS),
+    "responsibility:import_confirm": Rule(import_token, get=None, post=MANAGERS),
+    "responsibility:import_template": Rule(page),
     # --- inspections --------------------------------------------------------------------
     "inspections:ledger": Rule(page),
     "inspections:ledger_export": Rule(page),
@@ -372,7 +372,9 @@ def _request(client: Client, method: str, url: str, data: dict[str, Any]):
 def test_permission_matrix(name, world, db, settings, monkeypatch):
     settings.MEDIA_ROOT = world.media
     # The letter PDF is drawn inside the request; the matrix checks access, not drawing.
-    monkeypatch.setattr("safety.services.letter_pdf", lambda letter: b"%PDF-1.4 stub")
+    monkeypatch.setattr(
+        "safety.responsibility.services.letter_pdf", lambda letter: b"%PDF-1.4 stub"
+    )
     rule = RULES[name]
     failures = []
     for persona in PERSONAS:
@@ -510,7 +512,7 @@ def test_posted_unit_is_ignored_when_a_holder_is_edited(world, db):
     client.force_login(world.people.leader_a)
     holder = world.a.holder
     response = client.post(
-        reverse("holder_edit", args=[holder.pk]),
+        reverse("responsibility:holder_edit", args=[holder.pk]),
         {"name": "李老师", "phone": "13900000001", "unit": world.city.school_b.pk},
     )
     assert response.status_code == 302, response.content.decode()[:500]

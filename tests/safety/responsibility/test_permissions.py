@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from safety import services
 from safety.models import Assignment
-from tests.safety.responsibility_factories import YEAR_START, assign, holder, post
+from safety.responsibility import services
+from tests.safety.responsibility.factories import YEAR_START, assign, holder, post
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +33,19 @@ def school_a_rows(city):
 
 
 READ_PAGES = [
-    ("unit_coverage", "unit"),
-    ("holder_detail", "holder"),
-    ("assignment_detail", "assignment"),
-    ("letter_pdf", "letter"),
+    ("responsibility:unit_coverage", "unit"),
+    ("responsibility:holder_detail", "holder"),
+    ("responsibility:assignment_detail", "assignment"),
+    ("responsibility:letter_pdf", "letter"),
 ]
 MANAGE_PAGES = [
-    ("assignment_create", "unit"),
-    ("holder_create", "unit"),
-    ("holder_edit", "holder"),
-    ("certificate_create", "holder"),
-    ("assignment_handover", "assignment"),
-    ("assignment_end", "assignment"),
-    ("letter_sign", "letter"),
+    ("responsibility:assignment_create", "unit"),
+    ("responsibility:holder_create", "unit"),
+    ("responsibility:holder_edit", "holder"),
+    ("responsibility:certificate_create", "holder"),
+    ("responsibility:assignment_handover", "assignment"),
+    ("responsibility:assignment_end", "assignment"),
+    ("responsibility:letter_sign", "letter"),
 ]
 
 
@@ -80,7 +80,7 @@ def test_manage_pages_need_the_role_and_the_jurisdiction(
 def test_assigning_through_the_page(persona, city, client_for):
     existing = holder(city.school_a, "王老师")
     response = client_for(persona).post(
-        reverse("assignment_create", args=[city.school_a.pk]),
+        reverse("responsibility:assignment_create", args=[city.school_a.pk]),
         {
             "post": post("psychological_counsellor").pk,
             "holder": existing.pk,
@@ -97,7 +97,7 @@ def test_assigning_through_the_page(persona, city, client_for):
 
 def test_a_new_person_can_be_typed_in_the_assignment_form(city, client_for):
     response = client_for("leader_a").post(
-        reverse("assignment_create", args=[city.school_a.pk]),
+        reverse("responsibility:assignment_create", args=[city.school_a.pk]),
         {
             "post": post("gate_security").pk,
             "new_holder_name": "老周",
@@ -114,7 +114,7 @@ def test_a_new_person_can_be_typed_in_the_assignment_form(city, client_for):
 def test_handover_through_the_page(city, client_for):
     old = assign(city.school_a, "canteen_manager", "陈红")
     response = client_for("leader_a").post(
-        reverse("assignment_handover", args=[old.pk]),
+        reverse("responsibility:assignment_handover", args=[old.pk]),
         {"new_holder_name": "李梅", "on": "2026-11-01"},
     )
     assert response.status_code == 302
@@ -148,8 +148,8 @@ def holder_model(unit):
 def test_only_system_administrators_edit_posts(people):
     principal = post("principal")
     with pytest.raises(PermissionDenied):
-        services.post_save(actor=people.county_admin, post=principal)
-    services.post_save(actor=people.administrator, post=principal, changed_fields=["duty_text"])
+        services.post_update(actor=people.county_admin, post=principal)
+    services.post_update(actor=people.administrator, post=principal, changed_fields=["duty_text"])
 
 
 @pytest.mark.parametrize(
@@ -162,19 +162,22 @@ def test_only_system_administrators_edit_posts(people):
     ],
 )
 def test_the_grid_shows_exactly_the_jurisdiction(persona, expected, city, client_for):
-    response = client_for(persona).get(reverse("coverage_grid"))
+    response = client_for(persona).get(reverse("responsibility:coverage_grid"))
     shown = {row.school_id for row in response.context["page"].object_list}
     assert shown == {getattr(city, name).pk for name in expected}
 
 
 def test_the_responsibility_entry_sends_each_user_to_the_right_page(city, client_for):
-    school = client_for("staff_a").get(reverse("responsibility_home"))
-    assert school.url == reverse("unit_coverage", args=[city.school_a.pk])
-    bureau = client_for("county_official").get(reverse("responsibility_home"))
-    assert bureau.url == reverse("coverage_grid")
+    school = client_for("staff_a").get(reverse("responsibility:home"))
+    assert school.url == reverse("responsibility:unit_coverage", args=[city.school_a.pk])
+    bureau = client_for("county_official").get(reverse("responsibility:home"))
+    assert bureau.url == reverse("responsibility:coverage_grid")
 
 
-@pytest.mark.parametrize("url_name", ["coverage_grid", "holder_list", "letter_list"])
+@pytest.mark.parametrize(
+    "url_name",
+    ["responsibility:coverage_grid", "responsibility:holder_list", "responsibility:letter_list"],
+)
 def test_anonymous_is_sent_to_login(url_name, client_for):
     response = client_for("anonymous").get(reverse(url_name))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
@@ -183,5 +186,7 @@ def test_anonymous_is_sent_to_login(url_name, client_for):
 def test_date_pickers_get_iso_values_in_chinese(city, client_for):
     from django.utils import timezone
 
-    response = client_for("leader_a").get(reverse("assignment_create", args=[city.school_a.pk]))
+    response = client_for("leader_a").get(
+        reverse("responsibility:assignment_create", args=[city.school_a.pk])
+    )
     assert f'value="{timezone.localdate().isoformat()}"' in response.content.decode()

@@ -7,7 +7,6 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from safety import selectors, services
 from safety.models import (
     Certificate,
     Organisation,
@@ -17,8 +16,9 @@ from safety.models import (
     school_year_bounds,
     school_year_of,
 )
+from safety.responsibility import selectors, services
 from tests.factories import OrganisationFactory
-from tests.safety.responsibility_factories import (
+from tests.safety.responsibility.factories import (
     TODAY,
     YEAR_START,
     assign,
@@ -162,7 +162,7 @@ def test_unsigned_letters_become_gaps_after_the_grace_period(city):
     ResponsibilitySettings.objects.create(organisation=city.county_a, unsigned_letter_grace_days=3)
     soon = TODAY + datetime.timedelta(days=4)
     assert [g.assignment for g in gaps(city.school_a, soon) if g.kind == "letter"] == [late]
-    assert services.unsigned_letter_grace_days(city.school_b) == 60
+    assert selectors.unsigned_letter_grace_days(city.school_b) == 60
 
 
 def test_ending_before_the_start_or_twice_is_refused(city):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from safety import services
 from safety.models import Assignment, Certificate, Holder, Organisation, Post, SafetyArea
+from safety.responsibility import services
 
 # A day well inside the 2026-2027 school year, past the default grace period.
 TODAY = datetime.date(2026, 11, 20)

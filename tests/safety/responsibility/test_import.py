@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from safety import imports
 from safety.models import Assignment, Certificate, Holder
+from safety.responsibility import imports
 
 pytestmark = pytest.mark.django_db
 HEADER = [label for _key, label in imports.COLUMNS]
@@ -72,7 +72,7 @@ def good_rows(code: str) -> list[list[str]]:
 
 def upload(client, file):
     with translation.override("zh-hans"):
-        return client.post(reverse("responsibility_import"), {"file": file})
+        return client.post(reverse("responsibility:import"), {"file": file})
 
 
 @pytest.mark.parametrize("make", [xlsx, csv_file], ids=["xlsx", "csv"])
@@ -84,7 +84,7 @@ def test_a_good_file_is_previewed_then_imported_whole(make, city, client_for):
     assert check.is_valid and len(check.rows) == 4
     assert not Assignment.objects.exists()  # nothing written by the preview
     response = client.post(
-        reverse("responsibility_import_confirm"), {"token": response.context["token"]}
+        reverse("responsibility:import_confirm"), {"token": response.context["token"]}
     )
     assert response.status_code == 302
     assert Assignment.objects.filter(unit=city.school_a).count() == 4
@@ -132,7 +132,7 @@ def test_a_file_with_bad_rows_is_rejected_whole_with_one_chinese_error_per_bad_r
 def test_a_row_duplicating_a_current_assignment_is_an_error(city, client_for):
     client = client_for("leader_a")
     response = upload(client, xlsx(good_rows(city.school_a.code)[:1]))
-    client.post(reverse("responsibility_import_confirm"), {"token": response.context["token"]})
+    client.post(reverse("responsibility:import_confirm"), {"token": response.context["token"]})
     response = upload(client, xlsx(good_rows(city.school_a.code)[:1]))
     assert [row.error for row in response.context["check"].rows] == ["重复：张伟已担任该岗位。"]
 
@@ -143,8 +143,8 @@ def test_the_confirm_step_rechecks_and_writes_nothing_if_a_row_went_bad(city, cl
     token = response.context["token"]
     # Meanwhile someone made 张伟 principal: the whole file is refused on confirm.
     other = upload(client, xlsx(good_rows(city.school_a.code)[:1]))
-    client.post(reverse("responsibility_import_confirm"), {"token": other.context["token"]})
-    response = client.post(reverse("responsibility_import_confirm"), {"token": token})
+    client.post(reverse("responsibility:import_confirm"), {"token": other.context["token"]})
+    response = client.post(reverse("responsibility:import_confirm"), {"token": token})
     assert response.status_code == 200 and response.context["check"].bad_rows
     assert Assignment.objects.count() == 1
 
@@ -152,7 +152,7 @@ def test_the_confirm_step_rechecks_and_writes_nothing_if_a_row_went_bad(city, cl
 def test_a_token_of_another_user_is_refused(city, client_for):
     response = upload(client_for("leader_a"), xlsx(good_rows(city.school_a.code)))
     stolen = client_for("county_admin").post(
-        reverse("responsibility_import_confirm"), {"token": response.context["token"]}
+        reverse("responsibility:import_confirm"), {"token": response.context["token"]}
     )
     assert stolen.status_code == 403
     assert not Assignment.objects.exists()
@@ -160,11 +160,11 @@ def test_a_token_of_another_user_is_refused(city, client_for):
 
 def test_read_only_roles_cannot_import(city, client_for):
     for persona in ("staff_a", "county_official"):
-        assert client_for(persona).get(reverse("responsibility_import")).status_code == 403
+        assert client_for(persona).get(reverse("responsibility:import")).status_code == 403
 
 
 def test_the_template_downloads_with_the_columns(client_for, city):
-    response = client_for("staff_a").get(reverse("responsibility_import_template"))
+    response = client_for("staff_a").get(reverse("responsibility:import_template"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [cell.value for cell in sheet[1]] == HEADER

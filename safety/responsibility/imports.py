@@ -15,27 +15,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
 
-from . import roles, services
-from .models import (
-    Assignment,
-    Certificate,
-    CertificateKind,
-    Holder,
-    Organisation,
-    Post,
-    SafetyArea,
-    User,
-    is_school_year,
-    school_year_of,
-)
-from .uploads import generated_name
+from safety import roles
+from safety.models import Organisation, SafetyArea, User, is_school_year, school_year_of
+from safety.uploads import generated_name
+
+from . import services
+from .models import Assignment, Certificate, CertificateKind, Holder, Post
 
 # The template's columns (a Chinese data format: bureaus fill it in Excel).
 COLUMNS = [
@@ -102,8 +96,7 @@ class ImportCheck:
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-
+    """The import template: the column titles, an example row and a sheet of notes."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "责任分工"
@@ -136,11 +129,18 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def read_upload(upload: Any) -> bytes:
+    """The uploaded file's bytes; `ImportFileError` when it is larger than UPLOAD_MAX_BYTES
+    (read no further than one byte past the limit)."""
+    data = upload.read(settings.UPLOAD_MAX_BYTES + 1)
+    if len(data) > settings.UPLOAD_MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 10 MB."))
+    return data
+
+
 def read_rows(data: bytes, filename: str) -> list[ImportRow]:
     """Rows of an .xlsx or .csv file, keyed by column, numbered as in the file."""
     if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -339,6 +339,9 @@ def store_upload(data: bytes, filename: str, actor: User) -> str:
 
 
 def load_upload(token: str, actor: User) -> tuple[bytes, str]:
+    """The bytes and storage name of a file kept by `store_upload`. Raises
+    `PermissionDenied` for a forged, expired or another user's token and `ImportFileError`
+    when the file is gone."""
     try:
         payload = signing.loads(token, salt=TOKEN_SALT, max_age=3600)
     except signing.BadSignature as exc:
@@ -353,5 +356,6 @@ def load_upload(token: str, actor: User) -> tuple[bytes, str]:
 
 
 def discard_upload(name: str) -> None:
+    """Delete a kept import file (names outside imports/ are ignored)."""
     if name.startswith("imports/") and default_storage.exists(name):
         default_storage.delete(name)

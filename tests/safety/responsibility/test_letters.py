@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from safety import services
 from safety.models import LetterEvent, Notification, ResponsibilityLetter
+from safety.responsibility import services
 from safety.uploads import clean_document
-from tests.safety.responsibility_factories import assign, cover_school
+from tests.safety.responsibility.factories import assign, cover_school
 from tests.safety.test_pdf import pdffonts
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,8 @@ def test_bulk_issue_for_a_county_runs_as_a_job_and_notifies_the_actor(
     client = client_for("county_admin")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("letters_bulk_issue", args=[city.county_a.pk]), {"school_year": YEAR}
+            reverse("responsibility:letters_bulk_issue", args=[city.county_a.pk]),
+            {"school_year": YEAR},
         )
     assert response.status_code == 302
     letters = ResponsibilityLetter.objects.filter(school_year=YEAR)
@@ -119,7 +120,7 @@ def test_bulk_issue_for_a_county_runs_as_a_job_and_notifies_the_actor(
 
 
 def test_a_redelivered_bulk_job_issues_and_announces_nothing_twice(city, people):
-    from safety.tasks import issue_letters
+    from safety.responsibility.tasks import issue_letters
 
     cover_school(city.school_a)
     first = issue_letters(people.county_admin.pk, city.county_a.pk, YEAR)
@@ -133,7 +134,7 @@ def test_a_redelivered_bulk_job_issues_and_announces_nothing_twice(city, people)
 def test_county_official_cannot_bulk_issue(city, client_for):
     cover_school(city.school_a)
     response = client_for("county_official").post(
-        reverse("letters_bulk_issue", args=[city.county_a.pk]), {"school_year": YEAR}
+        reverse("responsibility:letters_bulk_issue", args=[city.county_a.pk]), {"school_year": YEAR}
     )
     assert response.status_code == 403
     assert not ResponsibilityLetter.objects.exists()
@@ -144,16 +145,24 @@ def test_signing_through_the_page_stores_the_scan_and_serves_it_scoped(city, cli
     letter = services.letter_issue(actor=None, assignment=assignment, school_year=YEAR)
     leader = client_for("leader_a")
     response = leader.post(
-        reverse("letter_sign", args=[letter.pk]), {"signed_on": "2026-09-10", "scan": photo()}
+        reverse("responsibility:letter_sign", args=[letter.pk]),
+        {"signed_on": "2026-09-10", "scan": photo()},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     letter.refresh_from_db()
     assert letter.status == "signed"
-    assert leader.get(reverse("letter_scan", args=[letter.pk])).status_code == 200
-    assert client_for("staff_a2").get(reverse("letter_scan", args=[letter.pk])).status_code == 404
-    pdf = client_for("county_official").get(reverse("letter_pdf", args=[letter.pk]))
+    assert leader.get(reverse("responsibility:letter_scan", args=[letter.pk])).status_code == 200
+    assert (
+        client_for("staff_a2")
+        .get(reverse("responsibility:letter_scan", args=[letter.pk]))
+        .status_code
+        == 404
+    )
+    pdf = client_for("county_official").get(reverse("responsibility:letter_pdf", args=[letter.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert (
-        client_for("other_county_official").get(reverse("letter_pdf", args=[letter.pk])).status_code
+        client_for("other_county_official")
+        .get(reverse("responsibility:letter_pdf", args=[letter.pk]))
+        .status_code
         == 404
     )

@@ -52,7 +52,7 @@ def county_of_200(city):
 
 def grid_queries(client, django_assert_max_num_queries, **params):
     with django_assert_max_num_queries(QUERY_BUDGET) as captured:
-        response = client.get(reverse("coverage_grid"), params)
+        response = client.get(reverse("responsibility:coverage_grid"), params)
     assert response.status_code == 200
     return response, len(captured)
 
@@ -87,10 +87,10 @@ def test_city_grid_of_2000_schools_stays_within_the_budget(
 def test_school_coverage_page_has_a_fixed_query_count(
     city, client_for, django_assert_max_num_queries
 ):
-    from tests.safety.responsibility_factories import cover_school
+    from tests.safety.responsibility.factories import cover_school
 
     cover_school(city.school_a)
     client = client_for("leader_a")
     with django_assert_max_num_queries(QUERY_BUDGET):
-        response = client.get(reverse("unit_coverage", args=[city.school_a.pk]))
+        response = client.get(reverse("responsibility:unit_coverage", args=[city.school_a.pk]))
     assert response.status_code == 200

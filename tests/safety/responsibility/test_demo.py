@@ -4,7 +4,6 @@ import datetime
 
 from django.core.management import call_command
 
-from safety import selectors
 from safety.models import (
     Assignment,
     Organisation,
@@ -12,6 +11,7 @@ from safety.models import (
     current_school_year,
     school_year_bounds,
 )
+from safety.responsibility import selectors
 
 
 def test_seed_demo_leaves_realistic_gaps_and_runs_twice_unchanged(db):

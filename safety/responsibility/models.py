@@ -1,0 +1,381 @@
+"""The responsibility system's records (安全责任制): standard posts, the people who hold
+them, their certificates, assignments, the yearly responsibility letters and per-bureau
+settings.
+
+These models belong to the `safety` app (label and tables unchanged): `safety/models.py`
+imports them so Django registers them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from safety.models import Organisation, SafetyArea, TransitionEvent
+from safety.scoping import ScopedQuerySet
+
+
+class CertificateKind(models.TextChoices):
+    ELECTRICIAN = "electrician", _("Electrician operation certificate")
+    BOILER = "boiler", _("Boiler operator certificate")
+    HEALTH = "health", _("Health certificate")
+    SECURITY = "security", _("Security guard certificate")
+    PSYCHOLOGY = "psychology", _("Psychological counselling certificate")
+    OTHER = "other", _("Other certificate")
+
+
+class Post(models.Model):
+    """A standard safety post (岗位) of a kind of unit, with its default areas and duty text.
+
+    A small catalogue shared by the whole installation (not scoped): seeded by a migration,
+    edited by system administrators only.
+    """
+
+    class UnitKind(models.TextChoices):
+        SCHOOL = "school", _("School")
+        BUREAU = "bureau", _("Education bureau")
+
+    class Level(models.TextChoices):
+        FIRST = "first", _("First responsible person")
+        SPECIFIC = "specific", _("Specific responsible person")
+        POST = "post", _("Post responsibility")
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=80)
+    unit_kind = models.CharField(_("kind of unit"), max_length=8, choices=UnitKind.choices)
+    level = models.CharField(
+        _("level of responsibility"), max_length=8, choices=Level.choices, default=Level.POST
+    )
+    default_areas = models.ManyToManyField(
+        SafetyArea, verbose_name=_("safety areas covered by default"), blank=True, related_name="+"
+    )
+    is_required = models.BooleanField(
+        _("required"), default=True, help_text=_("Every unit of this kind must fill this post.")
+    )
+    boarding_only = models.BooleanField(
+        _("boarding schools only"),
+        default=False,
+        help_text=_("Day schools do not need this post."),
+    )
+    school_types = models.JSONField(
+        _("school types"),
+        default=list,
+        blank=True,
+        help_text=_("The school types that need this post; empty means every type."),
+    )
+    certificate_kind = models.CharField(
+        _("certificate required"),
+        max_length=20,
+        choices=CertificateKind.choices,
+        blank=True,
+        help_text=_("Holders of this post must hold a valid certificate of this kind."),
+    )
+    duty_text = models.TextField(
+        _("duty text"), help_text=_("The paragraph of safety duties written into the letter.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["unit_kind", "order", "key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = get_language() or settings.LANGUAGE_CODE
+        return self.name_zh if language.startswith("zh") else self.name_en
+
+    def applies_to(self, unit: Organisation) -> bool:
+        """Whether a unit of this kind, type and boarding status has this post at all."""
+        if unit.is_school != (self.unit_kind == self.UnitKind.SCHOOL):
+            return False
+        if not unit.is_school:
+            return True
+        if self.boarding_only and not unit.is_boarding:
+            return False
+        return not self.school_types or unit.school_type in self.school_types
+
+    def is_required_for(self, unit: Organisation) -> bool:
+        return self.is_active and self.is_required and self.applies_to(unit)
+
+
+class HolderQuerySet(ScopedQuerySet):
+    scope_lookup = "unit"
+
+
+class Holder(models.Model):
+    """A person who holds safety posts at a unit (责任人). Many have no account."""
+
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="holders"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    name_sort_key = models.CharField(_("sort key"), max_length=200, editable=False, default="")
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    job_title = models.CharField(
+        _("job title"), max_length=50, blank=True, help_text=_("For example 总务处主任.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="holder_records",
+        help_text=_("Optional: the person's account, if they have one."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = HolderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("responsibility holder")
+        verbose_name_plural = _("responsibility holders")
+        ordering = ["name_sort_key", "id"]
+        indexes = [models.Index(fields=["unit", "name_sort_key"], name="holder_unit_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CertificateQuerySet(ScopedQuerySet):
+    scope_lookup = "holder__unit"
+
+
+class Certificate(models.Model):
+    """A qualification some posts require (electrician, boiler operator …)."""
+
+    Kind = CertificateKind
+
+    holder = models.ForeignKey(
+        Holder, verbose_name=_("holder"), on_delete=models.CASCADE, related_name="certificates"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("certificate number"), max_length=50)
+    expires_on = models.DateField(_("valid until"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["holder", "kind", "-expires_on"]
+        indexes = [models.Index(fields=["holder", "kind", "expires_on"], name="cert_valid_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class AssignmentQuerySet(ScopedQuerySet):
+    scope_lookup = "unit"
+
+    def current(self, on: Any = None) -> AssignmentQuerySet:
+        """Assignments in force on a day (today by default). The interval is half-open,
+        [start_date, end_date): a handover ends one and starts the next on the same day."""
+        day = on or timezone.localdate()
+        return self.filter(start_date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=day)
+        )
+
+
+class Assignment(models.Model):
+    """A holder in a post at a unit (责任分工), with the safety areas it covers."""
+
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    holder = models.ForeignKey(
+        Holder, verbose_name=_("holder"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    areas = models.ManyToManyField(
+        SafetyArea, verbose_name=_("safety areas"), blank=True, related_name="assignments"
+    )
+    school_year = models.CharField(
+        _("school year"), max_length=9, help_text=_("For example 2026-2027.")
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Empty while the assignment is in force.")
+    )
+    handed_over_from = models.OneToOneField(
+        "self",
+        verbose_name=_("handed over from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handed_over_to",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["unit", "post__order", "start_date", "id"]
+        indexes = [
+            models.Index(fields=["unit", "end_date", "start_date"], name="assignment_current_idx"),
+            models.Index(fields=["post", "unit"], name="assignment_post_unit_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="assignment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} · {self.post}"
+
+    def is_current(self, on: Any = None) -> bool:
+        day = on or timezone.localdate()
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)
+
+
+class LetterQuerySet(ScopedQuerySet):
+    scope_lookup = "assignment__unit"
+
+
+class ResponsibilityLetter(models.Model):
+    """A responsibility letter (安全责任书) for one assignment and school year.
+
+    The text is frozen when the letter is issued (names, duty text, areas): what the holder
+    signed is never rewritten by a later change to the post or the holder.
+    """
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        SIGNED = "signed", _("Signed")
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="letters"
+    )
+    school_year = models.CharField(_("school year"), max_length=9)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.ISSUED
+    )
+    unit_name = models.CharField(_("unit"), max_length=100)
+    issuer_unit_name = models.CharField(_("issuing unit"), max_length=100)
+    issuer_name = models.CharField(_("issued by"), max_length=50, blank=True)
+    issuer_post_name = models.CharField(_("issuer's post"), max_length=50, blank=True)
+    holder_name = models.CharField(_("holder"), max_length=50)
+    post_name = models.CharField(_("post"), max_length=50)
+    area_names = models.JSONField(_("safety areas"), default=list)
+    duty_text = models.TextField(_("duty text"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_scan = models.FileField(_("signed scan"), upload_to="letters/", blank=True)
+    signed_scan_name = models.CharField(_("original file name"), max_length=200, blank=True)
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("responsibility letter")
+        verbose_name_plural = _("responsibility letters")
+        ordering = ["-school_year", "assignment__unit", "assignment__post__order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "school_year"], name="one_letter_per_assignment_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="issued") | Q(signed_on__isnull=False),
+                name="signed_letter_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["school_year", "status"], name="letter_year_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.school_year} {self.unit_name} {self.post_name} {self.holder_name}"
+
+
+class LetterEvent(TransitionEvent):
+    """An append-only step of a letter's workflow: who, when, from, to, comment (the shared
+    shape of safety.models.TransitionEvent)."""
+
+    letter = models.ForeignKey(
+        ResponsibilityLetter, on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("letter event")
+        verbose_name_plural = _("letter events")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return ResponsibilityLetter.Status(self.from_status).label if self.from_status else "—"
+
+    @property
+    def to_label(self) -> str:
+        return ResponsibilityLetter.Status(self.to_status).label
+
+
+class ResponsibilitySettingsQuerySet(ScopedQuerySet):
+    scope_lookup = "organisation"
+
+
+class ResponsibilitySettings(models.Model):
+    """Per-bureau settings of the responsibility system; a school follows its nearest bureau
+    that has a row (the city's row is the default for every county without its own)."""
+
+    DEFAULT_GRACE_DAYS = 30
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("bureau"),
+        on_delete=models.CASCADE,
+        related_name="responsibility_settings",
+    )
+    unsigned_letter_grace_days = models.PositiveSmallIntegerField(
+        _("grace period for unsigned letters (days)"),
+        default=DEFAULT_GRACE_DAYS,
+        help_text=_(
+            "A letter not signed this many days after the school year or the assignment "
+            "started counts as a coverage gap."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ResponsibilitySettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("responsibility settings")
+        verbose_name_plural = _("responsibility settings")
+
+    def __str__(self) -> str:
+        return str(self.organisation)

@@ -1,0 +1,464 @@
+"""Reads of the responsibility system shared by views, services and other apps: already
+scoped, with the joins and aggregates they need. Nothing here changes a row."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safety import roles
+from safety.access import access_object
+from safety.models import Organisation, SafetyArea, User, school_year_bounds, school_year_of
+from safety.scoping import nearest_unit_setting
+
+from .models import (
+    Assignment,
+    Certificate,
+    CertificateKind,
+    Holder,
+    Post,
+    ResponsibilityLetter,
+    ResponsibilitySettings,
+)
+
+# --- Access: one helper per object kind (the view's first line) ------------------------------
+
+
+def _change_permission(for_change: bool) -> str | None:
+    return roles.MANAGE_RESPONSIBILITIES if for_change else None
+
+
+def access_holder(user: User, pk: int, *, for_change: bool = False) -> Holder:
+    """The holder `pk` with its unit and account, scoped to the user's jurisdiction.
+
+    Raises `Http404` when it does not exist or lies outside the jurisdiction, and — with
+    `for_change` — `PermissionDenied` when the user's role may not manage responsibilities.
+    """
+    return access_object(
+        Holder.objects.select_related("unit", "user"),
+        user,
+        permission=_change_permission(for_change),
+        pk=pk,
+    )
+
+
+def access_assignment(user: User, pk: int, *, for_change: bool = False) -> Assignment:
+    """The assignment `pk` with its unit, post, holder and predecessor, scoped to the user's
+    jurisdiction. Raises `Http404` for outsiders and, with `for_change`, `PermissionDenied`
+    for a role that may not manage responsibilities."""
+    return access_object(
+        Assignment.objects.select_related("unit", "post", "holder", "handed_over_from__holder"),
+        user,
+        permission=_change_permission(for_change),
+        pk=pk,
+    )
+
+
+def access_letter(user: User, pk: int, *, for_change: bool = False) -> ResponsibilityLetter:
+    """The responsibility letter `pk` with its assignment's unit, scoped to the user's
+    jurisdiction. Raises `Http404` for outsiders and, with `for_change`, `PermissionDenied`
+    for a role that may not manage responsibilities."""
+    return access_object(
+        ResponsibilityLetter.objects.select_related("assignment__unit"),
+        user,
+        permission=_change_permission(for_change),
+        pk=pk,
+    )
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+def holder_list(*, user: User, query: str = "") -> QuerySet[Holder]:
+    """The holders the user may see, matching `query` (name, phone prefix or unit name),
+    each annotated with `current_posts`, in pinyin order of their names."""
+    holders = Holder.objects.visible_to(user).select_related("unit", "user")
+    if query:
+        holders = holders.filter(
+            Q(name__icontains=query) | Q(phone__startswith=query) | Q(unit__name__icontains=query)
+        )
+    return holders.annotate(
+        current_posts=Count("assignments", filter=Q(assignments__end_date__isnull=True))
+    ).order_by("name_sort_key", "id")  # Meta.ordering does not survive the aggregate
+
+
+def letter_list(
+    *, user: User, school_year: str, status: str = "", query: str = ""
+) -> QuerySet[ResponsibilityLetter]:
+    """The letters of a school year the user may see, optionally of one status (ignored
+    unless a `ResponsibilityLetter.Status` value) and matching `query` (holder or unit)."""
+    letters = ResponsibilityLetter.objects.visible_to(user).select_related("assignment__unit")
+    letters = letters.filter(school_year=school_year)
+    if status in ResponsibilityLetter.Status.values:
+        letters = letters.filter(status=status)
+    if query:
+        letters = letters.filter(Q(holder_name__icontains=query) | Q(unit_name__icontains=query))
+    return letters
+
+
+def holder_assignments(holder: Holder) -> QuerySet[Assignment]:
+    """Every assignment of a holder, newest first, with its post."""
+    return holder.assignments.select_related("post").order_by("-start_date")
+
+
+def assignment_letters(assignment: Assignment) -> QuerySet[ResponsibilityLetter]:
+    """The letters of an assignment, newest school year first, with their timelines."""
+    return assignment.letters.prefetch_related("events__actor").order_by("-school_year")
+
+
+def first_responsible_names(units: Iterable[Organisation], on: datetime.date) -> dict[int, str]:
+    """Unit id → the name of its current first responsible person (one query); units without
+    one are missing from the dict."""
+    rows = (
+        Assignment.objects.current(on)
+        .filter(unit__in=list(units), post__level=Post.Level.FIRST)
+        .order_by("unit_id", "start_date", "id")
+        .values_list("unit_id", "holder__name")
+    )
+    names: dict[int, str] = {}
+    for unit_id, name in rows:
+        names.setdefault(unit_id, name)
+    return names
+
+
+# --- Settings --------------------------------------------------------------------------------
+
+
+def unsigned_letter_grace_days(unit: Organisation) -> int:
+    """The grace period set by the nearest bureau at or above `unit` that has a settings
+    row; `ResponsibilitySettings.DEFAULT_GRACE_DAYS` when none has. One query."""
+    row = nearest_unit_setting(
+        ResponsibilitySettings.objects.all(), unit, unit_field="organisation"
+    )
+    return row.unsigned_letter_grace_days if row else ResponsibilitySettings.DEFAULT_GRACE_DAYS
+
+
+def grace_days_by_path() -> Callable[[str], int]:
+    """For many units at once: a function unit path → grace days, by the same rule as
+    `unsigned_letter_grace_days`, from the settings rows read once (a small table)."""
+    by_path = dict(
+        ResponsibilitySettings.objects.values_list(
+            "organisation__path", "unsigned_letter_grace_days"
+        )
+    )
+
+    def lookup(path: str) -> int:
+        best, best_length = ResponsibilitySettings.DEFAULT_GRACE_DAYS, -1
+        for prefix, days in by_path.items():
+            if path.startswith(prefix) and len(prefix) > best_length:
+                best, best_length = days, len(prefix)
+        return best
+
+    return lookup
+
+
+# --- Coverage --------------------------------------------------------------------------------
+# One rule set, used by the school's coverage page and by the bureaus' grid: a gap is a
+# required post without a current holder, an active safety area without one, a current
+# holder of a post needing a certificate without a valid one, and a current assignment
+# whose letter for this school year is not signed when the grace period has run out.
+
+
+@dataclass
+class Gap:
+    kind: str  # "post", "area", "certificate" or "letter"
+    label: str
+    detail: str = ""
+    post: Post | None = None
+    area: SafetyArea | None = None
+    assignment: Assignment | None = None
+
+
+@dataclass
+class PostRow:
+    post: Post
+    required: bool
+    assignments: list[Assignment] = field(default_factory=list)
+
+
+@dataclass
+class AreaRow:
+    area: SafetyArea
+    assignments: list[Assignment] = field(default_factory=list)
+
+
+@dataclass
+class SchoolCoverage:
+    school: Organisation
+    school_year: str
+    grace_days: int
+    gaps: list[Gap]
+    posts: list[PostRow]
+    areas: list[AreaRow]
+
+    @property
+    def gap_count(self) -> int:
+        return len(self.gaps)
+
+
+def letter_is_overdue(
+    *, start_date: datetime.date, school_year: str, grace_days: int, today: datetime.date
+) -> bool:
+    """An unsigned letter becomes a gap `grace_days` after the later of the assignment's
+    start and the school year's first day."""
+    begins = max(start_date, school_year_bounds(school_year)[0])
+    return today > begins + datetime.timedelta(days=grace_days)
+
+
+def _current_assignments(
+    unit: Organisation, today: datetime.date, school_year: str
+) -> list[Assignment]:
+    """The unit's assignments in force, with valid certificates and this year's letters."""
+    return list(
+        Assignment.objects.current(today)
+        .filter(unit=unit)
+        .select_related("holder", "post")
+        .prefetch_related(
+            "areas",
+            Prefetch(
+                "holder__certificates",
+                queryset=Certificate.objects.filter(expires_on__gte=today),
+                to_attr="valid_certificates",
+            ),
+            Prefetch(
+                "letters",
+                queryset=ResponsibilityLetter.objects.filter(school_year=school_year),
+                to_attr="year_letters",
+            ),
+        )
+        .order_by("post__order", "holder__name_sort_key", "id")
+    )
+
+
+def _assignment_gaps(
+    assignment: Assignment, *, school_year: str, grace_days: int, today: datetime.date
+) -> list[Gap]:
+    """The certificate and letter gaps of one current assignment; also sets the flags the
+    coverage page shows on its row (`letter`, `certificate_missing`, `letter_overdue`)."""
+    gaps = []
+    assignment.letter = assignment.year_letters[0] if assignment.year_letters else None
+    certificate_kind = assignment.post.certificate_kind
+    assignment.certificate_missing = bool(certificate_kind) and not any(
+        c.kind == certificate_kind for c in assignment.holder.valid_certificates
+    )
+    names = {"name": assignment.holder.name, "post": assignment.post.name}
+    if assignment.certificate_missing:
+        label = _("%(name)s (%(post)s) has no valid %(certificate)s") % {
+            **names,
+            "certificate": CertificateKind(certificate_kind).label,
+        }
+        gaps.append(Gap("certificate", label, assignment=assignment))
+    signed = assignment.letter and assignment.letter.status == "signed"
+    assignment.letter_overdue = not signed and letter_is_overdue(
+        start_date=assignment.start_date,
+        school_year=school_year,
+        grace_days=grace_days,
+        today=today,
+    )
+    if assignment.letter_overdue:
+        label = _("The letter of %(name)s (%(post)s) is not signed") % names
+        gaps.append(Gap("letter", label, assignment=assignment))
+    return gaps
+
+
+def _unfilled_gaps(
+    unit: Organisation, post_rows: Iterable[PostRow], area_rows: Iterable[AreaRow]
+) -> list[Gap]:
+    """Required posts nobody holds, then (schools only) areas nobody covers."""
+    post_gaps = [
+        Gap("post", _("Nobody holds the post %(post)s") % {"post": row.post.name}, post=row.post)
+        for row in post_rows
+        if row.required and not row.assignments
+    ]
+    area_gaps = [
+        Gap(
+            "area", _("Nobody is responsible for %(area)s") % {"area": row.area.name}, area=row.area
+        )
+        for row in area_rows
+        if not row.assignments and unit.is_school
+    ]
+    return post_gaps + area_gaps
+
+
+def school_coverage(school: Organisation, *, today: datetime.date | None = None) -> SchoolCoverage:
+    """Holders by post and by area, and the gaps, of one unit (school or bureau), on `today`
+    (default: today). A fixed number of queries. The caller has checked the unit is visible."""
+    today = today or timezone.localdate()
+    school_year = school_year_of(today)
+    grace_days = unsigned_letter_grace_days(school)
+    kind = Post.UnitKind.SCHOOL if school.is_school else Post.UnitKind.BUREAU
+    posts = Post.objects.filter(is_active=True, unit_kind=kind)
+    post_rows = {post.pk: PostRow(post, post.is_required_for(school)) for post in posts}
+    area_rows = {area.pk: AreaRow(area) for area in SafetyArea.objects.filter(is_active=True)}
+    assignment_gaps: list[Gap] = []
+    for assignment in _current_assignments(school, today, school_year):
+        if assignment.post_id in post_rows:
+            post_rows[assignment.post_id].assignments.append(assignment)
+        for area in assignment.areas.all():
+            if area.pk in area_rows:
+                area_rows[area.pk].assignments.append(assignment)
+        assignment_gaps += _assignment_gaps(
+            assignment, school_year=school_year, grace_days=grace_days, today=today
+        )
+    shown_posts = [
+        row for row in post_rows.values() if row.assignments or row.post.applies_to(school)
+    ]
+    shown_posts.sort(key=lambda row: (bool(row.assignments) or not row.required, row.post.order))
+    shown_areas = sorted(
+        area_rows.values(), key=lambda row: (bool(row.assignments), row.area.order)
+    )
+    return SchoolCoverage(
+        school=school,
+        school_year=school_year,
+        grace_days=grace_days,
+        gaps=_unfilled_gaps(school, post_rows.values(), area_rows.values()) + assignment_gaps,
+        posts=shown_posts,
+        areas=shown_areas,
+    )
+
+
+@dataclass
+class GridRow:
+    school_id: int
+    name: str
+    code: str
+    county: str
+    school_type: str
+    covered_areas: set[int]
+    missing_posts: int = 0
+    missing_areas: int = 0
+    certificate_gaps: int = 0
+    letter_gaps: int = 0
+
+    @property
+    def gap_count(self) -> int:
+        return self.missing_posts + self.missing_areas + self.certificate_gaps + self.letter_gaps
+
+
+def _pairs_by_unit(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
+    grouped: dict[int, set[int]] = {}
+    for unit_id, item_id in rows:
+        grouped.setdefault(unit_id, set()).add(item_id)
+    return grouped
+
+
+def _certificate_gap_counts(current: QuerySet[Assignment], today: datetime.date) -> dict[int, int]:
+    """Unit id → current holders of a post needing a certificate without a valid one."""
+    valid = Certificate.objects.filter(
+        holder=OuterRef("holder"), kind=OuterRef("post__certificate_kind"), expires_on__gte=today
+    )
+    return dict(
+        current.exclude(post__certificate_kind="")
+        .filter(~Exists(valid))
+        .values("unit_id")
+        .annotate(count=Count("id"))
+        .values_list("unit_id", "count")
+    )
+
+
+def _letter_gap_counts(
+    current: QuerySet[Assignment], paths: dict[int, str], school_year: str, today: datetime.date
+) -> dict[int, int]:
+    """Unit id → current assignments whose letter is unsigned past the grace period."""
+    signed = ResponsibilityLetter.objects.filter(
+        assignment=OuterRef("pk"), school_year=school_year, status="signed"
+    )
+    unsigned = (
+        current.filter(~Exists(signed))
+        .values("unit_id", "start_date")
+        .annotate(count=Count("id"))
+        .values_list("unit_id", "start_date", "count")
+    )
+    grace = grace_days_by_path()
+    letter_gaps: dict[int, int] = {}
+    for unit_id, start_date, count in unsigned:
+        if letter_is_overdue(
+            start_date=start_date,
+            school_year=school_year,
+            grace_days=grace(paths[unit_id]),
+            today=today,
+        ):
+            letter_gaps[unit_id] = letter_gaps.get(unit_id, 0) + count
+    return letter_gaps
+
+
+def coverage_rows(
+    schools: QuerySet[Organisation], *, today: datetime.date | None = None
+) -> list[GridRow]:
+    """Gap counts of many schools, computed with a fixed number of grouped queries whatever
+    the number of schools (each returns at most one row per school and area or post).
+    `schools` is already scoped by the caller; rows keep its order."""
+    today = today or timezone.localdate()
+    school_year = school_year_of(today)
+    school_values = list(
+        schools.values("id", "name", "code", "path", "school_type", "is_boarding", "parent__name")
+    )
+    areas = list(SafetyArea.objects.filter(is_active=True).values_list("id", flat=True))
+    posts = list(Post.objects.filter(is_active=True, unit_kind=Post.UnitKind.SCHOOL))
+    current = Assignment.objects.current(today).filter(unit__in=schools)
+    covered = _pairs_by_unit(
+        Assignment.areas.through.objects.filter(assignment__in=current.values("pk"))
+        .values_list("assignment__unit_id", "safetyarea_id")
+        .distinct()
+    )
+    held = _pairs_by_unit(current.values_list("unit_id", "post_id").distinct())
+    certificate_gaps = _certificate_gap_counts(current, today)
+    paths = {row["id"]: row["path"] for row in school_values}
+    letter_gaps = _letter_gap_counts(current, paths, school_year, today)
+    type_labels = dict(Organisation.SchoolType.choices)
+    rows = []
+    probe = Organisation(kind=Organisation.Kind.SCHOOL)
+    for values in school_values:
+        probe.school_type, probe.is_boarding = values["school_type"], values["is_boarding"]
+        school_held = held.get(values["id"], set())
+        school_covered = covered.get(values["id"], set())
+        rows.append(
+            GridRow(
+                school_id=values["id"],
+                name=values["name"],
+                code=values["code"],
+                county=values["parent__name"],
+                school_type=str(type_labels.get(values["school_type"], "")),
+                covered_areas=school_covered,
+                missing_posts=sum(
+                    1
+                    for post in posts
+                    if post.is_required_for(probe) and post.pk not in school_held
+                ),
+                missing_areas=sum(1 for area_id in areas if area_id not in school_covered),
+                certificate_gaps=certificate_gaps.get(values["id"], 0),
+                letter_gaps=letter_gaps.get(values["id"], 0),
+            )
+        )
+    return rows
+
+
+def coverage_grid(
+    *, user: User, filters: dict[str, Any], today: datetime.date | None = None
+) -> list[GridRow]:
+    """The bureau's grid: the active schools the user may see, filtered by the coverage
+    filter form's cleaned data (county, type, search), worst first (or by name)."""
+    schools = Organisation.objects.visible_to(user).schools().filter(is_active=True)
+    if filters.get("county"):
+        schools = schools.below(filters["county"])
+    if filters.get("school_type"):
+        schools = schools.filter(school_type=filters["school_type"])
+    query = (filters.get("q") or "").strip()
+    if query:
+        schools = schools.filter(Q(name__icontains=query) | Q(code__startswith=query))
+    rows = coverage_rows(schools.order_by("name_sort_key", "id"), today=today)
+    if filters.get("sort") != "name":
+        rows.sort(key=lambda row: -row.gap_count)  # stable: name order within a gap count
+    return rows
+
+
+def school_gap_count(school: Organisation) -> int:
+    """The number of gaps of one school, by the grid's rules (for summaries)."""
+    rows = coverage_rows(Organisation.objects.filter(pk=school.pk))
+    return rows[0].gap_count if rows else 0

@@ -1,0 +1,24 @@
+"""Celery tasks of the responsibility system: thin wrappers that load rows by id and call a
+service. Task names keep their historical "safety." prefix so django-celery-beat rows and
+queued messages in existing installations still match."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from safety.models import Organisation, User
+
+from . import services
+
+
+@shared_task(
+    name="safety.issue_letters", autoretry_for=(OSError,), retry_backoff=True, max_retries=3
+)
+def issue_letters(actor_id: int, unit_id: int, school_year: str) -> int:
+    """Bulk-issue the responsibility letters of a bureau's jurisdiction; idempotent (letters
+    already issued are skipped), so a retry issues nothing twice. Notifies the actor."""
+    actor = User.objects.select_related("organisation").get(pk=actor_id)
+    unit = Organisation.objects.get(pk=unit_id)
+    return services.letters_issue_bulk(
+        actor=actor, unit=unit, school_year=school_year, notify_actor=True
+    )

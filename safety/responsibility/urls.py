@@ -1,0 +1,36 @@
+"""The responsibility system's pages, under /responsibility/ (paths unchanged since they
+were part of safety.urls, so bookmarks keep working)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "responsibility"
+
+urlpatterns = [
+    path("", views.responsibility_home, name="home"),
+    path("grid/", views.coverage_grid, name="coverage_grid"),
+    path("units/<int:pk>/", views.unit_coverage, name="unit_coverage"),
+    path("units/<int:pk>/holders/new/", views.holder_create, name="holder_create"),
+    path("units/<int:pk>/assignments/new/", views.assignment_create, name="assignment_create"),
+    path("units/<int:pk>/letters/issue/", views.letters_bulk_issue, name="letters_bulk_issue"),
+    path("holders/", views.holder_list, name="holder_list"),
+    path("holders/<int:pk>/", views.holder_detail, name="holder_detail"),
+    path("holders/<int:pk>/edit/", views.holder_edit, name="holder_edit"),
+    path(
+        "holders/<int:pk>/certificates/new/",
+        views.certificate_create,
+        name="certificate_create",
+    ),
+    path("assignments/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("assignments/<int:pk>/handover/", views.assignment_handover, name="assignment_handover"),
+    path("assignments/<int:pk>/end/", views.assignment_end, name="assignment_end"),
+    path("assignments/<int:pk>/letter/", views.letter_issue, name="letter_issue"),
+    path("letters/", views.letter_list, name="letter_list"),
+    path("letters/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),
+    path("letters/<int:pk>/sign/", views.letter_sign, name="letter_sign"),
+    path("letters/<int:pk>/scan/", views.letter_scan, name="letter_scan"),
+    path("import/", views.import_upload, name="import"),
+    path("import/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+]
