@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import Hazard, Inspection
-from reporting.models import Category, Incident, MonthlyReport, SchoolVeto, late_q, missed_q
+from reporting.incidents.models import Category, Incident, SchoolVeto, late_q, missed_q
+from reporting.monthly.models import MonthlyReport
 from reporting.monthly.periods import add_months, due_date, school_due_date, unit_status
 from reporting.monthly.selectors import reporting_children, reports_for
 from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, current_school_year
@@ -251,7 +252,7 @@ def incident_figures(scope: Scope, period: Period, today: datetime.date) -> list
         late=Count("id", filter=in_period & late_q(timezone.now())),
         missed=Count("id", filter=in_period & missed_q()),
     )
-    incidents, query = "reporting:incident_list", scope.query
+    incidents, query = "incidents:incident_list", scope.query
     return [
         Figure(
             "incidents_period",
@@ -296,7 +297,7 @@ def incidents_by_category(scope: Scope, period: Period) -> list[dict[str, Any]]:
             "category": value,
             "label": label,
             "count": rows.get(value, 0),
-            "url": link("reporting:incident_list", category=value, **period.query(), **scope.query),
+            "url": link("incidents:incident_list", category=value, **period.query(), **scope.query),
         }
         for value, label in Category.choices
     ]
@@ -396,7 +397,7 @@ def veto_figure(scope: Scope, today: datetime.date) -> Figure:
         "vetoed_schools",
         _("Schools under the one-vote veto"),
         count,
-        link("reporting:incident_list", veto=today.year, **scope.query),
+        link("incidents:incident_list", veto=today.year, **scope.query),
         note=str(today.year),
         css="figure-alert" if count else "",
     )

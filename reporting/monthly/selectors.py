@@ -10,11 +10,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from reporting.models import MonthlyReport, MonthlyReportVersion
 from safety.models import Organisation, User
 from safety.roles import REVIEW_MONTHLY_REPORT, ROLE_PERMISSIONS, SUBMIT_MONTHLY_REPORT
 
 from . import figures
+from .models import MonthlyReport, MonthlyReportVersion
 from .periods import STATUS_CSS, UnitStatus, add_months, due_date, unit_status
 
 

@@ -21,12 +21,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reporting.models import (
-    MonthlyOverview,
-    MonthlyReport,
-    MonthlyReportEvent,
-    MonthlyReportVersion,
-)
 from safety.models import Notification, Organisation, User
 from safety.notifications import notify
 from safety.pdf import render_pdf
@@ -35,6 +29,12 @@ from safety.services import audit_record
 from safety.tasks import enqueue_on_commit
 
 from . import charts, figures, selectors
+from .models import (
+    MonthlyOverview,
+    MonthlyReport,
+    MonthlyReportEvent,
+    MonthlyReportVersion,
+)
 from .periods import (
     UnitStatus,
     add_months,
@@ -275,7 +275,7 @@ def monthly_report_render_pdf(*, version_id: int) -> bool:
     if version is None:
         return False
     kind = "county" if version.figures.get("kind") == "county" else "school"
-    pdf = render_pdf(f"reporting/pdf/monthly_{kind}.html", pdf_context(version))
+    pdf = render_pdf(f"reporting/monthly/pdf/monthly_{kind}.html", pdf_context(version))
     if version.pdf:
         version.pdf.delete(save=False)
     version.pdf.save("report.pdf", ContentFile(pdf), save=False)
@@ -345,7 +345,7 @@ def monthly_overview_render_pdf(*, overview_id: int) -> bool:
         "tables": figures.section_tables({"sections": data["sections"]}),
         **data,
     }
-    pdf = render_pdf("reporting/pdf/monthly_city.html", context)
+    pdf = render_pdf("reporting/monthly/pdf/monthly_city.html", context)
     if overview.pdf:
         overview.pdf.delete(save=False)
     overview.pdf.save("overview.pdf", ContentFile(pdf), save=False)

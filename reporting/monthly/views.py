@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reporting.models import MonthlyOverview, MonthlyReport, MonthlyReportVersion
 from safety.models import Organisation
 from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT
 from safety.scoping import get_visible_object_or_404
@@ -23,6 +22,7 @@ from safety.uploads import file_response
 from . import selectors, services
 from .figures import section_tables
 from .forms import ConsoleFilterForm, NarrativeForm, ReviewForm
+from .models import MonthlyOverview, MonthlyReport, MonthlyReportVersion
 from .periods import (
     STATUS_CSS,
     UnitStatus,
