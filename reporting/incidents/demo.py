@@ -14,7 +14,7 @@ from django.utils import timezone
 from safety.models import Organisation, User
 
 from . import services
-from .models import Incident, IncidentEvent, IncidentReport
+from .models import Incident, IncidentEvent, IncidentReport, Severity
 
 _FOUR_ITEMS = {
     "cause": {"text": "放学时段楼梯口照明损坏、学生集中下楼，未安排教师值守。"},
@@ -33,7 +33,7 @@ _FOUR_ITEMS = {
 def _facts(**overrides: Any) -> dict[str, Any]:
     base = {
         "category": "crush_stampede",
-        "severity": "general",
+        "severity": Severity.GENERAL,
         "occurred_at": timezone.now() - datetime.timedelta(minutes=30),
         "place": "教学楼东侧楼梯",
         "deaths": 0,
@@ -133,7 +133,7 @@ def seed() -> None:
     if not exists(summary):
         facts = _facts(
             category="traffic",
-            severity="larger",
+            severity=Severity.LARGER,
             occurred_at=now - datetime.timedelta(minutes=50),
             place="江城区解放路与滨江大道交叉口",
             summary=summary,

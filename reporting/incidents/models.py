@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safety.models import Organisation
+from safety.models import Organisation, TransitionEvent
 from safety.scoping import ScopedQuerySet
 
 
@@ -430,8 +430,9 @@ class IncidentEventQuerySet(ScopedQuerySet):
     scope_lookup = "incident__school"
 
 
-class IncidentEvent(models.Model):
-    """Append-only timeline row: one per report, acknowledgement, forward, mark and closure."""
+class IncidentEvent(TransitionEvent):
+    """Append-only timeline row: one per report, acknowledgement, forward, mark and closure
+    (who, when, from, to and comment come from TransitionEvent)."""
 
     class Action(models.TextChoices):
         REPORTED = "reported", _("Initial report submitted")
@@ -448,20 +449,10 @@ class IncidentEvent(models.Model):
         Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="events"
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
     objects = IncidentEventQuerySet.as_manager()
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("incident event")
         verbose_name_plural = _("incident events")
         ordering = ["created_at", "id"]

@@ -9,11 +9,14 @@ from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from inspections.models import Hazard
+from safety import roles
+from safety.access import access_object
 from safety.models import Organisation, User
 
 from .models import (
     ClosureItem,
     Incident,
+    IncidentAttachment,
     IncidentEvent,
     IncidentReport,
     SchoolVeto,
@@ -22,6 +25,27 @@ from .models import (
 )
 
 FLAG_CHOICES = ("late", "missed", "concealed", "on_time")
+
+
+def access_incident(user: User, pk: int, *, for_change: bool = False) -> Incident:
+    """The incident `pk` if the user may see it (its school lies in their jurisdiction).
+
+    Raises `Http404` for an incident that does not exist or lies outside the jurisdiction;
+    with `for_change`, `PermissionDenied` unless the role may act on incidents at all
+    (every such role may report one; the service checks the action's own permission).
+    """
+    permission = roles.REPORT_INCIDENT if for_change else None
+    return access_object(
+        Incident.objects.select_related("school", "school__parent"),
+        user,
+        permission=permission,
+        pk=pk,
+    )
+
+
+def access_incident_attachment(user: User, pk: int) -> IncidentAttachment:
+    """An attachment of an incident the user may see; `Http404` otherwise."""
+    return access_object(IncidentAttachment, user, pk=pk)
 
 
 def incident_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Incident]:
@@ -87,6 +111,12 @@ def incident_for_detail(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
     )
 
 
+def incident_with_timeline(incident: Incident) -> Incident:
+    """The incident (already fetched through `access_incident`) again with the detail page's
+    joins (`incident_for_detail`): a constant number of queries however long its history."""
+    return incident_for_detail(Incident.objects.filter(pk=incident.pk)).get()
+
+
 def current_closure_items(incident: Incident) -> dict[str, ClosureItem | None]:
     """The latest record of each of the four items, in the order of the rule."""
     latest: dict[str, ClosureItem] = {}
@@ -116,7 +146,7 @@ def latest_report(incident: Incident) -> IncidentReport | None:
 
 
 def incident_file_context(incident: Incident) -> dict[str, Any]:
-    incident = incident_for_detail(Incident.objects.filter(pk=incident.pk)).get()
+    incident = incident_with_timeline(incident)
     items = current_closure_items(incident)
     return {
         "incident": incident,

@@ -16,19 +16,20 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from inspections.models import Hazard
 from safety import roles
+from safety.access import check_unit_permission
+from safety.jobs import enqueue_on_commit
 from safety.models import Organisation, User
 from safety.notifications import notify
 from safety.pdf import render_pdf
 from safety.services import audit_record
-from safety.tasks import enqueue_on_commit
 from safety.uploads import CleanUpload, generated_name
 
+from . import selectors
 from .models import (
     CITY_AT_ONCE,
     DEFAULT_LIMITS,
@@ -95,15 +96,8 @@ def compute_deadlines(
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _check_within(actor: User, permission: str, school: Organisation) -> None:
-    roles.require_permission(actor, permission)
-    if actor.is_superuser:
-        return
-    if actor.organisation is None or not school.is_within(actor.organisation):
-        raise PermissionDenied
-
-
 def _check_bureau(actor: User) -> None:
+    """Acknowledging, forwarding, marking and closing are a bureau's steps, never a school's."""
     if not actor.is_superuser and not actor.is_bureau_user:
         raise PermissionDenied
 
@@ -151,11 +145,6 @@ def _store_attachments(
         attachment.save()
 
 
-def _ancestor_paths(unit: Organisation) -> list[str]:
-    segments = [s for s in unit.path.split("/") if s]
-    return ["".join(f"{s}/" for s in segments[: i + 1]) for i in range(len(segments))]
-
-
 def county_bureau(school: Organisation) -> Organisation:
     """The bureau a school reports to: its parent (a county, or the city for 市直学校)."""
     return school.parent
@@ -163,7 +152,7 @@ def county_bureau(school: Organisation) -> Organisation:
 
 def city_bureau(school: Organisation) -> Organisation | None:
     return Organisation.objects.filter(
-        path__in=_ancestor_paths(school), kind=Organisation.Kind.CITY
+        path__in=school.ancestor_paths, kind=Organisation.Kind.CITY
     ).first()
 
 
@@ -177,10 +166,6 @@ def _officials(unit: Organisation | None) -> list[User]:
     )
 
 
-def _incident_url(incident: Incident) -> str:
-    return reverse("incidents:incident_detail", args=[incident.pk])
-
-
 def _notify_all(
     recipients: Iterable[User], incident: Incident, *, kind: str, key: str, title: str, urgent: bool
 ) -> None:
@@ -191,7 +176,7 @@ def _notify_all(
             key=key,
             title=title,
             body=incident.summary,
-            url=_incident_url(incident),
+            url=incident.get_absolute_url(),
             organisation=incident.school,
             urgent=urgent,
         )
@@ -268,10 +253,10 @@ def incident_report(
     *, actor: User, facts: dict[str, Any], attachments: Iterable[CleanUpload] = ()
 ) -> Incident:
     """A school files its initial report (初报). The county is alerted at once."""
-    roles.require_permission(actor, roles.REPORT_INCIDENT)
     school = actor.organisation
     if school is None or not school.is_school or not school.is_active:
         raise PermissionDenied
+    check_unit_permission(actor, roles.REPORT_INCIDENT, school)
     now = timezone.now()
     _check_occurred_at(facts, now)
     incident = Incident(
@@ -304,7 +289,7 @@ def incident_record(
     links it to the school. Until the school reports it, the incident counts as missed (漏报).
     """
     _check_bureau(actor)
-    _check_within(actor, roles.REPORT_INCIDENT, school)
+    check_unit_permission(actor, roles.REPORT_INCIDENT, school)
     if not school.is_school:
         raise ValidationError({"school": _("Choose a school.")})
     now = timezone.now()
@@ -353,7 +338,7 @@ def incident_add_report(
     if kind not in (Kind.FOLLOW_UP, Kind.WRITTEN):
         raise ValidationError(_("Unknown report kind."))
     incident = _locked(incident)
-    _check_within(actor, roles.REPORT_INCIDENT, incident.school)
+    check_unit_permission(actor, roles.REPORT_INCIDENT, incident.school)
     if incident.is_closed:
         raise ValidationError(_("The incident is closed; no more reports can be added."))
     if kind == Kind.WRITTEN and incident.written_reported_at is not None:
@@ -406,7 +391,7 @@ def incident_acknowledge(*, actor: User, incident: Incident, comment: str = "") 
     """The county bureau confirms it has received the report (接报)."""
     incident = _locked(incident)
     _check_bureau(actor)
-    _check_within(actor, roles.ACKNOWLEDGE_INCIDENT, incident.school)
+    check_unit_permission(actor, roles.ACKNOWLEDGE_INCIDENT, incident.school)
     if incident.status != Status.REPORTED:
         raise ValidationError(_("Only a newly reported incident can be acknowledged."))
     incident.status = Status.ACKNOWLEDGED
@@ -434,7 +419,7 @@ def incident_forward(*, actor: User, incident: Incident, comment: str = "") -> I
     """The county bureau reports the incident on to the city bureau."""
     incident = _locked(incident)
     _check_bureau(actor)
-    _check_within(actor, roles.ACKNOWLEDGE_INCIDENT, incident.school)
+    check_unit_permission(actor, roles.ACKNOWLEDGE_INCIDENT, incident.school)
     county = county_bureau(incident.school)
     if county.kind != Organisation.Kind.COUNTY:
         raise ValidationError(_("This school reports to the city bureau directly."))
@@ -466,7 +451,7 @@ def incident_mark_concealed(*, actor: User, incident: Incident, reason: str) -> 
     """An official records that facts were withheld (瞒报). The reason is required."""
     incident = _locked(incident)
     _check_bureau(actor)
-    _check_within(actor, roles.CLOSE_INCIDENT, incident.school)
+    check_unit_permission(actor, roles.CLOSE_INCIDENT, incident.school)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say which facts were withheld.")})
@@ -504,7 +489,7 @@ def closure_item_record(
     A rectification item may link hazards of the incident's school that the actor can see."""
     incident = _locked(incident)
     _check_bureau(actor)
-    _check_within(actor, roles.CLOSE_INCIDENT, incident.school)
+    check_unit_permission(actor, roles.CLOSE_INCIDENT, incident.school)
     if incident.is_closed:
         raise ValidationError(_("The incident is already closed."))
     if kind not in ClosureItem.Kind.values:
@@ -561,7 +546,7 @@ def incident_close(
     """
     incident = _locked(incident)
     _check_bureau(actor)
-    _check_within(actor, roles.CLOSE_INCIDENT, incident.school)
+    check_unit_permission(actor, roles.CLOSE_INCIDENT, incident.school)
     if incident.status not in (Status.ACKNOWLEDGED, Status.FORWARDED):
         raise ValidationError(_("Only an acknowledged, open incident can be closed."))
     missing = missing_closure_items(incident)
@@ -617,19 +602,15 @@ def incident_close(
 @transaction.atomic
 def incident_file_request(*, actor: User, incident: Incident) -> bool:
     """Queue the rendering of the incident file unless the stored one is current."""
-    _check_within(actor, roles.VIEW_JURISDICTION, incident.school)
+    check_unit_permission(actor, roles.VIEW_JURISDICTION, incident.school)
     if incident.file_pdf_is_current:
         return False
-    from .tasks import render_incident_file
-
-    enqueue_on_commit(render_incident_file, incident.pk)
+    enqueue_on_commit("reporting.render_incident_file", incident.pk)
     return True
 
 
 def incident_file_render(incident_id: int) -> bool:
     """Render the full incident file in Chinese and store it with the revision it shows."""
-    from . import selectors
-
     incident = Incident.objects.select_related("school", "school__parent").get(pk=incident_id)
     if incident.file_pdf_is_current:
         return False

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety import roles
-from safety.scoping import get_visible_object_or_404
+from safety.models import Organisation
 from safety.uploads import file_response
 
 from . import selectors, services
@@ -26,13 +26,9 @@ from .forms import (
     IncidentFilterForm,
     IncidentReportForm,
 )
-from .models import ClosureItem, Incident, IncidentAttachment, IncidentReport
+from .models import ClosureItem, Incident, IncidentReport
 
 Kind = IncidentReport.Kind
-
-
-def _access_incident(request: HttpRequest, pk: int) -> Incident:
-    return get_visible_object_or_404(Incident, request.user, pk=pk)
 
 
 def _facts(form: IncidentReportForm) -> dict[str, Any]:
@@ -106,10 +102,9 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def incident_add_report(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    incident = _access_incident(request, pk)
+    incident = selectors.access_incident(request.user, pk, for_change=True)
     if kind not in (Kind.FOLLOW_UP, Kind.WRITTEN):
         raise Http404
-    roles.require_permission(request.user, roles.REPORT_INCIDENT)
     latest = selectors.latest_report(incident)
     initial = {name: getattr(latest, name) for name in services.FACT_FIELDS} if latest else {}
     initial["reporter_name"] = request.user.display_name
@@ -138,9 +133,7 @@ def incident_add_report(request: HttpRequest, pk: int, kind: str) -> HttpRespons
 def _detail(
     request: HttpRequest, incident: Incident, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    incident = selectors.incident_for_detail(Incident.objects.visible_to(request.user)).get(
-        pk=incident.pk
-    )
+    incident = selectors.incident_with_timeline(incident)
     items = selectors.current_closure_items(incident)
     closure_forms = {
         kind: forms.get(f"closure_{kind}") or _closure_form(request, incident, kind)
@@ -177,7 +170,7 @@ def _perms(request: HttpRequest, incident: Incident) -> dict[str, bool]:
         "forward": bureau
         and user.has_perm(roles.ACKNOWLEDGE_INCIDENT)
         and incident.status == Incident.Status.ACKNOWLEDGED
-        and incident.school.parent.kind == "county",
+        and incident.school.parent.kind == Organisation.Kind.COUNTY,
         "record_items": bureau and user.has_perm(roles.CLOSE_INCIDENT) and open_,
         "close": bureau
         and user.has_perm(roles.CLOSE_INCIDENT)
@@ -189,11 +182,11 @@ def _perms(request: HttpRequest, incident: Incident) -> dict[str, bool]:
 
 @login_required
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _access_incident(request, pk))
+    return _detail(request, selectors.access_incident(request.user, pk))
 
 
 def _simple_action(request: HttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
-    incident = _access_incident(request, pk)
+    incident = selectors.access_incident(request.user, pk, for_change=True)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
@@ -224,7 +217,7 @@ def incident_forward(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def incident_conceal(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _access_incident(request, pk)
+    incident = selectors.access_incident(request.user, pk, for_change=True)
     form = ConcealForm(request.POST)
     if form.is_valid():
         try:
@@ -251,7 +244,7 @@ def _closure_form(
 @login_required
 @require_POST
 def closure_item_record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    incident = _access_incident(request, pk)
+    incident = selectors.access_incident(request.user, pk, for_change=True)
     if kind not in ClosureItem.Kind.values:
         raise Http404
     form = _closure_form(request, incident, kind, data=request.POST, files=request.FILES)
@@ -280,7 +273,7 @@ def closure_item_record(request: HttpRequest, pk: int, kind: str) -> HttpRespons
 @login_required
 @require_POST
 def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _access_incident(request, pk)
+    incident = selectors.access_incident(request.user, pk, for_change=True)
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
@@ -301,7 +294,7 @@ def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def incident_file_request(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _access_incident(request, pk)
+    incident = selectors.access_incident(request.user, pk)
     services.incident_file_request(actor=request.user, incident=incident)
     messages.info(request, _("The incident file is being prepared; it appears here when ready."))
     return redirect("incidents:incident_detail", pk=incident.pk)
@@ -309,7 +302,7 @@ def incident_file_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def incident_file_download(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _access_incident(request, pk)
+    incident = selectors.access_incident(request.user, pk)
     if not incident.file_pdf:
         raise Http404
     name = f"事故档案-{incident.school.name}-{incident.pk}.pdf"
@@ -318,7 +311,7 @@ def incident_file_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = get_visible_object_or_404(IncidentAttachment, request.user, pk=pk)
+    attachment = selectors.access_incident_attachment(request.user, pk)
     thumbnail = request.GET.get("thumb") and attachment.thumbnail
     return file_response(
         attachment.thumbnail if thumbnail else attachment.file,

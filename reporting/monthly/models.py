@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from safety.models import Organisation
+from safety.models import Organisation, TransitionEvent
 from safety.scoping import ScopedQuerySet
 from safety.uploads import generated_name
 
@@ -146,8 +146,9 @@ class MonthlyReportEventQuerySet(ScopedQuerySet):
     scope_lookup = "report__unit"
 
 
-class MonthlyReportEvent(models.Model):
-    """Append-only: one row per workflow transition (who, when, from, to, comment)."""
+class MonthlyReportEvent(TransitionEvent):
+    """Append-only: one row per workflow transition (who, when, from, to and comment come
+    from TransitionEvent), tied to the version it concerns."""
 
     report = models.ForeignKey(
         MonthlyReport,
@@ -163,20 +164,10 @@ class MonthlyReportEvent(models.Model):
         blank=True,
         related_name="events",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16)
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     objects = MonthlyReportEventQuerySet.as_manager()
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("monthly report event")
         verbose_name_plural = _("monthly report events")
         ordering = ["created_at", "id"]
