@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet
@@ -41,6 +41,51 @@ INSPECTION_PLAN: tuple[tuple[str, int], ...] = (
 )
 TREND_MONTHS = 12
 WORST_UNITS = 10
+
+
+class TrendRow(TypedDict):
+    month: datetime.date
+    found: int
+    closed: int
+    url: str
+
+
+class AreaRow(TypedDict):
+    area: SafetyArea
+    general: int
+    major: int
+    open: int
+    overdue: int
+    open_url: str
+    overdue_url: str
+
+
+class OverdueRow(TypedDict):
+    name: str
+    count: int
+    url: str
+
+
+class CategoryRow(TypedDict):
+    category: str
+    label: str
+    count: int
+    url: str
+
+
+class SchoolHazardFigures(TypedDict):
+    rows: list[AreaRow]
+    open: int
+    overdue: int
+    open_url: str
+    overdue_url: str
+
+
+class PlanRow(TypedDict):
+    kind: str
+    done: int
+    expected: int
+    complete: bool
 
 
 def link(name: str, *args: Any, **query: Any) -> str:
@@ -137,7 +182,7 @@ def _local_month(value: datetime.date | datetime.datetime) -> datetime.date:
     return value.replace(day=1)
 
 
-def hazard_trend(scope: Scope, today: datetime.date) -> list[dict[str, Any]]:
+def hazard_trend(scope: Scope, today: datetime.date) -> list[TrendRow]:
     """Hazards found and closed per month over the last twelve months, oldest first."""
     months = [add_months(today.replace(day=1), offset) for offset in range(1 - TREND_MONTHS, 1)]
     hazards = scope.hazards().order_by()
@@ -173,7 +218,7 @@ def hazard_trend(scope: Scope, today: datetime.date) -> list[dict[str, Any]]:
     ]
 
 
-def open_by_area(scope: Scope, areas: list[SafetyArea]) -> list[dict[str, Any]]:
+def open_by_area(scope: Scope, areas: list[SafetyArea]) -> list[AreaRow]:
     """Open hazards per safety area, split by severity, with the overdue ones."""
     rows = (
         scope.hazards()
@@ -204,7 +249,7 @@ def open_by_area(scope: Scope, areas: list[SafetyArea]) -> list[dict[str, Any]]:
     return result
 
 
-def overdue_by_unit(scope: Scope) -> list[dict[str, Any]]:
+def overdue_by_unit(scope: Scope) -> list[OverdueRow]:
     """Overdue hazards per county (the whole city) or per school (a county), worst first."""
     overdue = scope.hazards().filter(OPEN, is_overdue=True).order_by()
     if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
@@ -283,7 +328,9 @@ def incident_figures(scope: Scope, period: Period, today: datetime.date) -> list
     ]
 
 
-def incidents_by_category(scope: Scope, period: Period) -> list[dict[str, Any]]:
+def incidents_by_category(scope: Scope, period: Period) -> list[CategoryRow]:
+    """Incidents of the period per category (every category, zeros included), each linked to
+    the incident list filtered the same way."""
     rows = dict(
         scope.incidents()
         .filter(_in_period("occurred_at", period))
@@ -410,10 +457,10 @@ class BureauDashboard:
     monthly: list[Figure]
     coverage: list[Figure]
     veto: Figure
-    trend: list[dict[str, Any]]
-    areas: list[dict[str, Any]]
-    overdue: list[dict[str, Any]]
-    categories: list[dict[str, Any]]
+    trend: list[TrendRow]
+    areas: list[AreaRow]
+    overdue: list[OverdueRow]
+    categories: list[CategoryRow]
     figures: list[Figure] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -427,6 +474,8 @@ class BureauDashboard:
 
 
 def bureau_dashboard(scope: Scope, period: Period, today: datetime.date) -> BureauDashboard:
+    """Every figure, series and table of a bureau's home page for `scope` and `period`: one
+    grouped query per figure family, however many schools the jurisdiction holds."""
     areas = list(SafetyArea.objects.filter(is_active=True))
     return BureauDashboard(
         hazards=hazard_figures(scope, period),
@@ -536,7 +585,8 @@ def school_tasks(user: User, school: Organisation, today: datetime.date) -> Scho
     )
 
 
-def school_hazard_figures(user: User, areas: list[SafetyArea]) -> dict[str, Any]:
+def school_hazard_figures(user: User, areas: list[SafetyArea]) -> SchoolHazardFigures:
+    """The school's open and overdue hazards per area (areas with none left out)."""
     scope = Scope(user=user, unit=user.organisation)
     rows = [row for row in open_by_area(scope, areas) if row["open"] or row["overdue"]]
     return {
@@ -548,7 +598,7 @@ def school_hazard_figures(user: User, areas: list[SafetyArea]) -> dict[str, Any]
     }
 
 
-def inspections_against_plan(user: User, today: datetime.date) -> list[dict[str, Any]]:
+def inspections_against_plan(user: User, today: datetime.date) -> list[PlanRow]:
     """This month's submitted inspections of the plan's kinds, against the plan."""
     done = dict(
         Inspection.objects.visible_to(user)

@@ -6,6 +6,7 @@ back in time so the timelines look real. Idempotent: an incident is recognised b
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F
@@ -76,6 +77,25 @@ def _user(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
 
+@dataclass(frozen=True)
+class _Cast:
+    """The demo accounts the scenarios act as, and the moment they are seeded."""
+
+    staff: User
+    staff_b: User
+    official: User
+    dh_official: User
+    now: datetime.datetime
+
+
+def _exists(summary: str) -> bool:
+    return Incident.objects.filter(summary=summary).exists()
+
+
+def _reporter(user: User) -> dict[str, str]:
+    return {"reporter_name": user.display_name, "reporter_phone": user.phone or "0796-8231100"}
+
+
 def seed() -> None:
     """Create the demo incidents that are not there yet."""
     staff, staff_b = _user("school.staff"), _user("school.b.staff")
@@ -86,17 +106,23 @@ def seed() -> None:
     )
     if not all((staff, staff_b, official, city_official, dh_official)):
         return
-    now = timezone.now()
+    cast = _Cast(staff, staff_b, official, dh_official, timezone.now())
+    for scenario in (
+        _seed_just_reported,
+        _seed_late,
+        _seed_larger_forwarded,
+        _seed_missed_and_concealed,
+        _seed_liability_closure,
+        _seed_disaster_closure,
+    ):
+        scenario(cast)
 
-    def exists(summary: str) -> bool:
-        return Incident.objects.filter(summary=summary).exists()
 
-    def reporter(user: User) -> dict[str, str]:
-        return {"reporter_name": user.display_name, "reporter_phone": user.phone or "0796-8231100"}
-
-    # 1. Just reported, on time, waiting for the county.
+def _seed_just_reported(cast: _Cast) -> None:
+    """Just reported, on time, waiting for the county."""
+    staff = cast.staff
     summary = "一名学生体育课跳远时扭伤脚踝"
-    if not exists(summary):
+    if not _exists(summary):
         services.incident_report(
             actor=staff,
             facts=_facts(
@@ -105,13 +131,16 @@ def seed() -> None:
                 summary=summary,
                 what_happened="体育课跳远练习中，四年级一名学生落地时扭伤右脚踝。",
                 measures_taken="校医现场冰敷，已送区人民医院检查，已通知家长。",
-                **reporter(staff),
+                **_reporter(staff),
             ),
         )
 
-    # 2. Late (迟报): reported three hours after it happened; acknowledged.
+
+def _seed_late(cast: _Cast) -> None:
+    """Late (迟报): reported three hours after it happened; acknowledged."""
+    staff_b, official, now = cast.staff_b, cast.official, cast.now
     summary = "两名学生课间在楼梯拥挤摔倒受伤"
-    if not exists(summary):
+    if not _exists(summary):
         incident = services.incident_report(
             actor=staff_b,
             facts=_facts(
@@ -120,7 +149,7 @@ def seed() -> None:
                 injured=2,
                 pupils_involved=2,
                 what_happened="上午第二节课间，初一学生下楼时在二楼楼梯拐角拥挤，两人摔倒擦伤。",
-                **reporter(staff_b),
+                **_reporter(staff_b),
             ),
         )
         services.incident_acknowledge(
@@ -128,9 +157,12 @@ def seed() -> None:
         )
         _backdate(incident, 2)
 
-    # 3. "Larger" (较大): the city was alerted at once; the county forwarded it; follow-up.
+
+def _seed_larger_forwarded(cast: _Cast) -> None:
+    """ "Larger" (较大): the city was alerted at once; the county forwarded it; follow-up."""
+    staff, official, now = cast.staff, cast.official, cast.now
     summary = "校车在乡道避让货车时侧滑，三名学生受伤"
-    if not exists(summary):
+    if not _exists(summary):
         facts = _facts(
             category="traffic",
             severity=Severity.LARGER,
@@ -142,7 +174,7 @@ def seed() -> None:
             staff_involved=2,
             what_happened="下午放学校车在路口避让货车时侧滑，车上28名学生，3人受轻伤。",
             measures_taken="交警、120已到场，受伤学生送医，其余学生由教师护送回校。",
-            **reporter(staff),
+            **_reporter(staff),
         )
         incident = services.incident_report(actor=staff, facts=facts)
         services.incident_acknowledge(actor=official, incident=incident)
@@ -153,10 +185,13 @@ def seed() -> None:
         services.incident_add_report(actor=staff, incident=incident, kind="follow_up", facts=facts)
         _backdate(incident, 1)
 
-    # 4. Missed (漏报) and concealed (瞒报): recorded by the 东湖区 bureau from a hospital.
+
+def _seed_missed_and_concealed(cast: _Cast) -> None:
+    """Missed (漏报) and concealed (瞒报): recorded by the 东湖区 bureau from a hospital."""
+    dh_official, now = cast.dh_official, cast.now
     summary = "学生食堂午餐后多名学生腹痛呕吐"
     school = Organisation.objects.filter(code="2136080301").first()
-    if school is not None and not exists(summary):
+    if school is not None and not _exists(summary):
         incident = services.incident_record(
             actor=dh_official,
             school=school,
@@ -180,14 +215,17 @@ def seed() -> None:
             reason="学校知情未报，且向家长称仅一人不适。",
         )
 
-    # 5. Closed as a liability incident: the one-vote veto of 江城区第三中学 this year.
+
+def _seed_liability_closure(cast: _Cast) -> None:
+    """Closed as a liability incident: the one-vote veto of 江城区第三中学 this year."""
+    staff_b, official, now = cast.staff_b, cast.official, cast.now
     summary = "放学时楼梯照明损坏，一名学生踩空骨折"
-    if not exists(summary):
+    if not _exists(summary):
         facts = _facts(
             occurred_at=now - datetime.timedelta(minutes=40),
             summary=summary,
             what_happened="放学时东侧楼梯照明损坏，一名初二学生踩空摔倒，右臂骨折。",
-            **reporter(staff_b),
+            **_reporter(staff_b),
         )
         incident = services.incident_report(actor=staff_b, facts=facts)
         services.incident_acknowledge(actor=official, incident=incident)
@@ -204,9 +242,12 @@ def seed() -> None:
             comment="照明损坏未及时维修，楼梯无人值守，认定为责任事故。",
         )
 
-    # 6. Closed, not a liability incident (a natural disaster).
+
+def _seed_disaster_closure(cast: _Cast) -> None:
+    """Closed, not a liability incident (a natural disaster)."""
+    staff, official, now = cast.staff, cast.official, cast.now
     summary = "雷雨大风吹倒围墙外广告牌，砸坏自行车棚"
-    if not exists(summary):
+    if not _exists(summary):
         facts = _facts(
             category="natural_disaster",
             occurred_at=now - datetime.timedelta(minutes=30),
@@ -216,7 +257,7 @@ def seed() -> None:
             pupils_involved=0,
             what_happened="夜间雷雨大风，校外广告牌倒伏压坏自行车棚，无人员伤亡。",
             measures_taken="已封闭车棚区域，联系城管拆除广告牌。",
-            **reporter(staff),
+            **_reporter(staff),
         )
         incident = services.incident_report(actor=staff, facts=facts)
         services.incident_acknowledge(actor=official, incident=incident)

@@ -151,6 +151,7 @@ def county_bureau(school: Organisation) -> Organisation:
 
 
 def city_bureau(school: Organisation) -> Organisation | None:
+    """The city bureau above a school (one query), or None for a unit outside any city."""
     return Organisation.objects.filter(
         path__in=school.ancestor_paths, kind=Organisation.Kind.CITY
     ).first()
@@ -252,7 +253,12 @@ def _check_occurred_at(facts: dict[str, Any], now: datetime.datetime) -> None:
 def incident_report(
     *, actor: User, facts: dict[str, Any], attachments: Iterable[CleanUpload] = ()
 ) -> Incident:
-    """A school files its initial report (初报). The county is alerted at once."""
+    """A school files its initial report (初报). The county is alerted at once.
+
+    Preconditions: the actor belongs to an active school and may report incidents.
+    Raises `PermissionDenied` otherwise, `ValidationError` for a time of occurrence in the
+    future. Returns the new incident (status reported, clocks set).
+    """
     school = actor.organisation
     if school is None or not school.is_school or not school.is_active:
         raise PermissionDenied
@@ -287,6 +293,11 @@ def incident_record(
 ) -> Incident:
     """A bureau records an incident it learned of another way (e.g. from a hospital) and
     links it to the school. Until the school reports it, the incident counts as missed (漏报).
+
+    Raises `PermissionDenied` unless the actor is an official whose jurisdiction holds the
+    school, `ValidationError` for a unit that is not a school or a future time. Returns the
+    new incident; the county (and the city for "larger" and above) and the school's leaders
+    are alerted at once.
     """
     _check_bureau(actor)
     check_unit_permission(actor, roles.REPORT_INCIDENT, school)
@@ -334,6 +345,8 @@ def incident_add_report(
     """A follow-up (续报) or the written report (书面报告): a new frozen version.
 
     A school's first report on an incident a bureau recorded is its (late) initial report.
+    Raises `PermissionDenied` outside the actor's jurisdiction or role, `ValidationError` on a
+    closed incident, a second written report or an unknown kind. Returns the new version.
     """
     if kind not in (Kind.FOLLOW_UP, Kind.WRITTEN):
         raise ValidationError(_("Unknown report kind."))
@@ -388,7 +401,11 @@ def incident_add_report(
 
 @transaction.atomic
 def incident_acknowledge(*, actor: User, incident: Incident, comment: str = "") -> Incident:
-    """The county bureau confirms it has received the report (接报)."""
+    """The county bureau confirms it has received the report (接报).
+
+    Raises `PermissionDenied` unless an official of the jurisdiction, `ValidationError` unless
+    the incident is newly reported. Returns the incident, now acknowledged.
+    """
     incident = _locked(incident)
     _check_bureau(actor)
     check_unit_permission(actor, roles.ACKNOWLEDGE_INCIDENT, incident.school)
@@ -416,7 +433,11 @@ def incident_acknowledge(*, actor: User, incident: Incident, comment: str = "") 
 
 @transaction.atomic
 def incident_forward(*, actor: User, incident: Incident, comment: str = "") -> Incident:
-    """The county bureau reports the incident on to the city bureau."""
+    """The county bureau reports the incident on to the city bureau.
+
+    Raises `PermissionDenied` unless an official of the jurisdiction, `ValidationError` for a
+    city-direct school or an incident not yet acknowledged. Returns the incident, forwarded.
+    """
     incident = _locked(incident)
     _check_bureau(actor)
     check_unit_permission(actor, roles.ACKNOWLEDGE_INCIDENT, incident.school)
@@ -448,7 +469,11 @@ def incident_forward(*, actor: User, incident: Incident, comment: str = "") -> I
 
 @transaction.atomic
 def incident_mark_concealed(*, actor: User, incident: Incident, reason: str) -> Incident:
-    """An official records that facts were withheld (瞒报). The reason is required."""
+    """An official records that facts were withheld (瞒报). The reason is required.
+
+    Raises `PermissionDenied` unless an official of the jurisdiction may close incidents,
+    `ValidationError` without a reason or when already marked. Returns the incident.
+    """
     incident = _locked(incident)
     _check_bureau(actor)
     check_unit_permission(actor, roles.CLOSE_INCIDENT, incident.school)
@@ -486,7 +511,10 @@ def closure_item_record(
 ) -> ClosureItem:
     """Record one of the four items; a later record of the same kind supersedes it.
 
-    A rectification item may link hazards of the incident's school that the actor can see."""
+    A rectification item may link hazards of the incident's school that the actor can see.
+    Raises `PermissionDenied` unless an official of the jurisdiction may close incidents,
+    `ValidationError` on a closed incident or missing details. Returns the new item.
+    """
     incident = _locked(incident)
     _check_bureau(actor)
     check_unit_permission(actor, roles.CLOSE_INCIDENT, incident.school)
@@ -542,7 +570,10 @@ def incident_close(
     """Close (结案) an acknowledged incident once all four items are recorded.
 
     A liability incident (责任事故) puts the school under the one-vote veto for the calendar
-    year in which the incident occurred (one row per school and year).
+    year in which the incident occurred (one row per school and year). Raises
+    `PermissionDenied` unless an official of the jurisdiction may close incidents,
+    `ValidationError` (code "closure_incomplete") while an item is missing or the incident is
+    not acknowledged and open. Returns the closed incident.
     """
     incident = _locked(incident)
     _check_bureau(actor)
@@ -601,7 +632,11 @@ def incident_close(
 
 @transaction.atomic
 def incident_file_request(*, actor: User, incident: Incident) -> bool:
-    """Queue the rendering of the incident file unless the stored one is current."""
+    """Queue the rendering of the incident file unless the stored one is current.
+
+    Raises `PermissionDenied` outside the actor's jurisdiction. Returns whether a task was
+    queued (after commit, by name: "reporting.render_incident_file").
+    """
     check_unit_permission(actor, roles.VIEW_JURISDICTION, incident.school)
     if incident.file_pdf_is_current:
         return False

@@ -51,6 +51,7 @@ REVIEW_KIND = "monthly_report_review"
 
 
 def report_url(unit: Organisation, month: datetime.date) -> str:
+    """The page of `unit`'s report for `month`."""
     return reverse("monthly:report", args=[unit.pk, f"{month:%Y-%m}"])
 
 
@@ -84,7 +85,11 @@ def monthly_report_save_draft(
     problems_found: str,
     next_month_plans: str,
 ) -> MonthlyReport:
-    """Save the narrative of the unit's report; allowed while it is a draft or returned."""
+    """Save the narrative of the unit's report; allowed while it is a draft or returned.
+
+    Raises `PermissionDenied` unless the actor belongs to the unit and may submit,
+    `ValidationError` once the report is submitted or approved. Returns the report.
+    """
     _check_own_unit(actor, unit)
     report = _locked_report(unit, month)
     if not report.is_editable:
@@ -122,6 +127,8 @@ def monthly_report_submit(
     Preconditions: the actor belongs to the unit and may submit; the report is a draft or
     was returned; the month has begun. The PDF is rendered after commit by a task (the demo
     seeding passes queue_pdf=False to stay fast; such a PDF can be re-rendered later).
+    Raises `PermissionDenied` or `ValidationError` when a precondition fails. Returns the
+    new frozen version.
     """
     _check_own_unit(actor, unit)
     now = now or timezone.now()
@@ -157,19 +164,24 @@ def monthly_report_submit(
         from_status=previous,
         to_status=Status.SUBMITTED,
     )
+    _notify_reviewers(version)
+    if queue_pdf:
+        _queue_version_pdf(version.pk)
+    return version
+
+
+def _notify_reviewers(version: MonthlyReportVersion) -> None:
+    report, unit = version.report, version.report.unit
     for reviewer in selectors.reviewers([unit.parent_id]):
         notify(
             recipient=reviewer,
             kind=REVIEW_KIND,
-            key=f"{report.pk}:v{number}",
+            key=f"{report.pk}:v{version.number}",
             title=_("%(unit)s submitted its monthly report for %(month)s")
-            % {"unit": unit.name, "month": f"{month:%Y-%m}"},
-            url=report_url(unit, month),
+            % {"unit": unit.name, "month": f"{report.month:%Y-%m}"},
+            url=report_url(unit, report.month),
             organisation=unit,
         )
-    if queue_pdf:
-        _queue_version_pdf(version.pk)
-    return version
 
 
 def _queue_version_pdf(version_id: int) -> None:
@@ -218,6 +230,8 @@ def _review(
 def monthly_report_approve(
     *, actor: User, report: MonthlyReport, comment: str = ""
 ) -> MonthlyReportVersion:
+    """Approve the submitted report. Only the bureau directly above the unit reviews it:
+    `PermissionDenied` otherwise, `ValidationError` unless submitted. Returns the version."""
     return _review(actor=actor, report=report, decision=Status.APPROVED, comment=comment)
 
 
@@ -225,7 +239,10 @@ def monthly_report_approve(
 def monthly_report_return(
     *, actor: User, report: MonthlyReport, comment: str
 ) -> MonthlyReportVersion:
-    """Return the report for changes; the comment says what to change and is required."""
+    """Return the report for changes; the comment says what to change and is required.
+
+    Raises as `monthly_report_approve`, and `ValidationError` without a comment.
+    """
     if not comment.strip():
         raise ValidationError(_("Say what the unit should change."))
     return _review(actor=actor, report=report, decision=Status.RETURNED, comment=comment)
@@ -283,7 +300,11 @@ def monthly_report_render_pdf(*, version_id: int) -> bool:
 
 
 def monthly_report_rerender(*, actor: User, version: MonthlyReportVersion) -> None:
-    """An administrator asks for a version's PDF to be rendered again."""
+    """An administrator asks for a version's PDF to be rendered again.
+
+    Raises `PermissionDenied` unless the actor is a superuser or an administrator whose unit
+    holds the report's unit. The task is queued by name after commit.
+    """
     if not actor.is_superuser and actor.role != User.Role.ADMINISTRATOR:
         raise PermissionDenied
     check_within(actor, version.report.unit)
@@ -299,7 +320,11 @@ def monthly_report_rerender(*, actor: User, version: MonthlyReportVersion) -> No
 
 @transaction.atomic
 def monthly_overview_request(*, actor: User, month: datetime.date) -> MonthlyOverview:
-    """A city official asks for the city overview PDF of a month; a task renders it."""
+    """A city official asks for the city overview PDF of a month; a task renders it.
+
+    Raises `PermissionDenied` unless the actor is a reviewer of a city bureau. Returns the
+    overview row (its PDF cleared until the task has rendered it again).
+    """
     city = actor.organisation
     if city is None or city.kind != Organisation.Kind.CITY:
         raise PermissionDenied

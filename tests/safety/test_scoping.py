@@ -177,7 +177,7 @@ def test_bureau_home_query_count_does_not_grow_with_rows(
     for n in range(30):
         OrganisationFactory(name=f"新增学校{n}", parent=city.county_b)
     # The home page is the dashboard (issue #7): a fixed number of grouped queries, see
-    # tests/reporting/test_dashboards.py for its budget over a generated city.
+    # tests/reporting/dashboards/test_dashboards.py for its budget over a generated city.
     with django_assert_max_num_queries(30):
         client.get(reverse("dashboards:home"))
 
