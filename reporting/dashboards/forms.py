@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reporting.monthly.periods import add_months, parse_month
+from reporting.monthly.selectors import add_months, parse_month
 from safety.models import Organisation
 from safety.selectors import counties_visible_to
 

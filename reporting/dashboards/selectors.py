@@ -23,8 +23,14 @@ from django.utils.translation import gettext as _
 from inspections.models import Hazard, Inspection
 from reporting.incidents.models import Category, Incident, SchoolVeto, late_q, missed_q
 from reporting.monthly.models import MonthlyReport
-from reporting.monthly.periods import add_months, due_date, school_due_date, unit_status
-from reporting.monthly.selectors import reporting_children, reports_for
+from reporting.monthly.selectors import (
+    add_months,
+    due_date,
+    reporting_children,
+    reports_for,
+    school_due_date,
+    unit_status,
+)
 from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, current_school_year
 from safety.selectors import coverage_rows
 

@@ -26,6 +26,7 @@ from .periods import (
     reports_monthly,
     unit_status,
 )
+from .periods import school_due_date as school_due_date  # the dashboards read it here
 
 
 class UnitMonth(NamedTuple):

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from reporting import charts
 from safety.access import check_unit_permission, check_within
 from safety.jobs import enqueue_on_commit
 from safety.models import Notification, Organisation, User
@@ -26,7 +27,7 @@ from safety.pdf import render_pdf
 from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT
 from safety.services import audit_record
 
-from . import charts, figures, selectors
+from . import figures, selectors
 from .models import (
     MonthlyOverview,
     MonthlyReport,
