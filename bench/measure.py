@@ -102,14 +102,16 @@ def measure_pdfs() -> dict:
     )
     version = school_report.latest_version
     with translation.override("zh-hans"):
-        html = render_to_string("reporting/pdf/monthly_school.html", services.pdf_context(version))
+        html = render_to_string(
+            "reporting/monthly/pdf/monthly_school.html", services.pdf_context(version)
+        )
     html_to_pdf(html)  # the first render loads the fonts: not part of either measurement
     full, bare = [], []
     for index in range(15):
 
         def run_full() -> None:
             started = time.perf_counter()
-            render_pdf("reporting/pdf/monthly_school.html", services.pdf_context(version))
+            render_pdf("reporting/monthly/pdf/monthly_school.html", services.pdf_context(version))
             full.append(time.perf_counter() - started)
 
         def run_bare() -> None:
@@ -135,7 +137,9 @@ def measure_pdfs() -> dict:
     figures = selectors.county_rollup(county, month, today)
     if county_version is not None:
         county_version.figures = figures  # in memory only: what a submission would freeze
-        render_pdf("reporting/pdf/monthly_county.html", services.pdf_context(county_version))
+        render_pdf(
+            "reporting/monthly/pdf/monthly_county.html", services.pdf_context(county_version)
+        )
     result["county_pdf_ms"] = (time.perf_counter() - started) * 1000
     result["county_pdf_schools"] = figures["school_count"]
 

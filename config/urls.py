@@ -17,7 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("inspections.urls")),
-    path("", include("reporting.urls")),
+    path("", include("reporting.incidents.urls")),
     path("monthly/", include("reporting.monthly.urls")),
     path("", include("reporting.dashboards.urls")),
     path("responsibility/", include("safety.responsibility.urls")),

@@ -15,7 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [(_("Home"), reverse("home"))]
+    items = [(_("Home"), reverse("dashboards:home"))]
     unit = user.organisation
     if unit is not None and unit.is_school:
         items.append((_("My school"), reverse("school_detail", args=[unit.pk])))
@@ -24,7 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append((_("Hazard ledger"), reverse("inspections:ledger")))
     if unit is not None and unit.is_school:
         items.append((_("Inspections"), reverse("inspections:inspection_list")))
-    items.append((_("Incidents"), reverse("reporting:incident_list")))
+    items.append((_("Incidents"), reverse("incidents:incident_list")))
     items.append((_("Responsibilities"), reverse("responsibility:home")))
     granted = role_permissions(user)  # from the role alone: no query
     if unit is not None and granted & {SUBMIT_MONTHLY_REPORT, REVIEW_MONTHLY_REPORT}:

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -78,6 +81,105 @@ def notify(
     if urgent:
         enqueue_on_commit("safety.deliver_urgent_notification", notification.pk)
     return notification
+
+
+# In `notify_many`'s key and url: stands for the recipient's unit id.
+UNIT = "{unit}"
+
+
+def _per_unit_text(text: str) -> Any:
+    """`text` as an SQL expression, UNIT replaced by the recipient's organisation id."""
+    if UNIT not in text:
+        return Value(text)
+    parts: list[Any] = []
+    for index, piece in enumerate(text.split(UNIT)):
+        if index:
+            parts.append(Cast("organisation_id", CharField()))
+        if piece:
+            parts.append(Value(piece))
+    return Concat(*parts, output_field=CharField()) if len(parts) > 1 else parts[0]
+
+
+def _per_unit_choice(text: str | Mapping[int, str], limit: int | None = None) -> Any:
+    """A fixed text, or one text per recipient's unit (a mapping unit id → text)."""
+    if isinstance(text, str):
+        return Value(text[:limit] if limit else text)
+    whens = [
+        When(organisation_id=unit_id, then=Value(value[:limit] if limit else value))
+        for unit_id, value in text.items()
+    ]
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def notify_many(
+    *,
+    recipients: QuerySet[User],
+    kind: str,
+    key: str,
+    title: str | Mapping[int, str],
+    body: str | Mapping[int, str] = "",
+    url: str = "",
+) -> int:
+    """Record one non-urgent notice for every active recipient in one INSERT … SELECT, so
+    the query count does not grow with the number of recipients (reminder passes).
+
+    The same de-duplication as `notify` ("kind:key:recipient"; ON CONFLICT DO NOTHING), so a
+    second pass or a retried task records nothing. `key` and `url` may contain `UNIT`,
+    replaced by the recipient's unit id; `title` and `body` may be a mapping unit id → text
+    (one text per bureau). Each notice's organisation is the recipient's. Urgent notices go
+    through `notify`, which queues their delivery. Returns the number of notices recorded.
+    """
+    rows = (
+        recipients.filter(is_active=True)
+        .annotate(
+            n_recipient=F("pk"),
+            n_organisation=F("organisation_id"),
+            n_kind=Value(kind),
+            n_dedup=Concat(
+                Value(f"{kind}:"),
+                _per_unit_text(key),
+                Value(":"),
+                Cast("pk", CharField()),
+                output_field=CharField(),
+            ),
+            n_title=_per_unit_choice(title, limit=200),
+            n_body=_per_unit_choice(body),
+            n_url=_per_unit_text(url),
+            n_urgent=Value(False),
+            n_created=Value(timezone.now()),
+        )
+        .values_list(
+            "n_recipient",
+            "n_organisation",
+            "n_kind",
+            "n_dedup",
+            "n_title",
+            "n_body",
+            "n_url",
+            "n_urgent",
+            "n_created",
+        )
+    )
+    select_sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(column)
+        for column in (
+            "recipient_id",
+            "organisation_id",
+            "kind",
+            "dedup_key",
+            "title",
+            "body",
+            "url",
+            "urgent",
+            "created_at",
+        )
+    )
+    sql = f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT (dedup_key) DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
 
 
 def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:

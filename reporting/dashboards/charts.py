@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from reporting.monthly.charts import bar_chart_svg, column_chart_svg, stacked_bar_chart_svg
+from reporting.charts import bar_chart_svg, column_chart_svg, stacked_bar_chart_svg
 
 from .selectors import BureauDashboard
 

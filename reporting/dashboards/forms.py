@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reporting.monthly.periods import add_months, parse_month
+from reporting.monthly.selectors import add_months, parse_month
+from safety.models import Organisation
 from safety.selectors import counties_visible_to
 
 
@@ -63,7 +64,7 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unit = user.organisation
-        if unit is not None and unit.kind == "city":
+        if unit is not None and unit.kind == Organisation.Kind.CITY:
             self.fields["county"].queryset = counties_visible_to(user)
         else:
             del self.fields["county"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet
@@ -21,9 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import Hazard, Inspection
-from reporting.models import Category, Incident, MonthlyReport, SchoolVeto, late_q, missed_q
-from reporting.monthly.periods import add_months, due_date, school_due_date, unit_status
-from reporting.monthly.selectors import reporting_children, reports_for
+from reporting.incidents.models import Category, Incident, SchoolVeto, late_q, missed_q
+from reporting.monthly.models import MonthlyReport
+from reporting.monthly.selectors import (
+    add_months,
+    due_date,
+    reporting_children,
+    reports_for,
+    school_due_date,
+    unit_status,
+)
 from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, current_school_year
 from safety.selectors import coverage_rows
 
@@ -40,6 +47,51 @@ INSPECTION_PLAN: tuple[tuple[str, int], ...] = (
 )
 TREND_MONTHS = 12
 WORST_UNITS = 10
+
+
+class TrendRow(TypedDict):
+    month: datetime.date
+    found: int
+    closed: int
+    url: str
+
+
+class AreaRow(TypedDict):
+    area: SafetyArea
+    general: int
+    major: int
+    open: int
+    overdue: int
+    open_url: str
+    overdue_url: str
+
+
+class OverdueRow(TypedDict):
+    name: str
+    count: int
+    url: str
+
+
+class CategoryRow(TypedDict):
+    category: str
+    label: str
+    count: int
+    url: str
+
+
+class SchoolHazardFigures(TypedDict):
+    rows: list[AreaRow]
+    open: int
+    overdue: int
+    open_url: str
+    overdue_url: str
+
+
+class PlanRow(TypedDict):
+    kind: str
+    done: int
+    expected: int
+    complete: bool
 
 
 def link(name: str, *args: Any, **query: Any) -> str:
@@ -136,7 +188,7 @@ def _local_month(value: datetime.date | datetime.datetime) -> datetime.date:
     return value.replace(day=1)
 
 
-def hazard_trend(scope: Scope, today: datetime.date) -> list[dict[str, Any]]:
+def hazard_trend(scope: Scope, today: datetime.date) -> list[TrendRow]:
     """Hazards found and closed per month over the last twelve months, oldest first."""
     months = [add_months(today.replace(day=1), offset) for offset in range(1 - TREND_MONTHS, 1)]
     hazards = scope.hazards().order_by()
@@ -172,7 +224,7 @@ def hazard_trend(scope: Scope, today: datetime.date) -> list[dict[str, Any]]:
     ]
 
 
-def open_by_area(scope: Scope, areas: list[SafetyArea]) -> list[dict[str, Any]]:
+def open_by_area(scope: Scope, areas: list[SafetyArea]) -> list[AreaRow]:
     """Open hazards per safety area, split by severity, with the overdue ones."""
     rows = (
         scope.hazards()
@@ -203,7 +255,7 @@ def open_by_area(scope: Scope, areas: list[SafetyArea]) -> list[dict[str, Any]]:
     return result
 
 
-def overdue_by_unit(scope: Scope) -> list[dict[str, Any]]:
+def overdue_by_unit(scope: Scope) -> list[OverdueRow]:
     """Overdue hazards per county (the whole city) or per school (a county), worst first."""
     overdue = scope.hazards().filter(OPEN, is_overdue=True).order_by()
     if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
@@ -251,7 +303,7 @@ def incident_figures(scope: Scope, period: Period, today: datetime.date) -> list
         late=Count("id", filter=in_period & late_q(timezone.now())),
         missed=Count("id", filter=in_period & missed_q()),
     )
-    incidents, query = "reporting:incident_list", scope.query
+    incidents, query = "incidents:incident_list", scope.query
     return [
         Figure(
             "incidents_period",
@@ -282,7 +334,9 @@ def incident_figures(scope: Scope, period: Period, today: datetime.date) -> list
     ]
 
 
-def incidents_by_category(scope: Scope, period: Period) -> list[dict[str, Any]]:
+def incidents_by_category(scope: Scope, period: Period) -> list[CategoryRow]:
+    """Incidents of the period per category (every category, zeros included), each linked to
+    the incident list filtered the same way."""
     rows = dict(
         scope.incidents()
         .filter(_in_period("occurred_at", period))
@@ -296,7 +350,7 @@ def incidents_by_category(scope: Scope, period: Period) -> list[dict[str, Any]]:
             "category": value,
             "label": label,
             "count": rows.get(value, 0),
-            "url": link("reporting:incident_list", category=value, **period.query(), **scope.query),
+            "url": link("incidents:incident_list", category=value, **period.query(), **scope.query),
         }
         for value, label in Category.choices
     ]
@@ -396,7 +450,7 @@ def veto_figure(scope: Scope, today: datetime.date) -> Figure:
         "vetoed_schools",
         _("Schools under the one-vote veto"),
         count,
-        link("reporting:incident_list", veto=today.year, **scope.query),
+        link("incidents:incident_list", veto=today.year, **scope.query),
         note=str(today.year),
         css="figure-alert" if count else "",
     )
@@ -409,10 +463,10 @@ class BureauDashboard:
     monthly: list[Figure]
     coverage: list[Figure]
     veto: Figure
-    trend: list[dict[str, Any]]
-    areas: list[dict[str, Any]]
-    overdue: list[dict[str, Any]]
-    categories: list[dict[str, Any]]
+    trend: list[TrendRow]
+    areas: list[AreaRow]
+    overdue: list[OverdueRow]
+    categories: list[CategoryRow]
     figures: list[Figure] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -426,6 +480,8 @@ class BureauDashboard:
 
 
 def bureau_dashboard(scope: Scope, period: Period, today: datetime.date) -> BureauDashboard:
+    """Every figure, series and table of a bureau's home page for `scope` and `period`: one
+    grouped query per figure family, however many schools the jurisdiction holds."""
     areas = list(SafetyArea.objects.filter(is_active=True))
     return BureauDashboard(
         hazards=hazard_figures(scope, period),
@@ -535,7 +591,8 @@ def school_tasks(user: User, school: Organisation, today: datetime.date) -> Scho
     )
 
 
-def school_hazard_figures(user: User, areas: list[SafetyArea]) -> dict[str, Any]:
+def school_hazard_figures(user: User, areas: list[SafetyArea]) -> SchoolHazardFigures:
+    """The school's open and overdue hazards per area (areas with none left out)."""
     scope = Scope(user=user, unit=user.organisation)
     rows = [row for row in open_by_area(scope, areas) if row["open"] or row["overdue"]]
     return {
@@ -547,7 +604,7 @@ def school_hazard_figures(user: User, areas: list[SafetyArea]) -> dict[str, Any]
     }
 
 
-def inspections_against_plan(user: User, today: datetime.date) -> list[dict[str, Any]]:
+def inspections_against_plan(user: User, today: datetime.date) -> list[PlanRow]:
     """This month's submitted inspections of the plan's kinds, against the plan."""
     done = dict(
         Inspection.objects.visible_to(user)

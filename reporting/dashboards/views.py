@@ -42,7 +42,7 @@ def _school_home(request: HttpRequest) -> HttpResponse:
         "inspections": selectors.inspections_against_plan(request.user, today),
         "gap_count": safety_selectors.school_gap_count(school),
     }
-    return render(request, "dashboards/home_school.html", context)
+    return render(request, "reporting/dashboards/home_school.html", context)
 
 
 def _dashboard(request: HttpRequest) -> tuple[DashboardFilterForm, Any, Any]:
@@ -73,7 +73,7 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
     }
-    return render(request, "dashboards/home_bureau.html", context)
+    return render(request, "reporting/dashboards/home_bureau.html", context)
 
 
 class _Echo:

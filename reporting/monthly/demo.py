@@ -8,11 +8,11 @@ import datetime
 
 from django.utils import timezone
 
-from reporting.models import MonthlyReport
 from safety import services as safety_services
 from safety.models import Organisation, User
 
 from . import selectors, services
+from .models import MonthlyReport
 from .periods import add_months, due_date
 
 DEMO_REPORTER_NAME = "月报填报员"

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from inspections.models import Hazard, HazardEvent, Inspection
-from reporting.models import Category, Incident, concealed_q, late_q, missed_q
+from reporting.incidents.models import Category, Incident, concealed_q, late_q, missed_q
 from safety.models import (
     Assignment,
     Organisation,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
@@ -13,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety.models import Organisation
 
-if TYPE_CHECKING:
-    from reporting.models import MonthlyReport
+from .models import MonthlyReport
 
 COUNTY_DUE_DAY = 10
 
@@ -97,8 +95,6 @@ def unit_status(
     unit: Organisation, month: datetime.date, report: MonthlyReport | None, today: datetime.date
 ) -> UnitStatus:
     """The status of `unit`'s report for `month` as seen on `today` (local date)."""
-    from reporting.models import MonthlyReport
-
     Status = MonthlyReport.Status
     if report is None or report.status == Status.DRAFT:
         if today > due_date(unit, month):

@@ -6,16 +6,81 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from reporting.models import MonthlyReport, MonthlyReportVersion
+from safety.access import access_object
 from safety.models import Organisation, User
 from safety.roles import REVIEW_MONTHLY_REPORT, ROLE_PERMISSIONS, SUBMIT_MONTHLY_REPORT
 
 from . import figures
-from .periods import STATUS_CSS, UnitStatus, add_months, due_date, unit_status
+from .models import MonthlyOverview, MonthlyReport, MonthlyReportVersion
+from .periods import (
+    STATUS_CSS,
+    UnitStatus,
+    add_months,
+    due_date,
+    parse_month,
+    reports_monthly,
+    unit_status,
+)
+from .periods import school_due_date as school_due_date  # the dashboards read it here
+
+
+class UnitMonth(NamedTuple):
+    """A reporting unit, a month, and the unit's report for it (None until one is drafted)."""
+
+    unit: Organisation
+    month: datetime.date
+    report: MonthlyReport | None
+
+
+def access_reporting_unit(user: User, pk: int) -> Organisation:
+    """The unit `pk` if the user may see it and it reports monthly (a school or a county).
+
+    Raises `Http404` for a unit outside the user's jurisdiction or one that does not report.
+    """
+    unit = access_object(Organisation, user, pk=pk)
+    if not reports_monthly(unit):
+        raise Http404
+    return unit
+
+
+def access_unit_month(user: User, pk: int, month: str) -> UnitMonth:
+    """The unit `pk` (see `access_reporting_unit`), the month parsed from "YYYY-MM" and the
+    unit's report for it, scoped once. Raises `Http404` for an outsider or a malformed month.
+    """
+    unit = access_reporting_unit(user, pk)
+    parsed = parse_month(month)
+    if parsed is None:
+        raise Http404
+    report = (
+        MonthlyReport.objects.visible_to(user)
+        .select_related("latest_version", "unit")
+        .filter(unit=unit, month=parsed)
+        .first()
+    )
+    return UnitMonth(unit, parsed, report)
+
+
+def access_monthly_report(user: User, pk: int, month: str) -> MonthlyReport:
+    """The report of unit `pk` for `month`; `Http404` when there is none or for an outsider."""
+    report = access_unit_month(user, pk, month).report
+    if report is None:
+        raise Http404
+    return report
+
+
+def access_monthly_report_version(user: User, pk: int) -> MonthlyReportVersion:
+    """A submitted version the user may see (with its report and unit); `Http404` otherwise."""
+    return access_object(MonthlyReportVersion.objects.select_related("report__unit"), user, pk=pk)
+
+
+def access_monthly_overview(user: User, pk: int) -> MonthlyOverview:
+    """A city overview the user may see; `Http404` otherwise."""
+    return access_object(MonthlyOverview.objects.select_related("unit"), user, pk=pk)
 
 
 @dataclass

@@ -12,29 +12,28 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import connection, transaction
-from django.db.models import F, Value
-from django.db.models.fields import CharField
-from django.db.models.functions import Cast, Concat
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reporting.models import (
+from reporting import charts
+from safety.access import check_unit_permission, check_within
+from safety.jobs import enqueue_on_commit
+from safety.models import Notification, Organisation, User
+from safety.notifications import UNIT, notify, notify_many
+from safety.pdf import render_pdf
+from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT
+from safety.services import audit_record
+
+from . import figures, selectors
+from .models import (
     MonthlyOverview,
     MonthlyReport,
     MonthlyReportEvent,
     MonthlyReportVersion,
 )
-from safety.models import Notification, Organisation, User
-from safety.notifications import notify
-from safety.pdf import render_pdf
-from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT, require_permission
-from safety.services import audit_record
-from safety.tasks import enqueue_on_commit
-
-from . import charts, figures, selectors
 from .periods import (
     UnitStatus,
     add_months,
@@ -53,18 +52,21 @@ REVIEW_KIND = "monthly_report_review"
 
 
 def report_url(unit: Organisation, month: datetime.date) -> str:
+    """The page of `unit`'s report for `month`."""
     return reverse("monthly:report", args=[unit.pk, f"{month:%Y-%m}"])
 
 
 def _check_own_unit(actor: User, unit: Organisation) -> None:
-    require_permission(actor, SUBMIT_MONTHLY_REPORT)
+    """Only the unit itself drafts and submits its report (not a bureau above it)."""
+    check_unit_permission(actor, SUBMIT_MONTHLY_REPORT, unit)
     if actor.organisation_id != unit.pk or not reports_monthly(unit):
         raise PermissionDenied
 
 
 def _check_receiving_bureau(actor: User, report: MonthlyReport) -> None:
-    """Only the bureau directly above a unit reviews its report."""
-    require_permission(actor, REVIEW_MONTHLY_REPORT)
+    """Only the bureau directly above a unit reviews its report (not the city for a county's
+    school)."""
+    check_unit_permission(actor, REVIEW_MONTHLY_REPORT, report.unit)
     if actor.organisation_id is None or report.unit.parent_id != actor.organisation_id:
         raise PermissionDenied
 
@@ -84,7 +86,11 @@ def monthly_report_save_draft(
     problems_found: str,
     next_month_plans: str,
 ) -> MonthlyReport:
-    """Save the narrative of the unit's report; allowed while it is a draft or returned."""
+    """Save the narrative of the unit's report; allowed while it is a draft or returned.
+
+    Raises `PermissionDenied` unless the actor belongs to the unit and may submit,
+    `ValidationError` once the report is submitted or approved. Returns the report.
+    """
     _check_own_unit(actor, unit)
     report = _locked_report(unit, month)
     if not report.is_editable:
@@ -122,6 +128,8 @@ def monthly_report_submit(
     Preconditions: the actor belongs to the unit and may submit; the report is a draft or
     was returned; the month has begun. The PDF is rendered after commit by a task (the demo
     seeding passes queue_pdf=False to stay fast; such a PDF can be re-rendered later).
+    Raises `PermissionDenied` or `ValidationError` when a precondition fails. Returns the
+    new frozen version.
     """
     _check_own_unit(actor, unit)
     now = now or timezone.now()
@@ -157,25 +165,28 @@ def monthly_report_submit(
         from_status=previous,
         to_status=Status.SUBMITTED,
     )
-    for reviewer in selectors.reviewers([unit.parent_id]):
-        notify(
-            recipient=reviewer,
-            kind=REVIEW_KIND,
-            key=f"{report.pk}:v{number}",
-            title=_("%(unit)s submitted its monthly report for %(month)s")
-            % {"unit": unit.name, "month": f"{month:%Y-%m}"},
-            url=report_url(unit, month),
-            organisation=unit,
-        )
+    _notify_reviewers(version)
     if queue_pdf:
         _queue_version_pdf(version.pk)
     return version
 
 
-def _queue_version_pdf(version_id: int) -> None:
-    from .tasks import render_monthly_report_pdf
+def _notify_reviewers(version: MonthlyReportVersion) -> None:
+    report, unit = version.report, version.report.unit
+    for reviewer in selectors.reviewers([unit.parent_id]):
+        notify(
+            recipient=reviewer,
+            kind=REVIEW_KIND,
+            key=f"{report.pk}:v{version.number}",
+            title=_("%(unit)s submitted its monthly report for %(month)s")
+            % {"unit": unit.name, "month": f"{report.month:%Y-%m}"},
+            url=report_url(unit, report.month),
+            organisation=unit,
+        )
 
-    enqueue_on_commit(render_monthly_report_pdf, version_id)
+
+def _queue_version_pdf(version_id: int) -> None:
+    enqueue_on_commit("reporting.render_monthly_report_pdf", version_id)
 
 
 def _review(
@@ -220,6 +231,8 @@ def _review(
 def monthly_report_approve(
     *, actor: User, report: MonthlyReport, comment: str = ""
 ) -> MonthlyReportVersion:
+    """Approve the submitted report. Only the bureau directly above the unit reviews it:
+    `PermissionDenied` otherwise, `ValidationError` unless submitted. Returns the version."""
     return _review(actor=actor, report=report, decision=Status.APPROVED, comment=comment)
 
 
@@ -227,7 +240,10 @@ def monthly_report_approve(
 def monthly_report_return(
     *, actor: User, report: MonthlyReport, comment: str
 ) -> MonthlyReportVersion:
-    """Return the report for changes; the comment says what to change and is required."""
+    """Return the report for changes; the comment says what to change and is required.
+
+    Raises as `monthly_report_approve`, and `ValidationError` without a comment.
+    """
     if not comment.strip():
         raise ValidationError(_("Say what the unit should change."))
     return _review(actor=actor, report=report, decision=Status.RETURNED, comment=comment)
@@ -275,7 +291,7 @@ def monthly_report_render_pdf(*, version_id: int) -> bool:
     if version is None:
         return False
     kind = "county" if version.figures.get("kind") == "county" else "school"
-    pdf = render_pdf(f"reporting/pdf/monthly_{kind}.html", pdf_context(version))
+    pdf = render_pdf(f"reporting/monthly/pdf/monthly_{kind}.html", pdf_context(version))
     if version.pdf:
         version.pdf.delete(save=False)
     version.pdf.save("report.pdf", ContentFile(pdf), save=False)
@@ -285,14 +301,14 @@ def monthly_report_render_pdf(*, version_id: int) -> bool:
 
 
 def monthly_report_rerender(*, actor: User, version: MonthlyReportVersion) -> None:
-    """An administrator asks for a version's PDF to be rendered again."""
-    is_unit_administrator = (
-        actor.role == User.Role.ADMINISTRATOR
-        and actor.organisation is not None
-        and version.report.unit.is_within(actor.organisation)
-    )
-    if not (actor.is_superuser or is_unit_administrator):
+    """An administrator asks for a version's PDF to be rendered again.
+
+    Raises `PermissionDenied` unless the actor is a superuser or an administrator whose unit
+    holds the report's unit. The task is queued by name after commit.
+    """
+    if not actor.is_superuser and actor.role != User.Role.ADMINISTRATOR:
         raise PermissionDenied
+    check_within(actor, version.report.unit)
     MonthlyReportVersion.objects.filter(pk=version.pk).update(pdf_rendered_at=None)
     audit_record(
         actor=actor,
@@ -305,17 +321,19 @@ def monthly_report_rerender(*, actor: User, version: MonthlyReportVersion) -> No
 
 @transaction.atomic
 def monthly_overview_request(*, actor: User, month: datetime.date) -> MonthlyOverview:
-    """A city official asks for the city overview PDF of a month; a task renders it."""
-    require_permission(actor, REVIEW_MONTHLY_REPORT)
+    """A city official asks for the city overview PDF of a month; a task renders it.
+
+    Raises `PermissionDenied` unless the actor is a reviewer of a city bureau. Returns the
+    overview row (its PDF cleared until the task has rendered it again).
+    """
     city = actor.organisation
     if city is None or city.kind != Organisation.Kind.CITY:
         raise PermissionDenied
+    check_unit_permission(actor, REVIEW_MONTHLY_REPORT, city)
     overview, _created = MonthlyOverview.objects.get_or_create(unit=city, month=month)
     overview.pdf_rendered_at = None
     overview.save(update_fields=["pdf_rendered_at", "requested_at"])
-    from .tasks import render_monthly_overview_pdf
-
-    enqueue_on_commit(render_monthly_overview_pdf, overview.pk)
+    enqueue_on_commit("reporting.render_monthly_overview_pdf", overview.pk)
     return overview
 
 
@@ -345,7 +363,7 @@ def monthly_overview_render_pdf(*, overview_id: int) -> bool:
         "tables": figures.section_tables({"sections": data["sections"]}),
         **data,
     }
-    pdf = render_pdf("reporting/pdf/monthly_city.html", context)
+    pdf = render_pdf("reporting/monthly/pdf/monthly_city.html", context)
     if overview.pdf:
         overview.pdf.delete(save=False)
     overview.pdf.save("overview.pdf", ContentFile(pdf), save=False)
@@ -396,12 +414,18 @@ def _pending_units(kind: str, month: datetime.date):
     return Organisation.objects.filter(kind=kind, is_active=True).exclude(pk__in=done)
 
 
+def _reporter_reminder_url(month: datetime.date) -> str:
+    """The monthly report page of `month`, with notifications.UNIT standing for the unit."""
+    sentinel = 987654321  # any unit id: reverse() needs an int where the placeholder goes
+    url = reverse("monthly:report", args=[sentinel, f"{month:%Y-%m}"])
+    return url.replace(str(sentinel), UNIT)
+
+
 def _insert_reporter_reminders(
     kind: str, month: datetime.date, reminder: str, day: datetime.date
 ) -> int:
-    """One INSERT … SELECT for every reporter of every pending unit: the query count does
-    not grow with the number of units. ON CONFLICT on the unique dedup key makes a second
-    pass (or a retried task) insert nothing."""
+    """Remind every reporter of every pending unit in one INSERT … SELECT (notify_many): the
+    query count does not grow with the number of units; a second pass records nothing."""
     due = school_due_date(month) if kind == Organisation.Kind.SCHOOL else county_due_date(month)
     with translation.override(settings.LANGUAGE_CODE):
         titles = {
@@ -411,66 +435,14 @@ def _insert_reporter_reminders(
         }
         title = titles[reminder] % {"month": f"{month:%Y年%m月}", "due": f"{due:%m月%d日}"}
         body = _("Please complete and submit it in SafeCampus.")
-    now = timezone.now()
-    month_text = f"{month:%Y-%m}"
-    key_prefix = f"{REMINDER_KIND}:"
-    key_suffix = f":{month.isoformat()}:{reminder}:{day.isoformat()}:"
-    rows = (
-        selectors.reporters(_pending_units(kind, month))
-        .annotate(
-            n_recipient=F("pk"),
-            n_organisation=F("organisation_id"),
-            n_kind=Value(REMINDER_KIND),
-            n_dedup=Concat(
-                Value(key_prefix),
-                Cast("organisation_id", CharField()),
-                Value(key_suffix),
-                Cast("pk", CharField()),
-                output_field=CharField(),
-            ),
-            n_title=Value(title[:200]),
-            n_body=Value(body),
-            n_url=Concat(
-                Value("/monthly/unit/"),
-                Cast("organisation_id", CharField()),
-                Value(f"/{month_text}/"),
-                output_field=CharField(),
-            ),
-            n_urgent=Value(False),
-            n_created=Value(now),
-        )
-        .values_list(
-            "n_recipient",
-            "n_organisation",
-            "n_kind",
-            "n_dedup",
-            "n_title",
-            "n_body",
-            "n_url",
-            "n_urgent",
-            "n_created",
-        )
+    return notify_many(
+        recipients=selectors.reporters(_pending_units(kind, month)),
+        kind=REMINDER_KIND,
+        key=f"{UNIT}:{month.isoformat()}:{reminder}:{day.isoformat()}",
+        title=title,
+        body=body,
+        url=_reporter_reminder_url(month),
     )
-    select_sql, params = rows.query.sql_with_params()
-    table = connection.ops.quote_name(Notification._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(column)
-        for column in (
-            "recipient_id",
-            "organisation_id",
-            "kind",
-            "dedup_key",
-            "title",
-            "body",
-            "url",
-            "urgent",
-            "created_at",
-        )
-    )
-    sql = f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT (dedup_key) DO NOTHING"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
 
 
 def _notify_bureaus_of_missing(kind: str, month: datetime.date, day: datetime.date) -> int:
@@ -483,37 +455,20 @@ def _notify_bureaus_of_missing(kind: str, month: datetime.date, day: datetime.da
         by_bureau[parent_id].append(name)
     if not by_bureau:
         return 0
-    rows = []
-    now = timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
-        for reviewer in selectors.reviewers(list(by_bureau)):
-            names = by_bureau[reviewer.organisation_id]
-            title = _("%(count)s units have not submitted the monthly report for %(month)s") % {
-                "count": len(names),
-                "month": f"{month:%Y年%m月}",
-            }
-            key = f"{reviewer.organisation_id}:{month.isoformat()}:missing_{kind}:{day.isoformat()}"
-            rows.append(
-                Notification(
-                    recipient=reviewer,
-                    organisation_id=reviewer.organisation_id,
-                    kind=REMINDER_KIND,
-                    dedup_key=f"{REMINDER_KIND}:{key}:{reviewer.pk}",
-                    title=title[:200],
-                    body="、".join(names),
-                    url=reverse("monthly:console") + f"?month={month:%Y-%m}&status=missing",
-                    created_at=now,
-                )
-            )
-    existing = set(
-        Notification.objects.filter(dedup_key__in=[row.dedup_key for row in rows]).values_list(
-            "dedup_key", flat=True
-        )
+        titles = {
+            bureau_id: _("%(count)s units have not submitted the monthly report for %(month)s")
+            % {"count": len(names), "month": f"{month:%Y年%m月}"}
+            for bureau_id, names in by_bureau.items()
+        }
+    return notify_many(
+        recipients=selectors.reviewers(list(by_bureau)),
+        kind=REMINDER_KIND,
+        key=f"{UNIT}:{month.isoformat()}:missing_{kind}:{day.isoformat()}",
+        title=titles,
+        body={bureau_id: "、".join(names) for bureau_id, names in by_bureau.items()},
+        url=reverse("monthly:console") + f"?month={month:%Y-%m}&status=missing",
     )
-    new_rows = [row for row in rows if row.dedup_key not in existing]
-    # ignore_conflicts still guards against a concurrent pass writing the same keys.
-    Notification.objects.bulk_create(new_rows, ignore_conflicts=True)
-    return len(new_rows)
 
 
 @transaction.atomic
@@ -534,9 +489,7 @@ def reminder_pass(
         written += _insert_reporter_reminders(kind, month, reminder, day)
         if reminder == "overdue":
             written += _notify_bureaus_of_missing(kind, month, day)
-    from .tasks import deliver_monthly_reminders
-
-    enqueue_on_commit(deliver_monthly_reminders)
+    enqueue_on_commit("reporting.deliver_monthly_reminders")
     return written
 
 

@@ -14,15 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reporting.models import MonthlyOverview, MonthlyReport, MonthlyReportVersion
 from safety.models import Organisation
 from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT
-from safety.scoping import get_visible_object_or_404
 from safety.uploads import file_response
 
 from . import selectors, services
 from .figures import section_tables
 from .forms import ConsoleFilterForm, NarrativeForm, ReviewForm
+from .models import MonthlyOverview, MonthlyReport, MonthlyReportVersion
 from .periods import (
     STATUS_CSS,
     UnitStatus,
@@ -31,20 +30,6 @@ from .periods import (
     reports_monthly,
     unit_status,
 )
-
-
-def _access_unit_month(request: HttpRequest, pk: int, month: str):
-    unit = get_visible_object_or_404(Organisation, request.user, pk=pk)
-    parsed = parse_month(month)
-    if parsed is None or not reports_monthly(unit):
-        raise Http404
-    report = (
-        MonthlyReport.objects.visible_to(request.user)
-        .select_related("latest_version", "unit")
-        .filter(unit=unit, month=parsed)
-        .first()
-    )
-    return unit, parsed, report
 
 
 @login_required
@@ -59,9 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_months(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_visible_object_or_404(Organisation, request.user, pk=pk)
-    if not reports_monthly(unit):
-        raise Http404
+    unit = selectors.access_reporting_unit(request.user, pk)
     today = timezone.localdate()
     rows = selectors.status_grid([unit], selectors.recent_months(today, 12), today)[0]["cells"]
     months = [
@@ -73,7 +56,7 @@ def unit_months(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int, month: str) -> HttpResponse:
-    unit, month_date, report = _access_unit_month(request, pk, month)
+    unit, month_date, report = selectors.access_unit_month(request.user, pk, month)
     today = timezone.localdate()
     user = request.user
     can_edit = (
@@ -135,7 +118,7 @@ def _school_lines(figures: dict) -> list[dict]:
 @login_required
 @require_POST
 def report_save(request: HttpRequest, pk: int, month: str) -> HttpResponse:
-    unit, month_date, _report = _access_unit_month(request, pk, month)
+    unit, month_date, _report = selectors.access_unit_month(request.user, pk, month)
     form = NarrativeForm(request.POST)
     target = reverse("monthly:report", args=[unit.pk, month])
     if not form.is_valid():
@@ -160,9 +143,8 @@ def report_save(request: HttpRequest, pk: int, month: str) -> HttpResponse:
 @login_required
 @require_POST
 def report_review(request: HttpRequest, pk: int, month: str) -> HttpResponse:
-    unit, _month_date, report = _access_unit_month(request, pk, month)
-    if report is None:
-        raise Http404
+    report = selectors.access_monthly_report(request.user, pk, month)
+    unit = report.unit
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -185,7 +167,7 @@ def report_review(request: HttpRequest, pk: int, month: str) -> HttpResponse:
 
 @login_required
 def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    version = get_visible_object_or_404(MonthlyReportVersion, request.user, pk=pk)
+    version = selectors.access_monthly_report_version(request.user, pk)
     if not version.pdf:
         raise Http404
     report = version.report
@@ -196,7 +178,7 @@ def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def version_rerender(request: HttpRequest, pk: int) -> HttpResponse:
-    version = get_visible_object_or_404(MonthlyReportVersion, request.user, pk=pk)
+    version = selectors.access_monthly_report_version(request.user, pk)
     services.monthly_report_rerender(actor=request.user, version=version)
     messages.success(request, _("The PDF is being rendered again."))
     report = version.report
@@ -238,7 +220,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "queue": selectors.review_queue(bureau)[:50],
-        "overview": _overview(request, month) if bureau.kind == "city" else None,
+        "overview": _overview(request, month) if bureau.kind == Organisation.Kind.CITY else None,
         "is_city": bureau.kind == Organisation.Kind.CITY,
     }
     return render(request, "reporting/monthly/console.html", context)
@@ -265,7 +247,7 @@ def overview_request(request: HttpRequest, month: str) -> HttpResponse:
 
 @login_required
 def overview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    overview = get_visible_object_or_404(MonthlyOverview, request.user, pk=pk)
+    overview = selectors.access_monthly_overview(request.user, pk)
     if not overview.pdf:
         raise Http404
     name = f"{overview.unit.name}-{overview.month:%Y-%m}.pdf"

@@ -13,7 +13,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from .. import selectors
+from ..incidents import selectors
 
 register = template.Library()
 
@@ -36,7 +36,7 @@ def duration_text(value: datetime.timedelta | None) -> str:
     return " ".join(parts)
 
 
-@register.inclusion_tag("reporting/_school_incident_panel.html", takes_context=True)
+@register.inclusion_tag("reporting/incidents/_school_incident_panel.html", takes_context=True)
 def school_incident_panel(context: Any, school: Any) -> dict[str, Any]:
     return {
         "school": school,

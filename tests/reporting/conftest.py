@@ -1,4 +1,5 @@
-"""Incident helpers on top of the shared personas (tests/conftest.py)."""
+"""Incident and monthly-report builders on top of the shared personas (tests/conftest.py),
+shared by tests/reporting/incidents, monthly and dashboards."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from reporting import services
-from reporting.models import Incident
+from reporting.incidents import services
+from reporting.incidents.models import Incident
+from reporting.monthly import services as monthly_services
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -88,10 +90,9 @@ def shanghai(*args: int) -> datetime.datetime:
 @pytest.fixture
 def submit_school(people):
     """Draft and submit a school's October report as a given user at a given time."""
-    from reporting.monthly import services
 
     def submit(user, *, month=OCTOBER, when=None, text="检查了消防通道。"):
-        services.monthly_report_save_draft(
+        monthly_services.monthly_report_save_draft(
             actor=user,
             unit=user.organisation,
             month=month,
@@ -99,7 +100,7 @@ def submit_school(people):
             problems_found="",
             next_month_plans="",
         )
-        return services.monthly_report_submit(
+        return monthly_services.monthly_report_submit(
             actor=user, unit=user.organisation, month=month, now=when or shanghai(2026, 10, 30, 9)
         )
 

@@ -18,7 +18,7 @@ from PIL import Image
 from inspections import selectors as inspection_selectors
 from inspections import services as inspection_services
 from inspections.models import ChecklistTemplate, Photo, SpotCheckDraw
-from reporting import services as incident_services
+from reporting.incidents import services as incident_services
 from reporting.models import IncidentAttachment, MonthlyOverview
 from reporting.monthly import services as monthly_services
 from safety import notifications

@@ -160,7 +160,9 @@ def test_failed_login_says_so_in_chinese_and_keeps_the_username(city, people, cl
 
 
 def test_interface_is_chinese_by_default_even_for_an_english_browser(city, client_for):
-    response = client_for("staff_a").get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en")
+    response = client_for("staff_a").get(
+        reverse("dashboards:home"), HTTP_ACCEPT_LANGUAGE="en-US,en"
+    )
     assert response["Content-Language"] == "zh-hans"
     assert "退出登录" in response.content.decode()
 
@@ -168,7 +170,7 @@ def test_interface_is_chinese_by_default_even_for_an_english_browser(city, clien
 def test_language_switcher_changes_to_english_and_back(city, client_for):
     client = client_for("staff_a")
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    content = client.get(reverse("home")).content.decode()
+    content = client.get(reverse("dashboards:home")).content.decode()
     assert "Log out" in content
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
-    assert "退出登录" in client.get(reverse("home")).content.decode()
+    assert "退出登录" in client.get(reverse("dashboards:home")).content.decode()

@@ -76,12 +76,12 @@ def test_a_bulk_update_is_logged_row_by_row(city, people):
 def test_a_conditional_update_in_a_request_names_the_acting_user(city, people, client_for):
     """Services move workflows on with `filter(pk=…, status=old).update(…)`: the request's
     user is the actor of the logged change."""
-    from reporting import services as incident_services
+    from reporting.incidents import services as incident_services
     from tests.safety.matrix_world import _facts
 
     incident = incident_services.incident_report(actor=people.staff_a, facts=_facts())
     response = client_for("county_official").post(
-        reverse("reporting:incident_acknowledge", args=[incident.pk])
+        reverse("incidents:incident_acknowledge", args=[incident.pk])
     )
     assert response.status_code == 302
     changes = [event for event in history_of(incident) if "status" in event.changes]

@@ -321,7 +321,7 @@ def test_with_redis_stopped_pages_render_forms_save_and_notifications_arrive_onc
     before = Notification.objects.filter(urgent=True).count()
     started = time.monotonic()
     response = staff.post(
-        reverse("reporting:incident_create"),
+        reverse("incidents:incident_create"),
         {
             "category": "crush_stampede",
             "severity": "general",
@@ -346,7 +346,7 @@ def test_with_redis_stopped_pages_render_forms_save_and_notifications_arrive_onc
     )
     assert response.status_code == 302
     for url in (
-        reverse("reporting:incident_file_request", args=[world.a.incident.pk]),
+        reverse("incidents:incident_file_request", args=[world.a.incident.pk]),
         reverse("monthly:overview_request", args=["2026-10"]),
     ):
         assert official.post(url).status_code == 302, url

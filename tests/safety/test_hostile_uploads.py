@@ -120,7 +120,7 @@ def test_hazard_photo_form_refuses(case, city, client_for):
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_incident_attachment_form_refuses(case, city, client_for):
     response = client_for("staff_a").post(
-        reverse("reporting:incident_create"),
+        reverse("incidents:incident_create"),
         {
             "category": "crush_stampede",
             "severity": "general",

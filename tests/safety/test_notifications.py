@@ -132,9 +132,9 @@ def test_mark_all_read_and_unread_badge(city, people, client_for):
     for key in "abc":
         notifications.notify(recipient=people.staff_a, kind="k", key=key, title=key)
     client = client_for("staff_a")
-    assert client.get(reverse("home")).context["unread_notifications"] == 3
+    assert client.get(reverse("dashboards:home")).context["unread_notifications"] == 3
     client.post(reverse("notification_mark_all_read"))
-    assert client.get(reverse("home")).context["unread_notifications"] == 0
+    assert client.get(reverse("dashboards:home")).context["unread_notifications"] == 0
 
 
 def test_notification_schedules_are_in_the_database(db):

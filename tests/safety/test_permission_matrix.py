@@ -179,8 +179,6 @@ def overview_month(world, persona, side):
 RULES: dict[str, Rule] = {
     # config/urls.py: login and logout have their own expectations (see the tests below).
     # --- safety -------------------------------------------------------------------------
-    "home": Rule(page),
-    "dashboard_csv": Rule(page, get=OFFICIALS | ADMINS),
     "school_list": Rule(page),
     "school_detail": Rule(obj("school")),
     "notification_list": Rule(page),
@@ -245,31 +243,34 @@ RULES: dict[str, Rule] = {
     "inspections:inspection_save": Rule(obj("inspection"), get=None, post=frozenset({"staff_a"})),
     "inspections:draw_new": Rule(page, get=OFFICIALS, post=OFFICIALS),
     "inspections:draw_detail": Rule(draw),
+    # --- reporting: dashboards ----------------------------------------------------------
+    "dashboards:home": Rule(page),
+    "dashboards:dashboard_csv": Rule(page, get=OFFICIALS | ADMINS),
     # --- reporting: incidents -----------------------------------------------------------
-    "reporting:incident_list": Rule(page),
-    "reporting:incident_create": Rule(page, get=REPORTERS, post=REPORTERS),
-    "reporting:incident_detail": Rule(obj("incident")),
-    "reporting:incident_add_report": Rule(
+    "incidents:incident_list": Rule(page),
+    "incidents:incident_create": Rule(page, get=REPORTERS, post=REPORTERS),
+    "incidents:incident_detail": Rule(obj("incident")),
+    "incidents:incident_add_report": Rule(
         variants("incident", "kind", {"follow_up": {}, "written": {}}),
         get=REPORTERS,
         post=REPORTERS,
     ),
-    "reporting:incident_acknowledge": Rule(obj("incident"), get=None, post=OFFICIALS),
-    "reporting:incident_forward": Rule(obj("incident"), get=None, post=OFFICIALS),
-    "reporting:incident_conceal": Rule(
+    "incidents:incident_acknowledge": Rule(obj("incident"), get=None, post=OFFICIALS),
+    "incidents:incident_forward": Rule(obj("incident"), get=None, post=OFFICIALS),
+    "incidents:incident_conceal": Rule(
         variants("incident", "", {"": {"reason": "瞒报了伤亡人数"}}), get=None, post=OFFICIALS
     ),
-    "reporting:closure_item_record": Rule(
+    "incidents:closure_item_record": Rule(
         variants("incident", "kind", {"cause": {"cause-kind": "cause", "cause-text": "照明不足"}}),
         get=None,
         post=OFFICIALS,
     ),
-    "reporting:incident_close": Rule(
+    "incidents:incident_close": Rule(
         variants("incident", "", {"": {"is_liability": "no"}}), get=None, post=OFFICIALS
     ),
-    "reporting:incident_file_request": Rule(obj("incident"), get=None, post=SIGNED_IN),
-    "reporting:incident_file_download": Rule(obj("incident")),
-    "reporting:attachment_download": Rule(obj("attachment")),
+    "incidents:incident_file_request": Rule(obj("incident"), get=None, post=SIGNED_IN),
+    "incidents:incident_file_download": Rule(obj("incident")),
+    "incidents:attachment_download": Rule(obj("attachment")),
     # --- reporting: monthly reports -----------------------------------------------------
     "monthly:index": Rule(page),
     "monthly:console": Rule(page, get=OFFICIALS),
@@ -478,7 +479,7 @@ def test_posted_status_and_school_are_ignored_on_an_incident(world, db):
         "is_liability": "yes",
         "acknowledged_by": world.people.county_official.pk,
     }
-    response = client.post(reverse("reporting:incident_create"), data)
+    response = client.post(reverse("incidents:incident_create"), data)
     assert response.status_code == 302, response.content.decode()[:500]
     incident = Incident.objects.latest("pk")
     assert incident.school == world.city.school_a

@@ -46,7 +46,7 @@ def test_school_detail_of_a_bureau_id_is_404(persona, city, client_for):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("url_name", ["home", "school_list"])
+@pytest.mark.parametrize("url_name", ["dashboards:home", "school_list"])
 def test_anonymous_is_sent_to_login(url_name, client_for):
     response = client_for("anonymous").get(reverse(url_name))
     assert response.status_code == 302
@@ -60,7 +60,7 @@ def test_anonymous_school_detail_is_sent_to_login(city, client_for):
 
 
 def test_school_home_shows_own_school_profile(city, client_for):
-    response = client_for("staff_a").get(reverse("home"))
+    response = client_for("staff_a").get(reverse("dashboards:home"))
     assert response.status_code == 200
     assert response.context["school"] == city.school_a
     assert "甲区实验小学" in response.content.decode()
@@ -71,13 +71,13 @@ def test_school_home_shows_own_school_profile(city, client_for):
     [("county_official", 2), ("other_county_official", 1), ("city_official", 4)],
 )
 def test_bureau_home_counts_only_its_jurisdiction(persona, schools, city, client_for):
-    response = client_for(persona).get(reverse("home"))
+    response = client_for(persona).get(reverse("dashboards:home"))
     assert response.status_code == 200
     assert response.context["totals"]["schools"] == schools
 
 
 def test_bureau_home_lists_direct_units_with_school_counts(city, client_for):
-    response = client_for("city_official").get(reverse("home"))
+    response = client_for("city_official").get(reverse("dashboards:home"))
     units = {unit.name: unit for unit in response.context["page"].object_list}
     assert set(units) == {"甲区教育局", "乙县教育局", "测试市第一中学"}
     assert units["甲区教育局"].school_count == 2
@@ -86,7 +86,7 @@ def test_bureau_home_lists_direct_units_with_school_counts(city, client_for):
 
 
 def test_other_county_official_home_does_not_mention_county_a(city, client_for):
-    content = client_for("other_county_official").get(reverse("home")).content.decode()
+    content = client_for("other_county_official").get(reverse("dashboards:home")).content.decode()
     assert "乙县中心小学" in content
     assert "甲区实验小学" not in content
 
@@ -177,9 +177,9 @@ def test_bureau_home_query_count_does_not_grow_with_rows(
     for n in range(30):
         OrganisationFactory(name=f"新增学校{n}", parent=city.county_b)
     # The home page is the dashboard (issue #7): a fixed number of grouped queries, see
-    # tests/reporting/test_dashboards.py for its budget over a generated city.
+    # tests/reporting/dashboards/test_dashboards.py for its budget over a generated city.
     with django_assert_max_num_queries(30):
-        client.get(reverse("home"))
+        client.get(reverse("dashboards:home"))
 
 
 def test_inactive_account_sees_nothing(city, people):

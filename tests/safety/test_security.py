@@ -55,7 +55,7 @@ def test_idle_session_expires(people, client, settings):
     session = client.session
     session["last_seen"] = int(time.time()) - settings.SESSION_IDLE_SECONDS - 1
     session.save()
-    response = client.get(reverse("home"))
+    response = client.get(reverse("dashboards:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
@@ -65,12 +65,12 @@ def test_absolute_session_lifetime(people, client, settings):
     session = client.session
     session["login_at"] = int(time.time()) - settings.SESSION_ABSOLUTE_SECONDS - 1
     session.save()
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("dashboards:home")).status_code == 302
 
 
 def test_active_session_keeps_working(people, client):
     client.force_login(people.staff_a)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("dashboards:home")).status_code == 200
 
 
 def test_login_registers_the_session_and_is_audited(people, client):
@@ -88,14 +88,14 @@ def test_deactivating_an_account_ends_its_sessions(people, client):
     account.is_active = False
     services.user_save(actor=people.county_admin, account=account)
     assert not Session.objects.exists()
-    response = client.get(reverse("home"))
+    response = client.get(reverse("dashboards:home"))
     assert response.status_code == 302
 
 
 def test_administrator_ends_a_users_sessions(people, client):
     client.post(reverse("login"), {"username": "alice", "password": TEST_PASSWORD})
     assert services.user_end_sessions(actor=people.county_admin, account=people.staff_a) == 1
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("dashboards:home")).status_code == 302
 
 
 def test_administrator_cannot_end_sessions_outside_the_jurisdiction(people):
@@ -106,7 +106,7 @@ def test_administrator_cannot_end_sessions_outside_the_jurisdiction(people):
 
 
 def test_pages_carry_a_strict_content_security_policy(people, client_for):
-    response = client_for("staff_a").get(reverse("home"))
+    response = client_for("staff_a").get(reverse("dashboards:home"))
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy

@@ -1,0 +1,169 @@
+"""Reads of incidents shared by views, the PDF and the school page: scoped, with their joins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, Prefetch, Q, QuerySet, When
+from django.utils import timezone
+
+from inspections.models import Hazard
+from safety import roles
+from safety.access import access_object
+from safety.models import Organisation, User
+
+from .models import (
+    ClosureItem,
+    Incident,
+    IncidentAttachment,
+    IncidentEvent,
+    IncidentReport,
+    SchoolVeto,
+    late_q,
+    missed_q,
+)
+
+FLAG_CHOICES = ("late", "missed", "concealed", "on_time")
+
+
+def access_incident(user: User, pk: int, *, for_change: bool = False) -> Incident:
+    """The incident `pk` if the user may see it (its school lies in their jurisdiction).
+
+    Raises `Http404` for an incident that does not exist or lies outside the jurisdiction;
+    with `for_change`, `PermissionDenied` unless the role may act on incidents at all
+    (every such role may report one; the service checks the action's own permission).
+    """
+    permission = roles.REPORT_INCIDENT if for_change else None
+    return access_object(
+        Incident.objects.select_related("school", "school__parent"),
+        user,
+        permission=permission,
+        pk=pk,
+    )
+
+
+def access_incident_attachment(user: User, pk: int) -> IncidentAttachment:
+    """An attachment of an incident the user may see; `Http404` otherwise."""
+    return access_object(IncidentAttachment, user, pk=pk)
+
+
+def incident_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Incident]:
+    """Incidents the user may see, filtered by the incident-list form's cleaned data."""
+    incidents = Incident.objects.visible_to(user).select_related("school", "school__parent")
+    query = (filters.get("q") or "").strip()
+    if query:
+        incidents = incidents.filter(
+            Q(summary__icontains=query)
+            | Q(place__icontains=query)
+            | Q(school__name__icontains=query)
+        )
+    for field in ("status", "category", "severity"):
+        if filters.get(field):
+            incidents = incidents.filter(**{field: filters[field]})
+    flag = filters.get("flag")
+    now = timezone.now()
+    if flag == "late":
+        incidents = incidents.filter(late_q(now))
+    elif flag == "on_time":
+        incidents = incidents.exclude(late_q(now)).exclude(missed_q())
+    elif flag == "missed":
+        incidents = incidents.filter(missed_q())
+    elif flag == "concealed":
+        incidents = incidents.filter(concealed_at__isnull=False)
+    if filters.get("county"):
+        incidents = incidents.filter(school__path__startswith=filters["county"].path)
+    if filters.get("school"):
+        incidents = incidents.filter(school=filters["school"])
+    if filters.get("date_from"):
+        incidents = incidents.filter(occurred_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        incidents = incidents.filter(occurred_at__date__lte=filters["date_to"])
+    if filters.get("veto"):
+        vetoes = SchoolVeto.objects.filter(year=filters["veto"])
+        incidents = incidents.filter(pk__in=vetoes.values("incident_id"))
+    return incidents
+
+
+def incident_for_detail(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    """The detail page's joins: reports with their files, events with their actors, items."""
+    return queryset.select_related(
+        "school",
+        "school__parent",
+        "created_by",
+        "acknowledged_by",
+        "closed_by",
+        "concealed_by",
+    ).prefetch_related(
+        Prefetch(
+            "reports",
+            queryset=IncidentReport.objects.select_related("submitted_by").prefetch_related(
+                "attachments"
+            ),
+        ),
+        Prefetch("events", queryset=IncidentEvent.objects.select_related("actor")),
+        Prefetch(
+            "closure_items",
+            queryset=ClosureItem.objects.select_related("recorded_by").prefetch_related(
+                "attachments", Prefetch("hazards", queryset=Hazard.objects.select_related("area"))
+            ),
+        ),
+    )
+
+
+def incident_with_timeline(incident: Incident) -> Incident:
+    """The incident (already fetched through `access_incident`) again with the detail page's
+    joins (`incident_for_detail`): a constant number of queries however long its history."""
+    return incident_for_detail(Incident.objects.filter(pk=incident.pk)).get()
+
+
+def current_closure_items(incident: Incident) -> dict[str, ClosureItem | None]:
+    """The latest record of each of the four items, in the order of the rule."""
+    latest: dict[str, ClosureItem] = {}
+    for item in incident.closure_items.all():  # ordered newest first within each kind
+        latest.setdefault(item.kind, item)
+    return {kind: latest.get(kind) for kind in ClosureItem.Kind.values}
+
+
+LINKABLE_HAZARDS = 50
+
+
+def linkable_hazards(user: User, school: Organisation) -> QuerySet[Hazard]:
+    """The hazards a rectification item may link: the school's, visible to the user, the
+    LINKABLE_HAZARDS most recent with open ones first (a bounded list, evaluated lazily)."""
+    order = (Case(When(status=Hazard.Status.CLOSED, then=1), default=0), "-created_at", "-id")
+    recent = Hazard.objects.visible_to(user).filter(school=school).order_by(*order)
+    return (
+        Hazard.objects.filter(pk__in=recent.values("pk")[:LINKABLE_HAZARDS])
+        .select_related("area")
+        .order_by(*order)
+    )
+
+
+def latest_report(incident: Incident) -> IncidentReport | None:
+    reports = list(incident.reports.all())
+    return reports[-1] if reports else None
+
+
+def incident_file_context(incident: Incident) -> dict[str, Any]:
+    incident = incident_with_timeline(incident)
+    items = current_closure_items(incident)
+    return {
+        "incident": incident,
+        "reports": list(incident.reports.all()),
+        "events": list(incident.events.all()),
+        "closure_items": [(ClosureItem.Kind(kind).label, item) for kind, item in items.items()],
+        "veto": SchoolVeto.objects.filter(incident=incident).first(),
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "now": timezone.now(),
+    }
+
+
+def school_vetoes(school: Organisation) -> list[SchoolVeto]:
+    """The school's one-vote vetoes, newest year first (for the school page and assessments)."""
+    return list(SchoolVeto.objects.filter(school=school).select_related("incident"))
+
+
+def school_is_vetoed(school: Organisation, year: int) -> bool:
+    """For later assessments: is the school under the one-vote veto for `year`?"""
+    return SchoolVeto.objects.filter(school=school, year=year).exists()

@@ -1,0 +1,662 @@
+"""Every change to incidents: reports, acknowledgement, forwarding, marks and closure.
+
+Each function takes the acting user, checks the role permission and the jurisdiction, locks
+the incident row, changes it, writes an `IncidentEvent` (the timeline) and the notifications
+in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from inspections.models import Hazard
+from safety import roles
+from safety.access import check_unit_permission
+from safety.jobs import enqueue_on_commit
+from safety.models import Organisation, User
+from safety.notifications import notify
+from safety.pdf import render_pdf
+from safety.services import audit_record
+from safety.uploads import CleanUpload, generated_name
+
+from . import selectors
+from .models import (
+    CITY_AT_ONCE,
+    DEFAULT_LIMITS,
+    ClosureItem,
+    Incident,
+    IncidentAttachment,
+    IncidentEvent,
+    IncidentReport,
+    ReportingTimeLimit,
+    SchoolVeto,
+    Severity,
+)
+
+Status = Incident.Status
+Kind = IncidentReport.Kind
+
+# The facts every report version carries (the form's cleaned data).
+FACT_FIELDS = (
+    "category",
+    "severity",
+    "occurred_at",
+    "place",
+    "deaths",
+    "injured",
+    "missing",
+    "pupils_involved",
+    "staff_involved",
+    "summary",
+    "what_happened",
+    "measures_taken",
+    "reporter_name",
+    "reporter_phone",
+)
+# The facts the incident row keeps as its current state.
+CURRENT_FIELDS = ("category", "severity", "occurred_at", "place", "deaths", "injured", "missing")
+CURRENT_FIELDS += ("summary",)
+
+
+# --- clocks -----------------------------------------------------------------------------
+
+
+def time_limits(severity: str) -> tuple[datetime.timedelta, datetime.timedelta]:
+    """(initial, written) reporting limits for a severity: the administrator's setting, or
+    the defaults (1 hour for major and above, 2 hours otherwise; written within 24 hours)."""
+    row = ReportingTimeLimit.objects.filter(severity=severity).first()
+    initial, written = (
+        (row.initial_report_minutes, row.written_report_minutes)
+        if row
+        else DEFAULT_LIMITS[Severity(severity)]
+    )
+    return datetime.timedelta(minutes=initial), datetime.timedelta(minutes=written)
+
+
+def compute_deadlines(
+    severity: str, occurred_at: datetime.datetime
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Deadlines counted from the moment of occurrence (an aware datetime, any time zone)."""
+    if timezone.is_naive(occurred_at):
+        raise ValueError("occurred_at must be an aware datetime")
+    initial, written = time_limits(severity)
+    return occurred_at + initial, occurred_at + written
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _check_bureau(actor: User) -> None:
+    """Acknowledging, forwarding, marking and closing are a bureau's steps, never a school's."""
+    if not actor.is_superuser and not actor.is_bureau_user:
+        raise PermissionDenied
+
+
+def _locked(incident: Incident) -> Incident:
+    return Incident.objects.select_for_update().select_related("school").get(pk=incident.pk)
+
+
+def _event(
+    incident: Incident, actor: User, action: str, from_status: str = "", comment: str = ""
+) -> IncidentEvent:
+    return IncidentEvent.objects.create(
+        incident=incident,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=incident.status,
+        comment=comment,
+    )
+
+
+def _store_attachments(
+    incident: Incident,
+    uploads: Iterable[CleanUpload],
+    actor: User,
+    *,
+    report: IncidentReport | None = None,
+    closure_item: ClosureItem | None = None,
+) -> None:
+    for upload in uploads:
+        extension = PurePosixPath(upload.content.name).suffix.lstrip(".") or "bin"
+        attachment = IncidentAttachment(
+            incident=incident,
+            report=report,
+            closure_item=closure_item,
+            original_name=upload.original_name or upload.content.name,
+            content_type=upload.content_type,
+            uploaded_by=actor,
+        )
+        attachment.file.save(generated_name("incidents", extension), upload.content, save=False)
+        if upload.thumbnail is not None:
+            attachment.thumbnail.save(
+                generated_name("incidents/thumbs", extension), upload.thumbnail, save=False
+            )
+        attachment.save()
+
+
+def county_bureau(school: Organisation) -> Organisation:
+    """The bureau a school reports to: its parent (a county, or the city for 市直学校)."""
+    return school.parent
+
+
+def city_bureau(school: Organisation) -> Organisation | None:
+    """The city bureau above a school (one query), or None for a unit outside any city."""
+    return Organisation.objects.filter(
+        path__in=school.ancestor_paths, kind=Organisation.Kind.CITY
+    ).first()
+
+
+def _officials(unit: Organisation | None) -> list[User]:
+    if unit is None:
+        return []
+    return list(
+        User.objects.filter(
+            organisation=unit, role=User.Role.BUREAU_OFFICIAL, is_active=True
+        ).order_by("pk")
+    )
+
+
+def _notify_all(
+    recipients: Iterable[User], incident: Incident, *, kind: str, key: str, title: str, urgent: bool
+) -> None:
+    for recipient in recipients:
+        notify(
+            recipient=recipient,
+            kind=kind,
+            key=key,
+            title=title,
+            body=incident.summary,
+            url=incident.get_absolute_url(),
+            organisation=incident.school,
+            urgent=urgent,
+        )
+
+
+def _notify_reported(incident: Incident) -> None:
+    """The county at once; the city too for "larger" and above. Dedup keys make each
+    official receive the alert exactly once, even when a follow-up raises the severity."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Incident at %(school)s: %(summary)s (%(severity)s)") % {
+            "school": incident.school.name,
+            "summary": incident.summary,
+            "severity": incident.get_severity_display(),
+        }
+    recipients = _officials(county_bureau(incident.school))
+    if incident.severity in CITY_AT_ONCE:
+        city = city_bureau(incident.school)
+        if city is not None and city != county_bureau(incident.school):
+            recipients += _officials(city)
+    _notify_all(
+        recipients,
+        incident,
+        kind="incident.reported",
+        key=f"incident:{incident.pk}",
+        title=title,
+        urgent=True,
+    )
+
+
+def _apply_facts(incident: Incident, facts: dict[str, Any]) -> bool:
+    """Copy the current facts; recompute the clocks when severity or time changed."""
+    changed_clock = (
+        incident.severity != facts["severity"] or incident.occurred_at != facts["occurred_at"]
+    )
+    for field in CURRENT_FIELDS:
+        setattr(incident, field, facts[field])
+    if changed_clock:
+        incident.initial_deadline, incident.written_deadline = compute_deadlines(
+            incident.severity, incident.occurred_at
+        )
+    return changed_clock
+
+
+def _new_report(
+    incident: Incident, kind: str, facts: dict[str, Any], actor: User, now: datetime.datetime
+) -> IncidentReport:
+    number = incident.reports.count() + 1
+    return IncidentReport.objects.create(
+        incident=incident,
+        number=number,
+        kind=kind,
+        submitted_by=actor,
+        submitted_at=now,
+        **{field: facts.get(field) or _default(field) for field in FACT_FIELDS},
+    )
+
+
+def _default(field: str) -> Any:
+    return (
+        0 if field in ("deaths", "injured", "missing", "pupils_involved", "staff_involved") else ""
+    )
+
+
+def _check_occurred_at(facts: dict[str, Any], now: datetime.datetime) -> None:
+    if facts["occurred_at"] > now + datetime.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("The time of occurrence cannot be in the future.")})
+
+
+# --- reports ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def incident_report(
+    *, actor: User, facts: dict[str, Any], attachments: Iterable[CleanUpload] = ()
+) -> Incident:
+    """A school files its initial report (初报). The county is alerted at once.
+
+    Preconditions: the actor belongs to an active school and may report incidents.
+    Raises `PermissionDenied` otherwise, `ValidationError` for a time of occurrence in the
+    future. Returns the new incident (status reported, clocks set).
+    """
+    school = actor.organisation
+    if school is None or not school.is_school or not school.is_active:
+        raise PermissionDenied
+    check_unit_permission(actor, roles.REPORT_INCIDENT, school)
+    now = timezone.now()
+    _check_occurred_at(facts, now)
+    incident = Incident(
+        school=school,
+        source=Incident.Source.SCHOOL,
+        status=Status.REPORTED,
+        school_reported_at=now,
+        created_by=actor,
+    )
+    incident.severity = ""
+    _apply_facts(incident, facts)
+    incident.save()
+    report = _new_report(incident, Kind.INITIAL, facts, actor, now)
+    _store_attachments(incident, attachments, actor, report=report)
+    _event(incident, actor, IncidentEvent.Action.REPORTED)
+    _notify_reported(incident)
+    return incident
+
+
+@transaction.atomic
+def incident_record(
+    *,
+    actor: User,
+    school: Organisation,
+    source_note: str,
+    facts: dict[str, Any],
+    attachments: Iterable[CleanUpload] = (),
+) -> Incident:
+    """A bureau records an incident it learned of another way (e.g. from a hospital) and
+    links it to the school. Until the school reports it, the incident counts as missed (漏报).
+
+    Raises `PermissionDenied` unless the actor is an official whose jurisdiction holds the
+    school, `ValidationError` for a unit that is not a school or a future time. Returns the
+    new incident; the county (and the city for "larger" and above) and the school's leaders
+    are alerted at once.
+    """
+    _check_bureau(actor)
+    check_unit_permission(actor, roles.REPORT_INCIDENT, school)
+    if not school.is_school:
+        raise ValidationError({"school": _("Choose a school.")})
+    now = timezone.now()
+    _check_occurred_at(facts, now)
+    incident = Incident(
+        school=school,
+        source=Incident.Source.BUREAU,
+        source_note=source_note,
+        status=Status.REPORTED,
+        created_by=actor,
+    )
+    incident.severity = ""
+    _apply_facts(incident, facts)
+    incident.save()
+    report = _new_report(incident, Kind.BUREAU_RECORD, facts, actor, now)
+    _store_attachments(incident, attachments, actor, report=report)
+    _event(incident, actor, IncidentEvent.Action.RECORDED, comment=source_note)
+    _notify_reported(incident)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("The bureau recorded an incident at your school: report it now")
+    leaders = User.objects.filter(organisation=school, role=User.Role.SCHOOL_LEADER, is_active=True)
+    _notify_all(
+        leaders,
+        incident,
+        kind="incident.recorded",
+        key=f"incident:{incident.pk}",
+        title=title,
+        urgent=True,
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_add_report(
+    *,
+    actor: User,
+    incident: Incident,
+    kind: str,
+    facts: dict[str, Any],
+    attachments: Iterable[CleanUpload] = (),
+) -> IncidentReport:
+    """A follow-up (续报) or the written report (书面报告): a new frozen version.
+
+    A school's first report on an incident a bureau recorded is its (late) initial report.
+    Raises `PermissionDenied` outside the actor's jurisdiction or role, `ValidationError` on a
+    closed incident, a second written report or an unknown kind. Returns the new version.
+    """
+    if kind not in (Kind.FOLLOW_UP, Kind.WRITTEN):
+        raise ValidationError(_("Unknown report kind."))
+    incident = _locked(incident)
+    check_unit_permission(actor, roles.REPORT_INCIDENT, incident.school)
+    if incident.is_closed:
+        raise ValidationError(_("The incident is closed; no more reports can be added."))
+    if kind == Kind.WRITTEN and incident.written_reported_at is not None:
+        raise ValidationError(_("The written report has already been submitted."))
+    now = timezone.now()
+    _check_occurred_at(facts, now)
+    was_city_at_once = incident.severity in CITY_AT_ONCE
+    _apply_facts(incident, facts)
+    by_school = actor.organisation_id == incident.school_id
+    if by_school and incident.school_reported_at is None:
+        incident.school_reported_at = now
+    if kind == Kind.WRITTEN:
+        incident.written_reported_at = now
+    incident.revision += 1
+    incident.save()
+    report = _new_report(incident, kind, facts, actor, now)
+    _store_attachments(incident, attachments, actor, report=report)
+    action = (
+        IncidentEvent.Action.WRITTEN if kind == Kind.WRITTEN else IncidentEvent.Action.FOLLOW_UP
+    )
+    _event(incident, actor, action, from_status=incident.status)
+    if not was_city_at_once and incident.severity in CITY_AT_ONCE:
+        _notify_reported(incident)  # escalated: the city hears of it now, once
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(kind)s on the incident at %(school)s") % {
+            "kind": report.get_kind_display(),
+            "school": incident.school.name,
+        }
+    recipients = _officials(county_bureau(incident.school))
+    if incident.severity in CITY_AT_ONCE or incident.forwarded_at:
+        city = city_bureau(incident.school)
+        if city is not None and city != county_bureau(incident.school):
+            recipients += _officials(city)
+    _notify_all(
+        recipients,
+        incident,
+        kind="incident.report_added",
+        key=f"incident:{incident.pk}:v{report.number}",
+        title=title,
+        urgent=True,
+    )
+    return report
+
+
+# --- the bureau's steps -----------------------------------------------------------------
+
+
+@transaction.atomic
+def incident_acknowledge(*, actor: User, incident: Incident, comment: str = "") -> Incident:
+    """The county bureau confirms it has received the report (接报).
+
+    Raises `PermissionDenied` unless an official of the jurisdiction, `ValidationError` unless
+    the incident is newly reported. Returns the incident, now acknowledged.
+    """
+    incident = _locked(incident)
+    _check_bureau(actor)
+    check_unit_permission(actor, roles.ACKNOWLEDGE_INCIDENT, incident.school)
+    if incident.status != Status.REPORTED:
+        raise ValidationError(_("Only a newly reported incident can be acknowledged."))
+    incident.status = Status.ACKNOWLEDGED
+    incident.acknowledged_at = timezone.now()
+    incident.acknowledged_by = actor
+    incident.revision += 1
+    incident.save()
+    _event(incident, actor, IncidentEvent.Action.ACKNOWLEDGED, Status.REPORTED, comment)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("The county bureau acknowledged your incident report")
+    if incident.created_by.organisation_id == incident.school_id:
+        _notify_all(
+            [incident.created_by],
+            incident,
+            kind="incident.acknowledged",
+            key=f"incident:{incident.pk}",
+            title=title,
+            urgent=False,
+        )
+    return incident
+
+
+@transaction.atomic
+def incident_forward(*, actor: User, incident: Incident, comment: str = "") -> Incident:
+    """The county bureau reports the incident on to the city bureau.
+
+    Raises `PermissionDenied` unless an official of the jurisdiction, `ValidationError` for a
+    city-direct school or an incident not yet acknowledged. Returns the incident, forwarded.
+    """
+    incident = _locked(incident)
+    _check_bureau(actor)
+    check_unit_permission(actor, roles.ACKNOWLEDGE_INCIDENT, incident.school)
+    county = county_bureau(incident.school)
+    if county.kind != Organisation.Kind.COUNTY:
+        raise ValidationError(_("This school reports to the city bureau directly."))
+    if incident.status != Status.ACKNOWLEDGED:
+        raise ValidationError(_("Acknowledge the incident before forwarding it."))
+    incident.status = Status.FORWARDED
+    incident.forwarded_at = timezone.now()
+    incident.revision += 1
+    incident.save()
+    _event(incident, actor, IncidentEvent.Action.FORWARDED, Status.ACKNOWLEDGED, comment)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(county)s forwarded an incident at %(school)s") % {
+            "county": county.name,
+            "school": incident.school.name,
+        }
+    _notify_all(
+        _officials(city_bureau(incident.school)),
+        incident,
+        kind="incident.forwarded",
+        key=f"incident:{incident.pk}",
+        title=title,
+        urgent=False,
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_mark_concealed(*, actor: User, incident: Incident, reason: str) -> Incident:
+    """An official records that facts were withheld (瞒报). The reason is required.
+
+    Raises `PermissionDenied` unless an official of the jurisdiction may close incidents,
+    `ValidationError` without a reason or when already marked. Returns the incident.
+    """
+    incident = _locked(incident)
+    _check_bureau(actor)
+    check_unit_permission(actor, roles.CLOSE_INCIDENT, incident.school)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say which facts were withheld.")})
+    if incident.concealed_at is not None:
+        raise ValidationError(_("The incident is already marked as concealed."))
+    incident.concealed_at = timezone.now()
+    incident.concealed_by = actor
+    incident.concealed_reason = reason
+    incident.revision += 1
+    incident.save()
+    _event(incident, actor, IncidentEvent.Action.CONCEALED, incident.status, reason)
+    return incident
+
+
+def missing_closure_items(incident: Incident) -> list[str]:
+    """The "four not let go" items not yet recorded, in order (their kind values)."""
+    present = set(incident.closure_items.values_list("kind", flat=True))
+    return [kind for kind in ClosureItem.Kind.values if kind not in present]
+
+
+@transaction.atomic
+def closure_item_record(
+    *,
+    actor: User,
+    incident: Incident,
+    kind: str,
+    text: str,
+    people: str = "",
+    held_on: datetime.date | None = None,
+    attachments: Iterable[CleanUpload] = (),
+    hazards: Iterable[Hazard] = (),
+) -> ClosureItem:
+    """Record one of the four items; a later record of the same kind supersedes it.
+
+    A rectification item may link hazards of the incident's school that the actor can see.
+    Raises `PermissionDenied` unless an official of the jurisdiction may close incidents,
+    `ValidationError` on a closed incident or missing details. Returns the new item.
+    """
+    incident = _locked(incident)
+    _check_bureau(actor)
+    check_unit_permission(actor, roles.CLOSE_INCIDENT, incident.school)
+    if incident.is_closed:
+        raise ValidationError(_("The incident is already closed."))
+    if kind not in ClosureItem.Kind.values:
+        raise ValidationError(_("Unknown closure item."))
+    errors = {}
+    if not (text or "").strip():
+        errors["text"] = _("Describe what was done.")
+    if kind in (ClosureItem.Kind.ACCOUNTABILITY, ClosureItem.Kind.EDUCATION) and not people:
+        errors["people"] = _("Name the people concerned.")
+    if kind == ClosureItem.Kind.EDUCATION and held_on is None:
+        errors["held_on"] = _("Give the date of the education.")
+    hazard_ids = {hazard.pk for hazard in hazards}
+    if hazard_ids and (
+        kind != ClosureItem.Kind.RECTIFICATION
+        or Hazard.objects.visible_to(actor)
+        .filter(pk__in=hazard_ids, school_id=incident.school_id)
+        .count()
+        != len(hazard_ids)
+    ):
+        errors["hazards"] = _("Choose hazards of this school only.")
+    if errors:
+        raise ValidationError(errors)
+    item = ClosureItem.objects.create(
+        incident=incident,
+        kind=kind,
+        text=text.strip(),
+        people=people.strip(),
+        held_on=held_on,
+        recorded_by=actor,
+    )
+    if hazard_ids:
+        item.hazards.set(hazard_ids)
+    _store_attachments(incident, attachments, actor, closure_item=item)
+    incident.revision += 1
+    incident.save(update_fields=["revision"])
+    _event(
+        incident,
+        actor,
+        IncidentEvent.Action.CLOSURE_ITEM,
+        incident.status,
+        str(item.get_kind_display()),
+    )
+    return item
+
+
+@transaction.atomic
+def incident_close(
+    *, actor: User, incident: Incident, is_liability: bool, comment: str = ""
+) -> Incident:
+    """Close (结案) an acknowledged incident once all four items are recorded.
+
+    A liability incident (责任事故) puts the school under the one-vote veto for the calendar
+    year in which the incident occurred (one row per school and year). Raises
+    `PermissionDenied` unless an official of the jurisdiction may close incidents,
+    `ValidationError` (code "closure_incomplete") while an item is missing or the incident is
+    not acknowledged and open. Returns the closed incident.
+    """
+    incident = _locked(incident)
+    _check_bureau(actor)
+    check_unit_permission(actor, roles.CLOSE_INCIDENT, incident.school)
+    if incident.status not in (Status.ACKNOWLEDGED, Status.FORWARDED):
+        raise ValidationError(_("Only an acknowledged, open incident can be closed."))
+    missing = missing_closure_items(incident)
+    if missing:
+        labels = [str(ClosureItem.Kind(kind).label) for kind in missing]
+        raise ValidationError(
+            _("The incident cannot be closed yet. Still missing: %(items)s.")
+            % {"items": "、".join(labels)},
+            code="closure_incomplete",
+        )
+    old = incident.status
+    incident.status = Status.CLOSED
+    incident.closed_at = timezone.now()
+    incident.closed_by = actor
+    incident.is_liability = is_liability
+    incident.revision += 1
+    incident.save()
+    _event(incident, actor, IncidentEvent.Action.CLOSED, old, comment)
+    if is_liability:
+        year = timezone.localtime(incident.occurred_at).year
+        veto, created = SchoolVeto.objects.get_or_create(
+            school=incident.school,
+            year=year,
+            defaults={"incident": incident, "created_by": actor},
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="reporting.veto",
+                target=veto,
+                organisation=incident.school,
+                changes={"incident": str(incident.pk), "year": str(year)},
+            )
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("The incident at %(school)s was closed") % {"school": incident.school.name}
+    leaders = User.objects.filter(
+        organisation=incident.school, role=User.Role.SCHOOL_LEADER, is_active=True
+    )
+    _notify_all(
+        leaders,
+        incident,
+        kind="incident.closed",
+        key=f"incident:{incident.pk}",
+        title=title,
+        urgent=False,
+    )
+    return incident
+
+
+# --- the incident file (PDF) --------------------------------------------------------------
+
+
+@transaction.atomic
+def incident_file_request(*, actor: User, incident: Incident) -> bool:
+    """Queue the rendering of the incident file unless the stored one is current.
+
+    Raises `PermissionDenied` outside the actor's jurisdiction. Returns whether a task was
+    queued (after commit, by name: "reporting.render_incident_file").
+    """
+    check_unit_permission(actor, roles.VIEW_JURISDICTION, incident.school)
+    if incident.file_pdf_is_current:
+        return False
+    enqueue_on_commit("reporting.render_incident_file", incident.pk)
+    return True
+
+
+def incident_file_render(incident_id: int) -> bool:
+    """Render the full incident file in Chinese and store it with the revision it shows."""
+    incident = Incident.objects.select_related("school", "school__parent").get(pk=incident_id)
+    if incident.file_pdf_is_current:
+        return False
+    revision = incident.revision
+    pdf = render_pdf(
+        "reporting/incidents/pdf/incident_file.html", selectors.incident_file_context(incident)
+    )
+    name = generated_name("incident-files", "pdf")
+    incident.file_pdf.save(name, ContentFile(pdf), save=False)
+    # Only store it if nothing changed while rendering (the revision is the version shown).
+    updated = Incident.objects.filter(pk=incident.pk, revision=revision).update(
+        file_pdf=incident.file_pdf.name, file_pdf_revision=revision
+    )
+    return bool(updated)

@@ -1,0 +1,85 @@
+"""Admin of monthly reports: read-only; an administrator may ask for a PDF again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import MonthlyReport, MonthlyReportEvent, MonthlyReportVersion
+
+
+class MonthlyReportVersionInline(admin.TabularInline):
+    model = MonthlyReportVersion
+    fields = ("number", "submitted_by", "submitted_at", "is_late", "decision", "pdf_rendered_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(admin.ModelAdmin):
+    """Read-only: reports change only through their workflow (drafting, submission, review)."""
+
+    list_display = ("unit", "month", "status", "first_submitted_at")
+    list_filter = ("status", "month")
+    search_fields = ("unit__name", "unit__code")
+    readonly_fields = ("unit", "month", "status", "latest_version", "first_submitted_at")
+    exclude = ("work_done", "problems_found", "next_month_plans")
+    inlines = [MonthlyReportVersionInline]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).visible_to(request.user).select_related("unit")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(MonthlyReportVersion)
+class MonthlyReportVersionAdmin(admin.ModelAdmin):
+    list_display = ("report", "number", "submitted_at", "is_late", "decision", "pdf_rendered_at")
+    list_select_related = ("report__unit",)
+    search_fields = ("report__unit__name",)
+    actions = ["rerender_pdf"]
+    readonly_fields = [field.name for field in MonthlyReportVersion._meta.fields]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Render the PDF again"))
+    def rerender_pdf(self, request: HttpRequest, queryset: Any) -> None:
+        for version in queryset.select_related("report__unit"):
+            services.monthly_report_rerender(actor=request.user, version=version)
+        messages.success(request, _("The PDFs are being rendered again."))
+
+
+@admin.register(MonthlyReportEvent)
+class MonthlyReportEventAdmin(admin.ModelAdmin):
+    list_display = ("report", "from_status", "to_status", "actor", "created_at")
+    list_select_related = ("report__unit", "actor")
+    readonly_fields = [field.name for field in MonthlyReportEvent._meta.fields]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
