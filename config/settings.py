@@ -254,6 +254,8 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # pypdf warns about every oddity of hostile uploads; the refusal says what matters.
+        "pypdf": {"level": "ERROR"},
     },
 }
 
