@@ -13,7 +13,7 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, password_validation
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -32,6 +32,16 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, *args, **kwargs)
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's minimum length rule with a message of our own catalogue: Django 5.2's message
+    changed its placeholder and lost its Chinese translation, so users saw English."""
+
+    def get_error_message(self) -> str:
+        return _("This password is too short: it must have at least %(count)s characters.") % {
+            "count": self.min_length
+        }
 
 
 def client_address(request: HttpRequest) -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
         views.notification_mark_all_read,
         name="notification_mark_all_read",
     ),
+    path("accounts/password/", views.password_change, name="password_change"),
     path("history/<slug:kind>/<int:pk>/", views.record_history, name="record_history"),
     # The responsibility system (安全责任制)
     path("responsibility/", views.responsibility_home, name="responsibility_home"),

@@ -174,6 +174,7 @@ RULES: dict[str, Rule] = {
     "notification_list": Rule(page),
     "notification_open": Rule(own_notification, get=None, post=SIGNED_IN),
     "notification_mark_all_read": Rule(page, get=None, post=SIGNED_IN),
+    "password_change": Rule(page, post=SIGNED_IN),
     "record_history": Rule(history, get=OFFICIALS | ADMINS),
     "responsibility_home": Rule(page),
     "coverage_grid": Rule(page),
