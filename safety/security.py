@@ -4,6 +4,7 @@ and a security log of logins, logouts and failures."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, password_validation
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -33,8 +34,39 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, *args, **kwargs)
 
 
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's minimum length rule with a message of our own catalogue: Django 5.2's message
+    changed its placeholder and lost its Chinese translation, so users saw English."""
+
+    def get_error_message(self) -> str:
+        return _("This password is too short: it must have at least %(count)s characters.") % {
+            "count": self.min_length
+        }
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of the user's device, for the lockout, the security log and the session
+    register (the one place that decides it).
+
+    With TRUSTED_PROXY_COUNT = 0 (no reverse proxy) it is REMOTE_ADDR and X-Forwarded-For is
+    never read: anyone can send that header. With N trusted proxies in front (nginx: 1), each
+    appending the address it received from to X-Forwarded-For, it is the Nth address from the
+    right; everything left of it was written by the client and is ignored. When the header has
+    fewer than N addresses or that one is not an IP address, the request did not come through
+    the proxies as configured and REMOTE_ADDR is used. Returns "" when there is no address.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote
 
 
 def start_session_clock(request: HttpRequest) -> None:
@@ -60,7 +92,7 @@ class SessionLifetimeMiddleware:
                 now - last_seen > settings.SESSION_IDLE_SECONDS
                 or now - login_at > settings.SESSION_ABSOLUTE_SECONDS
             ):
-                logger.info("session expired user=%s ip=%s", user.username, client_ip(request))
+                logger.info("session expired user=%s ip=%s", user.username, client_address(request))
                 logout(request)
                 messages.info(request, _("Your session has expired. Please log in again."))
                 return redirect_to_login(request.get_full_path())

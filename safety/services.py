@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -196,10 +198,11 @@ def safety_area_save(
     return area
 
 
-def _end_sessions(account: User) -> int:
-    keys = list(UserSession.objects.filter(user=account).values_list("session_key", flat=True))
+def _end_sessions(account: User, *, keep: str | None = None) -> int:
+    registered = UserSession.objects.filter(user=account).exclude(session_key=keep or "")
+    keys = list(registered.values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
-    UserSession.objects.filter(user=account).delete()
+    UserSession.objects.filter(session_key__in=keys).delete()
     return len(keys)
 
 
@@ -217,6 +220,34 @@ def user_end_sessions(*, actor: User | None, account: User) -> int:
         target=account,
         organisation=account.organisation,
         changes={"sessions": str(ended)},
+    )
+    return ended
+
+
+@transaction.atomic
+def user_password_change(*, account: User, new_password: str, session: SessionBase) -> int:
+    """A signed-in user changes their own password.
+
+    Preconditions: `account` is the signed-in user of `session` (the request's session store),
+    and the caller has checked the old password and the password validators (Django's
+    PasswordChangeForm). Every other session of the account ends (through the session
+    register); the current one stays signed in under a new session key, so a copied cookie of
+    it is signed out too. Records `account.password_change` with the number of sessions ended,
+    never the password. Returns that number.
+    """
+    account.set_password(new_password)
+    account.save(update_fields=["password"])
+    old_key = session.session_key
+    ended = _end_sessions(account, keep=old_key)
+    session.cycle_key()
+    session[HASH_SESSION_KEY] = account.get_session_auth_hash()
+    UserSession.objects.filter(session_key=old_key).update(session_key=session.session_key)
+    audit_record(
+        actor=account,
+        action="account.password_change",
+        target=account,
+        organisation=account.organisation,
+        changes={"other_sessions_ended": str(ended)},
     )
     return ended
 

@@ -8,12 +8,12 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from . import services
-from .security import client_ip, logger, start_session_clock
+from .security import client_address, logger, start_session_clock
 
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    ip = client_ip(request) if request is not None else ""
+    ip = client_address(request) if request is not None else ""
     logger.info("login user=%s ip=%s", user.username, ip)
     if request is None or not hasattr(request, "session"):
         return
@@ -30,7 +30,7 @@ def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_logged_out)
 def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    ip = client_ip(request) if request is not None else ""
+    ip = client_address(request) if request is not None else ""
     logger.info("logout user=%s ip=%s", getattr(user, "username", "-"), ip)
     session_key = request.session.session_key if request is not None else None
     services.session_unregister(account=user, session_key=session_key, ip_address=ip)
@@ -38,5 +38,5 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
-    ip = client_ip(request) if request is not None else ""
+    ip = client_address(request) if request is not None else ""
     logger.warning("login failed username=%s ip=%s", credentials.get("username", "-"), ip)

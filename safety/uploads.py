@@ -2,9 +2,11 @@
 
 Files are checked by their content, not their name: images are opened and verified with
 Pillow, limited in bytes and pixels, re-encoded (orientation applied, all metadata such as
-EXIF location dropped) and given a thumbnail; PDFs must start with the PDF signature and
-contain no JavaScript or embedded files. Stored names are generated, never taken from the
-user. Errors name the file and the reason, in the user's language.
+EXIF location dropped) and given a thumbnail; PDFs are parsed with pypdf (names normalised, so
+`#xx` escapes hide nothing) and refused when encrypted, damaged, too large to check, or when
+they carry active content (scripts, automatic actions, launch actions, embedded files, XFA
+forms, multimedia). Stored names are generated, never taken from the user. Errors name the
+file and the true reason, in the user's language.
 """
 
 from __future__ import annotations
@@ -25,10 +27,58 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 THUMBNAIL_SIZE = (480, 480)
-PDF_FORBIDDEN_MARKERS = (b"/JavaScript", b"/JS", b"/EmbeddedFile", b"/Launch", b"/OpenAction")
+
+# Bounds on the PDF check, so a hostile file cannot make it slow: containers (dictionaries,
+# arrays, streams) visited from the catalog, and pages. A signed letter or a 100-page scan
+# stays far below both.
+PDF_MAX_OBJECTS = 20_000
+PDF_MAX_PAGES = 300
+
+# Active content, by the name the parser gives it (after `#xx` decoding), and the reason shown.
+# A key anywhere in the document is enough; some kinds are also recognised by the value of
+# /S (action type), /Subtype (annotation or XObject type) or /Type.
+_PDF_SCRIPT = "script"
+_PDF_ACTION = "action"
+_PDF_LAUNCH = "launch"
+_PDF_EMBEDDED = "embedded"
+_PDF_XFA = "xfa"
+_PDF_MEDIA = "media"
+PDF_ACTIVE_KEYS = {
+    "/JS": _PDF_SCRIPT,
+    "/JavaScript": _PDF_SCRIPT,
+    "/AA": _PDF_ACTION,
+    "/Launch": _PDF_LAUNCH,
+    "/EmbeddedFiles": _PDF_EMBEDDED,
+    "/EmbeddedFile": _PDF_EMBEDDED,
+    "/EF": _PDF_EMBEDDED,
+    "/XFA": _PDF_XFA,
+    "/RichMedia": _PDF_MEDIA,
+    "/RichMediaContent": _PDF_MEDIA,
+    "/RichMediaSettings": _PDF_MEDIA,
+}
+PDF_ACTIVE_VALUES = {
+    ("/S", "/JavaScript"): _PDF_SCRIPT,
+    ("/S", "/Launch"): _PDF_LAUNCH,
+    ("/S", "/ImportData"): _PDF_ACTION,
+    ("/S", "/SubmitForm"): _PDF_ACTION,
+    ("/S", "/GoToE"): _PDF_EMBEDDED,
+    ("/S", "/RichMediaExecute"): _PDF_MEDIA,
+    ("/S", "/Rendition"): _PDF_MEDIA,
+    ("/S", "/Movie"): _PDF_MEDIA,
+    ("/S", "/Sound"): _PDF_MEDIA,
+    ("/Type", "/EmbeddedFile"): _PDF_EMBEDDED,
+    ("/Subtype", "/FileAttachment"): _PDF_EMBEDDED,
+    ("/Subtype", "/RichMedia"): _PDF_MEDIA,
+    ("/Subtype", "/Screen"): _PDF_MEDIA,
+    ("/Subtype", "/Movie"): _PDF_MEDIA,
+    ("/Subtype", "/Sound"): _PDF_MEDIA,
+    ("/Subtype", "/3D"): _PDF_MEDIA,
+}
 
 
 @dataclass(frozen=True)
@@ -51,10 +101,12 @@ def generated_name(prefix: str, extension: str) -> str:
     return f"{prefix}/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-def _reject(upload: UploadedFile, reason: str) -> ValidationError:
+def _reject(upload: UploadedFile, reason: str, code: str = "invalid") -> ValidationError:
     name = PurePosixPath(upload.name or "").name or _("(no name)")
     return ValidationError(
-        _("“%(name)s” was not accepted: %(reason)s"), params={"name": name, "reason": reason}
+        _("“%(name)s” was not accepted: %(reason)s"),
+        code=code,
+        params={"name": name, "reason": reason},
     )
 
 
@@ -79,28 +131,38 @@ def _read_limited(upload: UploadedFile) -> bytes:
 
 
 def clean_image(upload: UploadedFile) -> CleanUpload:
+    """Check a photo by its content and re-encode it without metadata.
+
+    Raises ValidationError naming the file with one reason: larger than UPLOAD_MAX_BYTES,
+    empty, not a JPEG/PNG/WebP (code "not_an_image"), more than UPLOAD_MAX_PIXELS pixels
+    (checked from the header, before decoding), or damaged (it could not be decoded).
+    Returns a CleanUpload with the re-encoded picture and a thumbnail.
+    """
     data = _read_limited(upload)
     not_an_image = _("it is not a JPEG, PNG or WebP photo.")
+    too_many_pixels = _("the picture has too many pixels.")
+    damaged = _("the photo is damaged or incomplete.")
     try:
         with Image.open(io.BytesIO(data)) as probe:
             image_format = probe.format
             width, height = probe.size
-            probe.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise _reject(upload, not_an_image) from exc
     except Image.DecompressionBombError as exc:
-        raise _reject(upload, _("the picture has too many pixels.")) from exc
+        raise _reject(upload, too_many_pixels) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise _reject(upload, not_an_image, code="not_an_image") from exc
     if image_format not in IMAGE_FORMATS:
-        raise _reject(upload, not_an_image)
+        raise _reject(upload, not_an_image, code="not_an_image")
     if width * height > settings.UPLOAD_MAX_PIXELS:
-        raise _reject(upload, _("the picture has too many pixels."))
+        raise _reject(upload, too_many_pixels)
     try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             image = ImageOps.exif_transpose(image)
             return _reencode(upload, image)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise _reject(upload, not_an_image) from exc
+        raise _reject(upload, damaged) from exc
 
 
 def _reencode(upload: UploadedFile, image: Image.Image) -> CleanUpload:
@@ -128,23 +190,150 @@ def _reencode(upload: UploadedFile, image: Image.Image) -> CleanUpload:
 
 
 def clean_document(upload: UploadedFile) -> CleanUpload:
-    """A PDF (signed letters, incident documents) or, failing that, a photo."""
+    """A PDF (signed letters, incident documents) or, failing that, a photo.
+
+    A file that does not start with the PDF signature is checked as a photo (clean_image):
+    its own reason stands (too many pixels, damaged…), except "not a photo", which becomes
+    "not a PDF document or a photo". A PDF is parsed and refused when it is encrypted,
+    damaged, has no pages, exceeds PDF_MAX_PAGES or PDF_MAX_OBJECTS, or carries active
+    content (see `pdf_refusal`). Raises ValidationError naming the file and that reason;
+    returns a CleanUpload of the original bytes (PDFs are not rewritten).
+    """
     data = _read_limited(upload)
     if not data.startswith(b"%PDF-"):
         try:
             return clean_image(upload)
         except ValidationError as exc:
+            if exc.code != "not_an_image":
+                raise
             raise _reject(upload, _("it is not a PDF document or a photo.")) from exc
-    if b"%%EOF" not in data[-2048:]:
-        raise _reject(upload, _("the PDF document is damaged or incomplete."))
-    if any(marker in data for marker in PDF_FORBIDDEN_MARKERS):
-        raise _reject(upload, _("the PDF contains scripts or embedded files."))
+    reason = pdf_refusal(data)
+    if reason:
+        raise _reject(upload, reason)
     return CleanUpload(
         original_name=PurePosixPath(upload.name or "").name[:200],
         content=ContentFile(data, name="document.pdf"),
         thumbnail=None,
         content_type="application/pdf",
     )
+
+
+def pdf_refusal(data: bytes) -> str | None:
+    """Why a PDF must be refused, in the user's language, or None when it is acceptable.
+
+    Precondition: `data` starts with the PDF signature and is within UPLOAD_MAX_BYTES.
+    The file is parsed with pypdf, so names are compared after `#xx` decoding; every
+    dictionary, array and stream reachable from the catalog (pages, annotations, forms, name
+    trees, XObjects…) is visited once, at most PDF_MAX_OBJECTS of them. Never raises: a file
+    the parser cannot read is "damaged".
+    """
+    if b"endobj" not in data:
+        return _("it is not a PDF document, although it begins like one.")
+    if b"%%EOF" not in data[-2048:]:
+        return _("the PDF document is incomplete (the end of the file is missing).")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            return _("the PDF is encrypted (password-protected); upload it without a password.")
+        kind = _pdf_active_content(reader.trailer["/Root"])
+        page_count = len(reader.pages) if kind is None else 0
+    except _PdfTooComplex:
+        return _("the PDF is too complex to check (more than %(count)s objects).") % {
+            "count": PDF_MAX_OBJECTS
+        }
+    except _PdfTooManyPixels:
+        return _("the PDF contains a picture with too many pixels.")
+    except Exception:  # noqa: BLE001 - any parser failure on hostile input means "damaged"
+        return _("the PDF document is damaged and cannot be read.")
+    if kind is not None:
+        return {
+            _PDF_SCRIPT: _("the PDF contains scripts (JavaScript)."),
+            _PDF_ACTION: _("the PDF runs actions by itself (when opened, viewed or filled in)."),
+            _PDF_LAUNCH: _("the PDF tries to start other programs."),
+            _PDF_EMBEDDED: _("the PDF contains embedded files."),
+            _PDF_XFA: _("the PDF contains an XFA form."),
+            _PDF_MEDIA: _("the PDF contains multimedia (Flash, video, sound or 3D)."),
+        }[kind]
+    if page_count == 0:
+        return _("the PDF document has no pages.")
+    if page_count > PDF_MAX_PAGES:
+        return _("the PDF has more than %(count)s pages.") % {"count": PDF_MAX_PAGES}
+    return None
+
+
+class _PdfTooComplex(Exception):
+    pass
+
+
+class _PdfTooManyPixels(Exception):
+    pass
+
+
+def _pdf_active_content(root: object) -> str | None:
+    """The kind of the first active content found from the catalog, or None."""
+    if not isinstance(root, DictionaryObject):
+        raise ValueError("no catalog")
+    stack: list[object] = [root]
+    seen: set[tuple[int, int]] = set()
+    visited = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            if (node.idnum, node.generation) in seen:
+                continue
+            seen.add((node.idnum, node.generation))
+            node = node.get_object()
+        if isinstance(node, DictionaryObject):
+            children = dict.items(node)
+        elif isinstance(node, ArrayObject):
+            children = enumerate(node)
+        else:
+            continue
+        visited += 1
+        if visited > PDF_MAX_OBJECTS:
+            raise _PdfTooComplex
+        if isinstance(node, DictionaryObject):
+            kind = _pdf_dictionary_kind(node)
+            if kind is not None:
+                return kind
+        for _key, child in children:
+            if isinstance(child, IndirectObject | DictionaryObject | ArrayObject):
+                stack.append(child)
+    return None
+
+
+def _pdf_entry_kind(node: DictionaryObject) -> str | None:
+    for key, value in dict.items(node):
+        if key in PDF_ACTIVE_KEYS:
+            return PDF_ACTIVE_KEYS[key]
+        if isinstance(value, NameObject) and (key, value) in PDF_ACTIVE_VALUES:
+            return PDF_ACTIVE_VALUES[(key, value)]
+    return None
+
+
+def _pdf_dictionary_kind(node: DictionaryObject) -> str | None:
+    kind = _pdf_entry_kind(node)
+    if kind is not None:
+        return kind
+    open_action = dict.get(node, "/OpenAction")
+    if open_action is not None:
+        action = open_action.get_object()
+        # A destination (which page to show first) is harmless and common in office
+        # documents; any other action on opening is refused, by its most specific kind.
+        if isinstance(action, DictionaryObject):
+            if action.get("/S") != "/GoTo":
+                return _pdf_entry_kind(action) or _PDF_ACTION
+        elif not isinstance(action, ArrayObject):
+            return _PDF_ACTION
+    if node.get("/Subtype") == "/Image":
+        width, height = node.get("/Width", 0), node.get("/Height", 0)
+        if (
+            isinstance(width, int)
+            and isinstance(height, int)
+            and width * height > settings.UPLOAD_MAX_PIXELS
+        ):
+            raise _PdfTooManyPixels
+    return None
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -12,5 +12,6 @@ urlpatterns = [
         views.notification_mark_all_read,
         name="notification_mark_all_read",
     ),
+    path("accounts/password/", views.password_change, name="password_change"),
     path("history/<slug:kind>/<int:pk>/", views.record_history, name="record_history"),
 ]

@@ -4,6 +4,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import notifications, roles, selectors
+from . import notifications, roles, security, selectors, services
 from .access import access_object
 from .forms import SchoolFilterForm
 from .models import Notification
@@ -72,6 +73,29 @@ def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
     count = notifications.notification_mark_read(user=request.user)
     messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
     return redirect("notification_list")
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ended = services.user_password_change(
+            account=request.user,
+            new_password=form.cleaned_data["new_password1"],
+            session=request.session,
+        )
+        security.logger.info(
+            "password changed user=%s ip=%s other_sessions_ended=%s",
+            request.user.username,
+            security.client_address(request),
+            ended,
+        )
+        messages.success(
+            request,
+            _("Your password was changed. You stay signed in here; other devices were signed out."),
+        )
+        return redirect("dashboards:home")
+    return render(request, "registration/password_change.html", {"form": form})
 
 
 # --- History (audit trail) -------------------------------------------------------------------

@@ -26,13 +26,14 @@ from safety.models import Certificate, Organisation, SafetyArea, User
 from safety.responsibility import services as responsibility_services
 from safety.uploads import clean_document, clean_image
 from tests.factories import OrganisationFactory, UserFactory
+from tests.pdfs import plain_pdf
 from tests.safety.responsibility.factories import assign
 
 Kind = Organisation.Kind
 Role = User.Role
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 OCTOBER = datetime.date(2026, 10, 1)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = plain_pdf()
 
 # The personas of STYLE.md (tests/conftest.py), plus the leader of school A, the role that
 # manages the responsibility system inside a school.

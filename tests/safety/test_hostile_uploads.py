@@ -1,6 +1,8 @@
 """Hostile files driven through the real upload forms of the features: hazard photos
 (随手拍), incident attachments and signed responsibility letters. None may be stored; the
-form comes back naming the file, with the rest of what the user typed kept."""
+form comes back naming the file and its true reason, with the rest of what the user typed
+kept. PDFs cover every kind of active content the check refuses, names hidden with `#xx`
+escapes, and every way a PDF can be broken."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import io
 import struct
 import zipfile
 import zlib
+from typing import NamedTuple
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +21,7 @@ from inspections.models import Hazard, Photo
 from reporting.models import Incident, IncidentAttachment
 from safety.models import ResponsibilityLetter, SafetyArea
 from safety.responsibility import services
+from tests import pdfs
 from tests.safety.responsibility.factories import assign
 
 pytestmark = pytest.mark.django_db
@@ -52,45 +56,117 @@ def jpeg_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def corrupted_png() -> bytes:
+    """A real photo with one byte of its pixel data flipped (the checksum no longer fits)."""
+    buffer = io.BytesIO()
+    Image.effect_noise((64, 64), 64).save(buffer, format="PNG")
+    data = bytearray(buffer.getvalue())
+    data[data.index(b"IDAT") + 20] ^= 0xFF
+    return bytes(data)
+
+
+class Hostile(NamedTuple):
+    """A file, and the reason (in Chinese) a document field gives; a photo field gives
+    `photo_reason` when that differs (a PDF is not a photo, whatever else is wrong)."""
+
+    name: str
+    data: bytes
+    reason: str
+    photo_reason: str | None = None
+
+
+NOT_A_DOCUMENT = "不是 PDF 文件或照片"
+NOT_A_PHOTO = "不是 JPEG、PNG 或 WebP 格式的照片"
+
 HOSTILE = {
-    "renamed text": ("现场.jpg", b"just some text pretending to be a photo"),
-    "HTML with script": ("page.html", b"<html><script>alert(document.cookie)</script></html>"),
-    "SVG with script": (
+    "renamed text": Hostile(
+        "现场.jpg", b"just some text pretending to be a photo", NOT_A_DOCUMENT, NOT_A_PHOTO
+    ),
+    "HTML with script": Hostile(
+        "page.html",
+        b"<html><script>alert(document.cookie)</script></html>",
+        NOT_A_DOCUMENT,
+        NOT_A_PHOTO,
+    ),
+    "SVG with script": Hostile(
         "drawing.svg",
         b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+        NOT_A_DOCUMENT,
+        NOT_A_PHOTO,
     ),
-    "PNG header + HTML": ("page.png", b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script>"),
-    "zip bomb": ("photos.zip", zip_bomb()),
-    "zip bomb renamed": ("bomb.jpg", zip_bomb()),
-    "pixel bomb": ("huge.png", pixel_bomb()),
-    "oversized": ("big.jpg", jpeg_bytes() + b"\x00" * (10 * 1024 * 1024)),
-    "empty": ("empty.jpg", b""),
-    "wrong extension": ("setup.exe", b"MZ\x90\x00\x03\x00\x00\x00 this program"),
-    "double extension": ("photo.jpg.php", b"<?php system($_GET['c']); ?>"),
-    "double extension, image last": ("shell.php.jpg", b"<?php system($_GET['c']); ?>"),
-    "PDF with JavaScript": (
-        "letter.pdf",
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>>>"
-        b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+    "PNG header + HTML": Hostile(
+        "page.png",
+        b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script>",
+        NOT_A_DOCUMENT,
+        NOT_A_PHOTO,
     ),
-    "PDF with an embedded file": (
-        "annex.pdf",
-        b"%PDF-1.4\n1 0 obj<</Type/EmbeddedFile/Length 3>>stream\nMZ\nendstream endobj\n%%EOF\n",
+    "zip bomb": Hostile("photos.zip", zip_bomb(), NOT_A_DOCUMENT, NOT_A_PHOTO),
+    "zip bomb renamed": Hostile("bomb.jpg", zip_bomb(), NOT_A_DOCUMENT, NOT_A_PHOTO),
+    "pixel bomb": Hostile("huge.png", pixel_bomb(), "图片像素过多"),
+    "corrupted photo": Hostile("broken.png", corrupted_png(), "照片已损坏或不完整"),
+    "oversized": Hostile("big.jpg", jpeg_bytes() + b"\x00" * (10 * 1024 * 1024), "文件超过 10 MB"),
+    "empty": Hostile("empty.jpg", b"", "文件为空"),
+    "wrong extension": Hostile(
+        "setup.exe", b"MZ\x90\x00\x03\x00\x00\x00 this program", NOT_A_DOCUMENT, NOT_A_PHOTO
     ),
-    "GIF": ("anim.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
+    "double extension": Hostile(
+        "photo.jpg.php", b"<?php system($_GET['c']); ?>", NOT_A_DOCUMENT, NOT_A_PHOTO
+    ),
+    "double extension, image last": Hostile(
+        "shell.php.jpg", b"<?php system($_GET['c']); ?>", NOT_A_DOCUMENT, NOT_A_PHOTO
+    ),
+    "GIF": Hostile("anim.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", NOT_A_DOCUMENT, NOT_A_PHOTO),
+    # PDFs: each kind of active content, by its own reason.
+    "PDF with JavaScript": Hostile(
+        "letter.pdf", pdfs.pdf_with_javascript(), "含有脚本（JavaScript）", NOT_A_PHOTO
+    ),
+    "PDF with hex-escaped names": Hostile(
+        "escaped.pdf", pdfs.pdf_with_escaped_names(), "含有脚本（JavaScript）", NOT_A_PHOTO
+    ),
+    "PDF with an action on opening": Hostile(
+        "print.pdf", pdfs.pdf_opening_with_an_action(), "自动执行的动作", NOT_A_PHOTO
+    ),
+    "PDF with page actions (AA)": Hostile(
+        "page-aa.pdf", pdfs.pdf_with_page_actions(), "自动执行的动作", NOT_A_PHOTO
+    ),
+    "PDF launching a program": Hostile(
+        "launch.pdf", pdfs.pdf_launching_a_program(), "启动其他程序", NOT_A_PHOTO
+    ),
+    "PDF with an embedded file": Hostile(
+        "annex.pdf", pdfs.pdf_with_an_embedded_file(), "含有嵌入文件", NOT_A_PHOTO
+    ),
+    "PDF with an XFA form": Hostile(
+        "xfa.pdf", pdfs.pdf_with_an_xfa_form(), "XFA 表单", NOT_A_PHOTO
+    ),
+    "PDF with rich media": Hostile(
+        "flash.pdf", pdfs.pdf_with_rich_media(), "含有多媒体内容", NOT_A_PHOTO
+    ),
+    "PDF with a pixel bomb": Hostile(
+        "scan.pdf", pdfs.pdf_with_a_pixel_bomb(), "图片像素过多", NOT_A_PHOTO
+    ),
+    # PDFs that are not what they claim, or cannot be checked.
+    "HTML with a PDF signature": Hostile(
+        "report.pdf", pdfs.html_with_a_pdf_signature(), "仅开头像 PDF", NOT_A_PHOTO
+    ),
+    "encrypted PDF": Hostile("secret.pdf", pdfs.encrypted_pdf(), "已加密", NOT_A_PHOTO),
+    "truncated PDF": Hostile("cut.pdf", pdfs.truncated_pdf(), "缺少文件结尾", NOT_A_PHOTO),
+    "unreadable PDF": Hostile("unreadable.pdf", pdfs.unreadable_pdf(), "无法读取", NOT_A_PHOTO),
+    "PDF without pages": Hostile("blank.pdf", pdfs.pdf_without_pages(), "没有页面", NOT_A_PHOTO),
 }
 
 
 def hostile(case: str) -> SimpleUploadedFile:
-    name, data = HOSTILE[case]
-    return SimpleUploadedFile(name, data, content_type="image/jpeg")
+    return SimpleUploadedFile(HOSTILE[case].name, HOSTILE[case].data, content_type="image/jpeg")
 
 
-def _refused(response, case: str) -> None:
+def _refused(response, case: str, *, photo_field: bool = False) -> None:
     assert response.status_code in (200, 400), response.status_code
     page = response.content.decode()
-    assert HOSTILE[case][0] in page, "the error names the file"
+    entry = HOSTILE[case]
+    assert entry.name in page, "the error names the file"
     assert "未能上传" in page
+    reason = (entry.photo_reason or entry.reason) if photo_field else entry.reason
+    assert reason in page, f"the true reason: {reason}"
 
 
 def test_at_least_ten_hostile_files():
@@ -111,7 +187,7 @@ def test_hazard_photo_form_refuses(case, city, client_for):
             "photos": [hostile(case)],
         },
     )
-    _refused(response, case)
+    _refused(response, case, photo_field=True)
     assert "燃气管道锈蚀" in response.content.decode(), "the rest of the form is kept"
     assert not Hazard.objects.exists()
     assert not Photo.objects.exists()
@@ -154,3 +230,18 @@ def test_signed_letter_form_refuses(case, city, client_for):
     letter.refresh_from_db()
     assert letter.status == ResponsibilityLetter.Status.ISSUED
     assert not letter.signed_scan
+
+
+@pytest.mark.parametrize(
+    "data", [pdfs.plain_pdf(pages=2), pdfs.weasyprint_pdf()], ids=["pypdf", "WeasyPrint"]
+)
+def test_signed_letter_form_accepts_a_plain_pdf(data, city, client_for):
+    letter = services.letter_issue(actor=None, assignment=assign(city.school_a, "class_teacher"))
+    response = client_for("leader_a").post(
+        reverse("letter_sign", args=[letter.pk]),
+        {"signed_on": "2026-09-10", "scan": SimpleUploadedFile("签字页.pdf", data)},
+    )
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.status == ResponsibilityLetter.Status.SIGNED
+    assert letter.signed_scan.read() == data

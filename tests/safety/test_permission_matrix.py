@@ -184,6 +184,7 @@ RULES: dict[str, Rule] = {
     "notification_list": Rule(page),
     "notification_open": Rule(own_notification, get=None, post=SIGNED_IN),
     "notification_mark_all_read": Rule(page, get=None, post=SIGNED_IN),
+    "password_change": Rule(page, post=SIGNED_IN),
     "record_history": Rule(history, get=OFFICIALS | ADMINS),
     "responsibility:home": Rule(page),
     "responsibility:coverage_grid": Rule(page),

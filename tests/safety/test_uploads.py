@@ -9,7 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from safety import uploads
 from safety.uploads import UploadField, clean_document, clean_image
+from tests import pdfs
+from tests.pdfs import plain_pdf
 
 
 def jpeg_bytes(size=(64, 48), exif_gps=False) -> bytes:
@@ -80,13 +83,36 @@ def test_pixel_bomb_is_rejected_without_decoding(settings):
 
 
 def test_pdf_documents_are_accepted_and_scripts_refused():
-    good = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    good = plain_pdf()
     assert clean_document(upload("signed.pdf", good)).content_type == "application/pdf"
-    bad = b"%PDF-1.4\n1 0 obj<</OpenAction<</JS(app.alert(1))>>>>endobj\n%%EOF\n"
     with pytest.raises(ValidationError):
-        clean_document(upload("evil.pdf", bad))
+        clean_document(upload("evil.pdf", pdfs.pdf_with_javascript()))
     with pytest.raises(ValidationError):
         clean_document(upload("fake.pdf", b"MZ\x90\x00 not a pdf"))
+
+
+def test_pdf_check_is_bounded_in_objects_and_pages(monkeypatch):
+    """A hostile file cannot make the check walk without end: past either bound it is refused."""
+    monkeypatch.setattr(uploads, "PDF_MAX_OBJECTS", 3)
+    with pytest.raises(ValidationError) as error:
+        clean_document(upload("deep.pdf", plain_pdf(pages=5)))
+    assert "过于复杂" in " ".join(error.value.messages)
+    monkeypatch.setattr(uploads, "PDF_MAX_OBJECTS", 1000)
+    monkeypatch.setattr(uploads, "PDF_MAX_PAGES", 4)
+    with pytest.raises(ValidationError) as error:
+        clean_document(upload("long.pdf", plain_pdf(pages=5)))
+    assert "超过 4 页" in " ".join(error.value.messages)
+    monkeypatch.setattr(uploads, "PDF_MAX_PAGES", 5)
+    assert clean_document(upload("ok.pdf", plain_pdf(pages=5)))
+
+
+def test_a_pdf_refusal_never_raises_on_garbage():
+    for data in (
+        b"%PDF-",
+        b"%PDF-1.7 endobj %%EOF",
+        b"%PDF-1.4\n" + b"[" * 5000 + b" endobj %%EOF",
+    ):
+        assert uploads.pdf_refusal(data)
 
 
 def test_upload_field_reports_every_bad_file_and_limits_the_count():
