@@ -54,12 +54,15 @@ def feature_packages() -> set[str]:
         parts = name.split(".")
         if len(parts) == 3 and parts[2] in {"models", "views", "services", "selectors"}:
             found.add(".".join(parts[:2]))
-        if len(parts) == 2 and path.name == "__init__.py":
-            if any(
+        if (
+            len(parts) == 2
+            and path.name == "__init__.py"
+            and any(
                 (path.parent / f"{m}.py").exists() or (path.parent / m).is_dir()
                 for m in ("models", "views", "services")
-            ):
-                found.add(name)
+            )
+        ):
+            found.add(name)
     return found
 
 
@@ -97,14 +100,11 @@ def imports_of(module: str) -> list[Import]:
                 child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
             )
             child_type_only = type_only or (
-                isinstance(child, ast.If)
-                and "TYPE_CHECKING" in ast.unparse(child.test)
+                isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test)
             )
             if isinstance(child, ast.Import):
                 for alias in child.names:
-                    found.append(
-                        Import(alias.name, child.lineno, local=local, type_only=type_only)
-                    )
+                    found.append(Import(alias.name, child.lineno, local=local, type_only=type_only))
             elif isinstance(child, ast.ImportFrom):
                 base = _resolve(module, is_package, child.level, child.module)
                 for alias in child.names:
