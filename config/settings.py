@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "safety",
     "inspections",
     "reporting",
+    # Tools, not product (docs/decisions.md, issue #12): management commands only (seed_demo,
+    # generate_city, bench_rollup); no models, URLs or signals; no product app imports them.
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
