@@ -8,6 +8,8 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
 from safety.models import Organisation, User
@@ -49,6 +51,26 @@ def _eager_tasks(request):
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def warm_caches(db):
+    """What a long-running process has loaded before the request a query budget counts: the
+    ContentType cache (the audit trail and permission checks look types up). Without it a
+    budget test passes only after some earlier test happened to fill the cache."""
+    ContentType.objects.clear_cache()
+    ContentType.objects.get_for_models(*apps.get_models())
+
+
+# Every query budget is counted with the process warm, in whatever order the tests run.
+@pytest.fixture
+def django_assert_num_queries(warm_caches, django_assert_num_queries):
+    return django_assert_num_queries
+
+
+@pytest.fixture
+def django_assert_max_num_queries(warm_caches, django_assert_max_num_queries):
+    return django_assert_max_num_queries
 
 
 @pytest.fixture
