@@ -98,10 +98,15 @@ def test_tasks_run_in_process_without_broker_noise():
         "enqueue_on_commit('celery.accumulate', 1, 2)\n"
         "print('queued')\n"
     )
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "LOG_LEVEL"}}
-    env.update(
-        DEBUG="true", DATABASE_URL="sqlite:///:memory:", DJANGO_SETTINGS_MODULE="config.settings"
-    )
+    # Set, not removed: a developer's .env must not bring REDIS_URL back.
+    env = {
+        **os.environ,
+        "REDIS_URL": "",
+        "LOG_LEVEL": "INFO",
+        "DEBUG": "true",
+        "DATABASE_URL": "sqlite:///:memory:",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
     result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
