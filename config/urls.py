@@ -16,6 +16,7 @@ urlpatterns = [
     path(
         "favicon.ico",
         RedirectView.as_view(url=lazy(static, str)("img/favicon.ico"), permanent=False),
+        name="favicon",
     ),
     path(
         "accounts/login/",

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
+from config.celery import app as celery_app
 from safety.models import Organisation, User
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -37,12 +38,20 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _task_modules_imported():
+    """Import every task module before the first test, as a process that has queued a job
+    has. The first import (safety.jobs does it on the first job queued) makes Celery's Django
+    fix-up call django.setup() again, which reconfigures logging: inside a test, that drops
+    the log capture (caplog) of whichever test happened to queue the first job."""
+    celery_app.loader.import_default_modules()
+
+
 @pytest.fixture(autouse=True)
 def _eager_tasks(request):
     """Tasks run in-process in tests, also when REDIS_URL is set (CI), so a test sees their
     effect; tests marked `real_broker` send them to a real worker instead."""
-    from config.celery import app
-
+    app = celery_app
     if request.node.get_closest_marker("real_broker"):
         yield
         return

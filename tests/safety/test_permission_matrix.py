@@ -276,7 +276,8 @@ ACTION_RULES = {
     # The hazard's supervisor or a bureau official; a reported hazard has no supervisor yet.
     "decide_extension": OFFICIALS,
 }
-UNTESTED_NAMES = {"login", "logout"}
+# Public pages, the same for everyone: the favicon is tested in tests/test_setup.py.
+UNTESTED_NAMES = {"login", "logout", "favicon"}
 
 
 def url_patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""):
