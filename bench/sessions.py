@@ -19,7 +19,7 @@ from django.contrib.auth import authenticate  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.load_users import official_usernames, staff_usernames  # noqa: E402
-from reporting.generator import PASSWORD  # noqa: E402
+from demo.generator import PASSWORD  # noqa: E402
 from safety.models import Organisation, User  # noqa: E402
 
 

@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "safety",
     "inspections",
     "reporting",
+    # Tools, not product (docs/decisions.md, issue #12): management commands only (seed_demo,
+    # generate_city, bench_rollup); no models, URLs or signals; no product app imports them.
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -151,7 +155,10 @@ if REDIS_URL:
 else:
     # No broker: tasks run in-process, so a laptop or demo needs no Redis.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CELERY_BROKER_URL = "memory://"
+    # Even eager tasks take a producer from the broker's pool (Celery serialises their
+    # arguments as a real send would); the host is named so kombu does not warn "No hostname
+    # was supplied" on every seed. Nothing listens there: the memory transport is in-process.
+    CELERY_BROKER_URL = "memory://localhost/"
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
@@ -258,6 +265,10 @@ LOGGING = {
         "pypdf": {"level": "ERROR"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run inside this process (a laptop, a demo seed): a line per successful task is
+    # noise there. A worker (REDIS_URL set) keeps them; failures are logged at ERROR anyway.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 
 AUTHENTICATION_BACKENDS = [
     "safety.security.LockoutBackend",  # django-axes: refuses locked-out user names first

@@ -9,18 +9,42 @@ service.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from celery import current_app
+from django.apps import apps
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def task_packages() -> list[str]:
+    """Every installed app, and each feature package of the project's apps that has a
+    tasks.py (`<app>/<feature>/tasks.py`): where Celery looks for task modules."""
+    packages = []
+    for config in apps.get_app_configs():
+        packages.append(config.name)
+        root = Path(config.path)
+        if PROJECT_ROOT not in root.parents:
+            continue
+        packages += [
+            f"{config.name}.{child.name}"
+            for child in sorted(root.iterdir())
+            if (child / "tasks.py").exists() and (child / "__init__.py").exists()
+        ]
+    return packages
+
+
 def _registered_task(task_name: str) -> Any:
     if task_name not in current_app.tasks:
-        # The web process imports task modules only on demand: discover them once.
-        current_app.loader.import_default_modules()
+        # A web process imports task modules only when first needed. The loader's plain
+        # discovery imports them without the worker start-up signals (which would run
+        # django.setup() again and reset logging in the middle of a request).
+        current_app.loader.autodiscover_tasks(task_packages(), related_name="tasks")
     return current_app.tasks[task_name]
 
 

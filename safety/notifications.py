@@ -148,34 +148,31 @@ def notify_many(
             n_urgent=Value(False),
             n_created=Value(timezone.now()),
         )
-        .values_list(
-            "n_recipient",
-            "n_organisation",
-            "n_kind",
-            "n_dedup",
-            "n_title",
-            "n_body",
-            "n_url",
-            "n_urgent",
-            "n_created",
-        )
+        .values_list(*(f"n_{name}" for name, _column in _BULK_COLUMNS))
     )
+    return _insert_ignoring_duplicates(rows)
+
+
+# The columns notify_many fills, as (annotation suffix, notification column).
+_BULK_COLUMNS = (
+    ("recipient", "recipient_id"),
+    ("organisation", "organisation_id"),
+    ("kind", "kind"),
+    ("dedup", "dedup_key"),
+    ("title", "title"),
+    ("body", "body"),
+    ("url", "url"),
+    ("urgent", "urgent"),
+    ("created", "created_at"),
+)
+
+
+def _insert_ignoring_duplicates(rows: QuerySet) -> int:
+    """INSERT … SELECT the annotated rows into the notification table, skipping de-duplication
+    keys already present (PostgreSQL and SQLite both accept ON CONFLICT … DO NOTHING)."""
     select_sql, params = rows.query.sql_with_params()
     table = connection.ops.quote_name(Notification._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(column)
-        for column in (
-            "recipient_id",
-            "organisation_id",
-            "kind",
-            "dedup_key",
-            "title",
-            "body",
-            "url",
-            "urgent",
-            "created_at",
-        )
-    )
+    columns = ", ".join(connection.ops.quote_name(column) for _name, column in _BULK_COLUMNS)
     sql = f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT (dedup_key) DO NOTHING"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

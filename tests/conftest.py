@@ -8,8 +8,11 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
+from config.celery import app as celery_app
 from safety.models import Organisation, User
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -35,12 +38,20 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _task_modules_imported():
+    """Import every task module before the first test, as a process that has queued a job
+    has. The first import (safety.jobs does it on the first job queued) makes Celery's Django
+    fix-up call django.setup() again, which reconfigures logging: inside a test, that drops
+    the log capture (caplog) of whichever test happened to queue the first job."""
+    celery_app.loader.import_default_modules()
+
+
 @pytest.fixture(autouse=True)
 def _eager_tasks(request):
     """Tasks run in-process in tests, also when REDIS_URL is set (CI), so a test sees their
     effect; tests marked `real_broker` send them to a real worker instead."""
-    from config.celery import app
-
+    app = celery_app
     if request.node.get_closest_marker("real_broker"):
         yield
         return
@@ -49,6 +60,26 @@ def _eager_tasks(request):
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def warm_caches(db):
+    """What a long-running process has loaded before the request a query budget counts: the
+    ContentType cache (the audit trail and permission checks look types up). Without it a
+    budget test passes only after some earlier test happened to fill the cache."""
+    ContentType.objects.clear_cache()
+    ContentType.objects.get_for_models(*apps.get_models())
+
+
+# Every query budget is counted with the process warm, in whatever order the tests run.
+@pytest.fixture
+def django_assert_num_queries(warm_caches, django_assert_num_queries):
+    return django_assert_num_queries
+
+
+@pytest.fixture
+def django_assert_max_num_queries(warm_caches, django_assert_max_num_queries):
+    return django_assert_max_num_queries
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
-"""Generated cities for the performance tests (reporting.generator, small sizes)."""
+"""Generated cities for the performance tests (demo.generator, small sizes)."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
 
-from reporting.generator import Plan, generate
+from demo.generator import Plan, generate
+from safety.models import User
 
 
 @pytest.fixture
@@ -19,8 +20,6 @@ def generate_city(db):
 
 
 def logged_in(username: str) -> Client:
-    from safety.models import User
-
     client = Client()
     client.force_login(User.objects.get(username=username))
     return client

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from reporting.generator import Plan, generate
+from demo.generator import Plan, generate
 
 from .conftest import logged_in
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 import pytest
@@ -9,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from config.celery import app
 from safety import notifications
 from safety.models import EmailDigest, Notification
 
@@ -147,31 +149,43 @@ def test_notification_schedules_are_in_the_database(db):
     } <= tasks
 
 
-@pytest.mark.real_broker
-def test_a_broker_outage_does_not_fail_the_change_and_the_sweeper_delivers_later(
-    city, people, settings, django_capture_on_commit_callbacks
-):
-    from config.celery import app
-
-    people.county_official.email = "carol@example.cn"
-    people.county_official.save()
-    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool)
+@contextlib.contextmanager
+def broker_unreachable():
+    """Point the Celery app at a port nothing listens on, with fresh connection and producer
+    pools (the producer pool an earlier task cached would still reach the real broker), then
+    put the app back as it was, closing only the pools made here so later tasks still work."""
+    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool)
     app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
     app.conf.task_always_eager = False
-    app._pool = None
+    app._pool = app.amqp._producer_pool = None
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            notification = notifications.notify(
-                recipient=people.county_official,
-                kind="incident.reported",
-                key="incident:9",
-                title="事故",
-                urgent=True,
-            )
+        yield
     finally:
         if app._pool is not None:
             app._pool.force_close_all()
-        app.conf.broker_url, app.conf.task_always_eager, app._pool = saved
+        (
+            app.conf.broker_url,
+            app.conf.task_always_eager,
+            app._pool,
+            app.amqp._producer_pool,
+        ) = saved
+
+
+@pytest.mark.real_broker
+def test_a_broker_outage_does_not_fail_the_change_and_the_sweeper_delivers_later(
+    city, people, settings, django_capture_on_commit_callbacks, caplog
+):
+    people.county_official.email = "carol@example.cn"
+    people.county_official.save()
+    with broker_unreachable(), django_capture_on_commit_callbacks(execute=True):
+        notification = notifications.notify(
+            recipient=people.county_official,
+            kind="incident.reported",
+            key="incident:9",
+            title="事故",
+            urgent=True,
+        )
+    assert "Could not queue safety.deliver_urgent_notification" in caplog.text
     assert Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).exists()
     assert len(mail.outbox) == 0
     Notification.objects.filter(pk=notification.pk).update(

@@ -293,7 +293,8 @@ RULES: dict[str, Rule] = {
     "monthly:overview_pdf": Rule(overview),
 }
 
-UNTESTED_NAMES = {"login", "logout"}
+# Public pages, the same for everyone: the favicon is tested in tests/test_setup.py.
+UNTESTED_NAMES = {"login", "logout", "favicon"}
 
 
 def url_patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""):

@@ -12,7 +12,7 @@ which the budget tests use at small sizes). Materialised paths and sort keys are
 here exactly as safety.services computes them. Photos: one small generated JPEG is stored
 once and every Photo row points at it (the bytes do not matter to any page measured).
 
-This module lives in `reporting`, the top app, because it writes every app's tables.
+A tool, not product (issue #12): it writes every app's tables, so it lives above them all.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
+from inspections import demo as inspections_demo
 from inspections import tally
 from inspections.models import ChecklistTemplate, Hazard, HazardEvent, Inspection, Photo
 from reporting.models import (
@@ -45,6 +47,7 @@ from reporting.models import (
     MonthlyReportVersion,
 )
 from reporting.monthly.periods import add_months, county_due_date, school_due_date
+from safety import demo as safety_demo
 from safety.models import (
     PATH_SEGMENT_WIDTH,
     Assignment,
@@ -830,17 +833,12 @@ def vacuum_analyze() -> None:
 
 
 def _ensure_reference_rows() -> None:
-    from inspections import demo as inspections_demo
-    from safety import demo as safety_demo
-
     safety_demo._ensure_catalogues()
     inspections_demo._ensure_reference_rows()
 
 
 def _stored_photo() -> tuple[str, str]:
     """One small generated JPEG (and its thumbnail), stored once."""
-    from PIL import Image, ImageDraw
-
     names = ("bench/hazard-photo.jpg", "bench/hazard-photo-thumb.jpg")
     for name, size in zip(names, ((640, 480), (160, 120)), strict=True):
         if default_storage.exists(name):

@@ -10,6 +10,8 @@ import datetime
 import time
 from typing import Any
 
+# Imported here, not timed: a worker has WeasyPrint imported already (about 1 s on first import).
+import weasyprint  # noqa: F401
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -92,9 +94,6 @@ class Command(BaseCommand):
             problems_found="",
             next_month_plans="",
         )
-        # A worker has WeasyPrint imported already (about 1 s on first import).
-        import weasyprint  # noqa: F401
-
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             version = services.monthly_report_submit(

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from reporting import generator
+from demo import generator
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from demo.generator import Plan, generate
 from inspections.models import Hazard
-from reporting.generator import Plan, generate
 from reporting.models import MonthlyReport
 from safety.models import Organisation, User
 from safety.services import name_sort_key
