@@ -1,5 +1,5 @@
-"""Jobs queued by task name (safety.jobs): found in feature packages,
-a typo refused at once,, and the first job of a web process does not set Django up again."""
+"""Jobs queued by task name (safety.jobs): found in feature packages, a typo refused at
+once, and the first job of a web process does not set Django up again."""
 
 from __future__ import annotations
 
@@ -42,6 +42,11 @@ def test_the_first_job_of_a_web_process_does_not_run_django_setup_again():
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "true"}
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.strip() == "0"
