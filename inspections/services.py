@@ -474,14 +474,15 @@ def hazard_fix_on_spot(
 
 def assignable_people(school: Organisation) -> dict[str, Any]:
     """Owners are accounts of the school; supervisors the school's leaders or officials of
-    the bureaus above it."""
+    the bureaus above it. Unordered: the form's `AccountChoiceField` sorts names in pinyin
+    order, which the database cannot."""
     ancestor_ids = [int(segment) for segment in school.path.split("/") if segment]
-    owners = User.objects.filter(organisation=school, is_active=True).order_by("full_name")
+    owners = User.objects.filter(organisation=school, is_active=True)
     supervisors = User.objects.filter(
         organisation_id__in=ancestor_ids,
         is_active=True,
         role__in=[Role.SCHOOL_LEADER, Role.BUREAU_OFFICIAL],
-    ).order_by("organisation__path", "full_name")
+    )
     return {"owners": owners, "supervisors": supervisors}
 
 

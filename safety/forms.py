@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -18,8 +19,24 @@ from .models import (
     User,
     is_school_year,
 )
-from .selectors import counties_visible_to
+from .selectors import account_order_key, counties_visible_to
 from .uploads import UploadField
+
+
+class _AccountChoiceIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        accounts = self.queryset.select_related("organisation")
+        for account in sorted(accounts, key=account_order_key):
+            yield self.choice(account)
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    """A select of accounts in `account_order_key` order. For bounded lists (the accounts of
+    a unit or of the units above a school): the choices are sorted in Python."""
+
+    iterator = _AccountChoiceIterator
 
 
 class SchoolFilterForm(forms.Form):
@@ -128,6 +145,7 @@ class HolderForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = Holder
         fields = ["name", "job_title", "phone", "user", "is_active"]
+        field_classes = {"user": AccountChoiceField}
 
     def __init__(self, *args: Any, unit: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,7 +24,7 @@ from .models import (
     school_year_bounds,
     school_year_of,
 )
-from .services import grace_days_by_path, unsigned_letter_grace_days
+from .services import grace_days_by_path, person_name_sort_key, unsigned_letter_grace_days
 
 SCHOOL = Organisation.Kind.SCHOOL
 
@@ -107,8 +107,19 @@ def bureau_units(unit: Organisation) -> QuerySet[Organisation]:
     )
 
 
-def school_accounts(school: Organisation) -> QuerySet[User]:
-    return User.objects.filter(organisation=school, is_active=True).order_by("role", "username")
+def account_order_key(account: User) -> tuple[str, str, int]:
+    """Accounts unit by unit from the top, then in pinyin order of names with surnames read
+    as surnames (which the database cannot do: sort bounded lists with this in Python)."""
+    unit_path = account.organisation.path if account.organisation else ""
+    return (unit_path, person_name_sort_key(account.display_name), account.pk)
+
+
+def school_accounts(school: Organisation) -> list[User]:
+    """The school's active accounts by role, then by name in pinyin order."""
+    accounts = User.objects.filter(organisation=school, is_active=True)
+    return sorted(
+        accounts, key=lambda account: (account.role, person_name_sort_key(account.display_name))
+    )
 
 
 # --- Coverage of the responsibility system ---------------------------------------------------
