@@ -62,7 +62,7 @@ from safety.models import (
     school_year_bounds,
     school_year_of,
 )
-from safety.services import name_sort_key
+from safety.services import name_sort_key, person_name_sort_key
 
 PASSWORD = "SafeCampus@2026"  # noqa: S105 - the demo password, for generated cities only
 SCHOOLS_PER_COUNTY = 175
@@ -383,7 +383,7 @@ class Generator:
             school_holders = []
             for name in people:
                 pk = len(holders) + 1
-                holders.append([pk, school["id"], name, name_sort_key(name), self.now])
+                holders.append([pk, school["id"], name, person_name_sort_key(name), self.now])
                 school_holders.append(pk)
             for post in needed:
                 if self.rng.random() < 0.02 * school["badness"]:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safety.forms import date_input
+from safety.forms import AccountChoiceField, date_input
 from safety.models import Organisation, SafetyArea
 from safety.uploads import UploadField
 
@@ -100,8 +100,8 @@ class FixOnSpotForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("Rectification owner"), queryset=None)
-    supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=None)
+    owner = AccountChoiceField(label=_("Rectification owner"), queryset=None)
+    supervisor = AccountChoiceField(label=_("Supervisor"), queryset=None)
     deadline = forms.DateField(
         label=_("Rectification deadline"),
         required=False,

@@ -240,12 +240,12 @@ class AssignablePeople:
 def assignable_people(school: Organisation) -> AssignablePeople:
     """Who may be made rectification owner and supervisor of a hazard at `school` (lazy
     querysets, ordered for a <select>)."""
-    owners = User.objects.filter(organisation=school, is_active=True).order_by("full_name")
+    owners = User.objects.filter(organisation=school, is_active=True)
     supervisors = User.objects.filter(
         organisation_id__in=school.ancestor_ids,
         is_active=True,
         role__in=[Role.SCHOOL_LEADER, Role.BUREAU_OFFICIAL],
-    ).order_by("organisation__path", "full_name")
+    )
     return AssignablePeople(owners=owners, supervisors=supervisors)
 
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, User
-from .selectors import counties_visible_to
+from .selectors import account_order_key, counties_visible_to
 
 
 class SchoolFilterBase(forms.Form):
@@ -79,3 +80,19 @@ class CrispyMixin:
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-primary btn-lg"))
+
+
+class _AccountChoiceIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        accounts = self.queryset.select_related("organisation")
+        for account in sorted(accounts, key=account_order_key):
+            yield self.choice(account)
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    """A select of accounts in `account_order_key` order. For bounded lists (the accounts of
+    a unit or of the units above a school): the choices are sorted in Python."""
+
+    iterator = _AccountChoiceIterator

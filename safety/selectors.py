@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from .access import access_object
 from .models import AuditEvent, Organisation, SafetyArea, User
+from .names import person_name_sort_key
 
 # Deprecated here: reporting reads the coverage from this module until it imports
 # safety.responsibility.selectors itself (then remove this line).
@@ -135,9 +136,19 @@ def bureau_units(unit: Organisation) -> QuerySet[Organisation]:
     )
 
 
-def school_accounts(school: Organisation) -> QuerySet[User]:
-    """The active accounts of a school, by role then username."""
-    return User.objects.filter(organisation=school, is_active=True).order_by("role", "username")
+def account_order_key(account: User) -> tuple[str, str, int]:
+    """Accounts unit by unit from the top, then in pinyin order of names with surnames read
+    as surnames (which the database cannot do: sort bounded lists with this in Python)."""
+    unit_path = account.organisation.path if account.organisation else ""
+    return (unit_path, person_name_sort_key(account.display_name), account.pk)
+
+
+def school_accounts(school: Organisation) -> list[User]:
+    """The school's active accounts by role, then by name in pinyin order."""
+    accounts = User.objects.filter(organisation=school, is_active=True)
+    return sorted(
+        accounts, key=lambda account: (account.role, person_name_sort_key(account.display_name))
+    )
 
 
 def active_areas() -> QuerySet[SafetyArea]:

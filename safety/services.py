@@ -19,16 +19,11 @@ from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
 
 from . import roles
 from .access import check_unit_permission
 from .models import PATH_SEGMENT_WIDTH, AuditEvent, Organisation, SafetyArea, User, UserSession
-
-
-def name_sort_key(name: str) -> str:
-    """A key that sorts Chinese names in pinyin order (Latin letters and digits kept)."""
-    return " ".join(lazy_pinyin(name, style=Style.TONE3)).lower()
+from .names import name_sort_key, person_name_sort_key  # noqa: F401 (public here too)
 
 
 def audit_record(

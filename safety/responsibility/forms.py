@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from safety.forms import CrispyMixin, SchoolFilterBase, date_input
+from safety.forms import AccountChoiceField, CrispyMixin, SchoolFilterBase, date_input
 from safety.models import Organisation, SafetyArea, User, is_school_year
 from safety.uploads import UploadField
 
@@ -33,6 +33,7 @@ class HolderForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = Holder
         fields = ["name", "job_title", "phone", "user", "is_active"]
+        field_classes = {"user": AccountChoiceField}
 
     def __init__(self, *args: Any, unit: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

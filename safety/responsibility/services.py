@@ -33,9 +33,10 @@ from safety.models import (
     school_year_bounds,
     school_year_of,
 )
+from safety.names import person_name_sort_key
 from safety.notifications import notify
 from safety.pdf import render_pdf
-from safety.services import audit_record, field_changes, name_sort_key
+from safety.services import audit_record, field_changes
 from safety.uploads import CleanUpload, generated_name
 
 from .models import (
@@ -117,7 +118,7 @@ def holder_save(
     holder.name = holder.name.strip()
     if not holder.name:
         raise ValidationError({"name": _("Enter the holder's name.")})
-    holder.name_sort_key = name_sort_key(holder.name)
+    holder.name_sort_key = person_name_sort_key(holder.name)
     creating = holder.pk is None
     holder.save()
     audit_record(
