@@ -22,9 +22,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from safety import roles
+from safety.exports import Sheet
 from safety.models import Organisation, SafetyArea, User, is_school_year, school_year_of
 from safety.uploads import generated_name
 
@@ -55,11 +56,11 @@ EXAMPLE_ROW = [
     "13800000000",
     "食堂主管",
     "饮食饮水",
-    "2026-09-01",
+    datetime.date(2026, 9, 1),
     "2026-2027",
     "健康证",
     "JK2026001",
-    "2027-08-31",
+    datetime.date(2027, 8, 31),
 ]
 
 
@@ -95,26 +96,28 @@ class ImportCheck:
         return bool(self.rows) and not self.bad_rows
 
 
-def template_xlsx() -> bytes:
-    """The import template: the column titles, an example row and a sheet of notes."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "责任分工"
-    sheet.append([label for _key, label in COLUMNS])
-    sheet.append(EXAMPLE_ROW)
-    for column, width in zip(
-        "ABCDEFGHIJK", (14, 16, 10, 14, 12, 24, 12, 11, 12, 14, 12), strict=True
-    ):
-        sheet.column_dimensions[column].width = width
-    notes = workbook.create_sheet("填写说明")
-    notes.append(["岗位", "填写岗位名称，例如：校长、分管安全副校长、班主任、食堂管理员"])
-    notes.append(["负责安全领域", "多个领域用顿号分隔；留空则使用该岗位的默认领域"])
-    notes.append(["日期", "格式 2026-09-01"])
-    notes.append(["学年", "格式 2026-2027；留空则按开始日期计算"])
-    notes.append(["证书", "电工、锅炉工等持证岗位填写证书类型、编号和有效期"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+TEMPLATE_NOTES = [
+    ["岗位", "填写岗位名称，例如：校长、分管安全副校长、班主任、食堂管理员"],
+    ["负责安全领域", "多个领域用顿号分隔；留空则使用该岗位的默认领域"],
+    ["日期", "格式 2026-09-01"],
+    ["学年", "格式 2026-2027；留空则按开始日期计算"],
+    ["证书", "电工、锅炉工等持证岗位填写证书类型、编号和有效期"],
+    ["行数", f"每个文件最多 {MAX_ROWS} 行，超过请分成几个文件"],
+]
+
+
+def template_sheets() -> list[Sheet]:
+    """The import template (for `safety.exports.xlsx_response`): the column titles and an
+    example row, and a sheet of notes."""
+    return [
+        Sheet(
+            title="责任分工",
+            header=[label for _key, label in COLUMNS],
+            rows=[EXAMPLE_ROW],
+            widths=(14, 16, 10, 14, 12, 24, 12, 11, 12, 14, 12),
+        ),
+        Sheet(title="填写说明", header=TEMPLATE_NOTES[0], rows=TEMPLATE_NOTES[1:]),
+    ]
 
 
 def _cell(value: Any) -> str:

@@ -166,7 +166,7 @@ def test_read_only_roles_cannot_import(city, client_for):
 def test_the_template_downloads_with_the_columns(client_for, city):
     response = client_for("staff_a").get(reverse("responsibility:import_template"))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [cell.value for cell in sheet[1]] == HEADER
 
 
