@@ -9,7 +9,7 @@ cell is written with the string data type; numbers and dates keep their own type
 
 Views return `xlsx_response` or `csv_response` (tests/safety/test_exports.py finds every view
 that does and feeds it hostile text); no other product module writes a spreadsheet
-(tests/test_architecture.py holds that).
+(tests/safety/test_exports.py holds that).
 """
 
 from __future__ import annotations
