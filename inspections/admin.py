@@ -10,13 +10,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from safety.forms import TextRulesMixin
 from safety.models import Organisation
 
 from . import services
 from .models import ChecklistTemplate, InspectionSettings
 
 
-class ChecklistTemplateForm(forms.ModelForm):
+class ChecklistTemplateForm(TextRulesMixin, forms.ModelForm):
     items = forms.CharField(
         label=_("Checks"),
         widget=forms.Textarea(attrs={"rows": 12}),

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safety.forms import AccountChoiceField, date_input
+from safety.forms import AccountChoiceField, TextRulesMixin, date_input
 from safety.models import Organisation, SafetyArea
 from safety.uploads import UploadField
 
@@ -15,7 +15,7 @@ from .models import ChecklistItem, ChecklistTemplate, Hazard, ItemResult
 DATE = date_input()
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(TextRulesMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + Hazard.Status.choices
@@ -70,7 +70,7 @@ class LedgerFilterForm(forms.Form):
             del self.fields["county"]
 
 
-class HazardReportForm(forms.Form):
+class HazardReportForm(TextRulesMixin, forms.Form):
     area = forms.ModelChoiceField(label=_("Safety area"), queryset=SafetyArea.objects.all())
     location = forms.CharField(
         label=_("Location"),
@@ -94,12 +94,12 @@ class HazardReportForm(forms.Form):
     photos = UploadField(label=_("Photos"))
 
 
-class FixOnSpotForm(forms.Form):
+class FixOnSpotForm(TextRulesMixin, forms.Form):
     measure = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
     photos = UploadField(label=_("Photo after the fix"), required=True)
 
 
-class AssignForm(forms.Form):
+class AssignForm(TextRulesMixin, forms.Form):
     owner = AccountChoiceField(label=_("Rectification owner"), queryset=None)
     supervisor = AccountChoiceField(label=_("Supervisor"), queryset=None)
     deadline = forms.DateField(
@@ -125,20 +125,20 @@ class AssignForm(forms.Form):
         self.fields["supervisor"].queryset = people.supervisors
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(TextRulesMixin, forms.Form):
     evidence = forms.CharField(
         label=_("Rectification done"), widget=forms.Textarea(attrs={"rows": 3})
     )
     photos = UploadField(label=_("Evidence photos"))
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(TextRulesMixin, forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextRulesMixin, forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -146,7 +146,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextRulesMixin, forms.Form):
     """Grant or refuse an extension request."""
 
     decision = forms.ChoiceField(
@@ -162,18 +162,18 @@ class DecisionForm(forms.Form):
     )
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(TextRulesMixin, forms.Form):
     until = forms.DateField(label=_("New deadline"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(TextRulesMixin, forms.Form):
     reason = forms.CharField(
         label=_("What was found not fixed"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class InspectionStartForm(forms.Form):
+class InspectionStartForm(TextRulesMixin, forms.Form):
     template = forms.ModelChoiceField(
         label=_("Checklist"),
         queryset=ChecklistTemplate.objects.filter(
@@ -203,7 +203,7 @@ class InspectionStartForm(forms.Form):
         return school
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(TextRulesMixin, forms.Form):
     """One row per checklist item: result, note, severity and photos (camera)."""
 
     summary = forms.CharField(
@@ -266,7 +266,7 @@ class InspectionForm(forms.Form):
         return results, photos, summary
 
 
-class SpotCheckDrawForm(forms.Form):
+class SpotCheckDrawForm(TextRulesMixin, forms.Form):
     bureau = forms.ModelChoiceField(label=_("Jurisdiction"), queryset=Organisation.objects.none())
     school_type = forms.ChoiceField(
         label=_("School type"),

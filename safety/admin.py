@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import roles, services
+from .forms import TextRulesMixin
 from .models import AuditEvent, Organisation, SafetyArea, User, UserSession
 
 
@@ -98,13 +99,13 @@ class OrganisationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
 
 
-class AccountCreationForm(UserCreationForm):
+class AccountCreationForm(TextRulesMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username",)
 
 
-class AccountChangeForm(UserChangeForm):
+class AccountChangeForm(TextRulesMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
 

@@ -1,16 +1,81 @@
 from __future__ import annotations
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.models import ModelChoiceIterator
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, User
 from .selectors import account_order_key, counties_visible_to
 
+# NUL and the other C0 controls and DEL; a multi-line text keeps its line breaks and tabs.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SINGLE_LINE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# A text field with no limit of its own (a model TextField, a free comment).
+TEXT_MAX_LENGTH = 2000
 
-class SchoolFilterBase(forms.Form):
+
+def control_character_error(label: str) -> str:
+    """The message for text holding a control character, naming the field."""
+    return gettext("“%(field)s” contains a control character (such as NUL): remove it.") % {
+        "field": label
+    }
+
+
+@deconstructible
+class PlainTextValidator:
+    """Refuses NUL and other control characters (PostgreSQL cannot store NUL in text; the
+    others are invisible and break exports); tabs and line breaks only in multi-line text."""
+
+    def __init__(self, label: str, *, multiline: bool) -> None:
+        self.label, self.multiline = label, multiline
+
+    def __call__(self, value: object) -> None:
+        pattern = CONTROL_CHARACTERS if self.multiline else SINGLE_LINE_CONTROL_CHARACTERS
+        if pattern.search(str(value)):
+            raise ValidationError(control_character_error(str(self.label)), code="control")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PlainTextValidator) and (self.label, self.multiline) == (
+            other.label,
+            other.multiline,
+        )
+
+
+def apply_text_rules(form: forms.BaseForm) -> None:
+    """Every text field of `form` states its limit (the `maxlength` attribute and a hint),
+    enforces it (TEXT_MAX_LENGTH when it had none) and refuses control characters."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField):
+            continue
+        if field.max_length is None:
+            field.max_length = TEXT_MAX_LENGTH
+            field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+        field.widget.attrs.update(field.widget_attrs(field.widget))
+        if not field.widget.is_hidden and not isinstance(field.widget, forms.PasswordInput):
+            hint = gettext("At most %(count)s characters.") % {"count": field.max_length}
+            field.help_text = f"{field.help_text} {hint}" if field.help_text else hint
+        multiline = isinstance(field.widget, forms.Textarea)
+        field.validators.append(PlainTextValidator(field.label or "", multiline=multiline))
+
+
+class TextRulesMixin:
+    """Put first in the bases of every product form (tests/safety/test_form_text.py walks
+    them): `apply_text_rules` on its fields, dynamic ones included."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        apply_text_rules(self)
+
+
+class SchoolFilterBase(TextRulesMixin, forms.Form):
     """The filter bar of a list of schools: a search field `q` (declared by each form, with
     its own placeholder), the county and the school type. The county choices are limited to
     the counties the user sees, and dropped when there is at most one (nothing to offer)."""

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from safety import roles
+from safety.exports import xlsx_response
 from safety.uploads import file_response
 
 from .. import exports, forms, selectors, services
@@ -60,8 +61,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
 def ledger_export(request: HttpRequest) -> FileResponse:
     form = forms.LedgerFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    handle = exports.hazard_workbook(selectors.export_rows(user=request.user, filters=filters))
-    return FileResponse(handle, as_attachment=True, filename="hazard-ledger.xlsx")
+    sheet = exports.hazard_sheet(selectors.export_rows(user=request.user, filters=filters))
+    return xlsx_response([sheet], filename="hazard-ledger.xlsx")
 
 
 @login_required

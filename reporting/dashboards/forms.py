@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reporting.monthly.selectors import add_months, parse_month
+from safety.forms import TextRulesMixin
 from safety.models import Organisation
 from safety.selectors import counties_visible_to
 
@@ -42,7 +43,7 @@ def period_for(key: str, today: datetime.date, month: datetime.date | None = Non
     return Period("this_month", current, today, f"{current:%Y-%m}")
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(TextRulesMixin, forms.Form):
     PERIODS = [
         ("this_month", _("This month")),
         ("quarter", _("Last 3 months")),

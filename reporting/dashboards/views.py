@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety import selectors as safety_selectors
+from safety.exports import csv_response
 
 from . import selectors
 from .charts import bureau_charts
@@ -76,11 +75,6 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/dashboards/home_bureau.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The bureau dashboard's figures and chart series, for the officials' spreadsheets."""
@@ -90,11 +84,11 @@ def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     if unit.is_school:
         raise PermissionDenied  # a school has no jurisdiction figures to download
     _form, period, dashboard = _dashboard(request)
-    writer = csv.writer(_Echo())
     base = request.build_absolute_uri("/")[:-1]
 
     # Built while the request's language is active; a bounded number of rows.
-    table = [[_("Section"), _("Figure"), _("Value"), _("Note"), _("Link")]]
+    header = [_("Section"), _("Figure"), _("Value"), _("Note"), _("Link")]
+    table = []
     for figure in dashboard.figures:
         table.append([_("Key figures"), figure.label, figure.value, figure.note, base + figure.url])
     for row in dashboard.trend:
@@ -111,13 +105,5 @@ def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     for row in dashboard.categories:
         label = _("Incidents by category")
         table.append([label, row["label"], row["count"], period.label, base + row["url"]])
-
-    def rows() -> Iterator[str]:
-        yield "\ufeff"  # so that spreadsheet programs read the Chinese as UTF-8
-        for line in table:
-            yield writer.writerow([str(cell) for cell in line])
-
     filename = f"dashboard-{timezone.localdate():%Y%m%d}.csv"
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(header, table, filename=filename)

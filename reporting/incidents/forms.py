@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import Hazard
-from safety.forms import date_input
+from safety.forms import TextRulesMixin, date_input
 from safety.models import Organisation, User
 from safety.selectors import counties_visible_to
 from safety.uploads import UploadField
@@ -30,7 +30,7 @@ def _style(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "form-control")
 
 
-class IncidentReportForm(forms.Form):
+class IncidentReportForm(TextRulesMixin, forms.Form):
     """The report: the initial report asks only what is known in the first minutes; a
     follow-up adds to it; the written report completes it (every field required)."""
 
@@ -127,7 +127,7 @@ class BureauRecordForm(IncidentReportForm):
         return matches[0]
 
 
-class ConcealForm(forms.Form):
+class ConcealForm(TextRulesMixin, forms.Form):
     reason = forms.CharField(
         label=_("Which facts were withheld"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -145,7 +145,7 @@ class HazardChoiceField(forms.ModelMultipleChoiceField):
         )
 
 
-class ClosureItemForm(forms.Form):
+class ClosureItemForm(TextRulesMixin, forms.Form):
     kind = forms.ChoiceField(choices=ClosureItem.Kind.choices, widget=forms.HiddenInput)
     text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}))
     people = forms.CharField(label=_("People"), max_length=200, required=False)
@@ -199,7 +199,7 @@ class ClosureItemForm(forms.Form):
         _style(self)
 
 
-class CloseForm(forms.Form):
+class CloseForm(TextRulesMixin, forms.Form):
     is_liability = forms.TypedChoiceField(
         label=_("Is this a liability incident (责任事故)?"),
         choices=[
@@ -218,11 +218,11 @@ class CloseForm(forms.Form):
         _style(self)
 
 
-class CommentForm(forms.Form):
+class CommentForm(TextRulesMixin, forms.Form):
     comment = forms.CharField(label=_("Comment"), max_length=1000, required=False)
 
 
-class IncidentFilterForm(forms.Form):
+class IncidentFilterForm(TextRulesMixin, forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,

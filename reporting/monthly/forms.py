@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safety.forms import TextRulesMixin
 from safety.selectors import counties_visible_to
 
 from .periods import UnitStatus, parse_month
 
 
-class NarrativeForm(forms.Form):
+class NarrativeForm(TextRulesMixin, forms.Form):
     work_done = forms.CharField(
         label=_("Work done this month"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -33,7 +34,7 @@ class NarrativeForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TextRulesMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", _("Approve")), ("return", _("Return for changes"))]
     )
@@ -52,7 +53,7 @@ class ReviewForm(forms.Form):
         return data
 
 
-class ConsoleFilterForm(forms.Form):
+class ConsoleFilterForm(TextRulesMixin, forms.Form):
     county = forms.ModelChoiceField(
         label=_("County/district"),
         queryset=None,

@@ -57,6 +57,11 @@ def unit_months(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, pk: int, month: str) -> HttpResponse:
     unit, month_date, report = selectors.access_unit_month(request.user, pk, month)
+    return _report_page(request, unit, month_date, report)
+
+
+def _report_page(request, unit, month_date, report, form=None, http_status=200) -> HttpResponse:
+    """The report page; `form` is the posted narrative when it was refused (text kept)."""
     today = timezone.localdate()
     user = request.user
     can_edit = (
@@ -90,11 +95,11 @@ def report_detail(request: HttpRequest, pk: int, month: str) -> HttpResponse:
         "tables": section_tables(figures),
         "schools": _school_lines(figures),
         "versions": versions,
-        "form": NarrativeForm(initial=_narrative(report)) if can_edit else None,
+        "form": (form or NarrativeForm(initial=_narrative(report))) if can_edit else None,
         "review_form": ReviewForm() if can_review else None,
         "can_edit": can_edit,
     }
-    return render(request, "reporting/monthly/report_detail.html", context)
+    return render(request, "reporting/monthly/report_detail.html", context, status=http_status)
 
 
 def _narrative(report: MonthlyReport | None) -> dict[str, str]:
@@ -118,12 +123,12 @@ def _school_lines(figures: dict) -> list[dict]:
 @login_required
 @require_POST
 def report_save(request: HttpRequest, pk: int, month: str) -> HttpResponse:
-    unit, month_date, _report = selectors.access_unit_month(request.user, pk, month)
+    unit, month_date, report = selectors.access_unit_month(request.user, pk, month)
     form = NarrativeForm(request.POST)
     target = reverse("monthly:report", args=[unit.pk, month])
     if not form.is_valid():
         messages.error(request, _("The report was not saved: check the text."))
-        return redirect(target)
+        return _report_page(request, unit, month_date, report, form=form, http_status=400)
     try:
         services.monthly_report_save_draft(
             actor=request.user, unit=unit, month=month_date, **form.cleaned_data

@@ -8,7 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from safety.forms import AccountChoiceField, CrispyMixin, SchoolFilterBase, date_input
+from safety.forms import (
+    AccountChoiceField,
+    CrispyMixin,
+    SchoolFilterBase,
+    TextRulesMixin,
+    date_input,
+)
 from safety.models import Organisation, SafetyArea, User, is_school_year
 from safety.uploads import UploadField
 
@@ -29,7 +35,7 @@ class CoverageFilterForm(SchoolFilterBase):
     )
 
 
-class HolderForm(CrispyMixin, forms.ModelForm):
+class HolderForm(TextRulesMixin, CrispyMixin, forms.ModelForm):
     class Meta:
         model = Holder
         fields = ["name", "job_title", "phone", "user", "is_active"]
@@ -43,7 +49,7 @@ class HolderForm(CrispyMixin, forms.ModelForm):
         self._init_helper()
 
 
-class CertificateForm(CrispyMixin, forms.ModelForm):
+class CertificateForm(TextRulesMixin, CrispyMixin, forms.ModelForm):
     class Meta:
         model = Certificate
         fields = ["kind", "number", "expires_on"]
@@ -54,7 +60,7 @@ class CertificateForm(CrispyMixin, forms.ModelForm):
         self._init_helper()
 
 
-class NewHolderFieldsMixin(forms.Form):
+class NewHolderFieldsMixin(TextRulesMixin, forms.Form):
     """Choose an existing holder of the unit, or type a new person's name."""
 
     new_holder_name = forms.CharField(
@@ -142,7 +148,7 @@ class HandoverForm(CrispyMixin, NewHolderFieldsMixin):
         self._init_helper()
 
 
-class AssignmentEndForm(CrispyMixin, forms.Form):
+class AssignmentEndForm(TextRulesMixin, CrispyMixin, forms.Form):
     submit_label = _("End the assignment")
 
     end_date = forms.DateField(label=_("End date"), widget=date_input())
@@ -153,7 +159,7 @@ class AssignmentEndForm(CrispyMixin, forms.Form):
         self._init_helper()
 
 
-class LetterSignForm(CrispyMixin, forms.Form):
+class LetterSignForm(TextRulesMixin, CrispyMixin, forms.Form):
     submit_label = _("Record the signature")
 
     signed_on = forms.DateField(label=_("Signed on"), widget=date_input())
@@ -170,7 +176,7 @@ class LetterSignForm(CrispyMixin, forms.Form):
         self._init_helper()
 
 
-class SchoolYearForm(forms.Form):
+class SchoolYearForm(TextRulesMixin, forms.Form):
     school_year = forms.CharField(
         label=_("School year"),
         max_length=9,
@@ -184,7 +190,7 @@ class SchoolYearForm(forms.Form):
         return value
 
 
-class ImportUploadForm(CrispyMixin, forms.Form):
+class ImportUploadForm(TextRulesMixin, CrispyMixin, forms.Form):
     submit_label = _("Check the file")
 
     file = forms.FileField(

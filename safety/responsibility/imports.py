@@ -12,6 +12,7 @@ import csv
 import datetime
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +23,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from safety import roles
+from safety.exports import Sheet
+from safety.forms import SINGLE_LINE_CONTROL_CHARACTERS
 from safety.models import Organisation, SafetyArea, User, is_school_year, school_year_of
 from safety.uploads import generated_name
 
@@ -46,7 +49,11 @@ COLUMNS = [
     ("certificate_expires_on", "证书有效期"),
 ]
 REQUIRED_COLUMNS = {"school_code", "post", "name", "start_date"}
-MAX_ROWS = 3000
+MAX_ROWS = 2000
+# Rows read in all (blank ones too): a sheet's declared dimensions are not trusted.
+MAX_ROWS_READ = MAX_ROWS + 200
+MAX_COLUMNS = 30
+MAX_CELL_CHARACTERS = 500
 TOKEN_SALT = "safety.responsibility-import"  # noqa: S105 - a signing salt, not a secret
 EXAMPLE_ROW = [
     "2136080201",
@@ -55,11 +62,11 @@ EXAMPLE_ROW = [
     "13800000000",
     "食堂主管",
     "饮食饮水",
-    "2026-09-01",
+    datetime.date(2026, 9, 1),
     "2026-2027",
     "健康证",
     "JK2026001",
-    "2027-08-31",
+    datetime.date(2027, 8, 31),
 ]
 
 
@@ -95,26 +102,28 @@ class ImportCheck:
         return bool(self.rows) and not self.bad_rows
 
 
-def template_xlsx() -> bytes:
-    """The import template: the column titles, an example row and a sheet of notes."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "责任分工"
-    sheet.append([label for _key, label in COLUMNS])
-    sheet.append(EXAMPLE_ROW)
-    for column, width in zip(
-        "ABCDEFGHIJK", (14, 16, 10, 14, 12, 24, 12, 11, 12, 14, 12), strict=True
-    ):
-        sheet.column_dimensions[column].width = width
-    notes = workbook.create_sheet("填写说明")
-    notes.append(["岗位", "填写岗位名称，例如：校长、分管安全副校长、班主任、食堂管理员"])
-    notes.append(["负责安全领域", "多个领域用顿号分隔；留空则使用该岗位的默认领域"])
-    notes.append(["日期", "格式 2026-09-01"])
-    notes.append(["学年", "格式 2026-2027；留空则按开始日期计算"])
-    notes.append(["证书", "电工、锅炉工等持证岗位填写证书类型、编号和有效期"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+TEMPLATE_NOTES = [
+    ["岗位", "填写岗位名称，例如：校长、分管安全副校长、班主任、食堂管理员"],
+    ["负责安全领域", "多个领域用顿号分隔；留空则使用该岗位的默认领域"],
+    ["日期", "格式 2026-09-01"],
+    ["学年", "格式 2026-2027；留空则按开始日期计算"],
+    ["证书", "电工、锅炉工等持证岗位填写证书类型、编号和有效期"],
+    ["行数", f"每个文件最多 {MAX_ROWS} 行，超过请分成几个文件"],
+]
+
+
+def template_sheets() -> list[Sheet]:
+    """The import template (for `safety.exports.xlsx_response`): the column titles and an
+    example row, and a sheet of notes."""
+    return [
+        Sheet(
+            title="责任分工",
+            header=[label for _key, label in COLUMNS],
+            rows=[EXAMPLE_ROW],
+            widths=(14, 16, 10, 14, 12, 24, 12, 11, 12, 14, 12),
+        ),
+        Sheet(title="填写说明", header=TEMPLATE_NOTES[0], rows=TEMPLATE_NOTES[1:]),
+    ]
 
 
 def _cell(value: Any) -> str:
@@ -138,27 +147,58 @@ def read_upload(upload: Any) -> bytes:
     return data
 
 
-def read_rows(data: bytes, filename: str) -> list[ImportRow]:
-    """Rows of an .xlsx or .csv file, keyed by column, numbered as in the file."""
+def _xlsx_table(data: bytes) -> Iterator[tuple]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(_("The file is not a readable Excel workbook.")) from exc
+    # Bounds passed explicitly: without them openpyxl pads every row to the declared width.
+    yield from sheet.iter_rows(max_row=MAX_ROWS_READ + 1, max_col=MAX_COLUMNS, values_only=True)
+
+
+def _csv_table(data: bytes) -> Iterator[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(_("The CSV file is not in UTF-8 or GBK.")) from exc
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for row in reader:
+            yield row[:MAX_COLUMNS]
+    except csv.Error as exc:  # a field over csv.field_size_limit(), a stray quote
+        raise ImportFileError(
+            _("Row %(row)s cannot be read: %(reason)s.") % {"row": reader.line_num, "reason": exc}
+        ) from exc
+
+
+def read_table(data: bytes, filename: str) -> Iterator[list[str]]:
+    """The cells of an .xlsx or .csv file as text, row by row, the header first. Reads at
+    most MAX_ROWS_READ rows and MAX_COLUMNS columns, whatever the file declares; raises
+    `ImportFileError` past them."""
     if filename.lower().endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ImportFileError(_("The file is not a readable Excel workbook.")) from exc
-        table = (
-            [_cell(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)
-        )
+        table = _xlsx_table(data)
     elif filename.lower().endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("gb18030")
-            except UnicodeDecodeError as exc:
-                raise ImportFileError(_("The CSV file is not in UTF-8 or GBK.")) from exc
-        table = ([_cell(v) for v in row] for row in csv.reader(io.StringIO(text)))
+        table = _csv_table(data)
     else:
         raise ImportFileError(_("Upload an Excel (.xlsx) or CSV file."))
+    for count, row in enumerate(table, start=1):
+        if count > MAX_ROWS_READ:
+            raise ImportFileError(_too_many_rows())
+        yield [_cell(value) for value in row]
+
+
+def _too_many_rows() -> str:
+    return _("The file has more than %(count)s rows: split it.") % {"count": MAX_ROWS}
+
+
+def read_rows(data: bytes, filename: str) -> list[ImportRow]:
+    """Rows of an .xlsx or .csv file, keyed by column, numbered as in the file (see
+    `read_table` for the bounds)."""
+    table = read_table(data, filename)
     header = next(table, None)
     labels = {label: key for key, label in COLUMNS} | {key: key for key, _label in COLUMNS}
     keys = [labels.get((h or "").strip()) for h in header or []]
@@ -169,9 +209,7 @@ def read_rows(data: bytes, filename: str) -> list[ImportRow]:
         if not any(values):
             continue
         if len(rows) >= MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(count)s rows: split it.") % {"count": MAX_ROWS}
-            )
+            raise ImportFileError(_too_many_rows())
         row = {key: "" for key, _label in COLUMNS}
         for key, value in zip(keys, values, strict=False):
             if key:
@@ -241,6 +279,9 @@ def _check_row(
 ) -> str:
     """The first thing wrong with a row, in the user's language; "" when it is good."""
     values = row.values
+    problem = _cell_problem(values)
+    if problem:
+        return problem
     row.school = schools.get(values["school_code"])
     if row.school is None:
         return _("Unknown school code “%(code)s”.") % {"code": values["school_code"]}
@@ -259,28 +300,75 @@ def _check_row(
         return _("Bad school year “%(value)s”: write it like 2026-2027.") % {
             "value": values["school_year"]
         }
-    row.areas = []
-    for name in filter(None, re.split(r"[、,，;；\s]+", values["areas"])):
-        if name not in areas:
-            return _("Unknown safety area “%(area)s”.") % {"area": name}
-        row.areas.append(areas[name])
-    if values["certificate_kind"]:
-        row.certificate_kind = certificate_kinds.get(values["certificate_kind"], "")
-        if not row.certificate_kind:
-            return _("Unknown certificate kind “%(kind)s”.") % {"kind": values["certificate_kind"]}
-        if not values["certificate_number"]:
-            return _("The certificate number is missing.")
-        row.certificate_expires_on = _date(values["certificate_expires_on"])
-        if row.certificate_expires_on is None:
-            return _("Bad date “%(value)s”: write it like 2026-09-01.") % {
-                "value": values["certificate_expires_on"]
-            }
+    problem = _check_areas(row, areas) or _check_certificate(row, certificate_kinds)
+    if problem:
+        return problem
     key = (row.school.code, row.post.key, values["name"])
     if key in seen:
         return _("Duplicate of row %(row)s.") % {"row": seen[key]}
     seen[key] = row.number
     if (row.school.pk, row.post.pk, values["name"]) in current:
         return _("Duplicate: %(name)s already holds this post.") % {"name": values["name"]}
+    return ""
+
+
+def _check_areas(row: ImportRow, areas: dict[str, SafetyArea]) -> str:
+    row.areas = []
+    for name in filter(None, re.split(r"[、,，;；\s]+", row.values["areas"])):
+        if name not in areas:
+            return _("Unknown safety area “%(area)s”.") % {"area": name}
+        row.areas.append(areas[name])
+    return ""
+
+
+def _check_certificate(row: ImportRow, certificate_kinds: dict[str, str]) -> str:
+    values = row.values
+    if not values["certificate_kind"]:
+        return ""
+    row.certificate_kind = certificate_kinds.get(values["certificate_kind"], "")
+    if not row.certificate_kind:
+        return _("Unknown certificate kind “%(kind)s”.") % {"kind": values["certificate_kind"]}
+    if not values["certificate_number"]:
+        return _("The certificate number is missing.")
+    row.certificate_expires_on = _date(values["certificate_expires_on"])
+    if row.certificate_expires_on is None:
+        return _("Bad date “%(value)s”: write it like 2026-09-01.") % {
+            "value": values["certificate_expires_on"]
+        }
+    return ""
+
+
+def _column_limits() -> dict[str, int]:
+    """The longest text each column may hold: what its field stores, else MAX_CELL_CHARACTERS."""
+    stored = {
+        "name": Holder._meta.get_field("name"),
+        "phone": Holder._meta.get_field("phone"),
+        "job_title": Holder._meta.get_field("job_title"),
+        "certificate_number": Certificate._meta.get_field("number"),
+    }
+    return {
+        key: stored[key].max_length if key in stored else MAX_CELL_CHARACTERS
+        for key, _label in COLUMNS
+    }
+
+
+def _cell_problem(values: dict[str, str]) -> str:
+    """A cell too long for its field or holding a control character (NUL…), named by its
+    column title; "" when every cell is fine. Checked at preview, so that "ready" means the
+    confirmation will store every cell."""
+    limits = _column_limits()
+    for key, label in COLUMNS:
+        value = values[key]
+        if SINGLE_LINE_CONTROL_CHARACTERS.search(value):
+            return _("“%(column)s” contains a control character (such as NUL): remove it.") % {
+                "column": label
+            }
+        if len(value) > limits[key]:
+            return _("“%(column)s” is longer than %(limit)s characters (it has %(count)s).") % {
+                "column": label,
+                "limit": limits[key],
+                "count": len(value),
+            }
     return ""
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety import roles
+from safety.exports import xlsx_response
 from safety.models import Organisation, current_school_year
 from safety.selectors import access_unit, active_areas
 from safety.uploads import file_response
@@ -383,13 +384,7 @@ def letter_scan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        imports.template_xlsx(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = quote("责任分工导入模板.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return xlsx_response(imports.template_sheets(), filename="责任分工导入模板.xlsx")
 
 
 @login_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from reporting.models import MonthlyReport
 
@@ -142,3 +143,17 @@ def test_city_official_requests_the_overview(city, people, client_for):
         .status_code
         == 403
     )
+
+
+def test_a_report_text_over_its_limit_is_refused_by_name_and_kept(city, people, client_for):
+    text = "开" * 10001
+    with translation.override("zh-hans"):
+        response = client_for("staff_a").post(
+            reverse("monthly:save", args=[city.school_a.pk, "2026-10"]),
+            {"work_done": text, "problems_found": "", "next_month_plans": ""},
+        )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert text in page  # nothing the user typed is lost
+    assert "本月主要工作" in page and "10000" in page and 'maxlength="10000"' in page
+    assert not MonthlyReport.objects.exists()

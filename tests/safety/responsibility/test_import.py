@@ -166,7 +166,7 @@ def test_read_only_roles_cannot_import(city, client_for):
 def test_the_template_downloads_with_the_columns(client_for, city):
     response = client_for("staff_a").get(reverse("responsibility:import_template"))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [cell.value for cell in sheet[1]] == HEADER
 
 
@@ -174,3 +174,51 @@ def test_a_file_that_is_not_a_table_is_refused_with_a_message(city, client_for):
     response = upload(client_for("leader_a"), SimpleUploadedFile("x.xlsx", b"not excel"))
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
+
+
+def _preview_error(response) -> str:
+    """The file error (form) or the first row error of a preview; "" when it is ready."""
+    if response.context.get("form") is not None and response.context["form"].errors:
+        return " ".join(response.context["form"].errors["file"])
+    check = response.context["check"]
+    assert not response.context["token"]  # never "ready" with a bad cell
+    return check.bad_rows[0].error if check.bad_rows else ""
+
+
+def test_a_workbook_declaring_20000_rows_is_read_only_to_the_bound(city, client_for):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(good_rows(city.school_a.code)[0])
+    sheet.cell(row=20000, column=16384, value="x")  # declares A1:XFD20000
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    read = 0
+    with pytest.raises(imports.ImportFileError):
+        for row in imports.read_table(data, "big.xlsx"):
+            read += 1
+            assert len(row) <= imports.MAX_COLUMNS
+    assert read == imports.MAX_ROWS_READ
+    response = upload(client_for("leader_a"), SimpleUploadedFile("big.xlsx", data))
+    assert str(imports.MAX_ROWS) in _preview_error(response)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        (2, "陈" * 40000, "“姓名”超过 50 字"),
+        (4, "主任\x00", "“职务”含有控制字符"),
+        (9, "X" * 200_000, "第 2 行无法读取"),
+    ],
+    ids=["long-name", "nul", "200kb-field"],
+)
+def test_oversized_or_control_cells_are_refused_at_preview(
+    city, client_for, column, value, message
+):
+    row = good_rows(city.school_a.code)[0]
+    row[column] = value
+    response = upload(client_for("leader_a"), csv_file([row]))
+    assert response.status_code == 200
+    assert message in _preview_error(response)
+    assert not Holder.objects.exists()

@@ -1,0 +1,138 @@
+"""The one writer of every spreadsheet the product hands out (.xlsx and .csv).
+
+Text that users typed ends up in cells that officials open in Excel or WPS. A cell whose text
+starts with `=`, `+`, `-`, `@`, a tab or a carriage return is read by spreadsheet programs as
+a formula (and openpyxl itself stores any string starting with `=` as one), so a hazard
+described as `=HYPERLINK(…)` would become a live link in the bureau's ledger. Following the
+OWASP advice on CSV injection, such text is prefixed with a single quote, and every xlsx text
+cell is written with the string data type; numbers and dates keep their own types.
+
+Views return `xlsx_response` or `csv_response` (tests/safety/test_exports.py finds every view
+that does and feeds it hostile text); no other product module writes a spreadsheet
+(tests/safety/test_exports.py holds that).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import decimal
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+# OWASP "CSV Injection": the characters that make a spreadsheet program read a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+NUMBER_TYPES = (int, float, decimal.Decimal)
+
+
+def neutralise(text: str) -> str:
+    """`text` as a spreadsheet shows it literally: prefixed with `'` when it would start a
+    formula; characters an xlsx file cannot hold (control characters) dropped."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _typed(value: Any) -> Any:
+    """A cell value: None, bool, a number, a naive local date/datetime, or neutralised text."""
+    if value is None or isinstance(value, (bool, *NUMBER_TYPES)):
+        return value
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, datetime.date):
+        return value
+    return neutralise(str(value))  # lazy translations and model choices too
+
+
+@dataclass
+class Sheet:
+    """One worksheet: a title, a header row and rows of cells (any iterable, read once).
+    `widths` are column widths in characters, from column A."""
+
+    title: str
+    header: Sequence[Any]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] = field(default_factory=tuple)
+
+
+def _xlsx_cell(sheet, value: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=_typed(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # never a formula, whatever the text
+    elif isinstance(cell.value, datetime.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(cell.value, datetime.date):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
+def _attachment(response, filename: str) -> None:
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+
+
+def xlsx_response(sheets: Sequence[Sheet], *, filename: str) -> FileResponse:
+    """The sheets as an .xlsx download. Rows are written one by one (openpyxl write-only
+    mode) to a temporary file that the response streams, so memory stays bounded."""
+    workbook = Workbook(write_only=True)
+    for spec in sheets:
+        sheet = workbook.create_sheet(neutralise(str(spec.title))[:31])
+        for index, width in enumerate(spec.widths):
+            sheet.column_dimensions[chr(ord("A") + index)].width = width
+        sheet.append([_xlsx_cell(sheet, value) for value in spec.header])
+        for row in spec.rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
+    workbook.save(handle)
+    handle.seek(0)
+    response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE)
+    _attachment(response, filename)
+    return response
+
+
+def _csv_text(value: Any) -> str:
+    value = _typed(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, filename: str):
+    """The rows as a streamed UTF-8 .csv download (with a byte-order mark, so that Excel reads
+    the Chinese as UTF-8)."""
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"
+        yield writer.writerow([_csv_text(value) for value in header])
+        for row in rows:
+            yield writer.writerow([_csv_text(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type=CSV_CONTENT_TYPE)
+    _attachment(response, filename)
+    return response
+
+
+# The names tests/safety/test_exports.py looks for in the views of the URL patterns.
+RESPONSE_BUILDERS = ("xlsx_response", "csv_response")

@@ -1,0 +1,202 @@
+"""Every spreadsheet the product hands out: text that users typed is never a formula.
+
+The exports are found, not listed: every URL pattern whose view builds its response with
+`safety.exports.xlsx_response` or `csv_response`, and no other product module may write a
+spreadsheet. Each export gets hostile text through the real forms and services, is downloaded
+through its real view and read back with openpyxl or csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import inspect
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from inspections.models import Hazard
+from safety import exports, services
+from safety.models import SafetyArea
+
+from ..inspections.conftest import photo_upload
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = [
+    '=HYPERLINK("http://example.invalid","x")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+]
+# Leading whitespace does not survive a form (CharField strips it); a service keeps it.
+HOSTILE_WHITESPACE = ["\t=1+1", "\r=1+1"]
+PRODUCT_PACKAGES = ("safety", "inspections", "reporting", "config")
+# Writes COPY input for PostgreSQL, not a download (a tool being moved out of the product).
+NOT_DOWNLOADS = {"reporting/generator.py"}
+SPREADSHEET_WRITERS = re.compile(
+    r"csv\.(writer|DictWriter)|\bWorkbook\(|text/csv|spreadsheetml|xlsxwriter"
+)
+
+
+def _views(resolver: URLResolver | None = None, namespace: str = ""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _views(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", inspect.unwrap(entry.callback)
+
+
+def export_names() -> set[str]:
+    """The URL names whose view answers with a spreadsheet from safety.exports."""
+    found = set()
+    for name, view in _views():
+        try:
+            source = inspect.getsource(view)
+        except (OSError, TypeError):
+            continue
+        if any(builder in source for builder in exports.RESPONSE_BUILDERS):
+            found.add(name)
+    return found
+
+
+def test_no_module_but_the_writer_writes_spreadsheets():
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for package in PRODUCT_PACKAGES:
+        for path in (root / package).rglob("*.py"):
+            relative = path.relative_to(root).as_posix()
+            if relative in NOT_DOWNLOADS or relative == "safety/exports.py":
+                continue
+            if "/migrations/" not in relative and SPREADSHEET_WRITERS.search(path.read_text()):
+                offenders.append(relative)
+    assert not offenders, f"write spreadsheets through safety/exports.py: {offenders}"
+
+
+# --- how each export gets hostile text, through the product's own forms and services ---
+
+
+def _ledger(city, people, client_for):
+    client = client_for("staff_a")
+    area = SafetyArea.objects.filter(is_active=True).first()
+    for text in HOSTILE:
+        response = client.post(
+            reverse("inspections:hazard_new"),
+            {
+                "area": area.pk,
+                "location": text,
+                "description": text,
+                "kind": Hazard.Kind.TANGIBLE,
+                "severity": Hazard.Severity.GENERAL,
+                "photos": photo_upload(),
+            },
+        )
+        assert response.status_code == 302, response.content[:2000]
+    services.organisation_save(
+        actor=people.administrator, organisation=_renamed(city.school_a, HOSTILE[0])
+    )
+    return client_for("county_official"), reverse("inspections:ledger_export"), HOSTILE
+
+
+def _dashboard(city, people, client_for):
+    hostile = HOSTILE + HOSTILE_WHITESPACE
+    for text, area in zip(hostile, SafetyArea.objects.filter(is_active=True), strict=False):
+        area.name_zh = area.name_en = text
+        services.safety_area_save(actor=people.administrator, area=area, changed_fields=["name_zh"])
+    services.organisation_save(
+        actor=people.administrator, organisation=_renamed(city.school_a, HOSTILE[0])
+    )
+    _ledger(city, people, client_for)
+    Hazard.objects.filter(school=city.school_a).update(is_overdue=True)  # the nightly pass
+    return client_for("county_official"), reverse("dashboards:dashboard_csv"), hostile
+
+
+def _template(city, people, client_for):
+    return client_for("leader_a"), reverse("responsibility:import_template"), []
+
+
+def _renamed(unit, name):
+    unit.name = name
+    return unit
+
+
+RECIPES: dict[str, Callable] = {
+    "inspections:ledger_export": _ledger,
+    "dashboards:dashboard_csv": _dashboard,
+    "responsibility:import_template": _template,
+}
+
+
+def test_every_export_is_fed_hostile_text():
+    assert export_names() == set(RECIPES), "add a recipe for each export to RECIPES"
+
+
+def _read(response) -> list[list]:
+    """Every cell of the download, per row; xlsx cells as openpyxl cells."""
+    body = b"".join(response.streaming_content)
+    if response["Content-Type"].startswith(exports.XLSX_CONTENT_TYPE):
+        workbook = load_workbook(io.BytesIO(body))
+        return [list(row) for sheet in workbook.worksheets for row in sheet.iter_rows()]
+    assert response["Content-Type"] == exports.CSV_CONTENT_TYPE
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def _value(cell):
+    return cell if isinstance(cell, str) else cell.value
+
+
+@pytest.mark.parametrize("name", sorted(RECIPES))
+def test_hostile_text_is_never_a_formula(name, city, people, client_for):
+    client, url, hostile = RECIPES[name](city, people, client_for)
+    with translation.override("zh-hans"):
+        response = client.get(url)
+    assert response.status_code == 200
+    rows = _read(response)
+    for row in rows:
+        for cell in row:
+            if not isinstance(cell, str):
+                assert cell.data_type != "f", (cell.coordinate, cell.value)
+            value = _value(cell)
+            if isinstance(value, str):
+                assert not value.startswith(exports.FORMULA_TRIGGERS), value
+    texts = {_value(cell) for row in rows for cell in row}
+    for text in hostile:
+        assert "'" + text in texts, f"{text!r} missing from {name}"
+
+
+def test_ledger_numbers_and_dates_stay_typed(city, people, client_for):
+    client, url, _hostile = _ledger(city, people, client_for)
+    rows = _read(client.get(url))
+    first = [cell.value for cell in rows[1]]
+    assert isinstance(first[0], int)
+    assert isinstance(first[1], datetime.datetime)
+    assert rows[1][1].number_format == exports.DATETIME_FORMAT
+
+
+def test_dashboard_counts_stay_numbers(city, people, client_for):
+    client, url, _hostile = _dashboard(city, people, client_for)
+    with translation.override("zh-hans"):
+        rows = _read(client.get(url))
+    values = [row[2] for row in rows if row[0] == "逾期隐患"]
+    assert values and all(value.isdigit() for value in values)
+
+
+def test_template_dates_are_dates(client_for, city):
+    rows = _read(client_for("leader_a").get(reverse("responsibility:import_template")))
+    example = [cell.value for cell in rows[1]]
+    assert isinstance(example[6], datetime.datetime)  # openpyxl reads a date cell so
+    assert example[0] == "2136080201"  # a code keeps its digits as text
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, *HOSTILE_WHITESPACE, "\x01=1"])
+def test_neutralise_quotes_every_formula_trigger(text):
+    assert exports.neutralise(text).startswith("'")
+    assert exports.neutralise("校园安全 = 责任") == "校园安全 = 责任"
