@@ -20,11 +20,10 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from safety import roles
+from safety import audit, roles
 from safety.models import Organisation, SafetyArea, User, is_school_year, school_year_of
 from safety.uploads import generated_name
 
@@ -284,7 +283,7 @@ def _check_row(
     return ""
 
 
-@transaction.atomic
+@audit.atomic
 def import_apply(*, actor: User, rows: list[ImportRow]) -> int:
     """Write every row of a checked file, or none: any error rolls the whole file back.
 
