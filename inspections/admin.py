@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from safety.admin import AuditedModelAdmin
 from safety.models import Organisation
 
 from . import services
@@ -38,7 +39,7 @@ class ChecklistTemplateForm(forms.ModelForm):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(admin.ModelAdmin):
+class ChecklistTemplateAdmin(AuditedModelAdmin):
     form = ChecklistTemplateForm
     list_display = ("name", "area", "current_version", "is_active")
     list_filter = ("area", "is_active")
@@ -51,7 +52,7 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(InspectionSettings)
-class InspectionSettingsAdmin(admin.ModelAdmin):
+class InspectionSettingsAdmin(AuditedModelAdmin):
     list_display = ("bureau", "general_deadline_days", "major_deadline_days", "escalation_days")
 
     def get_queryset(self, request: HttpRequest) -> Any:

@@ -391,10 +391,13 @@ def record_bulk_update(
     update may use expressions, so the new values are read back).
     """
     model = queryset.model
+    audited = {field.attname for field in _audited_fields(model)}
     attnames = [model._meta.get_field(name).attname for name in values]
-    attnames = [name for name in attnames if name not in IGNORED_FIELDS]
-    lookup = queryset.scope_lookup
+    attnames = [name for name in attnames if name in audited]
+    lookup = getattr(queryset, "scope_lookup", None)
     unit = F(lookup) if lookup else F("pk")
+    if lookup is None:  # configuration: no unit
+        unit = models.Value(None, output_field=models.IntegerField())
     before = {row["pk"]: row for row in queryset.values("pk", *attnames, audit_unit=unit)}
     count = run()
     if not before or not attnames:
@@ -422,6 +425,26 @@ def record_bulk_update(
             )
     _write(events)
     return count
+
+
+_recording_classes: dict[type, type] = {}
+
+
+def recording_updates(queryset: models.QuerySet) -> models.QuerySet:
+    """`queryset` whose `update()` is logged row by row like a `ScopedQuerySet`'s (for the
+    plain QuerySets of configuration models, e.g. a schedule admin's "enable" action)."""
+    if hasattr(queryset, "scope_lookup"):
+        return queryset
+    base = type(queryset)
+    if base not in _recording_classes:
+
+        def update(self: models.QuerySet, **values: Any) -> int:
+            return record_bulk_update(self, values, lambda: base.update(self, **values))
+
+        _recording_classes[base] = type(f"Recording{base.__name__}", (base,), {"update": update})
+    clone = queryset._chain()
+    clone.__class__ = _recording_classes[base]
+    return clone
 
 
 def connect() -> None:
