@@ -165,13 +165,7 @@ def monthly_report_submit(
         from_status=previous,
         to_status=Status.SUBMITTED,
     )
-    audit_record(
-        actor=actor,
-        action="monthly_report.submit",
-        target=report,
-        organisation=unit,
-        changes={"version": number},
-    )
+    audit_record(actor=actor, action="monthly_report.submit", target=report, organisation=unit)
     _notify_reviewers(version)
     if queue_pdf:
         _queue_version_pdf(version.pk)
