@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from safety.admin import AuditedModelAdmin
 from safety.forms import TextRulesMixin
 from safety.models import Organisation
 
@@ -39,7 +40,7 @@ class ChecklistTemplateForm(TextRulesMixin, forms.ModelForm):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(admin.ModelAdmin):
+class ChecklistTemplateAdmin(AuditedModelAdmin):
     form = ChecklistTemplateForm
     list_display = ("name", "area", "current_version", "is_active")
     list_filter = ("area", "is_active")
@@ -52,7 +53,7 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(InspectionSettings)
-class InspectionSettingsAdmin(admin.ModelAdmin):
+class InspectionSettingsAdmin(AuditedModelAdmin):
     list_display = ("bureau", "general_deadline_days", "major_deadline_days", "escalation_days")
 
     def get_queryset(self, request: HttpRequest) -> Any:

@@ -5,15 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes import admin as axes_admin  # noqa: F401  (registers its pages first)
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin  # noqa: F401
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat import admin as beat_admin  # noqa: F401
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
 
-from . import roles, services
+from . import audit, roles, services
 from .forms import TextRulesMixin
 from .models import AuditEvent, Organisation, SafetyArea, User, UserSession
+
+SCHEDULES = (ClockedSchedule, CrontabSchedule, IntervalSchedule, SolarSchedule)
 
 
 class CountyListFilter(admin.SimpleListFilter):
@@ -42,6 +56,45 @@ class OrganisationCountyFilter(CountyListFilter):
     organisation_lookup = "path"
 
 
+class AuditedModelAdmin(admin.ModelAdmin):
+    """The base of every admin page of the product (tests/safety/test_admin_audit.py checks
+    the whole site): additions, changes, deletions and list actions are logged in the audit
+    trail with the administrator, old and new values, one row per record.
+
+    The model joins the audit recorder (`audit.register`), so its changes are logged wherever
+    they happen; `audit_everywhere = False` is for logs the system writes itself (sign-in
+    attempts), logged only when changed here. `audit_ignore`: bookkeeping fields.
+    """
+
+    audit_everywhere = True
+    audit_ignore: tuple[str, ...] = ()
+
+    def __init__(self, model: Any, admin_site: Any) -> None:
+        super().__init__(model, admin_site)
+        if self.audit_everywhere:
+            audit.register(model, ignore=self.audit_ignore)
+
+    def _recording(self) -> Any:
+        return audit.atomic(also=() if self.audit_everywhere else (self.model,))
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return audit.recording_updates(super().get_queryset(request))
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        with self._recording():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def delete_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        with self._recording():
+            return super().delete_view(request, *args, **kwargs)
+
+    def changelist_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.method != "POST":  # list edits and actions
+            return super().changelist_view(request, *args, **kwargs)
+        with self._recording():
+            return super().changelist_view(request, *args, **kwargs)
+
+
 class ScopedAdminMixin:
     """Lists and related choices limited to the user's jurisdiction."""
 
@@ -55,7 +108,7 @@ class ScopedAdminMixin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(ScopedAdminMixin, AuditedModelAdmin):
     list_display = ("name", "kind", "code", "school_type", "parent", "is_boarding", "is_active")
     list_filter = (
         "kind",
@@ -123,7 +176,7 @@ class UserSessionInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+class UserAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
     add_form = AccountCreationForm
     form = AccountChangeForm
     list_display = (
@@ -193,7 +246,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
 
 
 @admin.register(SafetyArea)
-class SafetyAreaAdmin(admin.ModelAdmin):
+class SafetyAreaAdmin(AuditedModelAdmin):
     list_display = ("order", "key", "name_zh", "name_en", "is_active")
     list_display_links = ("key",)
     list_filter = ("is_active",)
@@ -218,7 +271,9 @@ class SafetyAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ScopedAdminMixin, AuditedModelAdmin):
+    audit_everywhere = False  # the log itself: read-only below
+
     list_display = ("created_at", "actor", "action", "target_repr", "organisation")
     list_filter = ("action", "target_type", CountyListFilter)
     search_fields = ("target_repr", "actor__username", "actor__full_name", "action")
@@ -237,3 +292,24 @@ class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 # Django discovers only <app>/admin.py: register the feature packages' admin classes too.
 from .responsibility import admin as responsibility_admin  # noqa: E402, F401
+
+
+def audit_third_party_admins() -> None:
+    """The admin pages other packages register (groups, schedules, sign-in attempts) get
+    the audit trail too: each is registered again as an `AuditedModelAdmin`."""
+    ignore = {PeriodicTask: ("last_run_at", "total_run_count", "date_changed", "no_changes")}
+    system_logs = {AccessAttempt, AccessLog, AccessFailureLog}
+    for model in (Group, PeriodicTask, *SCHEDULES, *system_logs):
+        original = type(admin.site._registry[model])
+        if issubclass(original, AuditedModelAdmin):
+            continue
+        audited = type(
+            f"Audited{original.__name__}",
+            (AuditedModelAdmin, original),
+            {"audit_everywhere": model not in system_logs, "audit_ignore": ignore.get(model, ())},
+        )
+        admin.site.unregister(model)
+        admin.site.register(model, audited)
+
+
+audit_third_party_admins()

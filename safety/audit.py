@@ -10,6 +10,19 @@ both. docs/security.md ("Audit trail") says why this design and not database tri
 Who acted: services take the actor explicitly; the generic recorder cannot, so the request
 middleware below names the signed-in user for the duration of the request (a context
 variable, read only here). Outside a request (jobs, the shell) the actor is empty: "system".
+
+Configuration and reference data (safety areas, posts, checklists, time limits, settings,
+schedules) is not scoped: its models join the recorder through `register`, which the admin's
+`AuditedModelAdmin` calls for every model it shows, so a change made anywhere (admin, service,
+shell) is logged the same way.
+
+One row per changed record: a service runs inside `audit.atomic` (a transaction plus a
+recording scope). Inside the scope the generic recorder collects each record's changes (old
+value of the first, new value of the last) instead of writing them; a service's named row
+(`safety.services.audit_record`) takes over the collected changes of its target, so the
+service's wording wins; what is left is written as generic rows when the outermost scope ends,
+still inside the transaction. A nested scope that fails (a savepoint rolled back) leaves
+nothing behind.
 """
 
 from __future__ import annotations
@@ -18,14 +31,15 @@ import contextlib
 import contextvars
 import datetime
 import decimal
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpRequest, HttpResponse
 
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("audit_actor", default=None)
@@ -55,15 +69,30 @@ class AuditActorMiddleware:
 
 
 _audited: dict[type, bool] = {}
+# Configuration models joined by `register`, each with the bookkeeping fields it ignores.
+_registered: dict[type, frozenset[str]] = {}
+
+
+def register(model: type[models.Model], *, ignore: Iterable[str] = ()) -> None:
+    """Record every change of `model` (configuration or reference data) like a domain record.
+    `ignore`: fields whose changes are bookkeeping (a schedule's last run), never logged."""
+    _registered[model] = frozenset(ignore)
+    _audited.pop(model, None)
 
 
 def is_audited(model: type[models.Model]) -> bool:
-    """Domain records: models whose QuerySet says `audited` (every `ScopedQuerySet` except
-    the audit log's own)."""
+    """Domain records (models whose QuerySet says `audited`: every `ScopedQuerySet` except
+    the audit log's own), registered configuration models, and models the current
+    recording scope adds (`atomic(also=…)`)."""
     if model not in _audited:
         queryset = model._default_manager.get_queryset()
-        _audited[model] = not model._meta.proxy and getattr(queryset, "audited", False)
-    return _audited[model]
+        _audited[model] = not model._meta.proxy and (
+            model in _registered or getattr(queryset, "audited", False)
+        )
+    if _audited[model]:
+        return True
+    scope = _scope.get()
+    return scope is not None and model in scope.models
 
 
 def _audit_event_model() -> type[models.Model]:
@@ -82,10 +111,11 @@ def _value(value: Any) -> Any:
 
 
 def _audited_fields(model: type[models.Model]) -> list[models.Field]:
+    ignored = IGNORED_FIELDS | _registered.get(model, frozenset())
     return [
         field
         for field in model._meta.concrete_fields
-        if field.name not in IGNORED_FIELDS and not field.primary_key
+        if field.name not in ignored and not field.primary_key
     ]
 
 
@@ -98,7 +128,9 @@ def _row(instance: models.Model) -> dict[str, Any]:
 
 def _organisation_id(instance: models.Model) -> int | None:
     """The unit the record belongs to, following its QuerySet's `scope_lookup`."""
-    lookup = type(instance)._default_manager.get_queryset().scope_lookup
+    lookup = getattr(type(instance)._default_manager.get_queryset(), "scope_lookup", None)
+    if lookup is None:
+        return None  # configuration shared by the installation
     if not lookup:
         return instance.pk
     target: Any = instance
@@ -132,8 +164,135 @@ def _event(
 
 def _write(events: Iterable[Any]) -> None:
     events = list(events)
-    if events:
+    if not events:
+        return
+    scope = _scope.get()
+    if scope is None:
         _audit_event_model().objects.bulk_create(events)
+        return
+    for event in events:
+        scope.collect(event)
+
+
+def _merge(first: dict[str, Any], then: dict[str, Any]) -> dict[str, Any]:
+    """Two successive changes of one record as one: the old value of the first, the new
+    value of the last; fields back where they started drop out."""
+    merged = dict(first)
+    for name, value in then.items():
+        earlier = merged.get(name)
+        if isinstance(earlier, list) and isinstance(value, list) and len(value) == 2:
+            value = [earlier[0], value[1]]
+        merged[name] = value
+    return {
+        name: value
+        for name, value in merged.items()
+        if not (isinstance(value, list) and len(value) == 2 and value[0] == value[1])
+    }
+
+
+def _key(event: Any) -> tuple[int, str]:
+    return (event.target_type_id, event.target_id)
+
+
+class _Scope:
+    """The rows of one recording scope: the generic recorder's, one per record, and the
+    services' named rows."""
+
+    def __init__(self, extra_models: Iterable[type[models.Model]] = ()) -> None:
+        self.models = frozenset(extra_models)
+        self.generic: dict[tuple[int, str], Any] = {}
+        self.named: list[Any] = []
+
+    def collect(self, event: Any) -> None:
+        key = _key(event)
+        earlier = self.generic.get(key)
+        if earlier is None:
+            self.generic[key] = event
+            return
+        if earlier.action == "create" and event.action == "delete":
+            del self.generic[key]  # created and deleted within one change: nothing to tell
+            return
+        event.changes = _merge(earlier.changes, event.changes)
+        if earlier.action == "create" and event.action != "delete":
+            event.action = "create"
+        elif event.action == "bulk_change":
+            event.action = "change"
+        event.organisation_id = event.organisation_id or earlier.organisation_id
+        self.generic[key] = event
+
+    def absorb(self, inner: _Scope) -> None:
+        for event in inner.generic.values():
+            self.collect(event)
+        self.named.extend(inner.named)
+
+    def events(self) -> list[Any]:
+        """Named rows first, each taking over its target's collected changes (the named
+        row's own entries for fields the recorder saw are replaced by old → new)."""
+        rows = []
+        for event in self.named:
+            collected = self.generic.pop(_key(event), None)
+            if collected is not None:
+                event.changes = {**event.changes, **collected.changes}
+                event.organisation_id = event.organisation_id or collected.organisation_id
+            rows.append(event)
+        return rows + [event for event in self.generic.values() if event.changes]
+
+
+_scope: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar("audit_scope", default=None)
+
+
+@contextlib.contextmanager
+def recording(also: Iterable[type[models.Model]] = ()) -> Iterator[None]:
+    """A recording scope (see the module's docstring); models in `also` are recorded in it even
+    if not audited elsewhere (logs the system writes, changed by hand in the admin). Use
+    `atomic`, which opens the transaction the rows are written in."""
+    outer = _scope.get()
+    scope = _Scope([*also, *(outer.models if outer else ())])
+    token = _scope.set(scope)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+    # Reached only when the body did not raise: a failed scope's rows are dropped.
+    if outer is not None:
+        outer.absorb(scope)
+    else:
+        rows = scope.events()
+        if rows:
+            _audit_event_model().objects.bulk_create(rows)
+
+
+def record_named(event: Any) -> Any:
+    """A service's named row (built by `safety.services.audit_record`): written when the
+    scope ends, with the changes the recorder collected for its target. Raises
+    `RuntimeError` outside `atomic`: the generic rows already written for the target
+    would double it."""
+    scope = _scope.get()
+    if scope is None:
+        raise RuntimeError("audit_record() is called inside audit.atomic (a service's scope).")
+    scope.named.append(event)
+    return event
+
+
+def atomic(func: Callable | None = None, *, also: Iterable[type[models.Model]] = ()) -> Any:
+    """`transaction.atomic` with a recording scope inside it, as a decorator (`@atomic`) or a
+    context manager (`with atomic():`). Every service that changes state runs in one."""
+
+    @contextlib.contextmanager
+    def scope() -> Iterator[None]:
+        with transaction.atomic(), recording(also):
+            yield
+
+    if func is None:
+        return scope()
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with scope():
+            return func(*args, **kwargs)
+
+    wrapper.audit_atomic = True
+    return wrapper
 
 
 def _on_pre_save(
@@ -189,6 +348,40 @@ def _on_post_delete(sender: type[models.Model], instance: models.Model, **kwargs
     _write([_event(sender, instance.pk, "delete", changes, organisation_id, str(instance))])
 
 
+def _pks(instance: models.Model, field: models.ManyToManyField) -> list[Any]:
+    return sorted(getattr(instance, field.name).values_list("pk", flat=True))
+
+
+def _on_m2m_changed(
+    sender: type[models.Model], instance: models.Model, action: str, reverse: bool, **kwargs
+) -> None:
+    """A many-to-many field's change (a post's default areas, a group's permissions) as
+    the list of linked ids before and after."""
+    if reverse or not is_audited(type(instance)):
+        return
+    field = next(
+        (f for f in type(instance)._meta.many_to_many if f.remote_field.through is sender), None
+    )
+    if field is None or field.name in IGNORED_FIELDS:
+        return
+    pending = instance.__dict__.setdefault("_audit_m2m", {})
+    if action.startswith("pre_"):
+        pending[field.name] = _pks(instance, field)
+        return
+    old, new = pending.pop(field.name, None), _pks(instance, field)
+    if old is None or old == new:
+        return
+    event = _event(
+        type(instance),
+        instance.pk,
+        "change",
+        {field.name: [old, new]},
+        _organisation_id(instance),
+        str(instance),
+    )
+    _write([event])
+
+
 def record_bulk_update(
     queryset: models.QuerySet, values: dict[str, Any], run: Callable[[], int]
 ) -> int:
@@ -198,10 +391,13 @@ def record_bulk_update(
     update may use expressions, so the new values are read back).
     """
     model = queryset.model
+    audited = {field.attname for field in _audited_fields(model)}
     attnames = [model._meta.get_field(name).attname for name in values]
-    attnames = [name for name in attnames if name not in IGNORED_FIELDS]
-    lookup = queryset.scope_lookup
+    attnames = [name for name in attnames if name in audited]
+    lookup = getattr(queryset, "scope_lookup", None)
     unit = F(lookup) if lookup else F("pk")
+    if lookup is None:  # configuration: no unit
+        unit = models.Value(None, output_field=models.IntegerField())
     before = {row["pk"]: row for row in queryset.values("pk", *attnames, audit_unit=unit)}
     count = run()
     if not before or not attnames:
@@ -231,7 +427,28 @@ def record_bulk_update(
     return count
 
 
+_recording_classes: dict[type, type] = {}
+
+
+def recording_updates(queryset: models.QuerySet) -> models.QuerySet:
+    """`queryset` whose `update()` is logged row by row like a `ScopedQuerySet`'s (for the
+    plain QuerySets of configuration models, e.g. a schedule admin's "enable" action)."""
+    if hasattr(queryset, "scope_lookup"):
+        return queryset
+    base = type(queryset)
+    if base not in _recording_classes:
+
+        def update(self: models.QuerySet, **values: Any) -> int:
+            return record_bulk_update(self, values, lambda: base.update(self, **values))
+
+        _recording_classes[base] = type(f"Recording{base.__name__}", (base,), {"update": update})
+    clone = queryset._chain()
+    clone.__class__ = _recording_classes[base]
+    return clone
+
+
 def connect() -> None:
     pre_save.connect(_on_pre_save, dispatch_uid="audit_pre_save")
     post_save.connect(_on_post_save, dispatch_uid="audit_post_save")
     post_delete.connect(_on_post_delete, dispatch_uid="audit_post_delete")
+    m2m_changed.connect(_on_m2m_changed, dispatch_uid="audit_m2m_changed")

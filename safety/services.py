@@ -15,12 +15,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from . import roles
+from . import audit, roles
 from .access import check_unit_permission
 from .models import PATH_SEGMENT_WIDTH, AuditEvent, Organisation, SafetyArea, User, UserSession
 from .names import name_sort_key, person_name_sort_key  # noqa: F401 (public here too)
@@ -35,15 +35,22 @@ def audit_record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append a named AuditEvent for `target` (who, what, which unit). No permission check:
-    the calling service has made it. Returns the event."""
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
-        organisation=organisation,
-        action=action,
-        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
-        target_id=str(target.pk),
-        target_repr=str(target)[:200],
-        changes=changes or {},
+    the calling service has made it.
+
+    Precondition: called inside the service's `audit.atomic` scope (else `RuntimeError`).
+    The row is written when the scope ends and is the target's only row for this change:
+    it takes over the old → new values the generic recorder collected for the target (its
+    own `changes` entries for the same fields give way). Returns the (pending) event."""
+    return audit.record_named(
+        AuditEvent(
+            actor=actor if actor is not None and actor.pk else None,
+            organisation=organisation,
+            action=action,
+            target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+            target_id=str(target.pk),
+            target_repr=str(target)[:200],
+            changes=changes or {},
+        )
     )
 
 
@@ -57,7 +64,7 @@ def _path_segment(pk: int) -> str:
     return f"{pk:0{PATH_SEGMENT_WIDTH}d}/"
 
 
-@transaction.atomic
+@audit.atomic
 def organisation_save(
     *, actor: User | None, organisation: Organisation, changed_fields: Iterable[str] = ()
 ) -> Organisation:
@@ -127,7 +134,7 @@ def _check_actor_may_grant(actor: User | None, account: User) -> None:
         raise PermissionDenied
 
 
-@transaction.atomic
+@audit.atomic
 def user_save(*, actor: User | None, account: User, changed_fields: Iterable[str] = ()) -> User:
     """Create or update an account within the actor's jurisdiction.
 
@@ -174,7 +181,7 @@ def user_create(*, actor: User | None, username: str, password: str | None, **fi
     return user_save(actor=actor, account=account, changed_fields=["username", *fields])
 
 
-@transaction.atomic
+@audit.atomic
 def safety_area_save(
     *, actor: User | None, area: SafetyArea, changed_fields: Iterable[str] = ()
 ) -> SafetyArea:
@@ -201,7 +208,7 @@ def _end_sessions(account: User, *, keep: str | None = None) -> int:
     return len(keys)
 
 
-@transaction.atomic
+@audit.atomic
 def user_end_sessions(*, actor: User | None, account: User) -> int:
     """Sign an account out everywhere (a lost phone, a leaver). Returns the sessions ended."""
     if actor is not None and account.organisation is not None:
@@ -219,7 +226,7 @@ def user_end_sessions(*, actor: User | None, account: User) -> int:
     return ended
 
 
-@transaction.atomic
+@audit.atomic
 def user_password_change(*, account: User, new_password: str, session: SessionBase) -> int:
     """A signed-in user changes their own password.
 
@@ -247,6 +254,7 @@ def user_password_change(*, account: User, new_password: str, session: SessionBa
     return ended
 
 
+@audit.atomic
 def session_register(*, account: User, session_key: str, ip_address: str, user_agent: str) -> None:
     """Record a new signed-in session (called on login)."""
     UserSession.objects.update_or_create(
@@ -262,6 +270,7 @@ def session_register(*, account: User, session_key: str, ip_address: str, user_a
     )
 
 
+@audit.atomic
 def session_unregister(*, account: User | None, session_key: str | None, ip_address: str) -> None:
     """Forget a session at logout and log the logout (an anonymous logout logs nothing)."""
     if session_key:

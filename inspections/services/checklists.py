@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from safety import roles
+from safety import audit, roles
 from safety.models import User
 from safety.services import audit_record
 
 from ..models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 
 
-@transaction.atomic
+@audit.atomic
 def checklist_publish(
     *,
     actor: User | None,

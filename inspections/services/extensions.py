@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safety import audit
 from safety.models import User
 
 from .. import guards
@@ -20,7 +20,7 @@ Status = Hazard.Status
 Action = HazardEvent.Action
 
 
-@transaction.atomic
+@audit.atomic
 def hazard_request_extension(
     *, actor: User, hazard: Hazard, until: datetime.date, reason: str
 ) -> Hazard:
@@ -56,7 +56,7 @@ def hazard_request_extension(
     return hazard
 
 
-@transaction.atomic
+@audit.atomic
 def hazard_decide_extension(
     *,
     actor: User,

@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safety import roles
+from safety import audit, roles
 from safety.access import check_unit_permission
 from safety.models import Organisation, SafetyArea, User
 from safety.uploads import CleanUpload
@@ -44,7 +43,7 @@ def hazard_create(*, actor: User, school: Organisation, **fields: Any) -> Hazard
     return hazard
 
 
-@transaction.atomic
+@audit.atomic
 def hazard_report(
     *,
     actor: User,
@@ -78,7 +77,7 @@ def hazard_report(
     return hazard
 
 
-@transaction.atomic
+@audit.atomic
 def hazard_fix_on_spot(
     *, actor: User, hazard: Hazard, measure: str, photos: Sequence[CleanUpload] = ()
 ) -> Hazard:
@@ -121,7 +120,7 @@ def _check_assignment(hazard: Hazard, owner: User, supervisor: User, interim: st
         raise ValidationError(_("A major hazard needs interim control measures while it is open."))
 
 
-@transaction.atomic
+@audit.atomic
 def hazard_assign(
     *,
     actor: User,
@@ -171,7 +170,7 @@ def hazard_assign(
     return hazard
 
 
-@transaction.atomic
+@audit.atomic
 def hazard_submit_rectification(
     *, actor: User, hazard: Hazard, evidence: str, photos: Sequence[CleanUpload] = ()
 ) -> Hazard:
@@ -204,7 +203,7 @@ def hazard_submit_rectification(
     return hazard
 
 
-@transaction.atomic
+@audit.atomic
 def hazard_verify(*, actor: User, hazard: Hazard, accept: bool = True, comment: str = "") -> Hazard:
     """复查验收: close the hazard (销号) or, with `accept=False` (see `hazard_return`), send
     it back with a reason: an on-the-spot fix that did not hold goes back to "reported" to
@@ -248,7 +247,7 @@ def hazard_return(*, actor: User, hazard: Hazard, reason: str) -> Hazard:
     return hazard_verify(actor=actor, hazard=hazard, accept=False, comment=reason)
 
 
-@transaction.atomic
+@audit.atomic
 def hazard_reopen(*, actor: User, hazard: Hazard, reason: str) -> Hazard:
     """A bureau official re-opens a closed hazard found not fixed at a later inspection:
     back "in rectification" with its owner, or "reported" when it never had one.

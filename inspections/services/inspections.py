@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safety import roles
+from safety import audit, roles
 from safety.access import check_unit_permission
 from safety.models import Organisation, User
 from safety.uploads import CleanUpload
@@ -32,7 +31,7 @@ SOURCE_BY_KIND = {
 }
 
 
-@transaction.atomic
+@audit.atomic
 def inspection_start(
     *,
     actor: User,
@@ -77,7 +76,7 @@ def _lock_editable(actor: User, inspection: Inspection) -> Inspection:
     return inspection
 
 
-@transaction.atomic
+@audit.atomic
 def inspection_save_draft(
     *,
     actor: User,
@@ -119,7 +118,7 @@ def inspection_save_draft(
     return inspection
 
 
-@transaction.atomic
+@audit.atomic
 def inspection_submit(*, actor: User, inspection: Inspection) -> list[Hazard]:
     """Freeze the inspection and log one hazard per item marked "hazard" (with the item's
     photos); returns those hazards.

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import TypedDict
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from safety import audit
 
 from ..models import Hazard, HazardEvent
 from ..selectors import rules_for
@@ -34,13 +35,13 @@ def mark_overdue(today: datetime.date | None = None) -> OverdueRun:
         "pk", flat=True
     )
     for pk in list(due.iterator(chunk_size=2000)):
-        with transaction.atomic():
+        with audit.atomic():
             marked += _mark_one_overdue(pk, today)
     candidates = Hazard.objects.filter(
         status=Status.IN_RECTIFICATION, is_overdue=True, escalated_at__isnull=True
     ).values_list("pk", flat=True)
     for pk in list(candidates.iterator(chunk_size=2000)):
-        with transaction.atomic():
+        with audit.atomic():
             escalated += _escalate_one(pk, today)
     return OverdueRun(marked=marked, escalated=escalated)
 

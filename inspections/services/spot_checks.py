@@ -7,10 +7,9 @@ import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from safety import roles
+from safety import audit, roles
 from safety.access import check_unit_permission
 from safety.models import Organisation, User
 from safety.services import audit_record
@@ -24,7 +23,7 @@ def draw_sample(candidate_ids: list[int], count: int, seed: int) -> list[int]:
     return random.Random(seed).sample(candidate_ids, min(count, len(candidate_ids)))
 
 
-@transaction.atomic
+@audit.atomic
 def spot_check_draw(
     *,
     actor: User,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from safety.admin import AuditedModelAdmin
+
 from .models import ReportingTimeLimit
 
 
 @admin.register(ReportingTimeLimit)
-class ReportingTimeLimitAdmin(admin.ModelAdmin):
+class ReportingTimeLimitAdmin(AuditedModelAdmin):
     list_display = ("severity", "initial_report_minutes", "written_report_minutes")
     list_editable = ("initial_report_minutes", "written_report_minutes")
     readonly_fields = ("severity",)

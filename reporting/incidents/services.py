@@ -15,12 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from inspections.models import Hazard
-from safety import roles
+from safety import audit, roles
 from safety.access import check_unit_permission
 from safety.jobs import enqueue_on_commit
 from safety.models import Organisation, User
@@ -249,7 +248,7 @@ def _check_occurred_at(facts: dict[str, Any], now: datetime.datetime) -> None:
 # --- reports ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic
 def incident_report(
     *, actor: User, facts: dict[str, Any], attachments: Iterable[CleanUpload] = ()
 ) -> Incident:
@@ -282,7 +281,7 @@ def incident_report(
     return incident
 
 
-@transaction.atomic
+@audit.atomic
 def incident_record(
     *,
     actor: User,
@@ -333,7 +332,7 @@ def incident_record(
     return incident
 
 
-@transaction.atomic
+@audit.atomic
 def incident_add_report(
     *,
     actor: User,
@@ -399,7 +398,7 @@ def incident_add_report(
 # --- the bureau's steps -----------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic
 def incident_acknowledge(*, actor: User, incident: Incident, comment: str = "") -> Incident:
     """The county bureau confirms it has received the report (接报).
 
@@ -431,7 +430,7 @@ def incident_acknowledge(*, actor: User, incident: Incident, comment: str = "") 
     return incident
 
 
-@transaction.atomic
+@audit.atomic
 def incident_forward(*, actor: User, incident: Incident, comment: str = "") -> Incident:
     """The county bureau reports the incident on to the city bureau.
 
@@ -467,7 +466,7 @@ def incident_forward(*, actor: User, incident: Incident, comment: str = "") -> I
     return incident
 
 
-@transaction.atomic
+@audit.atomic
 def incident_mark_concealed(*, actor: User, incident: Incident, reason: str) -> Incident:
     """An official records that facts were withheld (瞒报). The reason is required.
 
@@ -497,7 +496,7 @@ def missing_closure_items(incident: Incident) -> list[str]:
     return [kind for kind in ClosureItem.Kind.values if kind not in present]
 
 
-@transaction.atomic
+@audit.atomic
 def closure_item_record(
     *,
     actor: User,
@@ -563,7 +562,7 @@ def closure_item_record(
     return item
 
 
-@transaction.atomic
+@audit.atomic
 def incident_close(
     *, actor: User, incident: Incident, is_liability: bool, comment: str = ""
 ) -> Incident:
@@ -630,7 +629,7 @@ def incident_close(
 # --- the incident file (PDF) --------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic
 def incident_file_request(*, actor: User, incident: Incident) -> bool:
     """Queue the rendering of the incident file unless the stored one is current.
 

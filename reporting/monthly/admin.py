@@ -8,6 +8,8 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from safety.admin import AuditedModelAdmin
+
 from . import services
 from .models import MonthlyReport, MonthlyReportEvent, MonthlyReportVersion
 
@@ -25,7 +27,7 @@ class MonthlyReportVersionInline(admin.TabularInline):
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(admin.ModelAdmin):
+class MonthlyReportAdmin(AuditedModelAdmin):
     """Read-only: reports change only through their workflow (drafting, submission, review)."""
 
     list_display = ("unit", "month", "status", "first_submitted_at")
@@ -46,7 +48,7 @@ class MonthlyReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyReportVersion)
-class MonthlyReportVersionAdmin(admin.ModelAdmin):
+class MonthlyReportVersionAdmin(AuditedModelAdmin):
     list_display = ("report", "number", "submitted_at", "is_late", "decision", "pdf_rendered_at")
     list_select_related = ("report__unit",)
     search_fields = ("report__unit__name",)
@@ -70,7 +72,7 @@ class MonthlyReportVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyReportEvent)
-class MonthlyReportEventAdmin(admin.ModelAdmin):
+class MonthlyReportEventAdmin(AuditedModelAdmin):
     list_display = ("report", "from_status", "to_status", "actor", "created_at")
     list_select_related = ("report__unit", "actor")
     readonly_fields = [field.name for field in MonthlyReportEvent._meta.fields]

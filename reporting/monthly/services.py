@@ -12,13 +12,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reporting import charts
+from safety import audit
 from safety.access import check_unit_permission, check_within
 from safety.jobs import enqueue_on_commit
 from safety.models import Notification, Organisation, User
@@ -76,7 +76,7 @@ def _locked_report(unit: Organisation, month: datetime.date) -> MonthlyReport:
     return MonthlyReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
 
 
-@transaction.atomic
+@audit.atomic
 def monthly_report_save_draft(
     *,
     actor: User,
@@ -114,7 +114,7 @@ def compile_figures(unit: Organisation, month: datetime.date, now: datetime.date
     return selectors.county_rollup(unit, month, timezone.localdate(now))
 
 
-@transaction.atomic
+@audit.atomic
 def monthly_report_submit(
     *,
     actor: User,
@@ -165,6 +165,7 @@ def monthly_report_submit(
         from_status=previous,
         to_status=Status.SUBMITTED,
     )
+    audit_record(actor=actor, action="monthly_report.submit", target=report, organisation=unit)
     _notify_reviewers(version)
     if queue_pdf:
         _queue_version_pdf(version.pk)
@@ -210,6 +211,13 @@ def _review(
         to_status=decision,
         comment=comment,
     )
+    audit_record(
+        actor=actor,
+        action=f"monthly_report.{'return' if decision == Status.RETURNED else 'approve'}",
+        target=locked,
+        organisation=report.unit,
+        changes={"version": version.number},
+    )
     if decision == Status.RETURNED:
         title = _("Your monthly report for %(month)s was returned: %(comment)s")
     else:
@@ -227,7 +235,7 @@ def _review(
     return version
 
 
-@transaction.atomic
+@audit.atomic
 def monthly_report_approve(
     *, actor: User, report: MonthlyReport, comment: str = ""
 ) -> MonthlyReportVersion:
@@ -236,7 +244,7 @@ def monthly_report_approve(
     return _review(actor=actor, report=report, decision=Status.APPROVED, comment=comment)
 
 
-@transaction.atomic
+@audit.atomic
 def monthly_report_return(
     *, actor: User, report: MonthlyReport, comment: str
 ) -> MonthlyReportVersion:
@@ -278,7 +286,7 @@ def pdf_context(version: MonthlyReportVersion) -> dict[str, Any]:
     return context
 
 
-@transaction.atomic
+@audit.atomic
 def monthly_report_render_pdf(*, version_id: int) -> bool:
     """Render and store the PDF of one version (a task calls this; running it again
     re-renders, which is how an administrator refreshes a PDF)."""
@@ -300,6 +308,7 @@ def monthly_report_render_pdf(*, version_id: int) -> bool:
     return True
 
 
+@audit.atomic
 def monthly_report_rerender(*, actor: User, version: MonthlyReportVersion) -> None:
     """An administrator asks for a version's PDF to be rendered again.
 
@@ -319,7 +328,7 @@ def monthly_report_rerender(*, actor: User, version: MonthlyReportVersion) -> No
     _queue_version_pdf(version.pk)
 
 
-@transaction.atomic
+@audit.atomic
 def monthly_overview_request(*, actor: User, month: datetime.date) -> MonthlyOverview:
     """A city official asks for the city overview PDF of a month; a task renders it.
 
@@ -337,7 +346,7 @@ def monthly_overview_request(*, actor: User, month: datetime.date) -> MonthlyOve
     return overview
 
 
-@transaction.atomic
+@audit.atomic
 def monthly_overview_render_pdf(*, overview_id: int) -> bool:
     overview = (
         MonthlyOverview.objects.select_for_update(of=("self",))
@@ -471,7 +480,7 @@ def _notify_bureaus_of_missing(kind: str, month: datetime.date, day: datetime.da
     )
 
 
-@transaction.atomic
+@audit.atomic
 def reminder_pass(
     *,
     day: datetime.date,
@@ -499,7 +508,7 @@ def deliver_reminders(limit: int = 500) -> int:
     transaction that sends it, so a retry sends nothing twice."""
     sent = 0
     while True:
-        with transaction.atomic():
+        with audit.atomic():
             batch = list(
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")

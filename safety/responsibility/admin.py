@@ -9,14 +9,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from safety import roles
-from safety.admin import ScopedAdminMixin
+from safety.admin import AuditedModelAdmin, ScopedAdminMixin
 
 from . import services
 from .models import Post, ResponsibilitySettings
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(AuditedModelAdmin):
     """The standard posts: every administrator reads them, system administrators edit them."""
 
     list_display = ("order", "name_zh", "unit_kind", "level", "is_required", "boarding_only")
@@ -43,7 +43,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResponsibilitySettings)
-class ResponsibilitySettingsAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ResponsibilitySettingsAdmin(ScopedAdminMixin, AuditedModelAdmin):
     list_display = ("organisation", "unsigned_letter_grace_days", "updated_at")
     autocomplete_fields = ("organisation",)
     list_select_related = ("organisation",)

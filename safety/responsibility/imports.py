@@ -21,11 +21,10 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from safety import roles
+from safety import audit, roles
 from safety.exports import Sheet
 from safety.forms import SINGLE_LINE_CONTROL_CHARACTERS
 from safety.models import Organisation, SafetyArea, User, is_school_year, school_year_of
@@ -372,7 +371,7 @@ def _cell_problem(values: dict[str, str]) -> str:
     return ""
 
 
-@transaction.atomic
+@audit.atomic
 def import_apply(*, actor: User, rows: list[ImportRow]) -> int:
     """Write every row of a checked file, or none: any error rolls the whole file back.
 

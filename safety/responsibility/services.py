@@ -16,12 +16,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from safety import roles
+from safety import audit, roles
 from safety.access import check_unit_permission
 from safety.jobs import enqueue_on_commit
 from safety.models import (
@@ -51,7 +51,7 @@ from .models import (
 from .selectors import first_responsible_names
 
 
-@transaction.atomic
+@audit.atomic
 def post_update(*, actor: User | None, post: Post, changed_fields: Iterable[str] = ()) -> Post:
     """Create or change a standard post (shared by the whole installation).
 
@@ -72,7 +72,7 @@ def post_update(*, actor: User | None, post: Post, changed_fields: Iterable[str]
     return post
 
 
-@transaction.atomic
+@audit.atomic
 def responsibility_settings_save(
     *, actor: User | None, settings_row: ResponsibilitySettings, changed_fields: Iterable[str] = ()
 ) -> ResponsibilitySettings:
@@ -98,7 +98,7 @@ def responsibility_settings_save(
     return settings_row
 
 
-@transaction.atomic
+@audit.atomic
 def holder_save(
     *, actor: User | None, holder: Holder, changed_fields: Iterable[str] = ()
 ) -> Holder:
@@ -131,7 +131,7 @@ def holder_save(
     return holder
 
 
-@transaction.atomic
+@audit.atomic
 def certificate_save(
     *, actor: User | None, certificate: Certificate, changed_fields: Iterable[str] = ()
 ) -> Certificate:
@@ -163,7 +163,7 @@ def _check_assignment(*, unit: Organisation, post: Post, holder: Holder) -> None
         raise ValidationError({"post": _("This post does not exist at this unit.")})
 
 
-@transaction.atomic
+@audit.atomic
 def assignment_create(
     *,
     actor: User | None,
@@ -233,7 +233,7 @@ def _lock_current_assignment(assignment: Assignment, on: datetime.date) -> Assig
     return locked
 
 
-@transaction.atomic
+@audit.atomic
 def assignment_end(
     *, actor: User | None, assignment: Assignment, end_date: datetime.date, note: str = ""
 ) -> Assignment:
@@ -257,7 +257,7 @@ def assignment_end(
     return locked
 
 
-@transaction.atomic
+@audit.atomic
 def assignment_handover(
     *,
     actor: User | None,
@@ -339,7 +339,7 @@ def _issue_letters(
     for assignment in assignments:
         letter = _letter_for(assignment, school_year, issuers, actor)
         try:
-            with transaction.atomic():
+            with audit.atomic():
                 letter.save()
         except IntegrityError:
             continue  # issued meanwhile by someone else
@@ -364,7 +364,7 @@ def _issue_letters(
     return letters
 
 
-@transaction.atomic
+@audit.atomic
 def letter_issue(
     *, actor: User | None, assignment: Assignment, school_year: str = ""
 ) -> ResponsibilityLetter:
@@ -393,7 +393,7 @@ def letter_issue(
     return letters[0]
 
 
-@transaction.atomic
+@audit.atomic
 def letters_issue_bulk(
     *, actor: User | None, unit: Organisation, school_year: str, notify_actor: bool = False
 ) -> int:
@@ -450,7 +450,7 @@ def letters_issue_bulk_queue(*, actor: User, unit: Organisation, school_year: st
     enqueue_on_commit("safety.issue_letters", actor.pk, unit.pk, school_year)
 
 
-@transaction.atomic
+@audit.atomic
 def letter_sign(
     *,
     actor: User | None,
@@ -512,7 +512,7 @@ def _new_holder(*, actor: User | None, unit: Organisation, fields: dict[str, str
     )
 
 
-@transaction.atomic
+@audit.atomic
 def assignment_create_with_holder(
     *,
     actor: User | None,
@@ -527,7 +527,7 @@ def assignment_create_with_holder(
     return assignment_create(actor=actor, unit=unit, holder=holder, **fields)
 
 
-@transaction.atomic
+@audit.atomic
 def assignment_handover_with_holder(
     *,
     actor: User | None,

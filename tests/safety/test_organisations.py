@@ -113,7 +113,7 @@ def test_county_administrator_adds_a_school_in_the_county(city, people):
     assert school.path.startswith(city.county_a.path)
     event = AuditEvent.objects.get(action="organisation.create", target_id=str(school.pk))
     assert event.actor == people.county_admin
-    assert event.changes["name"] == "甲区新建小学"
+    assert event.changes["name"] == [None, "甲区新建小学"]
 
 
 def test_county_administrator_cannot_add_a_school_in_another_county(city, people):
