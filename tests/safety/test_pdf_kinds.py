@@ -57,8 +57,9 @@ RIGHT_EDGE_PT = 595.3 - 18 * 72 / 25.4
 
 
 def fill(length: int) -> str:
-    """`length` characters: mixed text, the unbroken URL, then Chinese prose."""
-    prose = "检查了消防通道并整改，楼梯照明不足，学生拥挤。" + MIXED
+    """`length` characters: mixed text, the unbroken URL, then Chinese prose, which has no
+    spaces (the quadratic layout's cost grew with the square of a run without spaces)."""
+    prose = "检查了消防通道并整改，楼梯照明不足，学生拥挤。😀👍123OK"
     text = MIXED + UNBROKEN + " " + prose * (length // len(prose) + 1)
     return text[:length]
 
