@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -41,9 +40,8 @@ from safety.models import Organisation, User
 from safety.pdf import BUNDLED_FONT_FAMILIES, PDF_KINDS, render_pdf
 from safety.responsibility.models import ResponsibilityLetter
 from safety.responsibility.services import letter_pdf
-from tests.conftest import services_required
 from tests.reporting.conftest import OCTOBER, facts
-from tests.safety.test_pdf import pdffonts
+from tests.safety.test_pdf import pdffonts, require_poppler
 
 # The limit forms put on unbounded text fields (a TextField's account of events).
 LONG_TEXT_LIMIT = 10_000
@@ -300,10 +298,7 @@ def test_render_time_is_linear_in_the_text(kind, city, people):
 
 
 def _pdf_path(pdf: bytes, tmp_path: Path) -> Path:
-    if shutil.which("pdftotext") is None:
-        if services_required():
-            pytest.fail("pdftotext (poppler-utils) is missing")
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    require_poppler("pdftotext")
     path = tmp_path / "kind.pdf"
     path.write_bytes(pdf)
     return path
