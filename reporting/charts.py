@@ -1,5 +1,7 @@
 """Bar charts drawn as SVG on the server (no browser, no JavaScript), inlined in PDFs and
-pages. Text uses the document's font, so Chinese labels render with the bundled CJK font."""
+pages. An SVG does not inherit the document's font in WeasyPrint, so every chart names the
+PDF's bundled families (pdf/base.html's @font-face: CJK, then emoji); a browser, which has
+neither, falls back to its sans-serif."""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ STATUS_COLOURS = {
     "missing": "#dc3545",
 }
 
+# The families declared in pdf/base.html, for the <svg> root (its text elements inherit it).
+FONT_FAMILY = "'SafeCampus CJK', 'SafeCampus Emoji', sans-serif"
+
 
 def bar_chart_svg(
     bars: list[tuple[str, float, str]], *, title: str = "", width: int = 480, bar_height: int = 18
@@ -27,7 +32,8 @@ def bar_chart_svg(
     plot_width = width - label_width - 50
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
+        f'viewBox="0 0 {width} {height}" font-family="{FONT_FAMILY}" role="img" '
+        f'aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>"
     ]
     if title:
@@ -50,7 +56,8 @@ def bar_chart_svg(
 def _open(width: int, height: int, title: str) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
+        f'viewBox="0 0 {width} {height}" font-family="{FONT_FAMILY}" role="img" '
+        f'aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>"
     ]
 

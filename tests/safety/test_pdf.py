@@ -10,11 +10,16 @@ from safety.pdf import html_to_pdf
 from tests.conftest import services_required
 
 
-def pdffonts(pdf: bytes, tmp_path) -> str:
-    if shutil.which("pdffonts") is None:
+def require_poppler(tool: str) -> None:
+    """Skip (fail where services are required) without poppler-utils' `tool`."""
+    if shutil.which(tool) is None:
         if services_required():
-            pytest.fail("pdffonts (poppler-utils) is missing")
-        pytest.skip("pdffonts (poppler-utils) is not installed")
+            pytest.fail(f"{tool} (poppler-utils) is missing")
+        pytest.skip(f"{tool} (poppler-utils) is not installed")
+
+
+def pdffonts(pdf: bytes, tmp_path) -> str:
+    require_poppler("pdffonts")
     path = tmp_path / "out.pdf"
     path.write_bytes(pdf)
     return subprocess.run(

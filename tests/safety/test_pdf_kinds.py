@@ -1,0 +1,350 @@
+"""Every kind of PDF the product prints (safety.pdf.PDF_KINDS), rendered through its real
+service or context with every user text field at its longest:
+
+- render time is linear in the text (the maximal document costs at most 4× the document
+  whose texts are a quarter as long; an automatic table layout made it quadratic, 20 minutes
+  for one incident account of 10,000 characters), and it finishes at all within a deadline;
+- a long unbroken string (a pasted URL) wraps: no text lies beyond the right margin and the
+  whole string is printed;
+- only the bundled fonts are embedded (CJK, Latin, digits, emoji, chart labels), the emoji
+  drawn from the bundled emoji font.
+
+A new PDF kind registers in PDF_KINDS and adds its builder to BUILDERS below; a template in a
+`pdf/` folder that no kind covers fails here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
+from django.utils import timezone
+
+from reporting.incidents import selectors as incident_selectors
+from reporting.incidents import services as incident_services
+from reporting.incidents.models import ClosureItem, Incident, IncidentEvent, IncidentReport
+from reporting.models import MonthlyOverview, MonthlyReportVersion
+from reporting.monthly import services as monthly_services
+from safety.models import Organisation, User
+from safety.pdf import BUNDLED_FONT_FAMILIES, PDF_KINDS, render_pdf
+from safety.responsibility.models import ResponsibilityLetter
+from safety.responsibility.services import letter_pdf
+from tests.reporting.conftest import OCTOBER, facts
+from tests.safety.test_pdf import pdffonts, require_poppler
+
+# The limit forms put on unbounded text fields (a TextField's account of events).
+LONG_TEXT_LIMIT = 10_000
+# A pasted URL: 300 characters without a break opportunity.
+UNBROKEN = "https://example.com/" + "x" * 280
+# What a phone keyboard types: CJK, Latin, digits and emoji.
+MIXED = "整改 OK 123 😀👍 "
+DEADLINE_SECONDS = 180
+# A4 is 595.3 pt wide; pdf/base.html's right margin is 18 mm.
+RIGHT_EDGE_PT = 595.3 - 18 * 72 / 25.4
+
+
+def fill(length: int) -> str:
+    """`length` characters: mixed text, the unbroken URL, then Chinese prose, which has no
+    spaces (the quadratic layout's cost grew with the square of a run without spaces)."""
+    prose = "检查了消防通道并整改，楼梯照明不足，学生拥挤。😀👍123OK"
+    text = MIXED + UNBROKEN + " " + prose * (length // len(prose) + 1)
+    return text[:length]
+
+
+class Texts:
+    """Every field's text at `scale` (1 = its maximum length) of its limit; the monthly
+    reports are for `month` (two documents in one test are two months)."""
+
+    def __init__(self, scale: float, month: datetime.date = OCTOBER) -> None:
+        self.scale, self.month = scale, month
+
+    def __call__(self, model: type[Model], name: str) -> str:
+        field = model._meta.get_field(name)
+        return fill(max(1, int((field.max_length or LONG_TEXT_LIMIT) * self.scale)))
+
+
+def _long_names(world: SimpleNamespace, t: Texts) -> None:
+    """Units and people named at the longest (unit names also label the city chart)."""
+    for unit in (world.city.city, world.city.county_a, world.city.school_a, world.city.school_a2):
+        unit.name = t(Organisation, "name")
+        unit.save(update_fields=["name"])
+    for user in vars(world.people).values():
+        user.full_name = t(User, "full_name")
+        user.save(update_fields=["full_name"])
+
+
+def build_letter(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    def text(name: str) -> str:
+        return t(ResponsibilityLetter, name)
+
+    letter = ResponsibilityLetter(
+        pk=1,
+        school_year="2025-2026",
+        **{
+            name: text(name)
+            for name in (
+                "unit_name",
+                "issuer_unit_name",
+                "issuer_name",
+                "issuer_post_name",
+                "holder_name",
+                "post_name",
+                "duty_text",
+            )
+        },
+        area_names=[fill(50), fill(50)],
+        issued_at=timezone.now(),
+    )
+    return lambda: letter_pdf(letter)
+
+
+def build_incident_file(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    staff, official = world.people.staff_a, world.people.county_official
+    long_facts = {
+        name: t(IncidentReport, name)
+        for name in (
+            "place",
+            "summary",
+            "what_happened",
+            "measures_taken",
+            "reporter_name",
+            "reporter_phone",
+        )
+    }
+    incident = incident_services.incident_report(actor=staff, facts=facts(**long_facts))
+    incident_services.incident_acknowledge(
+        actor=official, incident=incident, comment=t(IncidentEvent, "comment")
+    )
+    incident_services.incident_mark_concealed(
+        actor=official, incident=incident, reason=t(Incident, "concealed_reason")
+    )
+    for kind in ClosureItem.Kind.values:
+        incident_services.closure_item_record(
+            actor=official,
+            incident=incident,
+            kind=kind,
+            text=t(ClosureItem, "text"),
+            people=t(ClosureItem, "people"),
+            held_on=datetime.date(2026, 3, 2),
+        )
+    template = "reporting/incidents/pdf/incident_file.html"
+    return lambda: render_pdf(template, incident_selectors.incident_file_context(incident))
+
+
+def _monthly_texts(t: Texts) -> dict[str, str]:
+    return {
+        name: t(MonthlyReportVersion, name)
+        for name in ("work_done", "problems_found", "next_month_plans")
+    }
+
+
+def _submit(user: User, unit: Organisation, t: Texts) -> MonthlyReportVersion:
+    """Schools submit on the month's 28th, bureaus on the next month's 9th."""
+    if unit.is_school:
+        day = t.month.replace(day=28)
+    else:
+        day = (t.month + datetime.timedelta(days=40)).replace(day=9)
+    when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    monthly_services.monthly_report_save_draft(
+        actor=user, unit=unit, month=t.month, **_monthly_texts(t)
+    )
+    return monthly_services.monthly_report_submit(actor=user, unit=unit, month=t.month, now=when)
+
+
+def _version_pdf(version: MonthlyReportVersion) -> Callable[[], bytes]:
+    kind = "county" if version.figures.get("kind") == "county" else "school"
+    template = f"reporting/monthly/pdf/monthly_{kind}.html"
+    return lambda: render_pdf(template, monthly_services.pdf_context(version))
+
+
+def build_monthly_school(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    people, city = world.people, world.city
+    version = _submit(people.staff_a, city.school_a, t)
+    monthly_services.monthly_report_return(
+        actor=people.county_official,
+        report=version.report,
+        comment=t(MonthlyReportVersion, "review_comment"),
+    )
+    version.refresh_from_db()
+    return _version_pdf(version)
+
+
+def build_monthly_county(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    people, city = world.people, world.city
+    _submit(people.staff_a, city.school_a, t)
+    _submit(people.staff_a2, city.school_a2, t)
+    version = _submit(people.county_official, city.county_a, t)
+    return _version_pdf(version)
+
+
+def build_monthly_city(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    people, city = world.people, world.city
+    _submit(people.staff_a, city.school_a, t)
+    _submit(people.county_official, city.county_a, t)
+    overview = MonthlyOverview.objects.create(unit=city.city, month=t.month)
+
+    def render() -> bytes:
+        monthly_services.monthly_overview_render_pdf(overview_id=overview.pk)
+        return MonthlyOverview.objects.get(pk=overview.pk).pdf.read()
+
+    return render
+
+
+BUILDERS: dict[str, Callable[[SimpleNamespace, Texts], Callable[[], bytes]]] = {
+    "responsibility_letter": build_letter,
+    "incident_file": build_incident_file,
+    "monthly_school": build_monthly_school,
+    "monthly_county": build_monthly_county,
+    "monthly_city": build_monthly_city,
+}
+KIND_NAMES = [kind.name for kind in PDF_KINDS]
+
+
+@contextlib.contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging when a render does not finish in time."""
+
+    def expire(_signum, _frame):
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except TimeoutError:
+        pytest.fail(f"the render did not finish within {seconds} s")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def timed(render: Callable[[], bytes]) -> tuple[float, bytes]:
+    with deadline(DEADLINE_SECONDS):
+        start = time.perf_counter()
+        pdf = render()
+        return time.perf_counter() - start, pdf
+
+
+def _world(city, people, t: Texts) -> SimpleNamespace:
+    world = SimpleNamespace(city=city, people=people)
+    _long_names(world, t)
+    return world
+
+
+# Maximal PDFs by kind, kept for the module: each costs seconds to render.
+_MAXIMAL: dict[str, bytes] = {}
+
+
+@pytest.fixture
+def maximal_pdf(city, people) -> Callable[[str], bytes]:
+    def render(kind: str) -> bytes:
+        if kind not in _MAXIMAL:
+            t = Texts(1)
+            _seconds, _MAXIMAL[kind] = timed(BUILDERS[kind](_world(city, people, t), t))
+        return _MAXIMAL[kind]
+
+    return render
+
+
+# --- the registry covers every PDF template ------------------------------------------------
+
+
+def test_every_pdf_template_is_a_registered_kind_with_a_builder():
+    root = Path(settings.BASE_DIR) / "templates"
+    templates = {
+        str(path.relative_to(root))
+        for path in root.rglob("pdf/*.html")
+        if not path.name.startswith("_") and path.relative_to(root) != Path("pdf/base.html")
+    }
+    registered = {kind.template for kind in PDF_KINDS}
+    assert templates - registered == set(), "register these in safety.pdf.PDF_KINDS"
+    assert registered - templates == set()
+    assert set(BUILDERS) == set(KIND_NAMES), "give each kind a builder in this file"
+
+
+def test_an_unregistered_template_is_refused():
+    with pytest.raises(ImproperlyConfigured):
+        render_pdf("pdf/base.html", {})
+
+
+# --- time linear in the text ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_render_time_is_linear_in_the_text(kind, city, people):
+    quarter = Texts(0.25, month=datetime.date(2026, 9, 1))
+    quarter_seconds, _pdf = timed(BUILDERS[kind](_world(city, people, quarter), quarter))
+    # The same world again, every text at its full length: 4× the text.
+    full = Texts(1)
+    full_seconds, pdf = timed(BUILDERS[kind](_world(city, people, full), full))
+    assert pdf.startswith(b"%PDF")
+    _MAXIMAL[kind] = pdf
+    assert full_seconds <= 4 * quarter_seconds + 0.5, (kind, quarter_seconds, full_seconds)
+
+
+# --- long unbroken text wraps -----------------------------------------------------------
+
+
+def _pdf_path(pdf: bytes, tmp_path: Path) -> Path:
+    require_poppler("pdftotext")
+    path = tmp_path / "kind.pdf"
+    path.write_bytes(pdf)
+    return path
+
+
+def words_beyond_the_margin(pdf: bytes, tmp_path: Path) -> list[str]:
+    html = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-bbox", str(_pdf_path(pdf, tmp_path)), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8", "replace")  # pdftotext may cut the title mid-character
+    words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', html)
+    return [word for x_max, word in words if float(x_max) > RIGHT_EDGE_PT + 1]
+
+
+def printed_text(pdf: bytes, tmp_path: Path) -> str:
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-raw", str(_pdf_path(pdf, tmp_path)), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8", "replace")
+    return "".join(text.split())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_long_unbroken_text_stays_on_the_page(kind, maximal_pdf, tmp_path):
+    pdf = maximal_pdf(kind)
+    assert words_beyond_the_margin(pdf, tmp_path) == []
+    text = printed_text(pdf, tmp_path)
+    # Every kind prints unit names (100 characters, the URL's first part) whole; the ones
+    # with long texts print the whole 300-character URL.
+    assert "".join(fill(100).split()) in text
+    if kind != "monthly_city":
+        assert UNBROKEN in text
+
+
+# --- bundled fonts only -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_only_bundled_fonts_are_embedded(kind, maximal_pdf, tmp_path):
+    fonts = pdffonts(maximal_pdf(kind), tmp_path).splitlines()[2:]
+    allowed = tuple(family.replace(" ", "-") for family in BUNDLED_FONT_FAMILIES)
+    names = [line.split()[0].split("+", 1)[-1] for line in fonts]
+    assert names and all(name.startswith(allowed) for name in names), names
+    assert all(" yes " in line for line in fonts), fonts
+    assert any(name.startswith("SafeCampus-Emoji") for name in names), "emoji not drawn"
