@@ -238,7 +238,7 @@ def test_signed_letter_form_refuses(case, city, client_for):
 def test_signed_letter_form_accepts_a_plain_pdf(data, city, client_for):
     letter = services.letter_issue(actor=None, assignment=assign(city.school_a, "class_teacher"))
     response = client_for("leader_a").post(
-        reverse("letter_sign", args=[letter.pk]),
+        reverse("responsibility:letter_sign", args=[letter.pk]),
         {"signed_on": "2026-09-10", "scan": SimpleUploadedFile("签字页.pdf", data)},
     )
     assert response.status_code == 302
