@@ -1,12 +1,38 @@
 from __future__ import annotations
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .converters import FIRST_MONTH, LAST_MONTH, parse_month
 from .models import Organisation, User
 from .selectors import counties_visible_to
+
+
+class MonthField(forms.CharField):
+    """A month written "YYYY-MM" (the browser's month input), cleaned to the date of its first
+    day; a month outside the months SafeCampus keeps (safety/converters.py) is a form error."""
+
+    widget = forms.TextInput(attrs={"type": "month"})
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update(min=f"{FIRST_MONTH:%Y-%m}", max=f"{LAST_MONTH:%Y-%m}")
+
+    def to_python(self, value: object) -> datetime.date | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        month = parse_month(text)
+        if month is None:
+            raise forms.ValidationError(
+                _("Choose a month between %(first)s and %(last)s, such as 2026-11."),
+                params={"first": f"{FIRST_MONTH:%Y-%m}", "last": f"{LAST_MONTH:%Y-%m}"},
+            )
+        return month
 
 
 class SchoolFilterBase(forms.Form):
