@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import re
 
 from crispy_forms.helper import FormHelper
@@ -12,6 +13,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .converters import FIRST_MONTH, LAST_MONTH, parse_month
 from .models import Organisation, User
 from .selectors import account_order_key, counties_visible_to
 
@@ -73,6 +75,29 @@ class TextRulesMixin:
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         apply_text_rules(self)
+
+
+class MonthField(forms.CharField):
+    """A month written "YYYY-MM" (the browser's month input), cleaned to the date of its first
+    day; a month outside the months SafeCampus keeps (safety/converters.py) is a form error."""
+
+    widget = forms.TextInput(attrs={"type": "month"})
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update(min=f"{FIRST_MONTH:%Y-%m}", max=f"{LAST_MONTH:%Y-%m}")
+
+    def to_python(self, value: object) -> datetime.date | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        month = parse_month(text)
+        if month is None:
+            raise forms.ValidationError(
+                _("Choose a month between %(first)s and %(last)s, such as 2026-11."),
+                params={"first": f"{FIRST_MONTH:%Y-%m}", "last": f"{LAST_MONTH:%Y-%m}"},
+            )
+        return month
 
 
 class SchoolFilterBase(TextRulesMixin, forms.Form):

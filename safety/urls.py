@@ -4,14 +4,14 @@ from . import views
 
 urlpatterns = [
     path("schools/", views.school_list, name="school_list"),
-    path("schools/<int:pk>/", views.school_detail, name="school_detail"),
+    path("schools/<id:pk>/", views.school_detail, name="school_detail"),
     path("notifications/", views.notification_list, name="notification_list"),
-    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("notifications/<id:pk>/open/", views.notification_open, name="notification_open"),
     path(
         "notifications/read-all/",
         views.notification_mark_all_read,
         name="notification_mark_all_read",
     ),
     path("accounts/password/", views.password_change, name="password_change"),
-    path("history/<slug:kind>/<int:pk>/", views.record_history, name="record_history"),
+    path("history/<slug:kind>/<id:pk>/", views.record_history, name="record_history"),
 ]

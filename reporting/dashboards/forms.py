@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reporting.monthly.selectors import add_months, parse_month
-from safety.forms import TextRulesMixin
+from reporting.monthly.selectors import add_months
+from safety.forms import MonthField, TextRulesMixin
 from safety.models import Organisation
 from safety.selectors import counties_visible_to
 
@@ -52,9 +52,7 @@ class DashboardFilterForm(TextRulesMixin, forms.Form):
     ]
 
     period = forms.ChoiceField(label=_("Period"), required=False, choices=PERIODS)
-    month = forms.CharField(
-        label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"})
-    )
+    month = MonthField(label=_("Month"), required=False)
     county = forms.ModelChoiceField(
         label=_("County/district"),
         queryset=None,
@@ -72,15 +70,6 @@ class DashboardFilterForm(TextRulesMixin, forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
-
-    def clean_month(self) -> datetime.date | None:
-        text = self.cleaned_data.get("month")
-        if not text:
-            return None
-        month = parse_month(text)
-        if month is None:
-            raise forms.ValidationError(_("Choose a month such as 2026-11."))
-        return month
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -14,7 +14,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
+from django.db.models.functions import Trunc
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,13 +102,34 @@ class IncidentQuerySet(ScopedQuerySet):
         return self.filter(concealed_q())
 
 
+# The clock rule (docs/decisions.md): deadlines are shown to the minute ("截止 14:37"), so a
+# report is on time through the end of the deadline's minute; late is counted in whole
+# minutes from that minute. One rule for the flags, the list filter, the figures and the PDF.
+MINUTE = datetime.timedelta(minutes=1)
+
+
+def minute_of(moment: datetime.datetime) -> datetime.datetime:
+    """The start of the minute `moment` falls in (the minute a page shows for it)."""
+    return moment.replace(second=0, microsecond=0)
+
+
+def late_from(deadline: datetime.datetime) -> datetime.datetime:
+    """The first instant at which a report due at `deadline` is late."""
+    return minute_of(deadline) + MINUTE
+
+
 def late_q(now: datetime.datetime) -> Q:
-    initial_late = Q(school_reported_at__gt=F("initial_deadline")) | Q(
-        school_reported_at__isnull=True, initial_deadline__lt=now
-    )
-    written_late = Q(written_reported_at__gt=F("written_deadline")) | Q(
-        written_reported_at__isnull=True, written_deadline__lt=now
-    )
+    """Incidents whose initial or written report was late (`late_from`), or is missing at
+    `now` past its deadline's minute: the database form of `Incident.is_late(now)`."""
+    this_minute = minute_of(now)
+    # Truncated in UTC: the same minute as local time (whole-minute offset), and the form
+    # in which SQLite and PostgreSQL both compare it with a stored instant.
+    initial_late = Q(
+        school_reported_at__gte=Trunc("initial_deadline", "minute", tzinfo=datetime.UTC) + MINUTE
+    ) | Q(school_reported_at__isnull=True, initial_deadline__lt=this_minute)
+    written_late = Q(
+        written_reported_at__gte=Trunc("written_deadline", "minute", tzinfo=datetime.UTC) + MINUTE
+    ) | Q(written_reported_at__isnull=True, written_deadline__lt=this_minute)
     return initial_late | written_late
 
 
@@ -263,9 +285,12 @@ def _delay(
     deadline: datetime.datetime,
     now: datetime.datetime | None,
 ) -> datetime.timedelta | None:
-    # Exactly on the deadline counts as on time.
+    """Whole minutes from the deadline's minute to the report's (or now's), from one minute
+    up; None while on time (`late_from`)."""
     moment = done_at or now or timezone.now()
-    return moment - deadline if moment > deadline else None
+    if moment < late_from(deadline):
+        return None
+    return minute_of(moment) - minute_of(deadline)
 
 
 class IncidentReportQuerySet(ScopedQuerySet):

@@ -5,10 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safety.forms import TextRulesMixin
+from safety.forms import MonthField, TextRulesMixin
 from safety.selectors import counties_visible_to
 
-from .periods import UnitStatus, parse_month
+from .periods import UnitStatus
 
 
 class NarrativeForm(TextRulesMixin, forms.Form):
@@ -63,9 +63,7 @@ class ConsoleFilterForm(TextRulesMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *UnitStatus.choices]
     )
-    month = forms.CharField(
-        label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"})
-    )
+    month = MonthField(label=_("Month"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,12 +75,3 @@ class ConsoleFilterForm(TextRulesMixin, forms.Form):
             # and a query (validation still goes through the queryset).
             field = self.fields["county"]
             field.choices = [("", field.empty_label), *[(c.pk, str(c)) for c in field.queryset]]
-
-    def clean_month(self):
-        text = self.cleaned_data.get("month")
-        if not text:
-            return None
-        month = parse_month(text)
-        if month is None:
-            raise forms.ValidationError(_("Choose a month such as 2026-11."))
-        return month

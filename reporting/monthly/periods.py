@@ -50,15 +50,6 @@ def add_months(month: datetime.date, count: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def parse_month(text: str) -> datetime.date | None:
-    """'2026-11' → 2026-11-01, or None for anything else."""
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return datetime.date(year, month, 1)
-    except (AttributeError, TypeError, ValueError):
-        return None
-
-
 def school_due_date(month: datetime.date) -> datetime.date:
     """A school reports month M by the last day of M."""
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])

@@ -22,7 +22,6 @@ from .periods import (
     UnitStatus,
     add_months,
     due_date,
-    parse_month,
     reports_monthly,
     unit_status,
 )
@@ -48,24 +47,22 @@ def access_reporting_unit(user: User, pk: int) -> Organisation:
     return unit
 
 
-def access_unit_month(user: User, pk: int, month: str) -> UnitMonth:
-    """The unit `pk` (see `access_reporting_unit`), the month parsed from "YYYY-MM" and the
-    unit's report for it, scoped once. Raises `Http404` for an outsider or a malformed month.
+def access_unit_month(user: User, pk: int, month: datetime.date) -> UnitMonth:
+    """The unit `pk` (see `access_reporting_unit`), the month (its first day, as the
+    `<month:…>` path converter gives it) and the unit's report for it, scoped once. Raises
+    `Http404` for an outsider.
     """
     unit = access_reporting_unit(user, pk)
-    parsed = parse_month(month)
-    if parsed is None:
-        raise Http404
     report = (
         MonthlyReport.objects.visible_to(user)
         .select_related("latest_version", "unit")
-        .filter(unit=unit, month=parsed)
+        .filter(unit=unit, month=month)
         .first()
     )
-    return UnitMonth(unit, parsed, report)
+    return UnitMonth(unit, month, report)
 
 
-def access_monthly_report(user: User, pk: int, month: str) -> MonthlyReport:
+def access_monthly_report(user: User, pk: int, month: datetime.date) -> MonthlyReport:
     """The report of unit `pk` for `month`; `Http404` when there is none or for an outsider."""
     report = access_unit_month(user, pk, month).report
     if report is None:

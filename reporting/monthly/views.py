@@ -26,7 +26,6 @@ from .periods import (
     STATUS_CSS,
     UnitStatus,
     due_date,
-    parse_month,
     reports_monthly,
     unit_status,
 )
@@ -55,7 +54,7 @@ def unit_months(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int, month: str) -> HttpResponse:
+def report_detail(request: HttpRequest, pk: int, month: datetime.date) -> HttpResponse:
     unit, month_date, report = selectors.access_unit_month(request.user, pk, month)
     return _report_page(request, unit, month_date, report)
 
@@ -122,7 +121,7 @@ def _school_lines(figures: dict) -> list[dict]:
 
 @login_required
 @require_POST
-def report_save(request: HttpRequest, pk: int, month: str) -> HttpResponse:
+def report_save(request: HttpRequest, pk: int, month: datetime.date) -> HttpResponse:
     unit, month_date, report = selectors.access_unit_month(request.user, pk, month)
     form = NarrativeForm(request.POST)
     target = reverse("monthly:report", args=[unit.pk, month])
@@ -147,7 +146,7 @@ def report_save(request: HttpRequest, pk: int, month: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_review(request: HttpRequest, pk: int, month: str) -> HttpResponse:
+def report_review(request: HttpRequest, pk: int, month: datetime.date) -> HttpResponse:
     report = selectors.access_monthly_report(request.user, pk, month)
     unit = report.unit
     form = ReviewForm(request.POST)
@@ -241,13 +240,10 @@ def _overview(request: HttpRequest, month: datetime.date) -> MonthlyOverview | N
 
 @login_required
 @require_POST
-def overview_request(request: HttpRequest, month: str) -> HttpResponse:
-    month_date = parse_month(month)
-    if month_date is None:
-        raise Http404
-    services.monthly_overview_request(actor=request.user, month=month_date)
+def overview_request(request: HttpRequest, month: datetime.date) -> HttpResponse:
+    services.monthly_overview_request(actor=request.user, month=month)
     messages.success(request, _("The city overview is being rendered; refresh in a moment."))
-    return redirect(reverse("monthly:console") + f"?month={month}")
+    return redirect(reverse("monthly:console") + f"?month={month:%Y-%m}")
 
 
 @login_required
