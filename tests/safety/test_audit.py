@@ -77,7 +77,7 @@ def test_a_conditional_update_in_a_request_names_the_acting_user(city, people, c
     """Services move workflows on with `filter(pk=…, status=old).update(…)`: the request's
     user is the actor of the logged change."""
     from reporting.incidents import services as incident_services
-    from tests.safety.matrix_world import _facts
+    from tests.matrix.world import _facts
 
     incident = incident_services.incident_report(actor=people.staff_a, facts=_facts())
     response = client_for("county_official").post(
