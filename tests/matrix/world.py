@@ -6,115 +6,27 @@ matrix checks who may fetch them, not how they are drawn)."""
 from __future__ import annotations
 
 import datetime
-import io
-import zoneinfo
 from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from PIL import Image
 
 from inspections import selectors as inspection_selectors
 from inspections import services as inspection_services
 from inspections.models import ChecklistTemplate, Photo, SpotCheckDraw
-from reporting.incidents import services as incident_services
 from reporting.models import IncidentAttachment, MonthlyOverview
-from reporting.monthly import services as monthly_services
 from safety import notifications
 from safety.models import Certificate, Organisation, SafetyArea, User
 from safety.responsibility import services as responsibility_services
-from safety.uploads import clean_document, clean_image
-from tests.factories import OrganisationFactory, UserFactory
+from safety.uploads import clean_document
+from tests.builders import OCTOBER, clean_photo, report_incident, shanghai, submit_monthly
 from tests.pdfs import plain_pdf
+from tests.personas import PERSONAS, build_city, build_people
 from tests.safety.responsibility.factories import assign
 
-Kind = Organisation.Kind
-Role = User.Role
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-OCTOBER = datetime.date(2026, 10, 1)
 PDF = plain_pdf()
 
-# The personas of STYLE.md (tests/conftest.py), plus the leader of school A, the role that
-# manages the responsibility system inside a school.
-PERSONAS = (
-    "staff_a",
-    "leader_a",
-    "staff_a2",
-    "county_official",
-    "other_county_official",
-    "city_official",
-    "administrator",
-    "county_admin",
-    "anonymous",
-)
-
-
-def jpeg(name: str = "现场.jpg") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (30, 120, 200)).save(buffer, format="JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
-def _facts(**overrides) -> dict:
-    facts = {
-        "category": "crush_stampede",
-        "severity": "general",
-        "occurred_at": timezone.now() - datetime.timedelta(minutes=20),
-        "place": "教学楼东侧楼梯",
-        "deaths": 0,
-        "injured": 2,
-        "missing": 0,
-        "pupils_involved": 2,
-        "staff_involved": 0,
-        "summary": "两名学生课间在楼梯摔倒受伤",
-        "what_happened": "课间操下楼时两名学生摔倒。",
-        "measures_taken": "已送医，通知家长。",
-        "reporter_name": "李娜",
-        "reporter_phone": "13900000000",
-    }
-    facts.update(overrides)
-    return facts
-
-
-def build_city() -> SimpleNamespace:
-    city = OrganisationFactory(name="测试市教育局", code="100000", kind=Kind.CITY)
-    county_a = OrganisationFactory(name="甲区教育局", code="100001", kind=Kind.COUNTY, parent=city)
-    county_b = OrganisationFactory(name="乙县教育局", code="100002", kind=Kind.COUNTY, parent=city)
-    return SimpleNamespace(
-        city=city,
-        county_a=county_a,
-        county_b=county_b,
-        school_a=OrganisationFactory(name="甲区实验小学", parent=county_a),
-        school_a2=OrganisationFactory(name="甲区第二中学", parent=county_a),
-        school_b=OrganisationFactory(name="乙县中心小学", parent=county_b),
-    )
-
-
-def build_people(city: SimpleNamespace) -> SimpleNamespace:
-    return SimpleNamespace(
-        staff_a=UserFactory(username="alice", organisation=city.school_a),
-        leader_a=UserFactory(username="henry", organisation=city.school_a, role=Role.SCHOOL_LEADER),
-        staff_a2=UserFactory(username="bob", organisation=city.school_a2),
-        county_official=UserFactory(
-            username="carol", organisation=city.county_a, role=Role.BUREAU_OFFICIAL
-        ),
-        other_county_official=UserFactory(
-            username="dave", organisation=city.county_b, role=Role.BUREAU_OFFICIAL
-        ),
-        city_official=UserFactory(
-            username="erin", organisation=city.city, role=Role.BUREAU_OFFICIAL
-        ),
-        administrator=UserFactory(
-            username="frank", organisation=city.city, role=Role.ADMINISTRATOR
-        ),
-        county_admin=UserFactory(
-            username="grace", organisation=city.county_a, role=Role.ADMINISTRATOR
-        ),
-        # Not personas: the actors that create school B's and the owner of school A's records.
-        staff_b=UserFactory(username="judy", organisation=city.school_b),
-        owner_a=UserFactory(username="ivan", organisation=city.school_a),
-    )
+__all__ = ["PERSONAS", "build_world"]
 
 
 def _records_of(school: Organisation, county: Organisation, staff: User, official: User):
@@ -126,7 +38,7 @@ def _records_of(school: Organisation, county: Organisation, staff: User, officia
         area=fire,
         location="教学楼二楼",
         description="灭火器压力不足",
-        photos=[clean_image(jpeg())],
+        photos=[clean_photo()],
     )
     inspection = inspection_services.inspection_start(
         actor=staff,
@@ -135,24 +47,9 @@ def _records_of(school: Organisation, county: Organisation, staff: User, officia
         template=ChecklistTemplate.objects.get(area__key="fire"),
     )
     draw = inspection_services.spot_check_draw(actor=official, bureau=county, count=1, filters={})
-    incident = incident_services.incident_report(
-        actor=staff, facts=_facts(), attachments=[clean_image(jpeg("伤情.jpg"))]
-    )
+    incident = report_incident(staff, attachments=[clean_photo("伤情.jpg")])
     incident.file_pdf.save("incident.pdf", ContentFile(PDF))
-    monthly_services.monthly_report_save_draft(
-        actor=staff,
-        unit=school,
-        month=OCTOBER,
-        work_done="检查了消防通道。",
-        problems_found="",
-        next_month_plans="",
-    )
-    version = monthly_services.monthly_report_submit(
-        actor=staff,
-        unit=school,
-        month=OCTOBER,
-        now=datetime.datetime(2026, 10, 30, 9, tzinfo=SHANGHAI),
-    )
+    version = submit_monthly(staff, when=shanghai(2026, 10, 30, 9))
     report = version.report
     version.pdf.save("monthly.pdf", ContentFile(PDF))
     assignment = assign(school, "class_teacher", "李老师")
@@ -187,7 +84,8 @@ def _records_of(school: Organisation, county: Organisation, staff: User, officia
 
 def build_world() -> SimpleNamespace:
     city = build_city()
-    people = build_people(city)
+    # The owner of school A's records and the actor that creates school B's.
+    people = build_people(city, "owner_a", "staff_b")
     side_a = _records_of(city.school_a, city.county_a, people.staff_a, people.county_official)
     side_b = _records_of(city.school_b, city.county_b, people.staff_b, people.other_county_official)
     overview = MonthlyOverview.objects.create(unit=city.city, month=OCTOBER)

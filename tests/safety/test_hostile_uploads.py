@@ -22,6 +22,7 @@ from reporting.models import Incident, IncidentAttachment
 from safety.models import ResponsibilityLetter, SafetyArea
 from safety.responsibility import services
 from tests import pdfs
+from tests.builders import jpeg_bytes
 from tests.safety.responsibility.factories import assign
 
 pytestmark = pytest.mark.django_db
@@ -47,12 +48,6 @@ def zip_bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("photos/1.jpg", b"\x00" * (50 * 1024 * 1024))
-    return buffer.getvalue()
-
-
-def jpeg_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (32, 32), (10, 200, 10)).save(buffer, format="JPEG")
     return buffer.getvalue()
 
 
@@ -238,7 +233,7 @@ def test_signed_letter_form_refuses(case, city, client_for):
 def test_signed_letter_form_accepts_a_plain_pdf(data, city, client_for):
     letter = services.letter_issue(actor=None, assignment=assign(city.school_a, "class_teacher"))
     response = client_for("leader_a").post(
-        reverse("letter_sign", args=[letter.pk]),
+        reverse("responsibility:letter_sign", args=[letter.pk]),
         {"signed_on": "2026-09-10", "scan": SimpleUploadedFile("签字页.pdf", data)},
     )
     assert response.status_code == 302
