@@ -65,6 +65,19 @@ def _units(apps) -> SimpleNamespace:
     return SimpleNamespace(city=city, county=county, school=school)
 
 
+def event_values(event, record_pk: int, **extra) -> dict:
+    """What a timeline row says, old model or new."""
+    return {
+        "record": record_pk,
+        "actor": event.actor_id,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "comment": event.comment,
+        "created_at": event.created_at,
+        **extra,
+    }
+
+
 def write_before_the_move(apps) -> dict:
     """One record of each timeline, each with one event, through the historical models.
     Returns what each event must still say afterwards, by kind."""
@@ -166,41 +179,19 @@ def write_before_the_move(apps) -> dict:
         created_at=at(1, 9),
     )
 
-    def said(event, record_pk, **extra):
-        return {
-            "record": record_pk,
-            "actor": event.actor_id,
-            "from_status": event.from_status,
-            "to_status": event.to_status,
-            "comment": event.comment,
-            "created_at": event.created_at,
-            **extra,
-        }
-
     return {
         "official": official.pk,
         "school": units.school.pk,
-        "hazard": said(hazard_event, hazard.pk, action="assigned"),
-        "incident": said(incident_event, incident.pk, action="acknowledged"),
-        "report": said(report_event, report.pk),
-        "letter": said(letter_event, letter.pk, assignment=assignment.pk),
+        "hazard": event_values(hazard_event, hazard.pk, action="assigned"),
+        "incident": event_values(incident_event, incident.pk, action="acknowledged"),
+        "report": event_values(report_event, report.pk),
+        "letter": event_values(letter_event, letter.pk, assignment=assignment.pk),
     }
 
 
 def read_after_the_move(written: dict) -> dict:
     """The same events as the current selectors show them."""
     official = User.objects.get(pk=written["official"])
-
-    def says(event, record_pk, **extra):
-        return {
-            "record": record_pk,
-            "actor": event.actor.pk,
-            "from_status": event.from_status,
-            "to_status": event.to_status,
-            "comment": event.comment,
-            "created_at": event.created_at,
-            **extra,
-        }
 
     hazard = inspection_selectors.access_hazard(official, written["hazard"]["record"])
     (hazard_event,) = hazard.events.all()
@@ -216,10 +207,10 @@ def read_after_the_move(written: dict) -> dict:
     return {
         "official": official.pk,
         "school": written["school"],
-        "hazard": says(hazard_event, hazard.pk, action=hazard_event.action),
-        "incident": says(incident_event, incident.pk, action=incident_event.action),
-        "report": says(report_event, report.pk),
-        "letter": says(letter_event, letter.pk, assignment=letter.assignment_id),
+        "hazard": event_values(hazard_event, hazard.pk, action=hazard_event.action),
+        "incident": event_values(incident_event, incident.pk, action=incident_event.action),
+        "report": event_values(report_event, report.pk),
+        "letter": event_values(letter_event, letter.pk, assignment=letter.assignment_id),
     }
 
 

@@ -31,7 +31,7 @@ def change(client: Client, old: str, new: str, again: str | None = None):
 
 
 def test_the_top_bar_links_to_the_password_page(people, client_for):
-    page = client_for("staff_a").get(reverse("home")).content.decode()
+    page = client_for("staff_a").get(reverse("dashboards:home")).content.decode()
     assert reverse("password_change") in page
     assert "修改密码" in page
     form = client_for("staff_a").get(reverse("password_change")).content.decode()
@@ -82,11 +82,11 @@ def test_success_signs_out_other_sessions_and_keeps_this_one(people, caplog):
         response = change(laptop, TEST_PASSWORD, NEW_PASSWORD)
     assert response.status_code == 302
 
-    home = laptop.get(reverse("home"), follow=True)
+    home = laptop.get(reverse("dashboards:home"), follow=True)
     assert home.status_code == 200 and home.redirect_chain == []
     assert "密码已修改" in home.content.decode()
     for other in (phone, copied_cookie):
-        response = other.get(reverse("home"))
+        response = other.get(reverse("dashboards:home"))
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
     register = UserSession.objects.get(user=people.staff_a)

@@ -108,7 +108,7 @@ def test_every_consumer_records_the_client_address_behind_the_proxy(people, sett
         session = client.session
         session["last_seen"] = int(time.time()) - settings.SESSION_IDLE_SECONDS - 1
         session.save()
-        client.get(reverse("home"))  # the session expires
+        client.get(reverse("dashboards:home"))  # the session expires
         client.post(reverse("login"), {"username": "alice", "password": TEST_PASSWORD})
         register = UserSession.objects.get(user=people.staff_a)
         client.post(reverse("logout"))
