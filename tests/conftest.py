@@ -1,11 +1,10 @@
-"""Shared personas (STYLE.md): staff of school A, staff of school B in the same county,
-the county official, an official of another county, the city official, administrators,
-and an anonymous visitor."""
+"""Shared fixtures. The personas (STYLE.md: staff of school A, staff of school A2 in the same
+county, the county official, an official of another county, the city official, administrators,
+an anonymous visitor) are defined once, in tests/personas.py; here they become fixtures."""
 
 from __future__ import annotations
 
 import os
-from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -13,22 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
 from config.celery import app as celery_app
-from safety.models import Organisation, User
-from tests.factories import OrganisationFactory, UserFactory
-
-Kind = Organisation.Kind
-Role = User.Role
-
-PERSONAS = (
-    "staff_a",
-    "staff_a2",
-    "county_official",
-    "other_county_official",
-    "city_official",
-    "administrator",
-    "county_admin",
-    "anonymous",
-)
+from tests import personas
 
 
 @pytest.fixture(autouse=True)
@@ -85,52 +69,29 @@ def django_assert_max_num_queries(warm_caches, django_assert_max_num_queries):
 @pytest.fixture
 def city(db):
     """A small city: two counties, two schools in county A, one in county B, one
-    city-direct school."""
-    city = OrganisationFactory(name="测试市教育局", code="100000", kind=Kind.CITY)
-    county_a = OrganisationFactory(name="甲区教育局", code="100001", kind=Kind.COUNTY, parent=city)
-    county_b = OrganisationFactory(name="乙县教育局", code="100002", kind=Kind.COUNTY, parent=city)
-    return SimpleNamespace(
-        city=city,
-        county_a=county_a,
-        county_b=county_b,
-        school_a=OrganisationFactory(name="甲区实验小学", parent=county_a),
-        school_a2=OrganisationFactory(
-            name="甲区第二中学",
-            parent=county_a,
-            school_type=Organisation.SchoolType.JUNIOR_MIDDLE,
-            is_boarding=True,
-        ),
-        school_b=OrganisationFactory(
-            name="乙县中心小学", parent=county_b, locality=Organisation.Locality.RURAL
-        ),
-        city_school=OrganisationFactory(
-            name="测试市第一中学", parent=city, school_type=Organisation.SchoolType.SENIOR_MIDDLE
-        ),
-    )
+    city-direct school (tests/personas.py)."""
+    return personas.build_city()
 
 
 @pytest.fixture
 def people(city):
-    return SimpleNamespace(
-        staff_a=UserFactory(username="alice", organisation=city.school_a),
-        staff_a2=UserFactory(username="bob", organisation=city.school_a2),
-        county_official=UserFactory(
-            username="carol", organisation=city.county_a, role=Role.BUREAU_OFFICIAL
-        ),
-        other_county_official=UserFactory(
-            username="dave", organisation=city.county_b, role=Role.BUREAU_OFFICIAL
-        ),
-        city_official=UserFactory(
-            username="erin", organisation=city.city, role=Role.BUREAU_OFFICIAL
-        ),
-        administrator=UserFactory(
-            username="frank", organisation=city.city, role=Role.ADMINISTRATOR
-        ),
-        county_admin=UserFactory(
-            username="grace", organisation=city.county_a, role=Role.ADMINISTRATOR
-        ),
-        leader_a=UserFactory(username="henry", organisation=city.school_a, role=Role.SCHOOL_LEADER),
-    )
+    """The personas of tests/personas.py (`PEOPLE`)."""
+    return personas.build_people(city)
+
+
+def _extra_person(name: str):
+    @pytest.fixture(name=name)
+    def extra(city):
+        return personas.person(city, name)
+
+    extra.__doc__ = f"The extra person {name!r} of tests/personas.py (`EXTRAS`)."
+    return extra
+
+
+# One fixture per extra person of tests/personas.py (owner_a, staff_b, leader_b, …), named
+# after it, for the tests that need them: adding one there adds its fixture.
+for _name in personas.EXTRAS:
+    globals()[_name] = _extra_person(_name)
 
 
 @pytest.fixture

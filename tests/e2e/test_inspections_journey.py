@@ -3,15 +3,13 @@ it, the owner submits evidence, a verifier closes it; the county sees it, anothe
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from PIL import Image
 from playwright.sync_api import Page, expect
 
 from inspections.models import Hazard
 from safety.demo import DEMO_PASSWORD
 from safety.models import User
+from tests.builders import jpeg_bytes
 
 PHONE = {"width": 375, "height": 812}
 
@@ -34,9 +32,7 @@ def user_id(username: str) -> int:
 
 def jpeg(tmp_path):
     path = tmp_path / "灭火器.jpg"
-    buffer = io.BytesIO()
-    Image.new("RGB", (320, 240), (220, 40, 40)).save(buffer, format="JPEG")
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(jpeg_bytes(size=(320, 240)))
     return path
 
 

@@ -1,50 +1,35 @@
-"""Fixtures for the inspection tests: a leader and a second staff member at school A, a
-checklist, and helpers to build hazards in each state through the services."""
+"""Fixtures for the inspection tests: the crew of a hazard (tests/personas.py), a checklist,
+and a helper to build hazards in each state through the services."""
 
 from __future__ import annotations
 
-import io
 from types import SimpleNamespace
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from inspections import services
 from inspections.models import ChecklistTemplate, Hazard
-from safety.models import SafetyArea, User
-from safety.uploads import clean_image
-from tests.factories import UserFactory
+from safety.models import SafetyArea
+from tests.builders import clean_photo, jpeg_bytes, jpeg_upload
 
-
-def jpeg_bytes(size=(64, 48)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (30, 120, 200)).save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
-def photo_upload(name: str = "现场.jpg") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, jpeg_bytes(), content_type="image/jpeg")
-
-
-def clean_photo(name: str = "现场.jpg"):
-    return clean_image(photo_upload(name))
+# The shared photo builders under the names the inspection tests import from here.
+photo_upload = jpeg_upload
+__all__ = ["clean_photo", "jpeg_bytes", "photo_upload"]
 
 
 @pytest.fixture
-def crew(people, city):
-    """School A's owner (a second staff member) and the leader, plus the county people."""
+def crew(people, owner_a, staff_b, leader_b):
+    """School A's owner (a second staff member) and the leader, plus the county people
+    (tests/personas.py)."""
     return SimpleNamespace(
         reporter=people.staff_a,
-        owner=UserFactory(username="ivan", organisation=city.school_a),
+        owner=owner_a,
         leader=people.leader_a,
         county=people.county_official,
         other_county=people.other_county_official,
         city=people.city_official,
-        staff_b=UserFactory(username="judy", organisation=city.school_b),
-        leader_b=UserFactory(
-            username="kate", organisation=city.school_b, role=User.Role.SCHOOL_LEADER
-        ),
+        staff_b=staff_b,
+        leader_b=leader_b,
     )
 
 

@@ -15,7 +15,6 @@ from inspections.models import Hazard, HazardTally
 from safety.models import Organisation, SafetyArea
 from safety.services import organisation_save
 from tests.conftest import services_required
-from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -87,9 +86,8 @@ def test_bulk_load_with_the_tally_off_then_rebuilt(postgresql, city, people):
 
 
 @pytest.mark.django_db
-def test_ledger_counts_from_the_tally_equal_direct_counts(postgresql, city, people):
+def test_ledger_counts_from_the_tally_equal_direct_counts(postgresql, city, people, staff_b):
     fire = SafetyArea.objects.get(key="fire")
-    staff_b = UserFactory(username="barbara", organisation=city.school_b)
     for school, staff in ((city.school_a, people.staff_a), (city.school_b, staff_b)):
         for severity in ("general", "major", "general"):
             services.hazard_report(

@@ -1,41 +1,21 @@
-"""Incident and monthly-report builders on top of the shared personas (tests/conftest.py),
-shared by tests/reporting/incidents, monthly and dashboards."""
+"""Incident and monthly-report fixtures on the shared personas and builders
+(tests/personas.py, tests/builders.py), for tests/reporting/incidents, monthly and dashboards."""
 
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from reporting.incidents import services
 from reporting.incidents.models import Incident
-from reporting.monthly import services as monthly_services
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+# The shared builders under the names the reporting tests import from here.
+from tests.builders import OCTOBER, SHANGHAI, report_incident, shanghai, submit_monthly
+from tests.builders import incident_facts as facts
 
-
-def facts(**overrides: Any) -> dict[str, Any]:
-    base = {
-        "category": "crush_stampede",
-        "severity": "general",
-        "occurred_at": timezone.now() - datetime.timedelta(minutes=20),
-        "place": "教学楼东侧楼梯",
-        "deaths": 0,
-        "injured": 2,
-        "missing": 0,
-        "pupils_involved": 2,
-        "staff_involved": 0,
-        "summary": "两名学生课间在楼梯摔倒受伤",
-        "what_happened": "课间操下楼时两名学生摔倒。",
-        "measures_taken": "已送医，通知家长。",
-        "reporter_name": "李娜",
-        "reporter_phone": "13900000000",
-    }
-    base.update(overrides)
-    return base
+__all__ = ["OCTOBER", "SHANGHAI", "facts", "record_all_items", "shanghai"]
 
 
 @pytest.fixture
@@ -43,7 +23,7 @@ def report(people):
     """File an initial report as staff of school A."""
 
     def make(**overrides: Any) -> Incident:
-        return services.incident_report(actor=people.staff_a, facts=facts(**overrides))
+        return report_incident(people.staff_a, **overrides)
 
     return make
 
@@ -78,30 +58,8 @@ def record_all_items(official, incident, skip: tuple[str, ...] = ()) -> None:
             services.closure_item_record(actor=official, incident=incident, kind=kind, **fields)
 
 
-# --- Monthly reports ---
-
-OCTOBER = datetime.date(2026, 10, 1)
-
-
-def shanghai(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=SHANGHAI)
-
-
 @pytest.fixture
 def submit_school(people):
-    """Draft and submit a school's October report as a given user at a given time."""
-
-    def submit(user, *, month=OCTOBER, when=None, text="检查了消防通道。"):
-        monthly_services.monthly_report_save_draft(
-            actor=user,
-            unit=user.organisation,
-            month=month,
-            work_done=text,
-            problems_found="",
-            next_month_plans="",
-        )
-        return monthly_services.monthly_report_submit(
-            actor=user, unit=user.organisation, month=month, now=when or shanghai(2026, 10, 30, 9)
-        )
-
-    return submit
+    """Draft and submit a school's October report as a given user at a given time
+    (tests/builders.py)."""
+    return submit_monthly

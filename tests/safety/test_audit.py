@@ -11,6 +11,7 @@ from django.urls import reverse
 from inspections import services as inspection_services
 from inspections.models import Hazard
 from safety.models import AuditEvent, Holder, SafetyArea
+from tests.builders import report_incident
 from tests.safety.responsibility.factories import holder
 
 pytestmark = pytest.mark.django_db
@@ -76,10 +77,7 @@ def test_a_bulk_update_is_logged_row_by_row(city, people):
 def test_a_conditional_update_in_a_request_names_the_acting_user(city, people, client_for):
     """Services move workflows on with `filter(pk=…, status=old).update(…)`: the request's
     user is the actor of the logged change."""
-    from reporting.incidents import services as incident_services
-    from tests.safety.matrix_world import _facts
-
-    incident = incident_services.incident_report(actor=people.staff_a, facts=_facts())
+    incident = report_incident(people.staff_a)
     response = client_for("county_official").post(
         reverse("incidents:incident_acknowledge", args=[incident.pk])
     )

@@ -3,10 +3,12 @@ demo) and in a real worker process through Redis (production)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -77,6 +79,43 @@ def _postgres_url() -> str:
     return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
 
 
+@contextlib.contextmanager
+def worker_process(log_path: Path, **env: str) -> Iterator[tuple[str, Path]]:
+    """A real Celery worker on the test database (PostgreSQL) and Redis, consuming a queue of
+    its own; yields the queue's name and the worker's log, and stops the worker on leaving."""
+    queue = f"test-{uuid.uuid4().hex}"
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": _postgres_url(), **env}
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "-Q",
+        queue,
+        "--loglevel=INFO",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            yield queue, log_path
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+
+
 def _require_redis_and_postgres() -> None:
     missing = []
     if not os.environ.get("REDIS_URL"):
@@ -99,40 +138,11 @@ def test_worker_process_runs_task_through_redis(transactional_db, tmp_path):
         name="队列测试区教育局", code="100001", kind=Organisation.Kind.COUNTY, parent=city
     )
 
-    queue = f"test-{uuid.uuid4().hex}"
-    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": _postgres_url()}
-    log_path = tmp_path / "worker.log"
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "--pool=solo",
-        "--concurrency=1",
-        "-Q",
-        queue,
-        "--loglevel=INFO",
-        "--without-heartbeat",
-        "--without-gossip",
-        "--without-mingle",
-    ]
-    with log_path.open("w") as log:
-        worker = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+    with worker_process(tmp_path / "worker.log") as (queue, log_path):
         try:
             result = healthcheck.apply_async(queue=queue).get(timeout=60)
         except CeleryTimeoutError:
             pytest.fail(f"the worker did not answer within 60 s; its log:\n{log_path.read_text()}")
-        finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
 
     assert result["organisations"] == 2
     assert isinstance(result["worker"], str)

@@ -286,8 +286,8 @@ def _age_notifications(minutes: int = 10) -> None:
 def test_with_redis_stopped_pages_render_forms_save_and_notifications_arrive_once_it_is_back(
     broker, processes
 ):
-    from tests.safety.matrix_world import build_world
-    from tests.safety.test_permission_matrix import RULES
+    from tests.matrix.test_permission_matrix import RULES
+    from tests.matrix.world import build_world
 
     broker.stop()
     world = build_world()

@@ -22,6 +22,7 @@ from reporting.models import Incident, IncidentAttachment
 from safety.models import ResponsibilityLetter, SafetyArea
 from safety.responsibility import services
 from tests import pdfs
+from tests.builders import jpeg_bytes
 from tests.safety.responsibility.factories import assign
 
 pytestmark = pytest.mark.django_db
@@ -47,12 +48,6 @@ def zip_bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("photos/1.jpg", b"\x00" * (50 * 1024 * 1024))
-    return buffer.getvalue()
-
-
-def jpeg_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (32, 32), (10, 200, 10)).save(buffer, format="JPEG")
     return buffer.getvalue()
 
 

@@ -12,18 +12,8 @@ from PIL import Image
 from safety import uploads
 from safety.uploads import UploadField, clean_document, clean_image
 from tests import pdfs
+from tests.builders import jpeg_bytes
 from tests.pdfs import plain_pdf
-
-
-def jpeg_bytes(size=(64, 48), exif_gps=False) -> bytes:
-    image = Image.new("RGB", size, (200, 30, 30))
-    buffer = io.BytesIO()
-    exif = Image.Exif()
-    if exif_gps:
-        exif[0x8825] = {1: "N", 2: (30.0, 0.0, 0.0)}
-        exif[0x0112] = 6  # rotated: width and height swap after exif_transpose
-    image.save(buffer, format="JPEG", exif=exif)
-    return buffer.getvalue()
 
 
 def png_bytes(size=(10, 10)) -> bytes:

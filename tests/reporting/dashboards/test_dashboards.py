@@ -75,12 +75,11 @@ def incident(school, user, *, occurred, category="traffic", reported_after=30, *
 
 
 @pytest.fixture
-def data(city, people):
+def data(city, people, staff_b, staff_city_school):
     fire = SafetyArea.objects.get(key="fire")
     food = SafetyArea.objects.get(key="food")
     traffic = SafetyArea.objects.get(key="traffic")
-    staff_b = UserFactory(username="judy", organisation=city.school_b)
-    staff_c = UserFactory(username="mike", organisation=city.city_school)
+    staff_c = staff_city_school
     a, a2, b, c = city.school_a, city.school_a2, city.school_b, city.city_school
     alice, bob = people.staff_a, people.staff_a2
     hazard(a, alice, fire, created=at(2026, 6, 3, 9))

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from reporting.incidents import services
 from reporting.models import Incident, IncidentAttachment, SchoolVeto
+from tests.builders import jpeg_upload
 
 from ..conftest import facts, record_all_items
 
@@ -31,12 +30,6 @@ def form_data(**overrides):
     data = facts(**overrides)
     data["occurred_at"] = timezone.localtime(data["occurred_at"]).strftime("%Y-%m-%dT%H:%M")
     return data
-
-
-def jpeg() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (32, 24), "red").save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize("persona", sorted(VISIBLE))
@@ -82,7 +75,7 @@ def test_administrator_cannot_report(client_for):
 
 def test_school_staff_files_an_initial_report_with_a_photo(client_for, people):
     data = form_data()
-    data["attachments"] = [SimpleUploadedFile("现场.jpg", jpeg(), content_type="image/jpeg")]
+    data["attachments"] = [jpeg_upload()]
     response = client_for("staff_a").post(reverse("incidents:incident_create"), data)
     incident = Incident.objects.get()
     assert response.status_code == 302

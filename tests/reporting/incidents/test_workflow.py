@@ -188,9 +188,8 @@ def test_forward_needs_acknowledgement_first(city, people, report):
         services.incident_forward(actor=people.county_official, incident=incident)
 
 
-def test_city_direct_school_is_not_forwarded(city, people):
-    staff = UserFactory(username="cs", organisation=city.city_school)
-    incident = services.incident_report(actor=staff, facts=facts())
+def test_city_direct_school_is_not_forwarded(city, people, staff_city_school):
+    incident = services.incident_report(actor=staff_city_school, facts=facts())
     assert _alerts() == ["erin"]
     services.incident_acknowledge(actor=people.city_official, incident=incident)
     with pytest.raises(ValidationError):

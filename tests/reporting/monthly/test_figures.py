@@ -41,9 +41,9 @@ def retime(hazard: Hazard, *moments: datetime.datetime) -> None:
 
 
 @pytest.fixture
-def hazards(city, people):
+def hazards(city, people, owner_a):
     """Walk hazards through the services of the inspections app."""
-    owner = UserFactory(username="ivan", organisation=city.school_a)
+    owner = owner_a
 
     def make(state="reported", *, area="fire", severity="general", school=None, reporter=None):
         reporter = reporter or people.staff_a
@@ -78,7 +78,7 @@ def rows(section: dict) -> dict[str, list]:
     return {label: values for label, *values in section["rows"]}
 
 
-def test_hazard_figures_count_the_state_at_month_end(city, people, hazards):
+def test_hazard_figures_count_the_state_at_month_end(city, people, hazards, staff_b):
     other_area = SafetyArea.objects.filter(is_active=True).exclude(key="fire").first()
     # Found in October, still reported at month end.
     retime(hazards(), october(5))
@@ -97,8 +97,7 @@ def test_hazard_figures_count_the_state_at_month_end(city, people, hazards):
     retime(reopened, *(shanghai(2026, 9, 1 + day) for day in range(4)), october(10))
     # Not counted: reported in November, or at another school.
     retime(hazards(), shanghai(2026, 11, 3))
-    school_b_staff = UserFactory(username="judy", organisation=city.school_b)
-    retime(hazards(reporter=school_b_staff), october(5))
+    retime(hazards(reporter=staff_b), october(5))
 
     sections = figures.compile_school_figures(city.school_a, OCTOBER, AFTER)["sections"]
 
@@ -144,7 +143,7 @@ def test_inspections_are_counted_by_kind_when_submitted_in_the_month(city, peopl
     assert len(counts) == len(Inspection.Kind.choices)
 
 
-def test_incident_figures_count_late_missed_and_concealed_by_category(city, people):
+def test_incident_figures_count_late_missed_and_concealed_by_category(city, people, staff_b):
     def report(category, when, user=people.staff_a):
         return incident_services.incident_report(
             actor=user, facts=facts(category=category, occurred_at=when)
@@ -166,7 +165,7 @@ def test_incident_figures_count_late_missed_and_concealed_by_category(city, peop
         actor=people.county_official, incident=concealed, reason="隐瞒受伤人数"
     )
     report("traffic", shanghai(2026, 9, 30, 23))  # September
-    report("traffic", october(9), user=UserFactory(organisation=city.school_b))
+    report("traffic", october(9), user=staff_b)
 
     section = figures.compile_school_figures(city.school_a, OCTOBER, AFTER)["sections"]["incidents"]
 

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from reporting.monthly import services
 from reporting.monthly.services import REMINDER_KIND
 from safety.models import Notification, Organisation
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +27,10 @@ def recipients(day: str) -> set[str]:
 
 
 @pytest.fixture
-def reporters(city, people):
+def reporters(city, people, leader_b):
     """School A has staff (alice) and a leader (henry); school A2 staff (bob); school B has a
     leader; the county bureaus have their officials."""
-    return people, UserFactory(username="ivy", organisation=city.school_b, role="school_leader")
+    return people, leader_b
 
 
 def test_three_days_before_the_due_date_every_reporter_of_a_pending_school_is_reminded(

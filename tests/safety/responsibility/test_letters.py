@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import datetime
-import io
 import subprocess
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from safety.models import LetterEvent, Notification, ResponsibilityLetter
 from safety.responsibility import services
 from safety.uploads import clean_document
+from tests.builders import jpeg_upload
 from tests.safety.responsibility.factories import assign, cover_school
 from tests.safety.test_pdf import pdffonts
 
 pytestmark = pytest.mark.django_db
 YEAR = "2026-2027"
-
-
-def photo() -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (60, 40), "white").save(buffer, format="JPEG")
-    return SimpleUploadedFile("签字页.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def test_letter_pdf_names_the_holder_in_chinese_and_embeds_the_cjk_font(city, tmp_path):
@@ -64,7 +56,7 @@ def test_a_letter_is_issued_once_per_year_and_signed_once(city, people):
         actor=people.leader_a,
         letter=letter,
         signed_on=datetime.date(2026, 9, 10),
-        scan=clean_document(photo()),
+        scan=clean_document(jpeg_upload("签字页.jpg")),
     )
     letter.refresh_from_db()
     assert letter.status == "signed" and letter.signed_scan
@@ -73,7 +65,7 @@ def test_a_letter_is_issued_once_per_year_and_signed_once(city, people):
             actor=people.leader_a,
             letter=letter,
             signed_on=datetime.date(2026, 9, 10),
-            scan=clean_document(photo()),
+            scan=clean_document(jpeg_upload("签字页.jpg")),
         )
     assert list(LetterEvent.objects.filter(letter=letter).values_list("to_status", flat=True)) == [
         "issued",
@@ -146,7 +138,7 @@ def test_signing_through_the_page_stores_the_scan_and_serves_it_scoped(city, cli
     leader = client_for("leader_a")
     response = leader.post(
         reverse("responsibility:letter_sign", args=[letter.pk]),
-        {"signed_on": "2026-09-10", "scan": photo()},
+        {"signed_on": "2026-09-10", "scan": jpeg_upload("签字页.jpg")},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     letter.refresh_from_db()

@@ -11,7 +11,7 @@ Expected outcomes:
 `RULES` below is the table, one line per view: which personas may GET it and which may POST
 to it. A URL pattern missing from the table fails `test_every_url_pattern_is_in_the_matrix`
 by its name. Each request runs in a savepoint that is rolled back, so every persona meets the
-same world (tests/safety/matrix_world.py).
+same world (tests/matrix/world.py).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from safety import roles
 from safety.models import Organisation
 
-from .matrix_world import PERSONAS, build_world
+from .world import PERSONAS, build_world
 
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
 
@@ -72,7 +72,7 @@ def page(world, persona, side):
 
 
 def obj(attribute: str, kwarg: str = "pk", **extra: Any):
-    """An object of side A or B (tests/safety/matrix_world.py)."""
+    """An object of side A or B (tests/matrix/world.py)."""
 
     def targets(world, persona, side):
         record = getattr(getattr(world, side), attribute)
