@@ -496,6 +496,35 @@ def missing_closure_items(incident: Incident) -> list[str]:
     return [kind for kind in ClosureItem.Kind.values if kind not in present]
 
 
+def _check_closure_item(
+    actor: User,
+    incident: Incident,
+    kind: str,
+    text: str,
+    people: str,
+    held_on: datetime.date | None,
+    hazard_ids: set[int],
+) -> None:
+    """Raise ValidationError naming every missing detail of a closure item."""
+    errors = {}
+    if not (text or "").strip():
+        errors["text"] = _("Describe what was done.")
+    if kind in (ClosureItem.Kind.ACCOUNTABILITY, ClosureItem.Kind.EDUCATION) and not people:
+        errors["people"] = _("Name the people concerned.")
+    if kind == ClosureItem.Kind.EDUCATION and held_on is None:
+        errors["held_on"] = _("Give the date of the education.")
+    if hazard_ids and (
+        kind != ClosureItem.Kind.RECTIFICATION
+        or Hazard.objects.visible_to(actor)
+        .filter(pk__in=hazard_ids, school_id=incident.school_id)
+        .count()
+        != len(hazard_ids)
+    ):
+        errors["hazards"] = _("Choose hazards of this school only.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @audit.atomic
 def closure_item_record(
     *,
@@ -521,24 +550,8 @@ def closure_item_record(
         raise ValidationError(_("The incident is already closed."))
     if kind not in ClosureItem.Kind.values:
         raise ValidationError(_("Unknown closure item."))
-    errors = {}
-    if not (text or "").strip():
-        errors["text"] = _("Describe what was done.")
-    if kind in (ClosureItem.Kind.ACCOUNTABILITY, ClosureItem.Kind.EDUCATION) and not people:
-        errors["people"] = _("Name the people concerned.")
-    if kind == ClosureItem.Kind.EDUCATION and held_on is None:
-        errors["held_on"] = _("Give the date of the education.")
     hazard_ids = {hazard.pk for hazard in hazards}
-    if hazard_ids and (
-        kind != ClosureItem.Kind.RECTIFICATION
-        or Hazard.objects.visible_to(actor)
-        .filter(pk__in=hazard_ids, school_id=incident.school_id)
-        .count()
-        != len(hazard_ids)
-    ):
-        errors["hazards"] = _("Choose hazards of this school only.")
-    if errors:
-        raise ValidationError(errors)
+    _check_closure_item(actor, incident, kind, text, people, held_on, hazard_ids)
     item = ClosureItem.objects.create(
         incident=incident,
         kind=kind,
@@ -596,20 +609,30 @@ def incident_close(
     incident.save()
     _event(incident, actor, IncidentEvent.Action.CLOSED, old, comment)
     if is_liability:
-        year = timezone.localtime(incident.occurred_at).year
-        veto, created = SchoolVeto.objects.get_or_create(
-            school=incident.school,
-            year=year,
-            defaults={"incident": incident, "created_by": actor},
+        _veto_school(actor, incident)
+    _notify_leaders_of_closure(incident)
+    return incident
+
+
+def _veto_school(actor: User, incident: Incident) -> None:
+    """One-vote veto (一票否决) for the calendar year the liability incident occurred in."""
+    year = timezone.localtime(incident.occurred_at).year
+    veto, created = SchoolVeto.objects.get_or_create(
+        school=incident.school,
+        year=year,
+        defaults={"incident": incident, "created_by": actor},
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="reporting.veto",
+            target=veto,
+            organisation=incident.school,
+            changes={"incident": str(incident.pk), "year": str(year)},
         )
-        if created:
-            audit_record(
-                actor=actor,
-                action="reporting.veto",
-                target=veto,
-                organisation=incident.school,
-                changes={"incident": str(incident.pk), "year": str(year)},
-            )
+
+
+def _notify_leaders_of_closure(incident: Incident) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         title = _("The incident at %(school)s was closed") % {"school": incident.school.name}
     leaders = User.objects.filter(
@@ -623,7 +646,6 @@ def incident_close(
         title=title,
         urgent=False,
     )
-    return incident
 
 
 # --- the incident file (PDF) --------------------------------------------------------------
