@@ -67,6 +67,9 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
         "period": period,
         "county": form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None,
         "dashboard": dashboard,
+        "tasks": selectors.bureau_tasks(request.user, unit, timezone.localdate()),
+        "school": unit,  # the coverage summary's unit
+        "gap_count": dashboard.own_gap_count,
         "charts": bureau_charts(dashboard),
         "totals": safety_selectors.jurisdiction_totals(unit),
         "by_type": safety_selectors.schools_by_type(unit),
