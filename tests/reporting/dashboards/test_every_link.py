@@ -61,23 +61,23 @@ def shown_count(response, key: str) -> int:
     return value if isinstance(value, int) else len(value)
 
 
+def report(unit, month: str, status: str, submitted: datetime.datetime) -> MonthlyReport:
+    year, number = (int(part) for part in month.split("-"))
+    return MonthlyReport.objects.create(
+        unit=unit,
+        month=datetime.date(year, number, 1),
+        status=status,
+        first_submitted_at=submitted,
+    )
+
+
 @pytest.fixture
 def todo_world(city, people, data):
     """The dashboards' known data plus what the to-do lists must show: a hazard waiting for
     assignment, an approved school report of the current month, the county's own report."""
     hazard(city.school_a, people.staff_a, data.fire, created=at(2026, 6, 12, 9))
-    MonthlyReport.objects.create(
-        unit=city.school_a2,
-        month=datetime.date(2026, 6, 1),
-        status=MonthlyReport.Status.APPROVED,
-        first_submitted_at=at(2026, 6, 12, 9),
-    )
-    MonthlyReport.objects.create(
-        unit=city.school_b,
-        month=datetime.date(2026, 5, 1),
-        status=MonthlyReport.Status.SUBMITTED,
-        first_submitted_at=at(2026, 5, 30, 9),
-    )
+    report(city.school_a2, "2026-06", MonthlyReport.Status.APPROVED, at(2026, 6, 12, 9))
+    report(city.school_b, "2026-05", MonthlyReport.Status.SUBMITTED, at(2026, 5, 30, 9))
     return data
 
 
@@ -137,12 +137,7 @@ def test_approved_monthly_report_leaves_the_list(city, people, client_for):
     client = client_for("staff_a")
     report_url = reverse("monthly:report", args=[city.school_a.pk, "2026-06"])
     assert report_url in _task_hrefs(client)
-    MonthlyReport.objects.create(
-        unit=city.school_a,
-        month=datetime.date(2026, 6, 1),
-        status=MonthlyReport.Status.APPROVED,
-        first_submitted_at=at(2026, 6, 12, 9),
-    )
+    report(city.school_a, "2026-06", MonthlyReport.Status.APPROVED, at(2026, 6, 12, 9))
     assert report_url not in _task_hrefs(client)
     tasks = client.get(reverse("dashboards:home")).context["tasks"]
     assert all(row.needs_action for row in tasks.reports)
@@ -153,12 +148,7 @@ def test_the_countys_own_monthly_report_is_on_the_officials_home(city, client_fo
     own = reverse("monthly:report", args=[city.county_a.pk, "2026-05"])
     assert own in _task_hrefs(client)
     assert client.get(own).status_code == 200
-    MonthlyReport.objects.create(
-        unit=city.county_a,
-        month=datetime.date(2026, 5, 1),
-        status=MonthlyReport.Status.APPROVED,
-        first_submitted_at=at(2026, 6, 9, 9),
-    )
+    report(city.county_a, "2026-05", MonthlyReport.Status.APPROVED, at(2026, 6, 9, 9))
     assert own not in _task_hrefs(client)
     home = client.get(reverse("dashboards:home"))
     own_months = reverse("monthly:unit", args=[city.county_a.pk])
