@@ -1,16 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
-
-from safety import converters
-
-# Before the includes below: the apps' patterns use `<id:pk>` and `<month:month>`.
-register_converter(converters.IdConverter, "id")
-register_converter(converters.MonthConverter, "month")
 
 admin.site.site_header = _("SafeCampus administration")
 admin.site.site_title = _("SafeCampus")

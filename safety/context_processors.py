@@ -7,11 +7,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Notification
-from .roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT, role_permissions
+from .roles import (
+    DRAW_SPOT_CHECK,
+    REVIEW_MONTHLY_REPORT,
+    SUBMIT_MONTHLY_REPORT,
+    VIEW_JURISDICTION,
+    role_permissions,
+)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The navigation bar for the signed-in user's role; the current item is marked."""
+    """The navigation bar for the signed-in user's role; the current item is marked. Every
+    item is a page the role may open (tests/reporting/dashboards/test_every_link.py walks
+    them for every persona)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
@@ -22,12 +30,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     else:
         items.append((_("Schools"), reverse("school_list")))
     items.append((_("Hazard ledger"), reverse("inspections:ledger")))
-    if unit is not None and unit.is_school:
-        items.append((_("Inspections"), reverse("inspections:inspection_list")))
+    granted = role_permissions(user)  # from the role alone: no query
+    items.append((_("Inspections"), reverse("inspections:inspection_list")))
+    if DRAW_SPOT_CHECK in granted:
+        items.append((_("Spot checks"), reverse("inspections:draw_new")))
     items.append((_("Incidents"), reverse("incidents:incident_list")))
     items.append((_("Responsibilities"), reverse("responsibility:home")))
-    granted = role_permissions(user)  # from the role alone: no query
-    if unit is not None and granted & {SUBMIT_MONTHLY_REPORT, REVIEW_MONTHLY_REPORT}:
+    oversees = unit is not None and unit.is_bureau and VIEW_JURISDICTION in granted
+    if unit is not None and (granted & {SUBMIT_MONTHLY_REPORT, REVIEW_MONTHLY_REPORT} or oversees):
         items.append((_("Monthly reports"), reverse("monthly:index")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))

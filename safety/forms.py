@@ -77,9 +77,11 @@ class TextRulesMixin:
         apply_text_rules(self)
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
     """A month written "YYYY-MM" (the browser's month input), cleaned to the date of its first
-    day; a month outside the months SafeCampus keeps (safety/converters.py) is a form error."""
+    day; a month outside the months SafeCampus keeps (safety/converters.py) is a form error.
+    Not a CharField: its value is a date, so the text rules (length, control characters) do
+    not apply; anything that is not a month is refused."""
 
     widget = forms.TextInput(attrs={"type": "month"})
 
@@ -88,10 +90,10 @@ class MonthField(forms.CharField):
         self.widget.attrs.update(min=f"{FIRST_MONTH:%Y-%m}", max=f"{LAST_MONTH:%Y-%m}")
 
     def to_python(self, value: object) -> datetime.date | None:
-        text = super().to_python(value)
+        text = str(value).strip() if value not in self.empty_values else ""
         if not text:
             return None
-        month = parse_month(text)
+        month = parse_month(text[:20])
         if month is None:
             raise forms.ValidationError(
                 _("Choose a month between %(first)s and %(last)s, such as 2026-11."),

@@ -75,46 +75,50 @@ class JurisdictionTotals(TypedDict):
     staff: int
 
 
-def jurisdiction_totals(unit: Organisation) -> JurisdictionTotals:
-    """Headline counts of the active schools at or below a unit, in one query (zeros when
-    there are none)."""
-    totals = (
-        Organisation.objects.below(unit)
-        .schools()
-        .filter(is_active=True)
-        .aggregate(
-            schools=Count("id"),
-            boarding=Count("id", filter=Q(is_boarding=True)),
-            rural=Count("id", filter=Q(locality=Organisation.Locality.RURAL)),
-            students=Sum("student_count"),
-            staff=Sum("staff_count"),
-        )
-    )
-    return JurisdictionTotals(**{key: value or 0 for key, value in totals.items()})
-
-
 class SchoolTypeRow(TypedDict):
     school_type: str
     label: str
     count: int
     students: int | None
+    boarding: int
+    rural: int
+    staff: int | None
 
 
 def schools_by_type(unit: Organisation) -> list[SchoolTypeRow]:
-    """Active schools at or below a unit per school type, in the order of the type choices."""
+    """Active schools at or below a unit per school type, in the order of the type choices,
+    with their boarding and rural schools and headcounts. One query."""
     labels = dict(Organisation.SchoolType.choices)
     rows = (
         Organisation.objects.below(unit)
         .schools()
         .filter(is_active=True)
         .values("school_type")
-        .annotate(count=Count("id"), students=Sum("student_count"))
+        .annotate(
+            count=Count("id"),
+            students=Sum("student_count"),
+            boarding=Count("id", filter=Q(is_boarding=True)),
+            rural=Count("id", filter=Q(locality=Organisation.Locality.RURAL)),
+            staff=Sum("staff_count"),
+        )
         .order_by("school_type")
     )
     order = list(labels)
     return sorted(
         (SchoolTypeRow(label=labels[row["school_type"]], **row) for row in rows),
         key=lambda row: order.index(row["school_type"]),
+    )
+
+
+def jurisdiction_totals(by_type: list[SchoolTypeRow]) -> JurisdictionTotals:
+    """Headline counts of the active schools at or below a unit: the sums of its
+    `schools_by_type` rows (no query; zeros when there are none)."""
+    return JurisdictionTotals(
+        schools=sum(row["count"] for row in by_type),
+        boarding=sum(row["boarding"] for row in by_type),
+        rural=sum(row["rural"] for row in by_type),
+        students=sum(row["students"] or 0 for row in by_type),
+        staff=sum(row["staff"] or 0 for row in by_type),
     )
 
 

@@ -28,11 +28,14 @@ from reporting.monthly.selectors import (
     due_date,
     reporting_children,
     reports_for,
+    reports_monthly,
+    review_queue,
     school_due_date,
     unit_status,
 )
+from safety import roles
 from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, current_school_year
-from safety.selectors import coverage_rows
+from safety.responsibility.selectors import GridRow, coverage_rows, unit_gap_count
 
 from .forms import Period
 
@@ -110,6 +113,15 @@ class Figure:
     note: str = ""
     css: str = ""
     total: int | None = None  # the denominator of a rate: the rows of the linked list
+    # The linked page's context value showing the same number (default: its list's total).
+    count_key: str = ""
+
+    @property
+    def count(self) -> int | None:
+        """The number the linked page shows: the rate's denominator, or the value."""
+        if self.total is not None:
+            return self.total
+        return self.value if isinstance(self.value, int) else None
 
 
 @dataclass
@@ -136,9 +148,10 @@ class Scope:
     def incidents(self) -> QuerySet[Incident]:
         return self.narrow(Incident.objects.visible_to(self.user))
 
-    def schools(self) -> QuerySet[Organisation]:
-        schools = Organisation.objects.visible_to(self.user).schools().filter(is_active=True)
-        return schools.below(self.county) if self.county else schools
+    def units(self) -> QuerySet[Organisation]:
+        """The active units counted: schools and bureaus (the county's own included)."""
+        units = Organisation.objects.visible_to(self.user).filter(is_active=True)
+        return units.below(self.county) if self.county else units
 
 
 def _in_period(prefix: str, period: Period) -> Q:
@@ -419,8 +432,9 @@ def monthly_figures(scope: Scope, period: Period, today: datetime.date) -> list[
     ]
 
 
-def coverage_figures(scope: Scope, today: datetime.date) -> list[Figure]:
-    rows = coverage_rows(scope.schools().order_by(), today=today)
+def coverage_figures(rows: list[GridRow], scope: Scope) -> list[Figure]:
+    """Units (schools and bureaus, the bureau's own included) with and without coverage
+    gaps, from the coverage grid's `rows` of `scope.units()`; both link to that grid."""
     with_gaps = sum(1 for row in rows if row.gap_count)
     covered = len(rows) - with_gaps
     rate = f"{round(100 * covered / len(rows))}%" if rows else "—"
@@ -428,18 +442,19 @@ def coverage_figures(scope: Scope, today: datetime.date) -> list[Figure]:
     return [
         Figure(
             "coverage_rate",
-            _("Schools with every responsibility assigned"),
+            _("Units with every responsibility assigned"),
             rate,
             grid,
-            note=_("%(covered)s of %(total)s schools") % {"covered": covered, "total": len(rows)},
+            note=_("%(covered)s of %(total)s units") % {"covered": covered, "total": len(rows)},
             total=len(rows),
         ),
         Figure(
-            "schools_with_gaps",
-            _("Schools with coverage gaps"),
+            "units_with_gaps",
+            _("Units with coverage gaps"),
             with_gaps,
             grid,
             css="figure-alert" if with_gaps else "",
+            count_key="units_with_gaps",
         ),
     ]
 
@@ -467,6 +482,7 @@ class BureauDashboard:
     areas: list[AreaRow]
     overdue: list[OverdueRow]
     categories: list[CategoryRow]
+    own_gap_count: int = 0  # the bureau's own coverage gaps (its posts, certificates, letters)
     figures: list[Figure] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -483,11 +499,16 @@ def bureau_dashboard(scope: Scope, period: Period, today: datetime.date) -> Bure
     """Every figure, series and table of a bureau's home page for `scope` and `period`: one
     grouped query per figure family, however many schools the jurisdiction holds."""
     areas = list(SafetyArea.objects.filter(is_active=True))
+    coverage = coverage_rows(
+        scope.units().order_by(), today=today, area_ids=[area.pk for area in areas]
+    )
+    own = [row.gap_count for row in coverage if row.school_id == scope.unit.pk]
     return BureauDashboard(
         hazards=hazard_figures(scope, period),
         incidents=incident_figures(scope, period, today),
         monthly=monthly_figures(scope, period, today),
-        coverage=coverage_figures(scope, today),
+        coverage=coverage_figures(coverage, scope),
+        own_gap_count=own[0] if own else unit_gap_count(scope.unit),
         veto=veto_figure(scope, today),
         trend=hazard_trend(scope, today),
         areas=open_by_area(scope, areas),
@@ -497,29 +518,6 @@ def bureau_dashboard(scope: Scope, period: Period, today: datetime.date) -> Bure
 
 
 # --- The school's home -----------------------------------------------------------------------
-
-
-@dataclass
-class SchoolTasks:
-    rectify: list[Hazard]
-    verify: list[Hazard]
-    extensions: list[Hazard]
-    incidents: list[Incident]
-    reports: list[Any]
-    letters: int
-    letters_url: str
-
-    @property
-    def count(self) -> int:
-        waiting_reports = sum(1 for row in self.reports if row.needs_action)
-        return (
-            len(self.rectify)
-            + len(self.verify)
-            + len(self.extensions)
-            + len(self.incidents)
-            + waiting_reports
-            + self.letters
-        )
 
 
 @dataclass
@@ -534,60 +532,146 @@ class ReportTask:
         return self.status in ("not_started", "draft", "returned", "missing")
 
 
-def school_tasks(user: User, school: Organisation, today: datetime.date) -> SchoolTasks:
-    """What this user must act on: hazards to rectify, verify or decide an extension on,
-    incidents whose written report is still due, this and last month's report, letters."""
-    mine = (
-        Hazard.objects.visible_to(user)
-        .filter(
-            Q(owner=user, status=Hazard.Status.IN_RECTIFICATION)
-            | Q(supervisor=user, status=Hazard.Status.PENDING_VERIFICATION)
-            | Q(supervisor=user, extension_until__isnull=False)
+@dataclass
+class SchoolTasks:
+    rectify: list[Hazard]
+    verify: list[Hazard]
+    extensions: list[Hazard]
+    assign: list[Hazard]
+    incidents: list[Incident]
+    reports: list[ReportTask]
+    letters: int
+    letters_url: str
+
+    @property
+    def count(self) -> int:
+        """The items of the list, as many as it shows (letters count one each)."""
+        return (
+            len(self.rectify)
+            + len(self.verify)
+            + len(self.extensions)
+            + len(self.assign)
+            + len(self.incidents)
+            + len(self.reports)
+            + self.letters
         )
+
+
+TASK_HAZARDS = 100
+
+
+def _hazard_tasks(user: User) -> QuerySet[Hazard]:
+    """The open hazards waiting for `user`: to rectify (owner), to verify (supervisor, or any
+    verifier of a hazard fixed on the spot, which has no supervisor, except its reporter), an
+    extension to decide (supervisor), and — for a role that assigns — hazards reported and
+    waiting for an owner and a deadline."""
+    waiting = (
+        Q(owner=user, status=Hazard.Status.IN_RECTIFICATION)
+        | Q(supervisor=user, status=Hazard.Status.PENDING_VERIFICATION)
+        | Q(supervisor=user, extension_until__isnull=False)
+    )
+    if user.has_perm(roles.ASSIGN_RECTIFICATION):
+        waiting |= Q(status=Hazard.Status.REPORTED)
+    if user.has_perm(roles.VERIFY_RECTIFICATION):
+        waiting |= Q(
+            status=Hazard.Status.PENDING_VERIFICATION, fixed_on_spot=True, supervisor__isnull=True
+        ) & ~Q(reporter=user)
+    return (
+        Hazard.objects.visible_to(user)
+        .filter(waiting)
         .filter(OPEN)
         .select_related("area")
-        .order_by("deadline", "id")[:100]
+        .order_by("deadline", "id")[:TASK_HAZARDS]
     )
-    rectify, verify, extensions = [], [], []
-    for hazard in mine:
-        if hazard.supervisor_id == user.pk and hazard.extension_until is not None:
-            extensions.append(hazard)
-        if hazard.supervisor_id == user.pk and hazard.status == Hazard.Status.PENDING_VERIFICATION:
-            verify.append(hazard)
+
+
+def _sort_hazard_tasks(user: User, hazards: QuerySet[Hazard]) -> dict[str, list[Hazard]]:
+    lists: dict[str, list[Hazard]] = {"rectify": [], "verify": [], "extensions": [], "assign": []}
+    for hazard in hazards:
+        mine = hazard.supervisor_id == user.pk
+        if mine and hazard.extension_until is not None:
+            lists["extensions"].append(hazard)
+        if hazard.status == Hazard.Status.PENDING_VERIFICATION and (
+            mine or hazard.supervisor_id is None
+        ):
+            lists["verify"].append(hazard)
         if hazard.owner_id == user.pk and hazard.status == Hazard.Status.IN_RECTIFICATION:
-            rectify.append(hazard)
+            lists["rectify"].append(hazard)
+        if hazard.status == Hazard.Status.REPORTED:
+            lists["assign"].append(hazard)
+    return lists
+
+
+def report_tasks(unit: Organisation, today: datetime.date) -> list[ReportTask]:
+    """The unit's own monthly reports of last and this month that still need its action (not
+    started, draft, returned, missing): a report submitted or approved leaves the list. Empty
+    for a unit that does not report (the city)."""
+    if not reports_monthly(unit):
+        return []
+    months = [add_months(today.replace(day=1), -1), today.replace(day=1)]
+    reports = reports_for([unit], months)
+    rows = [
+        ReportTask(
+            month,
+            unit_status(unit, month, reports.get((unit.pk, month)), today),
+            due_date(unit, month),
+            reverse("monthly:report", args=[unit.pk, f"{month:%Y-%m}"]),
+        )
+        for month in months
+    ]
+    return [row for row in rows if row.needs_action]
+
+
+def school_tasks(user: User, school: Organisation, today: datetime.date) -> SchoolTasks:
+    """What this user must act on: hazards to assign, rectify, verify or decide an extension
+    on, incidents whose written report is still due, the school's monthly reports that still
+    need it, letters to sign. Each item links to the page where the user acts."""
+    hazards = _sort_hazard_tasks(user, _hazard_tasks(user))
     incidents = list(
         Incident.objects.visible_to(user)
         .exclude(status=Incident.Status.CLOSED)
         .filter(written_reported_at__isnull=True)
         .order_by("written_deadline", "id")[:20]
     )
-    months = [add_months(today.replace(day=1), -1), today.replace(day=1)]
-    reports = reports_for([school], months)
-    report_rows = []
-    for month in months:
-        status = unit_status(school, month, reports.get((school.pk, month)), today)
-        row = ReportTask(
-            month,
-            status,
-            due_date(school, month),
-            reverse("monthly:report", args=[school.pk, f"{month:%Y-%m}"]),
-        )
-        if month == months[1] or row.needs_action:
-            report_rows.append(row)
     letters = ResponsibilityLetter.objects.visible_to(user).filter(
         school_year=current_school_year(), status=ResponsibilityLetter.Status.ISSUED
     )
     if not user.has_perm("safety.manage_responsibilities"):
         letters = letters.filter(assignment__holder__user=user)
     return SchoolTasks(
-        rectify=rectify,
-        verify=verify,
-        extensions=extensions,
+        **hazards,
         incidents=incidents,
-        reports=report_rows,
+        reports=report_tasks(school, today) if user.has_perm(roles.SUBMIT_MONTHLY_REPORT) else [],
         letters=letters.count(),
         letters_url=link("responsibility:letter_list", status=ResponsibilityLetter.Status.ISSUED),
+    )
+
+
+@dataclass
+class BureauTasks:
+    """A bureau user's to-do list: the bureau's own monthly reports (a county's) and the
+    reports of the units below waiting for its review."""
+
+    reports: list[ReportTask]
+    reports_url: str
+    review_count: int
+    review_url: str
+
+    @property
+    def count(self) -> int:
+        return len(self.reports) + self.review_count
+
+
+def bureau_tasks(user: User, bureau: Organisation, today: datetime.date) -> BureauTasks:
+    """What waits for a bureau user on the home page (see `BureauTasks`); the counts are those
+    of the pages linked (the console's review queue, the unit's coverage page)."""
+    may_submit = user.has_perm(roles.SUBMIT_MONTHLY_REPORT)
+    may_review = user.has_perm(roles.REVIEW_MONTHLY_REPORT)
+    return BureauTasks(
+        reports=report_tasks(bureau, today) if may_submit else [],
+        reports_url=reverse("monthly:unit", args=[bureau.pk]) if reports_monthly(bureau) else "",
+        review_count=review_queue(bureau).count() if may_review else 0,
+        review_url=reverse("monthly:console") if may_review else "",
     )
 
 

@@ -57,6 +57,7 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
     unit = request.user.organisation
     form, period, dashboard = _dashboard(request)
     units = safety_selectors.bureau_units(unit)
+    by_type = safety_selectors.schools_by_type(unit)
     page = Paginator(units, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -66,9 +67,12 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
         "period": period,
         "county": form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None,
         "dashboard": dashboard,
+        "tasks": selectors.bureau_tasks(request.user, unit, timezone.localdate()),
+        "school": unit,  # the coverage summary's unit
+        "gap_count": dashboard.own_gap_count,
         "charts": bureau_charts(dashboard),
-        "totals": safety_selectors.jurisdiction_totals(unit),
-        "by_type": safety_selectors.schools_by_type(unit),
+        "totals": safety_selectors.jurisdiction_totals(by_type),
+        "by_type": by_type,
         "page": page,
         "query": query.urlencode(),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -145,10 +147,60 @@ def latest_report(incident: Incident) -> IncidentReport | None:
     return reports[-1] if reports else None
 
 
+# A picture is drawn into the incident file when its stored file (the thumbnail when there is
+# one) is at most this size; larger ones, and PDFs, are listed only.
+PDF_PICTURE_MAX_BYTES = 512 * 1024
+
+
+@dataclass
+class FileAttachment:
+    """One attachment as the incident file lists it."""
+
+    name: str
+    is_image: bool  # a photo, or else a PDF document
+    size: int  # bytes of the stored file
+    report: IncidentReport | None  # the report version it came with, or
+    closure_item: ClosureItem | None  # the closure item it is evidence of
+    picture: str = ""  # a data: URI of the picture, when small enough to draw
+
+
+def _picture_uri(attachment: IncidentAttachment) -> str:
+    if not attachment.is_image:
+        return ""
+    stored = attachment.thumbnail or attachment.file
+    if stored.size > PDF_PICTURE_MAX_BYTES:
+        return ""
+    with stored.open("rb") as handle:
+        encoded = base64.b64encode(handle.read()).decode("ascii")
+    return f"data:{attachment.content_type};base64,{encoded}"
+
+
+def incident_file_attachments(incident: Incident) -> list[FileAttachment]:
+    """Every attachment of the incident's reports and closure items, in upload order, with
+    its name, kind, size and what it belongs to; small pictures carry a data: URI so the PDF
+    needs no storage URL. Reads each stored file's size (and a small picture's bytes): for the
+    PDF job, not for a page."""
+    attachments = IncidentAttachment.objects.filter(incident=incident).select_related(
+        "report", "closure_item"
+    )
+    return [
+        FileAttachment(
+            name=attachment.original_name,
+            is_image=attachment.is_image,
+            size=attachment.file.size,
+            report=attachment.report,
+            closure_item=attachment.closure_item,
+            picture=_picture_uri(attachment),
+        )
+        for attachment in attachments
+    ]
+
+
 def incident_file_context(incident: Incident) -> dict[str, Any]:
     incident = incident_with_timeline(incident)
     items = current_closure_items(incident)
     return {
+        "attachments": incident_file_attachments(incident),
         "incident": incident,
         "reports": list(incident.reports.all()),
         "events": list(incident.events.all()),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety.models import Organisation
-from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT
+from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT, VIEW_JURISDICTION
 from safety.uploads import file_response
 
 from . import selectors, services
@@ -189,10 +189,15 @@ def version_rerender(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("monthly:report", pk=report.unit_id, month=f"{report.month:%Y-%m}")
 
 
+QUEUE_SHOWN = 50
+
+
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
     bureau = request.user.organisation
-    if bureau is None or not bureau.is_bureau or not request.user.has_perm(REVIEW_MONTHLY_REPORT):
+    # Reading the console is part of overseeing the jurisdiction (administrators follow the
+    # submission rate too); reviewing is checked on the report page and in the service.
+    if bureau is None or not bureau.is_bureau or not request.user.has_perm(VIEW_JURISDICTION):
         raise PermissionDenied
     form = ConsoleFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -205,6 +210,8 @@ def console(request: HttpRequest) -> HttpResponse:
         .order_by("kind", "name_sort_key", "id")
     )
     months = selectors.recent_months(month, 6)[::-1]
+    queue_all = selectors.review_queue(bureau)
+    queue = list(queue_all[:QUEUE_SHOWN])
     # One query for the rows (the month) and the grid (six months up to it).
     reports = selectors.reports_for(units, months)
     rows = selectors.unit_rows(units, month, today, reports=reports)
@@ -223,7 +230,8 @@ def console(request: HttpRequest) -> HttpResponse:
         ),
         "page": page,
         "query": query.urlencode(),
-        "queue": selectors.review_queue(bureau)[:50],
+        "queue": queue,
+        "queue_total": len(queue) if len(queue) < QUEUE_SHOWN else queue_all.count(),
         "overview": _overview(request, month) if bureau.kind == Organisation.Kind.CITY else None,
         "is_city": bureau.kind == Organisation.Kind.CITY,
     }

@@ -325,12 +325,16 @@ def school_coverage(school: Organisation, *, today: datetime.date | None = None)
 
 @dataclass
 class GridRow:
+    """One unit of the coverage grid: a school, or a bureau with its own posts (a bureau has
+    no safety areas to cover: its `missing_areas` stay 0). `school_id` is the unit's id."""
+
     school_id: int
     name: str
     code: str
     county: str
     school_type: str
     covered_areas: set[int]
+    is_school: bool = True
     missing_posts: int = 0
     missing_areas: int = 0
     certificate_gaps: int = 0
@@ -389,18 +393,27 @@ def _letter_gap_counts(
 
 
 def coverage_rows(
-    schools: QuerySet[Organisation], *, today: datetime.date | None = None
+    schools: QuerySet[Organisation],
+    *,
+    today: datetime.date | None = None,
+    area_ids: list[int] | None = None,
 ) -> list[GridRow]:
-    """Gap counts of many schools, computed with a fixed number of grouped queries whatever
-    the number of schools (each returns at most one row per school and area or post).
-    `schools` is already scoped by the caller; rows keep its order."""
+    """Gap counts of many units — schools and bureaus, by the rules of `school_coverage` —
+    computed with a fixed number of grouped queries whatever the number of units (each
+    returns at most one row per unit and area or post). `schools` is already scoped by the
+    caller; rows keep its order. `area_ids`: the active safety areas, when the caller
+    already holds them."""
     today = today or timezone.localdate()
     school_year = school_year_of(today)
     school_values = list(
-        schools.values("id", "name", "code", "path", "school_type", "is_boarding", "parent__name")
+        schools.values(
+            "id", "name", "code", "path", "kind", "school_type", "is_boarding", "parent__name"
+        )
     )
-    areas = list(SafetyArea.objects.filter(is_active=True).values_list("id", flat=True))
-    posts = list(Post.objects.filter(is_active=True, unit_kind=Post.UnitKind.SCHOOL))
+    areas = area_ids
+    if areas is None:
+        areas = list(SafetyArea.objects.filter(is_active=True).values_list("id", flat=True))
+    posts = list(Post.objects.filter(is_active=True))
     current = Assignment.objects.current(today).filter(unit__in=schools)
     covered = _pairs_by_unit(
         Assignment.areas.through.objects.filter(assignment__in=current.values("pk"))
@@ -411,40 +424,47 @@ def coverage_rows(
     certificate_gaps = _certificate_gap_counts(current, today)
     paths = {row["id"]: row["path"] for row in school_values}
     letter_gaps = _letter_gap_counts(current, paths, school_year, today)
-    type_labels = dict(Organisation.SchoolType.choices)
     rows = []
-    probe = Organisation(kind=Organisation.Kind.SCHOOL)
     for values in school_values:
-        probe.school_type, probe.is_boarding = values["school_type"], values["is_boarding"]
-        school_held = held.get(values["id"], set())
-        school_covered = covered.get(values["id"], set())
-        rows.append(
-            GridRow(
-                school_id=values["id"],
-                name=values["name"],
-                code=values["code"],
-                county=values["parent__name"],
-                school_type=str(type_labels.get(values["school_type"], "")),
-                covered_areas=school_covered,
-                missing_posts=sum(
-                    1
-                    for post in posts
-                    if post.is_required_for(probe) and post.pk not in school_held
-                ),
-                missing_areas=sum(1 for area_id in areas if area_id not in school_covered),
-                certificate_gaps=certificate_gaps.get(values["id"], 0),
-                letter_gaps=letter_gaps.get(values["id"], 0),
-            )
+        row = _grid_row(values, covered.get(values["id"], set()))
+        row.missing_posts = _missing_posts(values, posts, held.get(values["id"], set()))
+        row.missing_areas = (
+            sum(1 for area_id in areas if area_id not in row.covered_areas) if row.is_school else 0
         )
+        row.certificate_gaps = certificate_gaps.get(values["id"], 0)
+        row.letter_gaps = letter_gaps.get(values["id"], 0)
+        rows.append(row)
     return rows
+
+
+def _grid_row(values: dict[str, Any], covered: set[int]) -> GridRow:
+    labels = dict(Organisation.SchoolType.choices)
+    return GridRow(
+        school_id=values["id"],
+        name=values["name"],
+        code=values["code"],
+        county=values["parent__name"],
+        school_type=str(labels.get(values["school_type"], "")),
+        covered_areas=covered,
+        is_school=values["kind"] == Organisation.Kind.SCHOOL,
+    )
+
+
+def _missing_posts(values: dict[str, Any], posts: list[Post], held: set[int]) -> int:
+    """Posts required of a unit of this kind (type, boarding) that nobody holds there."""
+    probe = Organisation(
+        kind=values["kind"], school_type=values["school_type"], is_boarding=values["is_boarding"]
+    )
+    return sum(1 for post in posts if post.is_required_for(probe) and post.pk not in held)
 
 
 def coverage_grid(
     *, user: User, filters: dict[str, Any], today: datetime.date | None = None
 ) -> list[GridRow]:
-    """The bureau's grid: the active schools the user may see, filtered by the coverage
-    filter form's cleaned data (county, type, search), worst first (or by name)."""
-    schools = Organisation.objects.visible_to(user).schools().filter(is_active=True)
+    """The bureau's grid: the active units the user may see — its schools and bureaus, its
+    own included — filtered by the coverage filter form's cleaned data (county, type, search;
+    a school type leaves the bureaus out), worst first (or by name)."""
+    schools = Organisation.objects.visible_to(user).filter(is_active=True)
     if filters.get("county"):
         schools = schools.below(filters["county"])
     if filters.get("school_type"):
@@ -458,7 +478,11 @@ def coverage_grid(
     return rows
 
 
-def school_gap_count(school: Organisation) -> int:
-    """The number of gaps of one school, by the grid's rules (for summaries)."""
-    rows = coverage_rows(Organisation.objects.filter(pk=school.pk))
+def unit_gap_count(unit: Organisation) -> int:
+    """The number of gaps of one unit (school or bureau), by the grid's rules (for the
+    summaries on the home pages; the same number as `school_coverage(unit).gap_count`)."""
+    rows = coverage_rows(Organisation.objects.filter(pk=unit.pk))
     return rows[0].gap_count if rows else 0
+
+
+school_gap_count = unit_gap_count  # the name the school pages use

@@ -90,7 +90,7 @@ def coverage_grid(request: HttpRequest) -> HttpResponse:
         "query": _query_without_page(request),
         "areas": active_areas(),
         "total_gaps": sum(row.gap_count for row in rows),
-        "schools_with_gaps": sum(1 for row in rows if row.gap_count),
+        "units_with_gaps": sum(1 for row in rows if row.gap_count),
         "school_year": current_school_year(),
         "unit": request.user.organisation,
         "can_manage": request.user.has_perm(MANAGE),

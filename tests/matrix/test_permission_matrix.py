@@ -274,7 +274,7 @@ RULES: dict[str, Rule] = {
     "incidents:attachment_download": Rule(obj("attachment")),
     # --- reporting: monthly reports -----------------------------------------------------
     "monthly:index": Rule(page),
-    "monthly:console": Rule(page, get=OFFICIALS),
+    "monthly:console": Rule(page, get=OFFICIALS | ADMINS),
     "monthly:unit": Rule(obj("school")),
     "monthly:report": Rule(unit_month),
     # The unit's own people save and submit; the parent bureau reviews.

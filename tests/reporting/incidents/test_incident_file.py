@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+import io
 
-from reporting.incidents import services
+from django.urls import reverse
+from pypdf import PdfReader
+
+from reporting.incidents import selectors, services
 from reporting.models import Incident
+from safety.pdf import render_pdf
+from safety.uploads import clean_document, clean_image
+from tests.pdfs import plain_pdf
 from tests.safety.test_pdf import pdffonts
+from tests.safety.test_uploads import jpeg_bytes, upload
 
 from ..conftest import facts
 
@@ -63,3 +70,38 @@ def test_incident_file_text_is_chinese(people, report):
         )
     assert "两名学生课间在楼梯摔倒受伤" in html
     assert "甲区实验小学" in html
+
+
+def test_incident_file_lists_every_attachment_and_draws_small_pictures(people):
+    """The file lists the attachments of every report version and closure item — name, kind,
+    size, what it belongs to — and draws a small photo (read back from the PDF)."""
+    photo = clean_image(upload("楼梯现场.jpg", jpeg_bytes(size=(120, 90))))
+    document = clean_document(upload("书面报告.pdf", plain_pdf()))
+    incident = services.incident_report(
+        actor=people.staff_a, facts=facts(), attachments=[photo, document]
+    )
+    evidence = clean_image(upload("整改照片.jpg", jpeg_bytes()))
+    services.incident_acknowledge(actor=people.county_official, incident=incident)
+    services.closure_item_record(
+        actor=people.county_official,
+        incident=incident,
+        kind="rectification",
+        text="加装照明",
+        attachments=[evidence],
+    )
+    context = selectors.incident_file_context(incident)
+    assert [line.name for line in context["attachments"]] == [
+        "楼梯现场.jpg",
+        "书面报告.pdf",
+        "整改照片.jpg",
+    ]
+    assert all(line.size > 0 for line in context["attachments"])
+    pdf = render_pdf("reporting/incidents/pdf/incident_file.html", context)
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "".join(page.extract_text() for page in reader.pages)
+    for name in ("楼梯现场.jpg", "书面报告.pdf", "整改照片.jpg"):
+        assert name in text
+    assert "附件" in text and "第1版" in text
+    # WeasyPrint may list one picture in the resources of several pages: count distinct ones.
+    pictures = {image.data for page in reader.pages for image in page.images}
+    assert len(pictures) == 2  # the two photos; the PDF is listed only

@@ -156,9 +156,12 @@ def test_only_system_administrators_edit_posts(people):
     ("persona", "expected"),
     [
         ("staff_a", {"school_a"}),
-        ("county_official", {"school_a", "school_a2"}),
-        ("other_county_official", {"school_b"}),
-        ("city_official", {"school_a", "school_a2", "school_b", "city_school"}),
+        ("county_official", {"county_a", "school_a", "school_a2"}),
+        ("other_county_official", {"county_b", "school_b"}),
+        (
+            "city_official",
+            {"city", "county_a", "county_b", "school_a", "school_a2", "school_b", "city_school"},
+        ),
     ],
 )
 def test_the_grid_shows_exactly_the_jurisdiction(persona, expected, city, client_for):

@@ -26,8 +26,8 @@ from django.db import transaction
 from django.http import QueryDict
 from django.test import Client
 
-from .matrix_world import PERSONAS
 from .test_permission_matrix import RULES, SIGNED_IN, url_patterns, world  # noqa: F401
+from .world import PERSONAS
 
 HOSTILE = (
     "0",
