@@ -20,6 +20,7 @@ from .names import person_name_sort_key
 # Deprecated here: reporting reads the coverage from this module until it imports
 # safety.responsibility.selectors itself (then remove this line).
 from .responsibility.selectors import coverage_rows, school_gap_count  # noqa: F401
+from .validators import MOBILE_PATTERN
 
 SCHOOL = Organisation.Kind.SCHOOL
 
@@ -148,6 +149,22 @@ def school_accounts(school: Organisation) -> list[User]:
     accounts = User.objects.filter(organisation=school, is_active=True)
     return sorted(
         accounts, key=lambda account: (account.role, person_name_sort_key(account.display_name))
+    )
+
+
+# The roles that receive urgent notices (an incident report alerts the bureau's officials).
+URGENT_RECIPIENT_ROLES = (User.Role.BUREAU_OFFICIAL,)
+
+
+def unreachable_accounts(user: User) -> QuerySet[User]:
+    """Active accounts in the user's jurisdiction that receive urgent notices but cannot be
+    reached: no e-mail address and no mobile number (无法接收紧急通知的账号; a landline cannot
+    take an SMS). The in-app list does not count: an urgent notice must reach the person at
+    once. Returns a QuerySet."""
+    return (
+        User.objects.visible_to(user)
+        .filter(is_active=True, role__in=URGENT_RECIPIENT_ROLES, email="")
+        .exclude(phone__regex=MOBILE_PATTERN)
     )
 
 

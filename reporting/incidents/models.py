@@ -200,7 +200,7 @@ class Incident(models.Model):
     # Bumped by every change; the stored incident file is current when its revision matches.
     revision = models.PositiveIntegerField(_("revision"), default=1)
     file_pdf = models.FileField(_("incident file (PDF)"), blank=True)
-    file_pdf_revision = models.PositiveIntegerField(default=0)
+    file_pdf_revision = models.PositiveIntegerField(_("revision of the file PDF"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -407,7 +407,10 @@ class IncidentAttachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=50)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -433,6 +436,8 @@ class IncidentEventQuerySet(ScopedQuerySet):
 class IncidentEvent(TransitionEvent):
     """Append-only timeline row: one per report, acknowledgement, forward, mark and closure
     (who, when, from, to and comment come from TransitionEvent)."""
+
+    status_choices = Incident.Status
 
     class Action(models.TextChoices):
         REPORTED = "reported", _("Initial report submitted")
@@ -476,7 +481,10 @@ class SchoolVeto(models.Model):
         Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

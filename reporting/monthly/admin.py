@@ -71,9 +71,12 @@ class MonthlyReportVersionAdmin(admin.ModelAdmin):
 
 @admin.register(MonthlyReportEvent)
 class MonthlyReportEventAdmin(admin.ModelAdmin):
-    list_display = ("report", "from_status", "to_status", "actor", "created_at")
+    list_display = ("report", "from_status_label", "to_status_label", "actor", "created_at")
     list_select_related = ("report__unit", "actor")
-    readonly_fields = [field.name for field in MonthlyReportEvent._meta.fields]
+    readonly_fields = [
+        {"from_status": "from_status_label", "to_status": "to_status_label"}.get(name, name)
+        for name in (field.name for field in MonthlyReportEvent._meta.fields)
+    ]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).visible_to(request.user)

@@ -150,6 +150,8 @@ class MonthlyReportEvent(TransitionEvent):
     """Append-only: one row per workflow transition (who, when, from, to and comment come
     from TransitionEvent), tied to the version it concerns."""
 
+    status_choices = MonthlyReport.Status
+
     report = models.ForeignKey(
         MonthlyReport,
         verbose_name=_("monthly report"),
