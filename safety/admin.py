@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import roles, services
 from .forms import TextRulesMixin
@@ -209,7 +210,11 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         ended = sum(
             services.user_end_sessions(actor=request.user, account=account) for account in queryset
         )
-        self.message_user(request, _("%(count)s sessions ended.") % {"count": ended})
+        self.message_user(
+            request,
+            ngettext("%(count)s session ended.", "%(count)s sessions ended.", ended)
+            % {"count": ended},
+        )
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)

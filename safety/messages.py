@@ -108,3 +108,11 @@ def render_message(data: dict[str, Any]) -> str:
         return text % params if params else text
     except (KeyError, TypeError, ValueError):
         return text
+
+
+def choice_label(instance: Any, field_name: str) -> Any:
+    """The (lazy) label of a choice field's current value, to be stored by its msgid in a
+    `Message`; the raw value when it is not one of the choices."""
+    field = instance._meta.get_field(field_name)
+    value = getattr(instance, field.attname)
+    return dict(field.flatchoices).get(value, value)

@@ -352,6 +352,24 @@ def deliver_pending_urgent(older_than: datetime.timedelta = datetime.timedelta(m
     return sum(deliver_urgent(pk) for pk in ids)
 
 
+def record_email_delivery(*, emailed: list[int], unreachable: list[int]) -> None:
+    """Mark notices handled by e-mail: `emailed` ones were sent (delivered), `unreachable`
+    ones had nobody to send to (no address, inactive account) and are not delivered. For the
+    callers that send non-urgent notices by e-mail (the digest, monthly reminders)."""
+    now = timezone.now()
+    Notification.objects.filter(pk__in=emailed).update(
+        emailed_at=now,
+        delivered_at=now,
+        delivery_status=DeliveryStatus.DELIVERED,
+        delivery_log={"email": "sent"},
+    )
+    Notification.objects.filter(pk__in=unreachable).update(
+        emailed_at=now,
+        delivery_status=DeliveryStatus.UNREACHABLE,
+        delivery_log={"email": "no_address"},
+    )
+
+
 def send_digests(day: datetime.date | None = None) -> int:
     """Send each recipient one e-mail listing their undelivered, non-urgent notices.
 
@@ -406,13 +424,8 @@ def _send_digest(recipient_id: int, day: datetime.date) -> int:
             )
     # A failing mail server raises: the transaction (digest row included) rolls back and the
     # next run tries again. Without an e-mail address the notices are not delivered.
-    now = timezone.now()
-    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
-        emailed_at=now,
-        delivered_at=now if reachable else None,
-        delivery_status=DeliveryStatus.DELIVERED if reachable else DeliveryStatus.UNREACHABLE,
-        delivery_log={"email": "sent" if reachable else "no_address"},
-    )
+    ids = [n.pk for n in pending]
+    record_email_delivery(emailed=ids if reachable else [], unreachable=[] if reachable else ids)
     digest.notification_count = len(pending)
     digest.save(update_fields=["notification_count"])
     return 1
