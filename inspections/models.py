@@ -452,7 +452,7 @@ class HazardEvent(TransitionEvent):
         verbose_name_plural = _("hazard events")
 
     def __str__(self) -> str:
-        return f"{self.hazard_id} {self.action}"
+        return f"{self.hazard_id} {self.get_action_display()}"
 
 
 class HazardTallyQuerySet(ScopedQuerySet):

@@ -9,13 +9,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.http import HttpRequest
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import roles, services
 from .forms import TextRulesMixin
 from .models import AUDIT_ACTION_LABELS, AuditEvent, Organisation, SafetyArea, User, UserSession
-from .selectors import unreachable_accounts
+from .selectors import history_rows, unreachable_accounts
 
 
 class CountyListFilter(admin.SimpleListFilter):
@@ -42,6 +43,10 @@ class CountyListFilter(admin.SimpleListFilter):
 
 class OrganisationCountyFilter(CountyListFilter):
     organisation_lookup = "path"
+
+
+def _shown(value: Any) -> Any:
+    return "—" if value is None or value == "" else value
 
 
 class AuditActionFilter(admin.SimpleListFilter):
@@ -267,9 +272,24 @@ class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "target_id",
         "target_repr",
         "organisation",
-        "changes",
+        "changes_display",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("changes"))
+    def changes_display(self, obj: AuditEvent) -> str:
+        """The changes in the reader's words, as on the history page (field names and
+        choice labels translated), not the stored codes."""
+        model = obj.target_type.model_class()
+        if model is None:
+            return "-"
+        rows = history_rows(model, [obj])[0]
+        return format_html_join(
+            "",
+            "<div>{}: {} → {}</div>",
+            ((row.label, _shown(row.old), _shown(row.new)) for row in rows),
+        )
+
     search_fields = ("target_repr", "actor__username", "actor__full_name", "action")
     list_select_related = ("actor", "organisation", "target_type")
     date_hierarchy = "created_at"

@@ -208,6 +208,26 @@ def record_history(record: Any) -> QuerySet[AuditEvent]:
     )
 
 
+def _shown_value(model_field: Any, value: Any, names: dict[Any, dict[Any, str]]) -> Any:
+    """One logged value in the reader's words: a linked record by name, a choice by its
+    label, a file by its name (not its storage path), yes/no, a local time."""
+    if value is None or value == "" or model_field is None:
+        return value
+    if isinstance(model_field, db_models.ForeignKey):
+        return names.get(model_field.related_model, {}).get(value, f"#{value}")
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if isinstance(model_field, db_models.FileField):
+        return str(value).rsplit("/", 1)[-1]
+    if isinstance(model_field, db_models.BooleanField):
+        return _("Yes") if value else _("No")
+    if isinstance(model_field, db_models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return value
+
+
 def history_rows(model: Any, events: list[AuditEvent]) -> list[list[HistoryChange]]:
     """Each event's changes in the reader's words: field names and choice labels translated,
     times in local time, linked records by name (one query per linked model per page)."""
@@ -229,19 +249,7 @@ def history_rows(model: Any, events: list[AuditEvent]) -> list[list[HistoryChang
     }
 
     def shown(model_field: Any, value: Any) -> Any:
-        if value is None or value == "" or model_field is None:
-            return value
-        if isinstance(model_field, db_models.ForeignKey):
-            return names.get(model_field.related_model, {}).get(value, f"#{value}")
-        if model_field.choices:
-            return dict(model_field.flatchoices).get(value, value)
-        if isinstance(model_field, db_models.BooleanField):
-            return _("Yes") if value else _("No")
-        if isinstance(model_field, db_models.DateTimeField):
-            moment = parse_datetime(str(value))
-            if moment is not None:
-                return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-        return value
+        return _shown_value(model_field, value, names)
 
     rows = []
     for event in events:

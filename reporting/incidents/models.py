@@ -463,7 +463,7 @@ class IncidentEvent(TransitionEvent):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.incident_id} {self.action}"
+        return f"{self.incident_id} {self.get_action_display()}"
 
 
 class SchoolVetoQuerySet(ScopedQuerySet):

@@ -51,7 +51,11 @@ class MonthlyReportVersionAdmin(admin.ModelAdmin):
     list_select_related = ("report__unit",)
     search_fields = ("report__unit__name",)
     actions = ["rerender_pdf"]
-    readonly_fields = [field.name for field in MonthlyReportVersion._meta.fields]
+    # The frozen figures are the PDF's data (codes and numbers): the PDF shows them to people.
+    readonly_fields = [
+        field.name for field in MonthlyReportVersion._meta.fields if field.name != "figures"
+    ]
+    exclude = ("figures",)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).visible_to(request.user)

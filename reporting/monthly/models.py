@@ -175,7 +175,7 @@ class MonthlyReportEvent(TransitionEvent):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.report}: {self.from_status} → {self.to_status}"
+        return f"{self.report}: {self.from_status_label()} → {self.to_status_label()}"
 
 
 class MonthlyOverviewQuerySet(ScopedQuerySet):

@@ -340,7 +340,7 @@ class LetterEvent(TransitionEvent):
         verbose_name_plural = _("letter events")
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+        return f"{self.from_status_label()} → {self.to_status_label()}"
 
     @property
     def from_label(self) -> str:
