@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import Promise
 
 from safety.models import AUDIT_ACTION_LABELS
@@ -200,7 +201,9 @@ def _pages(world, client) -> dict[str, str]:
 @pytest.fixture
 def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    world = build_world()
+    # Written by someone using English: what is stored must still read in Chinese.
+    with translation.override("en"):
+        world = build_world()
     # A change of every kind the history shows: a choice, a link, a file, a count.
     audit_record(
         actor=world.people.administrator,

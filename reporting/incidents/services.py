@@ -168,6 +168,9 @@ def _officials(unit: Organisation | None) -> list[User]:
     )
 
 
+CLOSED_TITLE = gettext_lazy("The incident at %(school)s was closed")
+
+
 def _notify_all(
     recipients: Iterable[User],
     incident: Incident,
@@ -616,9 +619,7 @@ def incident_close(
                 organisation=incident.school,
                 changes={"incident": str(incident.pk), "year": str(year)},
             )
-    title = Message(
-        gettext_lazy("The incident at %(school)s was closed"), school=incident.school.name
-    )
+    title = Message(CLOSED_TITLE, school=incident.school.name)
     leaders = User.objects.filter(
         organisation=incident.school, role=User.Role.SCHOOL_LEADER, is_active=True
     )
