@@ -53,7 +53,12 @@ class ChecklistVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("version"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -251,7 +256,12 @@ class Hazard(models.Model):
         related_name="hazards",
     )
     item_result = models.OneToOneField(
-        "ItemResult", on_delete=models.PROTECT, null=True, blank=True, related_name="hazard"
+        "ItemResult",
+        verbose_name=_("checklist item result"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazard",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -416,6 +426,8 @@ class HazardEvent(TransitionEvent):
     """One append-only row per workflow transition (safety.models.TransitionEvent); the
     hazard's timeline."""
 
+    status_choices = Hazard.Status
+
     class Action(models.TextChoices):
         REPORTED = "reported", _("Reported")
         FIXED_ON_SPOT = "fixed_on_spot", _("Fixed on the spot")
@@ -440,7 +452,7 @@ class HazardEvent(TransitionEvent):
         verbose_name_plural = _("hazard events")
 
     def __str__(self) -> str:
-        return f"{self.hazard_id} {self.action}"
+        return f"{self.hazard_id} {self.get_action_display()}"
 
 
 class HazardTallyQuerySet(ScopedQuerySet):
@@ -456,17 +468,25 @@ class HazardTally(models.Model):
     hazards directly."""
 
     bureau = models.ForeignKey(
-        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Organisation,
+        verbose_name=_("bureau"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     area = models.ForeignKey(
-        SafetyArea, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        SafetyArea,
+        verbose_name=_("safety area"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
-    severity = models.CharField(max_length=8)
-    kind = models.CharField(max_length=12)
-    source = models.CharField(max_length=20)
-    status = models.CharField(max_length=24)
-    is_overdue = models.BooleanField()
-    count = models.IntegerField(default=0)
+    severity = models.CharField(_("severity"), max_length=8)
+    kind = models.CharField(_("kind"), max_length=12)
+    source = models.CharField(_("source"), max_length=20)
+    status = models.CharField(_("status"), max_length=24)
+    is_overdue = models.BooleanField(_("overdue"))
+    count = models.IntegerField(_("count"), default=0)
 
     objects = HazardTallyQuerySet.as_manager()
 
@@ -496,20 +516,38 @@ class Photo(models.Model):
         Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
     )
     item_result = models.ForeignKey(
-        ItemResult, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+        ItemResult,
+        verbose_name=_("checklist item result"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
     )
     hazard = models.ForeignKey(
-        Hazard, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+        Hazard,
+        verbose_name=_("hazard"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
     )
     event = models.ForeignKey(
-        HazardEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+        HazardEvent,
+        verbose_name=_("rectification step"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
     )
     image = models.FileField(_("photo"), max_length=200)
     thumbnail = models.FileField(_("thumbnail"), max_length=200)
     original_name = models.CharField(_("original file name"), max_length=200, blank=True)
-    content_type = models.CharField(max_length=40)
+    content_type = models.CharField(_("file type"), max_length=40)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 

@@ -14,6 +14,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_celery_beat import admin as beat_admin  # noqa: F401
 from django_celery_beat.models import (
     ClockedSchedule,
@@ -25,7 +26,8 @@ from django_celery_beat.models import (
 
 from . import audit, roles, services
 from .forms import TextRulesMixin
-from .models import AuditEvent, Organisation, SafetyArea, User, UserSession
+from .models import AUDIT_ACTION_LABELS, AuditEvent, Organisation, SafetyArea, User, UserSession
+from .selectors import unreachable_accounts
 
 SCHEDULES = (ClockedSchedule, CrontabSchedule, IntervalSchedule, SolarSchedule)
 
@@ -93,6 +95,42 @@ class AuditedModelAdmin(admin.ModelAdmin):
             return super().changelist_view(request, *args, **kwargs)
         with self._recording():
             return super().changelist_view(request, *args, **kwargs)
+
+
+def _shown(value: Any) -> Any:
+    return "—" if value is None or value == "" else value
+
+
+class AuditActionFilter(admin.SimpleListFilter):
+    """The audit log's actions by their labels, not their codes."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return sorted(
+            ((code, str(label)) for code, label in AUDIT_ACTION_LABELS.items()),
+            key=lambda choice: choice[1],
+        )
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class UrgentReachFilter(admin.SimpleListFilter):
+    """Accounts that cannot receive urgent notices (无法接收紧急通知的账号): active bureau
+    accounts with neither an e-mail address nor a mobile number."""
+
+    title = _("urgent notices")
+    parameter_name = "urgent_reach"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("unreachable", _("Accounts that cannot receive urgent notices"))]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() == "unreachable":
+            return queryset.filter(pk__in=unreachable_accounts(request.user).values("pk"))
+        return queryset
 
 
 class ScopedAdminMixin:
@@ -188,7 +226,7 @@ class UserAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
         "is_active",
         "last_login",
     )
-    list_filter = ("role", CountyListFilter, "organisation__kind", "is_active")
+    list_filter = ("role", CountyListFilter, "organisation__kind", "is_active", UrgentReachFilter)
     search_fields = ("username", "full_name", "phone", "email", "organisation__name")
     autocomplete_fields = ("organisation",)
     list_select_related = ("organisation",)
@@ -229,7 +267,11 @@ class UserAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
         ended = sum(
             services.user_end_sessions(actor=request.user, account=account) for account in queryset
         )
-        self.message_user(request, _("%(count)s sessions ended.") % {"count": ended})
+        self.message_user(
+            request,
+            ngettext("%(count)s session ended.", "%(count)s sessions ended.", ended)
+            % {"count": ended},
+        )
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
@@ -274,8 +316,8 @@ class SafetyAreaAdmin(AuditedModelAdmin):
 class AuditEventAdmin(ScopedAdminMixin, AuditedModelAdmin):
     audit_everywhere = False  # the log itself: read-only below
 
-    list_display = ("created_at", "actor", "action", "target_repr", "organisation")
-    list_filter = ("action", "target_type", CountyListFilter)
+    list_display = ("created_at", "actor", "action_label", "target_repr", "organisation")
+    list_filter = (AuditActionFilter, "target_type", CountyListFilter)
     search_fields = ("target_repr", "actor__username", "actor__full_name", "action")
     list_select_related = ("actor", "organisation", "target_type")
     date_hierarchy = "created_at"

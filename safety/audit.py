@@ -36,17 +36,26 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("audit_actor", default=None)
 
 # Fields never written to the log: secrets, and bookkeeping that changes on every login.
 IGNORED_FIELDS = frozenset({"password", "last_login"})
 MAX_VALUE_LENGTH = 500
+
+
+def stored_repr(value: Any) -> str:
+    """How a record is named in the log: in the installation's language whatever the
+    writer's, so every reader sees one language (labels inside a name are translated)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(value)
 
 
 def current_actor() -> Any:
@@ -332,7 +341,7 @@ def _on_post_save(
         action = "change"
         if not changes:
             return
-    label = str(instance)
+    label = stored_repr(instance)
     _write([_event(sender, instance.pk, action, changes, _organisation_id(instance), label)])
 
 
@@ -345,7 +354,7 @@ def _on_post_delete(sender: type[models.Model], instance: models.Model, **kwargs
     organisation_id = None
     with contextlib.suppress(models.ObjectDoesNotExist):  # the parent went first in a cascade
         organisation_id = _organisation_id(instance)
-    _write([_event(sender, instance.pk, "delete", changes, organisation_id, str(instance))])
+    _write([_event(sender, instance.pk, "delete", changes, organisation_id, stored_repr(instance))])
 
 
 def _pks(instance: models.Model, field: models.ManyToManyField) -> list[Any]:
@@ -403,7 +412,7 @@ def record_bulk_update(
     if not before or not attnames:
         return count
     after = model._base_manager.filter(pk__in=list(before)).values("pk", *attnames)
-    label = str(model._meta.verbose_name)
+    label = stored_repr(model._meta.verbose_name)
     events = []
     for row in after:
         old = before[row["pk"]]

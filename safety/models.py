@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .messages import render_message
 from .scoping import ScopedQuerySet
+from .validators import validate_phone
 
 PATH_SEGMENT_WIDTH = 8
 SCHOOL_YEAR_START_MONTH = 9
@@ -90,7 +92,7 @@ class Organisation(models.Model):
         _("urban/rural"), max_length=8, choices=Locality.choices, blank=True
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     student_count = models.PositiveIntegerField(_("students"), default=0)
     staff_count = models.PositiveIntegerField(_("staff"), default=0)
     is_active = models.BooleanField(
@@ -214,7 +216,7 @@ class User(AbstractUser):
     title = models.CharField(
         _("job title"), max_length=50, blank=True, help_text=_("For example 校长 or 安全办主任.")
     )
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
 
     objects = ScopedUserManager()
 
@@ -293,6 +295,43 @@ class AuditEventQuerySet(ScopedQuerySet):
         raise TypeError("The audit log is append-only.")
 
 
+# Every action code written to the audit log, with the words a reader sees for it. A new
+# code gets its label here (tests/test_translations.py finds every code in the product).
+AUDIT_ACTION_LABELS = {
+    "create": _("Created"),
+    "change": _("Changed"),
+    "bulk_change": _("Changed (bulk update)"),
+    "delete": _("Deleted"),
+    "account.create": _("Account created"),
+    "account.update": _("Account changed"),
+    "account.end_sessions": _("Sessions ended"),
+    "account.login": _("Signed in"),
+    "account.logout": _("Signed out"),
+    "account.password_change": _("Password changed"),
+    "organisation.create": _("Unit created"),
+    "organisation.update": _("Unit changed"),
+    "safety_area.create": _("Safety area created"),
+    "safety_area.update": _("Safety area changed"),
+    "post.create": _("Post created"),
+    "post.update": _("Post changed"),
+    "holder.create": _("Person responsible added"),
+    "holder.update": _("Person responsible changed"),
+    "certificate.create": _("Certificate added"),
+    "certificate.update": _("Certificate changed"),
+    "assignment.create": _("Responsibility assigned"),
+    "assignment.end": _("Assignment ended"),
+    "assignment.handover": _("Responsibility handed over"),
+    "letters.issue_bulk": _("Responsibility letters issued"),
+    "responsibility_settings.create": _("Responsibility settings created"),
+    "responsibility_settings.update": _("Responsibility settings changed"),
+    "checklist_publish": _("Checklist published"),
+    "spot_check_draw": _("Spot-check draw"),
+    "monthly_report.save_draft": _("Monthly report draft saved"),
+    "monthly_report.rerender_pdf": _("Monthly report PDF rendered again"),
+    "reporting.veto": _("Safety veto recorded"),
+}
+
+
 class AuditEvent(models.Model):
     """An append-only record of a change made through a service: who, what, when."""
 
@@ -331,7 +370,7 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.target_repr}"
+        return f"{self.action_label()} {self.target_repr}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -340,6 +379,12 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("The audit log is append-only.")
+
+    def action_label(self) -> str:
+        """The action in the reader's words (an unknown code is shown as it is)."""
+        return str(AUDIT_ACTION_LABELS.get(self.action, self.action))
+
+    action_label.short_description = _("action")  # type: ignore[attr-defined]
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -351,6 +396,22 @@ class NotificationQuerySet(models.QuerySet):
 
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    DELIVERED = "delivered", _("Delivered")
+    UNREACHABLE = "unreachable", _("Unreachable: no e-mail address or mobile number")
+    FAILED = "failed", _("Not delivered: every channel failed")
+
+
+# What one channel did with a notice (Notification.delivery_log values).
+CHANNEL_OUTCOMES = (
+    ("sent", _("sent")),
+    ("no_address", _("no address")),
+    ("invalid_number", _("no valid number")),
+    ("failed", _("failed")),
+)
 
 
 class Notification(models.Model):
@@ -385,7 +446,30 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        _("handled at"),
+        null=True,
+        blank=True,
+        help_text=_("When delivery was attempted (urgent notices) or the digest went out."),
+    )
+    message = models.JSONField(
+        _("message id and parameters"),
+        default=dict,
+        blank=True,
+        help_text=_("The title and message are rendered from these in the reader's language."),
+    )
+    delivery_status = models.CharField(
+        _("delivery"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    delivered_at = models.DateTimeField(
+        _("delivered at"),
+        null=True,
+        blank=True,
+        help_text=_("When at least one channel (e-mail, SMS) accepted the notice."),
+    )
+    delivery_log = models.JSONField(
+        _("delivery by channel"), default=dict, blank=True, help_text=_("What each channel did.")
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -399,18 +483,40 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (rows written before messages were stored keep
+        the text they were written with)."""
+        return render_message(self.message.get("title") or {}) or self.title
+
+    @property
+    def display_body(self) -> str:
+        return render_message(self.message.get("body") or {}) or self.body
+
+    def delivery_summary(self) -> str:
+        """What each channel did, in the reader's words ("e-mail: sent; SMS: no number")."""
+        labels = dict(CHANNEL_OUTCOMES)
+        channels = {"email": _("e-mail"), "sms": _("SMS")}
+        return "; ".join(
+            f"{channels.get(channel, channel)}: {labels.get(outcome, outcome)}"
+            for channel, outcome in (self.delivery_log or {}).items()
+        )
 
 
 class EmailDigest(models.Model):
     """One row per recipient and day: at most one digest e-mail a day, whatever retries."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    day = models.DateField()
-    notification_count = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    day = models.DateField(_("day"))
+    notification_count = models.PositiveIntegerField(_("number of notifications"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("e-mail digest")
@@ -498,9 +604,26 @@ class TransitionEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
+    # The status choices of the record (each subclass names its record's), so that "from" and
+    # "to" are shown by their labels, never as raw codes.
+    status_choices: Any = None
+
     class Meta:
         abstract = True
         ordering = ["created_at", "id"]
+
+    def status_label(self, value: str) -> str:
+        labels = dict(self.status_choices.choices) if self.status_choices else {}
+        return str(labels.get(value, value))
+
+    def from_status_label(self) -> str:
+        return self.status_label(self.from_status)
+
+    def to_status_label(self) -> str:
+        return self.status_label(self.to_status)
+
+    from_status_label.short_description = _("from")  # type: ignore[attr-defined]
+    to_status_label.short_description = _("to")  # type: ignore[attr-defined]
 
 
 # The responsibility system's models live in their feature package; importing them here is

@@ -5,6 +5,14 @@ causes them; tasks deliver what the database holds.
   after commit; a sweeper task every few minutes delivers any whose task was lost.
 - Other notices wait for the daily digest: one e-mail per recipient per day (EmailDigest is
   unique per recipient and day), so a digest job that runs twice sends nothing twice.
+- A notice is delivered only when a channel accepted it (the e-mail was sent without error,
+  the SMS gateway took it): `delivery_log` says what each channel did, `delivered_at` is set
+  only then, and a recipient with neither an e-mail address nor a valid phone number leaves
+  the notice "unreachable" (the in-app list is not a delivery channel for urgent notices).
+  `selectors.unreachable_accounts` lists such accounts for administrators.
+- Titles and bodies are stored as message ids with parameters (safety.messages) and rendered
+  in the reader's language: the in-app list in the active language, e-mails and SMS in the
+  installation's language (accounts have no language preference).
 """
 
 from __future__ import annotations
@@ -17,14 +25,16 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models import Case, CharField, F, JSONField, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from .jobs import enqueue_on_commit
-from .models import EmailDigest, Notification, Organisation, User
+from .messages import Message
+from .models import DeliveryStatus, EmailDigest, Notification, Organisation, User
+from .validators import is_mobile
 
 logger = logging.getLogger(__name__)
 
@@ -41,25 +51,44 @@ def sms_backend() -> Any:
     return import_string(settings.SMS_BACKEND)()
 
 
+def _stored(text: str | Message) -> tuple[str, dict[str, Any]]:
+    """(the text in the installation's language, the message id and parameters or {})."""
+    if isinstance(text, Message):
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(text), text.as_json()
+    return text, {}
+
+
+def _message_json(title: str | Message, body: str | Message) -> dict[str, Any]:
+    title_message, body_message = _stored(title)[1], _stored(body)[1]
+    return {
+        name: message
+        for name, message in (("title", title_message), ("body", body_message))
+        if message
+    }
+
+
 def notify(
     *,
     recipient: User,
     kind: str,
     key: str,
-    title: str,
-    body: str = "",
+    title: str | Message,
+    body: str | Message = "",
     url: str = "",
     organisation: Organisation | None = None,
     urgent: bool = False,
 ) -> Notification | None:
     """Record a notice for `recipient` unless the same (kind, key, recipient) exists.
 
-    Returns the new row, or None when it was already there. `key` names the subject and,
-    where a notice repeats, the period: e.g. f"hazard:{id}:2026-11-28".
+    `title` and `body` are best `Message`s (rendered in each reader's language); a plain
+    text is shown as written. Returns the new row, or None when it was already there. `key`
+    names the subject and, where a notice repeats, the period: e.g. f"hazard:{id}:2026-11-28".
     """
     if not recipient.is_active:
         return None
     dedup_key = f"{kind}:{key}:{recipient.pk}"[:255]
+    title_text, body_text = _stored(title)[0], _stored(body)[0]
     try:
         with transaction.atomic():
             notification, created = Notification.objects.get_or_create(
@@ -68,8 +97,9 @@ def notify(
                     "recipient": recipient,
                     "organisation": organisation,
                     "kind": kind,
-                    "title": title[:200],
-                    "body": body,
+                    "title": title_text[:200],
+                    "body": body_text,
+                    "message": _message_json(title, body),
                     "url": url,
                     "urgent": urgent,
                 },
@@ -100,15 +130,46 @@ def _per_unit_text(text: str) -> Any:
     return Concat(*parts, output_field=CharField()) if len(parts) > 1 else parts[0]
 
 
-def _per_unit_choice(text: str | Mapping[int, str], limit: int | None = None) -> Any:
+PerUnit = str | Message | Mapping[int, str | Message]
+
+
+def _per_unit_choice(text: PerUnit, limit: int | None = None) -> Any:
     """A fixed text, or one text per recipient's unit (a mapping unit id → text)."""
-    if isinstance(text, str):
-        return Value(text[:limit] if limit else text)
+    if not isinstance(text, Mapping):
+        value = _stored(text)[0]
+        return Value(value[:limit] if limit else value)
+    texts = {unit_id: _stored(value)[0] for unit_id, value in text.items()}
     whens = [
         When(organisation_id=unit_id, then=Value(value[:limit] if limit else value))
-        for unit_id, value in text.items()
+        for unit_id, value in texts.items()
     ]
     return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def _json(value: dict[str, Any]) -> Value:
+    return Value(value, output_field=JSONField())
+
+
+def _per_unit_message(title: PerUnit, body: PerUnit) -> Any:
+    """The stored message ids (safety.messages) of `title` and `body`, per recipient's unit
+    when either is a mapping."""
+    if not isinstance(title, Mapping) and not isinstance(body, Mapping):
+        return _json(_message_json(title, body))
+    units = set(title) if isinstance(title, Mapping) else set()
+    units |= set(body) if isinstance(body, Mapping) else set()
+    whens = [
+        When(
+            organisation_id=unit_id,
+            then=_json(
+                _message_json(
+                    title.get(unit_id, "") if isinstance(title, Mapping) else title,
+                    body.get(unit_id, "") if isinstance(body, Mapping) else body,
+                )
+            ),
+        )
+        for unit_id in sorted(units)
+    ]
+    return Case(*whens, default=_json({}), output_field=JSONField())
 
 
 def notify_many(
@@ -116,8 +177,8 @@ def notify_many(
     recipients: QuerySet[User],
     kind: str,
     key: str,
-    title: str | Mapping[int, str],
-    body: str | Mapping[int, str] = "",
+    title: PerUnit,
+    body: PerUnit = "",
     url: str = "",
 ) -> int:
     """Record one non-urgent notice for every active recipient in one INSERT … SELECT, so
@@ -125,9 +186,10 @@ def notify_many(
 
     The same de-duplication as `notify` ("kind:key:recipient"; ON CONFLICT DO NOTHING), so a
     second pass or a retried task records nothing. `key` and `url` may contain `UNIT`,
-    replaced by the recipient's unit id; `title` and `body` may be a mapping unit id → text
-    (one text per bureau). Each notice's organisation is the recipient's. Urgent notices go
-    through `notify`, which queues their delivery. Returns the number of notices recorded.
+    replaced by the recipient's unit id; `title` and `body` (texts or, best, `Message`s) may
+    be a mapping unit id → text (one text per bureau). Each notice's organisation is the
+    recipient's. Urgent notices go through `notify`, which queues their delivery. Returns the
+    number of notices recorded.
     """
     rows = (
         recipients.filter(is_active=True)
@@ -144,6 +206,9 @@ def notify_many(
             ),
             n_title=_per_unit_choice(title, limit=200),
             n_body=_per_unit_choice(body),
+            n_message=_per_unit_message(title, body),
+            n_delivery=Value(DeliveryStatus.PENDING.value),
+            n_log=_json({}),
             n_url=_per_unit_text(url),
             n_urgent=Value(False),
             n_created=Value(timezone.now()),
@@ -161,6 +226,9 @@ _BULK_COLUMNS = (
     ("dedup", "dedup_key"),
     ("title", "title"),
     ("body", "body"),
+    ("message", "message"),
+    ("delivery", "delivery_status"),
+    ("log", "delivery_log"),
     ("url", "url"),
     ("urgent", "urgent"),
     ("created", "created_at"),
@@ -191,9 +259,62 @@ def _absolute(url: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
 
 
+def recipient_language(recipient: User) -> str:
+    """The language e-mails and SMS to `recipient` are written in: accounts have no language
+    preference, so the installation's (zh-hans)."""
+    return settings.LANGUAGE_CODE
+
+
+def _email_outcome(notification: Notification, title: str) -> str:
+    """Send the urgent e-mail: "sent", "no_address" or "failed" (the error is logged)."""
+    recipient = notification.recipient
+    if not recipient.email:
+        return "no_address"
+    text = render_to_string(
+        "emails/notification.txt",
+        {"notification": notification, "link": _absolute(notification.url)},
+    )
+    try:
+        send_mail(f"【平安校园】{title}", text, None, [recipient.email])
+    except Exception:
+        logger.exception("Urgent notice %s: the e-mail was not sent", notification.pk)
+        return "failed"
+    return "sent"
+
+
+def _sms_outcome(notification: Notification, title: str) -> str:
+    """Hand the SMS to the gateway: "sent" when it accepted it, "no_address" without a
+    number, "invalid_number" for a number that cannot take an SMS, "failed" when the
+    gateway refused (raised)."""
+    phone = notification.recipient.phone
+    if not phone:
+        return "no_address"
+    if not is_mobile(phone):
+        return "invalid_number"  # a landline (or a malformed number) cannot receive an SMS
+    try:
+        sms_backend().send(phone, f"【平安校园】{title}")
+    except Exception:
+        logger.exception("Urgent notice %s: the SMS gateway refused it", notification.pk)
+        return "failed"
+    return "sent"
+
+
+def _delivery_status(log: dict[str, str]) -> str:
+    if "sent" in log.values():
+        return DeliveryStatus.DELIVERED
+    if "failed" in log.values():
+        return DeliveryStatus.FAILED
+    return DeliveryStatus.UNREACHABLE
+
+
 @transaction.atomic
 def deliver_urgent(notification_id: int) -> bool:
-    """E-mail (and SMS) one urgent notice unless it was already delivered."""
+    """E-mail and text one urgent notice unless it was already handled.
+
+    Records what each channel did (`delivery_log`); the notice is delivered (`delivered_at`)
+    only when at least one channel accepted it, else "unreachable" (no e-mail, no mobile
+    number) or "failed" (every channel that was tried refused). Returns True when the
+    notice was handled now, False when it had been handled before."""
     notification = (
         Notification.objects.select_for_update()
         .select_related("recipient")
@@ -202,18 +323,21 @@ def deliver_urgent(notification_id: int) -> bool:
     )
     if notification is None:
         return False
-    recipient = notification.recipient
-    with translation.override(settings.LANGUAGE_CODE):
-        if recipient.email:
-            text = render_to_string(
-                "emails/notification.txt",
-                {"notification": notification, "link": _absolute(notification.url)},
-            )
-            send_mail(f"【平安校园】{notification.title}", text, None, [recipient.email])
-        if recipient.phone:
-            sms_backend().send(recipient.phone, f"【平安校园】{notification.title}")
-    notification.emailed_at = timezone.now()
-    notification.save(update_fields=["emailed_at"])
+    with translation.override(recipient_language(notification.recipient)):
+        title = notification.display_title
+        log = {
+            "email": _email_outcome(notification, title),
+            "sms": _sms_outcome(notification, title),
+        }
+    now = timezone.now()
+    notification.emailed_at = now
+    notification.delivery_log = log
+    notification.delivery_status = _delivery_status(log)
+    if notification.delivery_status == DeliveryStatus.DELIVERED:
+        notification.delivered_at = now
+    notification.save(
+        update_fields=["emailed_at", "delivery_log", "delivery_status", "delivered_at"]
+    )
     return True
 
 
@@ -226,6 +350,24 @@ def deliver_pending_urgent(older_than: datetime.timedelta = datetime.timedelta(m
         ).values_list("pk", flat=True)[:500]
     )
     return sum(deliver_urgent(pk) for pk in ids)
+
+
+def record_email_delivery(*, emailed: list[int], unreachable: list[int]) -> None:
+    """Mark notices handled by e-mail: `emailed` ones were sent (delivered), `unreachable`
+    ones had nobody to send to (no address, inactive account) and are not delivered. For the
+    callers that send non-urgent notices by e-mail (the digest, monthly reminders)."""
+    now = timezone.now()
+    Notification.objects.filter(pk__in=emailed).update(
+        emailed_at=now,
+        delivered_at=now,
+        delivery_status=DeliveryStatus.DELIVERED,
+        delivery_log={"email": "sent"},
+    )
+    Notification.objects.filter(pk__in=unreachable).update(
+        emailed_at=now,
+        delivery_status=DeliveryStatus.UNREACHABLE,
+        delivery_log={"email": "no_address"},
+    )
 
 
 def send_digests(day: datetime.date | None = None) -> int:
@@ -262,8 +404,9 @@ def _send_digest(recipient_id: int, day: datetime.date) -> int:
     if not pending:
         digest.delete()
         return 0
-    if recipient.email and recipient.is_active:
-        with translation.override(settings.LANGUAGE_CODE):
+    reachable = bool(recipient.email and recipient.is_active)
+    if reachable:
+        with translation.override(recipient_language(recipient)):
             text = render_to_string(
                 "emails/digest.txt",
                 {
@@ -279,8 +422,10 @@ def _send_digest(recipient_id: int, day: datetime.date) -> int:
                 None,
                 [recipient.email],
             )
-    now = timezone.now()
-    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+    # A failing mail server raises: the transaction (digest row included) rolls back and the
+    # next run tries again. Without an e-mail address the notices are not delivered.
+    ids = [n.pk for n in pending]
+    record_email_delivery(emailed=ids if reachable else [], unreachable=[] if reachable else ids)
     digest.notification_count = len(pending)
     digest.save(update_fields=["notification_count"])
     return 1

@@ -20,6 +20,7 @@ from .names import person_name_sort_key
 # Deprecated here: reporting reads the coverage from this module until it imports
 # safety.responsibility.selectors itself (then remove this line).
 from .responsibility.selectors import coverage_rows, school_gap_count  # noqa: F401
+from .validators import MOBILE_PATTERN
 
 SCHOOL = Organisation.Kind.SCHOOL
 
@@ -155,6 +156,22 @@ def school_accounts(school: Organisation) -> list[User]:
     )
 
 
+# The roles that receive urgent notices (an incident report alerts the bureau's officials).
+URGENT_RECIPIENT_ROLES = (User.Role.BUREAU_OFFICIAL,)
+
+
+def unreachable_accounts(user: User) -> QuerySet[User]:
+    """Active accounts in the user's jurisdiction that receive urgent notices but cannot be
+    reached: no e-mail address and no mobile number (无法接收紧急通知的账号; a landline cannot
+    take an SMS). The in-app list does not count: an urgent notice must reach the person at
+    once. Returns a QuerySet."""
+    return (
+        User.objects.visible_to(user)
+        .filter(is_active=True, role__in=URGENT_RECIPIENT_ROLES, email="")
+        .exclude(phone__regex=MOBILE_PATTERN)
+    )
+
+
 def active_areas() -> QuerySet[SafetyArea]:
     """The safety areas in use, in their display order."""
     return SafetyArea.objects.filter(is_active=True)
@@ -195,6 +212,26 @@ def record_history(record: Any) -> QuerySet[AuditEvent]:
     )
 
 
+def _shown_value(model_field: Any, value: Any, names: dict[Any, dict[Any, str]]) -> Any:
+    """One logged value in the reader's words: a linked record by name, a choice by its
+    label, a file by its name (not its storage path), yes/no, a local time."""
+    if value is None or value == "" or model_field is None:
+        return value
+    if isinstance(model_field, db_models.ForeignKey):
+        return names.get(model_field.related_model, {}).get(value, f"#{value}")
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if isinstance(model_field, db_models.FileField):
+        return str(value).rsplit("/", 1)[-1]
+    if isinstance(model_field, db_models.BooleanField):
+        return _("Yes") if value else _("No")
+    if isinstance(model_field, db_models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return value
+
+
 def history_rows(model: Any, events: list[AuditEvent]) -> list[list[HistoryChange]]:
     """Each event's changes in the reader's words: field names and choice labels translated,
     times in local time, linked records by name (one query per linked model per page)."""
@@ -216,19 +253,7 @@ def history_rows(model: Any, events: list[AuditEvent]) -> list[list[HistoryChang
     }
 
     def shown(model_field: Any, value: Any) -> Any:
-        if value is None or value == "" or model_field is None:
-            return value
-        if isinstance(model_field, db_models.ForeignKey):
-            return names.get(model_field.related_model, {}).get(value, f"#{value}")
-        if model_field.choices:
-            return dict(model_field.flatchoices).get(value, value)
-        if isinstance(model_field, db_models.BooleanField):
-            return _("Yes") if value else _("No")
-        if isinstance(model_field, db_models.DateTimeField):
-            moment = parse_datetime(str(value))
-            if moment is not None:
-                return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-        return value
+        return _shown_value(model_field, value, names)
 
     rows = []
     for event in events:

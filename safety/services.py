@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from . import audit, roles
 from .access import check_unit_permission
+from .audit import stored_repr
 from .models import PATH_SEGMENT_WIDTH, AuditEvent, Organisation, SafetyArea, User, UserSession
 from .names import name_sort_key, person_name_sort_key  # noqa: F401 (public here too)
 
@@ -48,7 +49,7 @@ def audit_record(
             action=action,
             target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
             target_id=str(target.pk),
-            target_repr=str(target)[:200],
+            target_repr=stored_repr(target)[:200],
             changes=changes or {},
         )
     )

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import notifications, roles, security, selectors, services
@@ -71,7 +71,15 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
     count = notifications.notification_mark_read(user=request.user)
-    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s notification marked as read.",
+            "%(count)s notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("notification_list")
 
 
@@ -100,13 +108,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 # --- History (audit trail) -------------------------------------------------------------------
 
-HISTORY_ACTIONS = {
-    "create": gettext_lazy("Created"),
-    "change": gettext_lazy("Changed"),
-    "bulk_change": gettext_lazy("Changed (bulk update)"),
-    "delete": gettext_lazy("Deleted"),
-}
-
 
 @login_required
 def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
@@ -120,7 +121,7 @@ def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     )
     events = list(page.object_list)
     rows = [
-        {"event": event, "action": HISTORY_ACTIONS.get(event.action, event.action), "changes": c}
+        {"event": event, "action": event.action_label(), "changes": c}
         for event, c in zip(events, selectors.history_rows(model, events), strict=True)
     ]
     context = {"record": record, "model_name": model._meta.verbose_name, "page": page, "rows": rows}

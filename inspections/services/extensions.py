@@ -8,8 +8,10 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safety import audit
+from safety.messages import Message, MessageDate
 from safety.models import User
 
 from .. import guards
@@ -51,7 +53,7 @@ def hazard_request_extension(
         hazard,
         "hazard_extension",
         f"hazard:{hazard.pk}:{event.pk}",
-        _("Extension requested until %(date)s") % {"date": until.isoformat()},
+        Message(gettext_lazy("Extension requested until %(date)s"), date=MessageDate(until)),
     )
     return hazard
 

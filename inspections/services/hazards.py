@@ -11,9 +11,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safety import audit, roles
 from safety.access import check_unit_permission
+from safety.messages import Message, MessageDate
 from safety.models import Organisation, SafetyArea, User
 from safety.uploads import CleanUpload
 
@@ -38,7 +40,7 @@ def hazard_create(*, actor: User, school: Organisation, **fields: Any) -> Hazard
             hazard,
             "hazard_major",
             f"hazard:{hazard.pk}",
-            _("Major hazard reported at %(school)s") % {"school": school.name},
+            Message(gettext_lazy("Major hazard reported at %(school)s"), school=school.name),
         )
     return hazard
 
@@ -165,7 +167,7 @@ def hazard_assign(
         hazard,
         "hazard_assigned",
         f"hazard:{hazard.pk}:{hazard.events.count()}",
-        _("Hazard to rectify by %(deadline)s") % {"deadline": deadline.isoformat()},
+        Message(gettext_lazy("Hazard to rectify by %(deadline)s"), deadline=MessageDate(deadline)),
     )
     return hazard
 
@@ -198,7 +200,7 @@ def hazard_submit_rectification(
         hazard,
         "hazard_submitted",
         f"hazard:{hazard.pk}:{event.pk}",
-        _("Rectification to verify at %(school)s") % {"school": hazard.school.name},
+        Message(gettext_lazy("Rectification to verify at %(school)s"), school=hazard.school.name),
     )
     return hazard
 
@@ -236,7 +238,7 @@ def hazard_verify(*, actor: User, hazard: Hazard, accept: bool = True, comment: 
             hazard,
             "hazard_returned",
             f"hazard:{hazard.pk}:{event.pk}",
-            _("Rectification returned: %(reason)s") % {"reason": comment[:80]},
+            Message(gettext_lazy("Rectification returned: %(reason)s"), reason=comment[:80]),
         )
     return hazard
 
@@ -273,6 +275,6 @@ def hazard_reopen(*, actor: User, hazard: Hazard, reason: str) -> Hazard:
         hazard,
         "hazard_reopened",
         f"hazard:{hazard.pk}:{event.pk}",
-        _("Closed hazard re-opened at %(school)s") % {"school": hazard.school.name},
+        Message(gettext_lazy("Closed hazard re-opened at %(school)s"), school=hazard.school.name),
     )
     return hazard

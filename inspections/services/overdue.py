@@ -6,9 +6,10 @@ import datetime
 from typing import TypedDict
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from safety import audit
+from safety.messages import Message
 
 from ..models import Hazard, HazardEvent
 from ..selectors import rules_for
@@ -67,8 +68,15 @@ def _mark_one_overdue(pk: int, today: datetime.date) -> int:
         hazard,
         "hazard_overdue",
         f"hazard:{hazard.pk}:{today.isoformat()}",
-        _("Hazard overdue by %(days)s days at %(school)s")
-        % {"days": days, "school": hazard.school.name},
+        Message(
+            ngettext_lazy(
+                "Hazard overdue by %(days)s day at %(school)s",
+                "Hazard overdue by %(days)s days at %(school)s",
+                "days",
+            ),
+            days=days,
+            school=hazard.school.name,
+        ),
     )
     return int(newly)
 
@@ -93,6 +101,6 @@ def _escalate_one(pk: int, today: datetime.date) -> int:
         hazard,
         "hazard_escalated",
         f"hazard:{hazard.pk}:{today.isoformat()}",
-        _("Overdue hazard escalated: %(school)s") % {"school": hazard.school.name},
+        Message(gettext_lazy("Overdue hazard escalated: %(school)s"), school=hazard.school.name),
     )
     return 1

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from safety.messages import Message
 from safety.models import Organisation, User
 from safety.notifications import notify
 
@@ -56,7 +57,7 @@ def county_officials(school: Organisation) -> list[User]:
     )
 
 
-def tell(users: Iterable[User | None], hazard: Hazard, kind: str, key: str, title: str) -> None:
+def tell(users: Iterable[User | None], hazard: Hazard, kind: str, key: str, title: Message) -> None:
     """Notify each distinct user once about `hazard`; `key` de-duplicates across retries."""
     seen: set[int] = set()
     for user in users:

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from safety import roles
@@ -98,7 +99,12 @@ def inspection_save(request: HttpRequest, pk: int) -> HttpResponse:
             hazards = services.inspection_submit(actor=request.user, inspection=inspection)
             messages.success(
                 request,
-                _("Inspection submitted; %(count)s hazards logged.") % {"count": len(hazards)},
+                ngettext(
+                    "Inspection submitted; %(count)s hazard logged.",
+                    "Inspection submitted; %(count)s hazards logged.",
+                    len(hazards),
+                )
+                % {"count": len(hazards)},
             )
             return redirect("inspections:inspection_detail", pk=inspection.pk)
     except ValidationError as error:

@@ -11,6 +11,7 @@ from safety.forms import TextRulesMixin, date_input
 from safety.models import Organisation, User
 from safety.selectors import counties_visible_to
 from safety.uploads import UploadField
+from safety.validators import validate_phone
 
 from .models import Category, ClosureItem, Incident, IncidentReport, Severity
 
@@ -71,7 +72,9 @@ class IncidentReportForm(TextRulesMixin, forms.Form):
         required=False,
     )
     reporter_name = forms.CharField(label=_("Reporter"), max_length=50)
-    reporter_phone = forms.CharField(label=_("Reporter's phone"), max_length=30)
+    reporter_phone = forms.CharField(
+        label=_("Reporter's phone"), max_length=30, validators=[validate_phone]
+    )
     attachments = UploadField(label=_("Photos and documents"), kind="document")
 
     def __init__(self, *args: Any, kind: str = Kind.INITIAL, **kwargs: Any) -> None:

@@ -222,7 +222,7 @@ class Incident(models.Model):
     # Bumped by every change; the stored incident file is current when its revision matches.
     revision = models.PositiveIntegerField(_("revision"), default=1)
     file_pdf = models.FileField(_("incident file (PDF)"), blank=True)
-    file_pdf_revision = models.PositiveIntegerField(default=0)
+    file_pdf_revision = models.PositiveIntegerField(_("revision of the file PDF"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -432,7 +432,10 @@ class IncidentAttachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=50)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -459,6 +462,8 @@ class IncidentEvent(TransitionEvent):
     """Append-only timeline row: one per report, acknowledgement, forward, mark and closure
     (who, when, from, to and comment come from TransitionEvent)."""
 
+    status_choices = Incident.Status
+
     class Action(models.TextChoices):
         REPORTED = "reported", _("Initial report submitted")
         RECORDED = "recorded", _("Recorded by a bureau")
@@ -483,7 +488,7 @@ class IncidentEvent(TransitionEvent):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.incident_id} {self.action}"
+        return f"{self.incident_id} {self.get_action_display()}"
 
 
 class SchoolVetoQuerySet(ScopedQuerySet):
@@ -501,7 +506,10 @@ class SchoolVeto(models.Model):
         Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

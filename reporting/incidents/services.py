@@ -12,16 +12,17 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inspections.models import Hazard
 from safety import audit, roles
 from safety.access import check_unit_permission
 from safety.jobs import enqueue_on_commit
+from safety.messages import Message, choice_label
 from safety.models import Organisation, User
 from safety.notifications import notify
 from safety.pdf import render_pdf
@@ -166,8 +167,17 @@ def _officials(unit: Organisation | None) -> list[User]:
     )
 
 
+CLOSED_TITLE = gettext_lazy("The incident at %(school)s was closed")
+
+
 def _notify_all(
-    recipients: Iterable[User], incident: Incident, *, kind: str, key: str, title: str, urgent: bool
+    recipients: Iterable[User],
+    incident: Incident,
+    *,
+    kind: str,
+    key: str,
+    title: Message,
+    urgent: bool,
 ) -> None:
     for recipient in recipients:
         notify(
@@ -185,12 +195,12 @@ def _notify_all(
 def _notify_reported(incident: Incident) -> None:
     """The county at once; the city too for "larger" and above. Dedup keys make each
     official receive the alert exactly once, even when a follow-up raises the severity."""
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Incident at %(school)s: %(summary)s (%(severity)s)") % {
-            "school": incident.school.name,
-            "summary": incident.summary,
-            "severity": incident.get_severity_display(),
-        }
+    title = Message(
+        gettext_lazy("Incident at %(school)s: %(summary)s (%(severity)s)"),
+        school=incident.school.name,
+        summary=incident.summary,
+        severity=choice_label(incident, "severity"),
+    )
     recipients = _officials(county_bureau(incident.school))
     if incident.severity in CITY_AT_ONCE:
         city = city_bureau(incident.school)
@@ -318,8 +328,7 @@ def incident_record(
     _store_attachments(incident, attachments, actor, report=report)
     _event(incident, actor, IncidentEvent.Action.RECORDED, comment=source_note)
     _notify_reported(incident)
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("The bureau recorded an incident at your school: report it now")
+    title = Message(gettext_lazy("The bureau recorded an incident at your school: report it now"))
     leaders = User.objects.filter(organisation=school, role=User.Role.SCHOOL_LEADER, is_active=True)
     _notify_all(
         leaders,
@@ -374,11 +383,11 @@ def incident_add_report(
     _event(incident, actor, action, from_status=incident.status)
     if not was_city_at_once and incident.severity in CITY_AT_ONCE:
         _notify_reported(incident)  # escalated: the city hears of it now, once
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("%(kind)s on the incident at %(school)s") % {
-            "kind": report.get_kind_display(),
-            "school": incident.school.name,
-        }
+    title = Message(
+        gettext_lazy("%(kind)s on the incident at %(school)s"),
+        kind=choice_label(report, "kind"),
+        school=incident.school.name,
+    )
     recipients = _officials(county_bureau(incident.school))
     if incident.severity in CITY_AT_ONCE or incident.forwarded_at:
         city = city_bureau(incident.school)
@@ -416,8 +425,7 @@ def incident_acknowledge(*, actor: User, incident: Incident, comment: str = "") 
     incident.revision += 1
     incident.save()
     _event(incident, actor, IncidentEvent.Action.ACKNOWLEDGED, Status.REPORTED, comment)
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("The county bureau acknowledged your incident report")
+    title = Message(gettext_lazy("The county bureau acknowledged your incident report"))
     if incident.created_by.organisation_id == incident.school_id:
         _notify_all(
             [incident.created_by],
@@ -450,11 +458,11 @@ def incident_forward(*, actor: User, incident: Incident, comment: str = "") -> I
     incident.revision += 1
     incident.save()
     _event(incident, actor, IncidentEvent.Action.FORWARDED, Status.ACKNOWLEDGED, comment)
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("%(county)s forwarded an incident at %(school)s") % {
-            "county": county.name,
-            "school": incident.school.name,
-        }
+    title = Message(
+        gettext_lazy("%(county)s forwarded an incident at %(school)s"),
+        county=county.name,
+        school=incident.school.name,
+    )
     _notify_all(
         _officials(city_bureau(incident.school)),
         incident,
@@ -633,8 +641,7 @@ def _veto_school(actor: User, incident: Incident) -> None:
 
 
 def _notify_leaders_of_closure(incident: Incident) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("The incident at %(school)s was closed") % {"school": incident.school.name}
+    title = Message(CLOSED_TITLE, school=incident.school.name)
     leaders = User.objects.filter(
         organisation=incident.school, role=User.Role.SCHOOL_LEADER, is_active=True
     )

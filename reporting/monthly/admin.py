@@ -53,7 +53,11 @@ class MonthlyReportVersionAdmin(AuditedModelAdmin):
     list_select_related = ("report__unit",)
     search_fields = ("report__unit__name",)
     actions = ["rerender_pdf"]
-    readonly_fields = [field.name for field in MonthlyReportVersion._meta.fields]
+    # The frozen figures are the PDF's data (codes and numbers): the PDF shows them to people.
+    readonly_fields = [
+        field.name for field in MonthlyReportVersion._meta.fields if field.name != "figures"
+    ]
+    exclude = ("figures",)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).visible_to(request.user)
@@ -73,9 +77,12 @@ class MonthlyReportVersionAdmin(AuditedModelAdmin):
 
 @admin.register(MonthlyReportEvent)
 class MonthlyReportEventAdmin(AuditedModelAdmin):
-    list_display = ("report", "from_status", "to_status", "actor", "created_at")
+    list_display = ("report", "from_status_label", "to_status_label", "actor", "created_at")
     list_select_related = ("report__unit", "actor")
-    readonly_fields = [field.name for field in MonthlyReportEvent._meta.fields]
+    readonly_fields = [
+        {"from_status": "from_status_label", "to_status": "to_status_label"}.get(name, name)
+        for name in (field.name for field in MonthlyReportEvent._meta.fields)
+    ]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).visible_to(request.user)

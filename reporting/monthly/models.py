@@ -150,6 +150,8 @@ class MonthlyReportEvent(TransitionEvent):
     """Append-only: one row per workflow transition (who, when, from, to and comment come
     from TransitionEvent), tied to the version it concerns."""
 
+    status_choices = MonthlyReport.Status
+
     report = models.ForeignKey(
         MonthlyReport,
         verbose_name=_("monthly report"),
@@ -173,7 +175,7 @@ class MonthlyReportEvent(TransitionEvent):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.report}: {self.from_status} → {self.to_status}"
+        return f"{self.report}: {self.from_status_label()} → {self.to_status_label()}"
 
 
 class MonthlyOverviewQuerySet(ScopedQuerySet):

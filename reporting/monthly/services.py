@@ -16,13 +16,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from reporting import charts
 from safety import audit
 from safety.access import check_unit_permission, check_within
 from safety.jobs import enqueue_on_commit
+from safety.messages import Message, MessageDate
 from safety.models import Notification, Organisation, User
-from safety.notifications import UNIT, notify, notify_many
+from safety.notifications import UNIT, notify, notify_many, record_email_delivery
 from safety.pdf import render_pdf
 from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT
 from safety.services import audit_record
@@ -179,8 +181,11 @@ def _notify_reviewers(version: MonthlyReportVersion) -> None:
             recipient=reviewer,
             kind=REVIEW_KIND,
             key=f"{report.pk}:v{version.number}",
-            title=_("%(unit)s submitted its monthly report for %(month)s")
-            % {"unit": unit.name, "month": f"{report.month:%Y-%m}"},
+            title=Message(
+                gettext_lazy("%(unit)s submitted its monthly report for %(month)s"),
+                unit=unit.name,
+                month=MessageDate(report.month, "YEAR_MONTH_FORMAT"),
+            ),
             url=report_url(unit, report.month),
             organisation=unit,
         )
@@ -219,15 +224,17 @@ def _review(
         changes={"version": version.number},
     )
     if decision == Status.RETURNED:
-        title = _("Your monthly report for %(month)s was returned: %(comment)s")
+        title = gettext_lazy("Your monthly report for %(month)s was returned: %(comment)s")
     else:
-        title = _("Your monthly report for %(month)s was approved")
+        title = gettext_lazy("Your monthly report for %(month)s was approved")
     for reporter in selectors.reporters([report.unit_id]):
         notify(
             recipient=reporter,
             kind=REVIEW_KIND,
             key=f"{report.pk}:v{version.number}:{decision}",
-            title=title % {"month": f"{report.month:%Y-%m}", "comment": comment[:80]},
+            title=Message(
+                title, month=MessageDate(report.month, "YEAR_MONTH_FORMAT"), comment=comment[:80]
+            ),
             body=comment,
             url=report_url(report.unit, report.month),
             organisation=report.unit,
@@ -436,14 +443,17 @@ def _insert_reporter_reminders(
     """Remind every reporter of every pending unit in one INSERT … SELECT (notify_many): the
     query count does not grow with the number of units; a second pass records nothing."""
     due = school_due_date(month) if kind == Organisation.Kind.SCHOOL else county_due_date(month)
-    with translation.override(settings.LANGUAGE_CODE):
-        titles = {
-            "due_soon": _("Reminder: the monthly report for %(month)s is due on %(due)s"),
-            "due_today": _("Today is the due date of the monthly report for %(month)s"),
-            "overdue": _("Overdue: the monthly report for %(month)s was due on %(due)s"),
-        }
-        title = titles[reminder] % {"month": f"{month:%Y年%m月}", "due": f"{due:%m月%d日}"}
-        body = _("Please complete and submit it in SafeCampus.")
+    titles = {
+        "due_soon": gettext_lazy("Reminder: the monthly report for %(month)s is due on %(due)s"),
+        "due_today": gettext_lazy("Today is the due date of the monthly report for %(month)s"),
+        "overdue": gettext_lazy("Overdue: the monthly report for %(month)s was due on %(due)s"),
+    }
+    title = Message(
+        titles[reminder],
+        month=MessageDate(month, "YEAR_MONTH_FORMAT"),
+        due=MessageDate(due, "MONTH_DAY_FORMAT"),
+    )
+    body = Message(gettext_lazy("Please complete and submit it in SafeCampus."))
     return notify_many(
         recipients=selectors.reporters(_pending_units(kind, month)),
         kind=REMINDER_KIND,
@@ -464,12 +474,18 @@ def _notify_bureaus_of_missing(kind: str, month: datetime.date, day: datetime.da
         by_bureau[parent_id].append(name)
     if not by_bureau:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        titles = {
-            bureau_id: _("%(count)s units have not submitted the monthly report for %(month)s")
-            % {"count": len(names), "month": f"{month:%Y年%m月}"}
-            for bureau_id, names in by_bureau.items()
-        }
+    titles = {
+        bureau_id: Message(
+            ngettext_lazy(
+                "%(count)s unit has not submitted the monthly report for %(month)s",
+                "%(count)s units have not submitted the monthly report for %(month)s",
+                "count",
+            ),
+            count=len(names),
+            month=MessageDate(month, "YEAR_MONTH_FORMAT"),
+        )
+        for bureau_id, names in by_bureau.items()
+    }
     return notify_many(
         recipients=selectors.reviewers(list(by_bureau)),
         kind=REMINDER_KIND,
@@ -517,6 +533,7 @@ def deliver_reminders(limit: int = 500) -> int:
             )
             if not batch:
                 return sent
+            emailed: list[int] = []
             with translation.override(settings.LANGUAGE_CODE):
                 for notification in batch:
                     recipient = notification.recipient
@@ -529,9 +546,13 @@ def deliver_reminders(limit: int = 500) -> int:
                             },
                         )
                         send_mail(
-                            f"【平安校园】{notification.title}", text, None, [recipient.email]
+                            f"【平安校园】{notification.display_title}",
+                            text,
+                            None,
+                            [recipient.email],
                         )
+                        emailed.append(notification.pk)
                         sent += 1
-            Notification.objects.filter(pk__in=[n.pk for n in batch]).update(
-                emailed_at=timezone.now()
+            record_email_delivery(
+                emailed=emailed, unreachable=[n.pk for n in batch if n.pk not in emailed]
             )

@@ -17,6 +17,7 @@ from safety.forms import (
 )
 from safety.models import Organisation, SafetyArea, User, is_school_year
 from safety.uploads import UploadField
+from safety.validators import validate_phone
 
 from .models import Assignment, Certificate, Holder, Post
 
@@ -69,7 +70,9 @@ class NewHolderFieldsMixin(TextRulesMixin, forms.Form):
         max_length=50,
         help_text=_("Leave empty when you chose a person above."),
     )
-    new_holder_phone = forms.CharField(label=_("New person's phone"), required=False, max_length=30)
+    new_holder_phone = forms.CharField(
+        label=_("New person's phone"), required=False, max_length=30, validators=[validate_phone]
+    )
     new_holder_title = forms.CharField(
         label=_("New person's job title"), required=False, max_length=50
     )

@@ -29,6 +29,7 @@ from safety.exports import Sheet
 from safety.forms import SINGLE_LINE_CONTROL_CHARACTERS
 from safety.models import Organisation, SafetyArea, User, is_school_year, school_year_of
 from safety.uploads import generated_name
+from safety.validators import PHONE_RULE, is_valid_phone
 
 from . import services
 from .models import Assignment, Certificate, CertificateKind, Holder, Post
@@ -289,6 +290,11 @@ def _check_row(
         return _("Unknown post “%(post)s” for this school.") % {"post": values["post"]}
     if not values["name"]:
         return _("The name is missing.")
+    if values["phone"] and not is_valid_phone(values["phone"]):
+        return _("Bad phone number “%(value)s”: %(rule)s") % {
+            "value": values["phone"],
+            "rule": PHONE_RULE,
+        }
     row.start_date = _date(values["start_date"])
     if row.start_date is None:
         return _("Bad date “%(value)s”: write it like 2026-09-01.") % {

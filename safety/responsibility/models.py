@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety.models import Organisation, SafetyArea, TransitionEvent
 from safety.scoping import ScopedQuerySet
+from safety.validators import validate_phone
 
 
 class CertificateKind(models.TextChoices):
@@ -122,7 +123,7 @@ class Holder(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     name_sort_key = models.CharField(_("sort key"), max_length=200, editable=False, default="")
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     job_title = models.CharField(
         _("job title"), max_length=50, blank=True, help_text=_("For example 总务处主任.")
     )
@@ -325,8 +326,13 @@ class LetterEvent(TransitionEvent):
     """An append-only step of a letter's workflow: who, when, from, to, comment (the shared
     shape of safety.models.TransitionEvent)."""
 
+    status_choices = ResponsibilityLetter.Status
+
     letter = models.ForeignKey(
-        ResponsibilityLetter, on_delete=models.CASCADE, related_name="events"
+        ResponsibilityLetter,
+        verbose_name=_("responsibility letter"),
+        on_delete=models.CASCADE,
+        related_name="events",
     )
 
     class Meta(TransitionEvent.Meta):
@@ -334,7 +340,7 @@ class LetterEvent(TransitionEvent):
         verbose_name_plural = _("letter events")
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+        return f"{self.from_status_label()} → {self.to_status_label()}"
 
     @property
     def from_label(self) -> str:

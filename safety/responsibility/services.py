@@ -20,10 +20,12 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from safety import audit, roles
 from safety.access import check_unit_permission
 from safety.jobs import enqueue_on_commit
+from safety.messages import Message
 from safety.models import (
     Organisation,
     SafetyArea,
@@ -355,8 +357,11 @@ def _issue_letters(
                 recipient=holder_user,
                 kind="letter_issued",
                 key=f"letter:{letter.pk}",
-                title=_("A responsibility letter for you to sign: %(post)s, %(year)s")
-                % {"post": letter.post_name, "year": school_year},
+                title=Message(
+                    gettext_lazy("A responsibility letter for you to sign: %(post)s, %(year)s"),
+                    post=letter.post_name,
+                    year=school_year,
+                ),
                 url=reverse("responsibility:assignment_detail", args=[assignment.pk]),
                 organisation=assignment.unit,
             )
@@ -430,8 +435,16 @@ def letters_issue_bulk(
             recipient=actor,
             kind="letters_issued",
             key=f"{unit.pk}:{school_year}:{min(letter.pk for letter in letters)}",
-            title=_("%(count)s responsibility letters issued for %(unit)s, %(year)s")
-            % {"count": issued, "unit": unit.name, "year": school_year},
+            title=Message(
+                ngettext_lazy(
+                    "%(count)s responsibility letter issued for %(unit)s, %(year)s",
+                    "%(count)s responsibility letters issued for %(unit)s, %(year)s",
+                    "count",
+                ),
+                count=issued,
+                unit=unit.name,
+                year=school_year,
+            ),
             url=reverse("responsibility:letter_list") + f"?year={school_year}",
             organisation=unit,
         )

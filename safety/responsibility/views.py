@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from safety import roles
@@ -302,7 +303,11 @@ def letters_bulk_issue(request: HttpRequest, pk: int) -> HttpResponse:
         count = services.letters_issue_bulk(
             actor=request.user, unit=unit, school_year=form.cleaned_data["school_year"]
         )
-        messages.success(request, _("%(count)s letters issued.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s letter issued.", "%(count)s letters issued.", count)
+            % {"count": count},
+        )
     else:
         services.letters_issue_bulk_queue(
             actor=request.user, unit=unit, school_year=form.cleaned_data["school_year"]
@@ -423,5 +428,8 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("responsibility:import")
     imports.discard_upload(name)
-    messages.success(request, _("%(count)s rows imported.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)s row imported.", "%(count)s rows imported.", count) % {"count": count},
+    )
     return redirect("responsibility:home")
