@@ -19,7 +19,7 @@ from safety.models import AUDIT_ACTION_LABELS
 from safety.selectors import HISTORY_MODELS
 from safety.services import audit_record
 from tests.conftest import services_required
-from tests.safety.matrix_world import build_world
+from tests.matrix.world import build_world
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "locale/zh_Hans/LC_MESSAGES/django.po"
 
