@@ -16,10 +16,6 @@ from django.utils.translation import gettext as _
 from .access import access_object
 from .models import AuditEvent, Organisation, SafetyArea, User
 from .names import person_name_sort_key
-
-# Deprecated here: reporting reads the coverage from this module until it imports
-# safety.responsibility.selectors itself (then remove this line).
-from .responsibility.selectors import coverage_rows, school_gap_count  # noqa: F401
 from .validators import MOBILE_PATTERN
 
 SCHOOL = Organisation.Kind.SCHOOL

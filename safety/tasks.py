@@ -2,38 +2,15 @@ from __future__ import annotations
 
 import logging
 import socket
-from typing import Any
 
 from celery import shared_task
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from . import notifications
 from .models import Organisation
 
 logger = logging.getLogger(__name__)
-
-
-def enqueue_on_commit(task: Any, *args: Any) -> None:
-    """Queue `task` once the current transaction commits, never failing the request.
-
-    The database already holds what the task will act on (the transactional outbox), so if
-    the broker is down the row waits for the sweeper or the next scheduled run instead of
-    turning a saved form into an error page.
-    """
-
-    def send() -> None:
-        try:
-            task.delay(*args)
-        except Exception:  # the broker is unreachable: a periodic sweep picks the row up
-            logger.warning(
-                "Could not queue %s%r; it will be retried by its sweeper",
-                task.name,
-                args,
-                exc_info=True,
-            )
-
-    transaction.on_commit(send)
 
 
 @shared_task(name="safety.healthcheck", ignore_result=False)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from safety import selectors as safety_selectors
 from safety.exports import csv_response
+from safety.responsibility import selectors as responsibility_selectors
 
 from . import selectors
 from .charts import bureau_charts
@@ -39,7 +40,7 @@ def _school_home(request: HttpRequest) -> HttpResponse:
         "tasks": selectors.school_tasks(request.user, school, today),
         "hazards": selectors.school_hazard_figures(request.user, areas),
         "inspections": selectors.inspections_against_plan(request.user, today),
-        "gap_count": safety_selectors.school_gap_count(school),
+        "gap_count": responsibility_selectors.school_gap_count(school),
     }
     return render(request, "reporting/dashboards/home_school.html", context)
 

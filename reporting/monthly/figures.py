@@ -41,7 +41,7 @@ from safety.models import (
     SafetyArea,
     school_year_of,
 )
-from safety.selectors import coverage_rows
+from safety.responsibility.selectors import coverage_rows
 
 from .periods import add_months
 
@@ -204,8 +204,9 @@ def incidents(unit: Organisation, month: datetime.date, now: datetime.datetime) 
 
 
 def responsibility(unit: Organisation, month: datetime.date, now: datetime.datetime) -> SectionRows:
-    """The coverage page's gaps (safety.selectors.coverage_rows, same rules) on the month's
-    last day (today for a month not yet over), and the letters issued but not yet signed."""
+    """The coverage page's gaps (safety.responsibility.selectors.coverage_rows, same rules) on
+    the month's last day (today for a month not yet over), and the letters issued but not yet
+    signed."""
     as_of = min(add_months(month, 1) - datetime.timedelta(days=1), timezone.localdate(now))
     grid = coverage_rows(Organisation.objects.filter(pk=unit.pk), today=as_of)
     unsigned = ResponsibilityLetter.objects.filter(

@@ -15,7 +15,7 @@ from reporting.incidents import services as incident_services
 from reporting.models import Incident
 from reporting.monthly import figures, selectors
 from safety.models import Organisation, SafetyArea
-from safety.selectors import coverage_rows
+from safety.responsibility.selectors import coverage_rows
 from tests.factories import OrganisationFactory, UserFactory
 from tests.safety.responsibility.factories import assign
 
