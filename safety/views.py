@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +16,7 @@ from . import notifications, roles, security, selectors, services
 from .access import access_object
 from .forms import SchoolFilterForm
 from .models import Notification
+from .paging import paginate
 from .responsibility.selectors import school_gap_count
 from .scoping import get_visible_object_or_404
 
@@ -27,10 +26,8 @@ def school_list(request: HttpRequest) -> HttpResponse:
     form = SchoolFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     schools = selectors.school_list(user=request.user, filters=filters)
-    page = Paginator(schools, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)}
+    paged = paginate(request, schools)
+    context = {"form": form, **paged.context(), "filtered": bool(filters)}
     return render(request, "safety/school_list.html", context)
 
 
@@ -50,9 +47,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.visible_to(request.user)
     if request.GET.get("unread"):
         notifications = notifications.unread()
-    page = Paginator(notifications, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "unread=1" if request.GET.get("unread") else ""
-    context = {"page": page, "query": query, "unread_only": bool(request.GET.get("unread"))}
+    paged = paginate(request, notifications)
+    context = {**paged.context(), "unread_only": bool(request.GET.get("unread"))}
     return render(request, "safety/notification_list.html", context)
 
 
@@ -116,9 +112,7 @@ def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise Http404
     model = apps.get_model(selectors.HISTORY_MODELS[kind])
     record = access_object(model, request.user, permission=roles.VIEW_HISTORY, pk=pk)
-    page = Paginator(selectors.record_history(record), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.record_history(record)).page
     events = list(page.object_list)
     rows = [
         {"event": event, "action": event.action_label(), "changes": c}

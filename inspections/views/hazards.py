@@ -2,11 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from safety import roles
 from safety.exports import xlsx_response
+from safety.paging import paginate
 from safety.uploads import file_response
 
 from .. import exports, forms, selectors, services
@@ -37,20 +36,17 @@ def ledger(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     rows, counts, total = selectors.ledger(user=request.user, filters=filters)
-    paginator = Paginator(rows, settings.PAGE_SIZE)
-    paginator.count = total  # the grouped count already gave it; saves a COUNT(*)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    status_query = query.copy()
-    status_query.pop("status", None)
+    # The grouped count already gave the total: the paginator needs no COUNT(*).
+    paged = paginate(request, rows, count=total)
+    status_query = request.GET.copy()
+    for name in ("page", "status"):
+        status_query.pop(name, None)
     context = {
         "form": form,
-        "page": page,
+        **paged.context(),
         "counts": [(value, label, counts[value]) for value, label in Hazard.Status.choices],
         "total_all": sum(counts.values()),
         "current_status": filters.get("status", ""),
-        "query": query.urlencode(),
         "status_query": status_query.urlencode(),
         "filtered": any(value for value in filters.values()),
     }

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from safety import roles
+from safety.paging import paginate
 
 from .. import forms, selectors, services
 from ..models import Inspection
@@ -20,8 +19,8 @@ from ..models import Inspection
 @login_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
     inspections = selectors.inspection_list(user=request.user)
-    page = Paginator(inspections, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inspections/inspection_list.html", {"page": page})
+    paged = paginate(request, inspections)
+    return render(request, "inspections/inspection_list.html", paged.context())
 
 
 @login_required

@@ -2,10 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from safety import selectors as safety_selectors
 from safety.exports import csv_response
+from safety.paging import paginate
 from safety.responsibility import selectors as responsibility_selectors
 
 from . import selectors
@@ -59,9 +58,6 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
     form, period, dashboard = _dashboard(request)
     units = safety_selectors.bureau_units(unit)
     by_type = safety_selectors.schools_by_type(unit)
-    page = Paginator(units, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "unit": unit,
         "form": form,
@@ -74,8 +70,7 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
         "charts": bureau_charts(dashboard),
         "totals": safety_selectors.jurisdiction_totals(by_type),
         "by_type": by_type,
-        "page": page,
-        "query": query.urlencode(),
+        **paginate(request, units).context(),
     }
     return render(request, "reporting/dashboards/home_bureau.html", context)
 

@@ -2,11 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from safety import roles
 from safety.models import Organisation
+from safety.paging import paginate
 from safety.uploads import file_response
 
 from . import selectors, services
@@ -48,13 +47,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     incidents = selectors.incident_list(user=request.user, filters=filters)
-    page = Paginator(incidents, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
-        "page": page,
-        "query": query.urlencode(),
+        **paginate(request, incidents).context(),
         "filtered": any(filters.values()) if filters else False,
         "may_report": request.user.has_perm(roles.REPORT_INCIDENT),
     }

@@ -2,11 +2,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety.models import Organisation
+from safety.paging import paginate
 from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT, VIEW_JURISDICTION
 from safety.uploads import file_response
 
@@ -217,9 +216,8 @@ def console(request: HttpRequest) -> HttpResponse:
     rows = selectors.unit_rows(units, month, today, reports=reports)
     if filters.get("status"):
         rows = [row for row in rows if row.status == filters["status"]]
-    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    paged = paginate(request, rows)
+    page = paged.page
     context = {
         "bureau": bureau,
         "form": form,
@@ -228,8 +226,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "grid": selectors.status_grid(
             [row.unit for row in page.object_list], months, today, reports=reports
         ),
-        "page": page,
-        "query": query.urlencode(),
+        **paged.context(),
         "queue": queue,
         "queue_total": len(queue) if len(queue) < QUEUE_SHOWN else queue_all.count(),
         "overview": _overview(request, month) if bureau.kind == Organisation.Kind.CITY else None,

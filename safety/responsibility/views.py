@@ -7,11 +7,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_POST
 from safety import roles
 from safety.exports import xlsx_response
 from safety.models import Organisation, current_school_year
+from safety.paging import paginate
 from safety.selectors import access_unit, active_areas
 from safety.uploads import file_response
 
@@ -65,12 +64,6 @@ def _form_page(
     return render(request, "safety/responsibility/form.html", context)
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @login_required
 def responsibility_home(request: HttpRequest) -> HttpResponse:
     unit = request.user.organisation
@@ -84,11 +77,9 @@ def coverage_grid(request: HttpRequest) -> HttpResponse:
     form = CoverageFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.coverage_grid(user=request.user, filters=filters)
-    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "page": page,
-        "query": _query_without_page(request),
+        **paginate(request, rows).context(),
         "areas": active_areas(),
         "total_gaps": sum(row.gap_count for row in rows),
         "units_with_gaps": sum(1 for row in rows if row.gap_count),
@@ -115,8 +106,7 @@ def unit_coverage(request: HttpRequest, pk: int) -> HttpResponse:
 def holder_list(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()
     holders = selectors.holder_list(user=request.user, query=query)
-    page = Paginator(holders, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": query, "query": f"q={query}" if query else ""}
+    context = {**paginate(request, holders).context(), "q": query}
     return render(request, "safety/responsibility/holder_list.html", context)
 
 
@@ -328,13 +318,11 @@ def letter_list(request: HttpRequest) -> HttpResponse:
     letters = selectors.letter_list(
         user=request.user, school_year=year, status=status or "", query=query
     )
-    page = Paginator(letters, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": page,
+        **paginate(request, letters).context(),
         "year": year,
         "status": status or "",
         "q": query,
-        "query": _query_without_page(request),
         "statuses": letters.model.Status.choices,
         "unit": request.user.organisation,
         "can_manage": request.user.has_perm(MANAGE),
