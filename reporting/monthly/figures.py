@@ -110,8 +110,11 @@ def _hazard_counts(unit: Organisation, month: datetime.date, group_by: str) -> d
 
     A hazard's status at month end is the `to_status` of its last event before the end (its
     current status if it has no event by then); "rectified" = has a CLOSED event in the
-    month; "overdue" = open at month end and its last OVERDUE / EXTENSION_GRANTED / CLOSED /
-    REOPENED event before the end is OVERDUE (hazards without events: the overdue flag).
+    month; "overdue" = overdue at some time in the month: it was overdue when the month began
+    (its last OVERDUE / EXTENSION_GRANTED / CLOSED / REOPENED event before the start is
+    OVERDUE) or became overdue in it (an OVERDUE event in the month); an extension granted
+    later does not erase that (hazards without events: `first_overdue_on`, or the overdue
+    flag, within the month).
     """
     start, end = month_bounds(month)
     last_day = add_months(month, 1) - datetime.timedelta(days=1)
@@ -127,6 +130,17 @@ def _hazard_counts(unit: Organisation, month: datetime.date, group_by: str) -> d
         .alias(
             status_at_end=Coalesce(Subquery(before_end.values("to_status")[:1]), F("status")),
             overdue_mark=Subquery(before_end.filter(action__in=resets).values("action")[:1]),
+            overdue_at_start=Subquery(
+                before_end.filter(created_at__lt=start, action__in=resets).values("action")[:1]
+            ),
+            overdue_in_month=Exists(
+                HazardEvent.objects.filter(
+                    hazard=OuterRef("pk"),
+                    action=Action.OVERDUE,
+                    created_at__gte=start,
+                    created_at__lt=end,
+                )
+            ),
         )
         .values(group_by)
         .annotate(
@@ -147,10 +161,17 @@ def _hazard_counts(unit: Organisation, month: datetime.date, group_by: str) -> d
             open=Count("pk", filter=open_at_end),
             overdue=Count(
                 "pk",
-                filter=open_at_end
-                & (
-                    Q(overdue_mark=Action.OVERDUE)
-                    | Q(overdue_mark__isnull=True, is_overdue=True, overdue_since__lte=last_day)
+                filter=Q(overdue_at_start=Action.OVERDUE)
+                | Q(overdue_in_month=True)
+                | Q(
+                    overdue_mark__isnull=True,
+                    first_overdue_on__gte=month,
+                    first_overdue_on__lte=last_day,
+                )
+                | Q(
+                    overdue_mark__isnull=True,
+                    is_overdue=True,
+                    overdue_since__lte=last_day,
                 ),
             ),
         )
@@ -243,7 +264,7 @@ HAZARD_COLUMN_LABELS = (
     ("found", _("Found in the month")),
     ("rectified", _("Rectified in the month")),
     ("open", _("Open at month end")),
-    ("overdue", _("Overdue at month end")),
+    ("overdue", _("Overdue in the month")),
 )
 
 SCHOOL_SECTIONS: list[Section] = [
