@@ -511,6 +511,7 @@ from .responsibility.models import (  # noqa: E402, F401
     CertificateKind,
     Holder,
     LetterEvent,
+    LetterIssueRequest,
     Post,
     ResponsibilityLetter,
     ResponsibilitySettings,

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -640,8 +641,25 @@ def incident_file_request(*, actor: User, incident: Incident) -> bool:
     check_unit_permission(actor, roles.VIEW_JURISDICTION, incident.school)
     if incident.file_pdf_is_current:
         return False
+    Incident.objects.filter(pk=incident.pk).update(file_pdf_requested_at=timezone.now())
     enqueue_on_commit("reporting.render_incident_file", incident.pk)
     return True
+
+
+def stalled_incident_files(
+    requested_before: datetime.datetime, requested_after: datetime.datetime
+) -> list[tuple[int]]:
+    """The incidents whose file was requested in that window and is not current: the
+    arguments for "reporting.render_incident_file" (safety.jobs sweeps them)."""
+    return [
+        (pk,)
+        for pk in Incident.objects.filter(
+            file_pdf_requested_at__lt=requested_before,
+            file_pdf_requested_at__gte=requested_after,
+        )
+        .exclude(file_pdf_revision=F("revision"), file_pdf__gt="")
+        .values_list("pk", flat=True)
+    ]
 
 
 def incident_file_render(incident_id: int) -> bool:
