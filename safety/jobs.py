@@ -108,6 +108,22 @@ def job_state(
     return "preparing" if now - requested_at < STALLED_AFTER else "stalled"
 
 
+def requested_between(
+    queryset: Any,
+    requested_field: str,
+    requested_before: datetime.datetime,
+    requested_after: datetime.datetime,
+) -> list[tuple[int]]:
+    """The `(pk,)` argument tuples of the rows of `queryset` (already narrowed to those
+    without their result) whose `requested_field` lies in [requested_after, requested_before):
+    the usual `stalled` callable of a job that takes one id."""
+    window = {
+        f"{requested_field}__lt": requested_before,
+        f"{requested_field}__gte": requested_after,
+    }
+    return [(pk,) for pk in queryset.filter(**window).values_list("pk", flat=True)]
+
+
 def sweep_awaited_jobs(now: datetime.datetime | None = None) -> int:
     """Queue again every stalled request of every awaited job (requested between
     SWEEP_GIVES_UP_AFTER and STALLED_AFTER ago, result still missing). Run by beat

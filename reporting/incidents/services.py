@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from inspections.models import Hazard
 from safety import roles
 from safety.access import check_unit_permission
-from safety.jobs import enqueue_on_commit
+from safety.jobs import enqueue_on_commit, requested_between
 from safety.models import Organisation, User
 from safety.notifications import notify
 from safety.pdf import render_pdf
@@ -651,15 +651,8 @@ def stalled_incident_files(
 ) -> list[tuple[int]]:
     """The incidents whose file was requested in that window and is not current: the
     arguments for "reporting.render_incident_file" (safety.jobs sweeps them)."""
-    return [
-        (pk,)
-        for pk in Incident.objects.filter(
-            file_pdf_requested_at__lt=requested_before,
-            file_pdf_requested_at__gte=requested_after,
-        )
-        .exclude(file_pdf_revision=F("revision"), file_pdf__gt="")
-        .values_list("pk", flat=True)
-    ]
+    pending = Incident.objects.exclude(file_pdf_revision=F("revision"), file_pdf__gt="")
+    return requested_between(pending, "file_pdf_requested_at", requested_before, requested_after)
 
 
 def incident_file_render(incident_id: int) -> bool:

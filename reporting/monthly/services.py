@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from reporting import charts
 from safety.access import check_unit_permission, check_within
-from safety.jobs import enqueue_on_commit
+from safety.jobs import enqueue_on_commit, requested_between
 from safety.models import Notification, Organisation, User
 from safety.notifications import UNIT, notify, notify_many
 from safety.pdf import render_pdf
@@ -196,14 +196,8 @@ def stalled_version_pdfs(
 ) -> list[tuple[int]]:
     """The versions whose PDF was requested in that window and never rendered: the
     arguments for "reporting.render_monthly_report_pdf" (safety.jobs sweeps them)."""
-    return [
-        (pk,)
-        for pk in MonthlyReportVersion.objects.filter(
-            pdf_rendered_at__isnull=True,
-            pdf_requested_at__lt=requested_before,
-            pdf_requested_at__gte=requested_after,
-        ).values_list("pk", flat=True)
-    ]
+    pending = MonthlyReportVersion.objects.filter(pdf_rendered_at__isnull=True)
+    return requested_between(pending, "pdf_requested_at", requested_before, requested_after)
 
 
 def _review(
@@ -367,14 +361,8 @@ def stalled_overview_pdfs(
 ) -> list[tuple[int]]:
     """The overviews requested in that window and never rendered: the arguments for
     "reporting.render_monthly_overview_pdf" (safety.jobs sweeps them)."""
-    return [
-        (pk,)
-        for pk in MonthlyOverview.objects.filter(
-            pdf_rendered_at__isnull=True,
-            requested_at__lt=requested_before,
-            requested_at__gte=requested_after,
-        ).values_list("pk", flat=True)
-    ]
+    pending = MonthlyOverview.objects.filter(pdf_rendered_at__isnull=True)
+    return requested_between(pending, "requested_at", requested_before, requested_after)
 
 
 @transaction.atomic
