@@ -807,12 +807,13 @@ class Generator:
                      "有隐患已超过整改期限", "请查看隐患台账。", "/hazards/?overdue=on",
                      number % 17 == 0, created,
                      None if number % 3 == 0 else created + datetime.timedelta(days=1),
-                     created)
+                     created, {}, "delivered", created, {"email": "sent"})
                 )  # fmt: skip
         self._write(
             Notification,
             ["id", "recipient_id", "organisation_id", "kind", "dedup_key", "title", "body",
-             "url", "urgent", "created_at", "read_at", "emailed_at"],
+             "url", "urgent", "created_at", "read_at", "emailed_at", "message",
+             "delivery_status", "delivered_at", "delivery_log"],
             ((pk, *row) for pk, row in zip(self._ids(Notification, len(rows)), rows,
                                            strict=True)),
         )  # fmt: skip
