@@ -23,9 +23,31 @@ def check_verifier(actor: User, hazard: Hazard) -> None:
         raise PermissionDenied(_("The person who did the rectification cannot verify it."))
 
 
+def extension_goes_to_county(hazard: Hazard) -> bool:
+    """Whether `hazard`'s extension requests are decided by its county bureau: once it has
+    been overdue or escalated, the school (its supervisor, its leader) no longer moves its own
+    deadline; the bureau the overdue hazard is escalated to does."""
+    return (
+        hazard.is_overdue or hazard.escalated_at is not None or hazard.first_overdue_on is not None
+    )
+
+
 def check_extension_decider(actor: User, hazard: Hazard) -> None:
-    """Raise `PermissionDenied` unless `actor` is the hazard's supervisor or a bureau
-    official who assigns rectification in its jurisdiction."""
+    """Raise `PermissionDenied` unless `actor` may decide `hazard`'s extension request: a
+    bureau official of the county bureau above the school (the bureau overdue hazards are
+    escalated to) once the hazard has been overdue (`extension_goes_to_county`); before that
+    also its supervisor or a bureau official who assigns rectification in its jurisdiction."""
+    if extension_goes_to_county(hazard):
+        if (
+            actor.role != User.Role.BUREAU_OFFICIAL
+            or actor.unit_id is None
+            or actor.unit_id != hazard.school.parent_id
+        ):
+            raise PermissionDenied(
+                _("This hazard has been overdue: its county bureau decides extensions.")
+            )
+        check_unit_permission(actor, roles.ASSIGN_RECTIFICATION, hazard.school)
+        return
     if hazard.supervisor_id == actor.pk:
         return
     if actor.role != User.Role.BUREAU_OFFICIAL:

@@ -291,6 +291,9 @@ class Hazard(models.Model):
     is_overdue = models.BooleanField(_("overdue"), default=False)
     overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # Never cleared (an extension lifts `is_overdue`, not the history): once a hazard has been
+    # overdue, its extensions are decided by the county bureau (guards.check_extension_decider).
+    first_overdue_on = models.DateField(_("first overdue on"), null=True, blank=True)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -438,6 +441,7 @@ class HazardEvent(TransitionEvent):
         EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
         EXTENSION_GRANTED = "extension_granted", _("Extension granted")
         EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+        EXTENSION_CLOSED = "extension_closed", _("Extension request closed")
         OVERDUE = "overdue", _("Overdue")
         ESCALATED = "escalated", _("Escalated to the county bureau")
         REOPENED = "reopened", _("Re-opened")

@@ -13,6 +13,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_celery_beat import admin as beat_admin  # noqa: F401
@@ -27,7 +28,7 @@ from django_celery_beat.models import (
 from . import audit, roles, services
 from .forms import TextRulesMixin
 from .models import AUDIT_ACTION_LABELS, AuditEvent, Organisation, SafetyArea, User, UserSession
-from .selectors import unreachable_accounts
+from .selectors import history_rows, unreachable_accounts
 
 SCHEDULES = (ClockedSchedule, CrontabSchedule, IntervalSchedule, SolarSchedule)
 
@@ -316,6 +317,17 @@ class AuditEventAdmin(ScopedAdminMixin, AuditedModelAdmin):
 
     list_display = ("created_at", "actor", "action_label", "target_repr", "unit")
     list_filter = (AuditActionFilter, "target_type", CountyListFilter)
+    fields = (
+        "created_at",
+        "actor",
+        "action_label",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "unit",
+        "changes_display",
+    )
+    readonly_fields = fields
     search_fields = ("target_repr", "actor__username", "actor__full_name", "action")
     list_select_related = ("actor", "unit", "target_type")
     date_hierarchy = "created_at"
@@ -328,6 +340,20 @@ class AuditEventAdmin(ScopedAdminMixin, AuditedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("changes"))
+    def changes_display(self, obj: AuditEvent) -> str:
+        """The changes in the reader's words, as on the history page (field names and
+        choice labels translated), not the stored codes."""
+        model = obj.target_type.model_class()
+        if model is None:
+            return "-"
+        rows = history_rows(model, [obj])[0]
+        return format_html_join(
+            "",
+            "<div>{}: {} → {}</div>",
+            ((row.label, _shown(row.old), _shown(row.new)) for row in rows),
+        )
 
 
 # Django discovers only <app>/admin.py: register the feature packages' admin classes too.

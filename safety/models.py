@@ -328,6 +328,9 @@ AUDIT_ACTION_LABELS = {
     "checklist_publish": _("Checklist published"),
     "spot_check_draw": _("Spot-check draw"),
     "monthly_report.save_draft": _("Monthly report draft saved"),
+    "monthly_report.submit": _("Monthly report submitted"),
+    "monthly_report.approve": _("Monthly report approved"),
+    "monthly_report.return": _("Monthly report returned"),
     "monthly_report.rerender_pdf": _("Monthly report PDF rendered again"),
     "reporting.veto": _("Safety veto recorded"),
 }
@@ -637,6 +640,7 @@ from .responsibility.models import (  # noqa: E402, F401
     CertificateKind,
     Holder,
     LetterEvent,
+    LetterIssueRequest,
     Post,
     ResponsibilityLetter,
     ResponsibilitySettings,

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.db import connection
 from django.utils import timezone
 
-from . import notifications
+from . import jobs, notifications
 from .models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -48,3 +48,9 @@ def deliver_pending_urgent_notifications() -> int:
 )
 def send_notification_digests() -> int:
     return notifications.send_digests()
+
+
+@shared_task(name="safety.sweep_awaited_jobs")
+def sweep_awaited_jobs() -> int:
+    """Queue again the jobs users wait for whose result never came (safety.jobs)."""
+    return jobs.sweep_awaited_jobs()

@@ -199,7 +199,9 @@ def read_after_the_move(written: dict) -> dict:
         incident_selectors.access_incident(official, written["incident"]["record"])
     )
     (incident_event,) = incident.events.all()
-    report = monthly_selectors.access_monthly_report(official, written["school"], "2026-10")
+    report = monthly_selectors.access_monthly_report(
+        official, written["school"], datetime.date(2026, 10, 1)
+    )
     (report_event,) = report.events.all()
     letter = responsibility_selectors.access_letter(official, written["letter"]["record"])
     (letter,) = responsibility_selectors.assignment_letters(letter.assignment)

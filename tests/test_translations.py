@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 
+from safety import audit
 from safety.models import AUDIT_ACTION_LABELS
 from safety.selectors import HISTORY_MODELS
 from safety.services import audit_record
@@ -205,12 +206,13 @@ def world(db, settings, tmp_path):
     with translation.override("en"):
         world = build_world()
     # A change of every kind the history shows: a choice, a link, a file, a count.
-    audit_record(
-        actor=world.people.administrator,
-        action="account.login",
-        target=world.people.administrator,
-        unit=world.city.city,
-    )
+    with audit.atomic():
+        audit_record(
+            actor=world.people.administrator,
+            action="account.login",
+            target=world.people.administrator,
+            unit=world.city.city,
+        )
     return world
 
 

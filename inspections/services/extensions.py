@@ -16,7 +16,7 @@ from safety.models import User
 
 from .. import guards
 from ..models import Hazard, HazardEvent
-from .workflow import lock_hazard, record_event, require_status, tell
+from .workflow import county_officials, lock_hazard, record_event, require_status, tell
 
 Status = Hazard.Status
 Action = HazardEvent.Action
@@ -26,7 +26,9 @@ Action = HazardEvent.Action
 def hazard_request_extension(
     *, actor: User, hazard: Hazard, until: datetime.date, reason: str
 ) -> Hazard:
-    """The owner asks for a later deadline; the supervisor is told. One request at a time.
+    """The owner asks for a later deadline; whoever decides it is told (the supervisor, or
+    the county bureau's officials once the hazard has been overdue: guards.
+    check_extension_decider). One request at a time.
 
     Raises `PermissionDenied` unless the actor is the owner; `ValidationError` unless it is
     "in rectification" with no request waiting, `until` is after the deadline and the
@@ -48,8 +50,13 @@ def hazard_request_extension(
     event = record_event(
         hazard, actor, Action.EXTENSION_REQUESTED, hazard.status, f"{until.isoformat()}：{reason}"
     )
+    deciders = (
+        county_officials(hazard.school)
+        if guards.extension_goes_to_county(hazard)
+        else [hazard.supervisor]
+    )
     tell(
-        [hazard.supervisor],
+        deciders,
         hazard,
         "hazard_extension",
         f"hazard:{hazard.pk}:{event.pk}",
@@ -68,8 +75,9 @@ def hazard_decide_extension(
     today: datetime.date | None = None,
 ) -> Hazard:
     """The supervisor or a bureau official grants (`approve=True`: the requested date
-    becomes the deadline, and a hazard no longer past it stops being overdue) or refuses the
-    waiting request.
+    becomes the deadline, and a hazard no longer past it stops being overdue, keeping its
+    overdue history: `first_overdue_on` and its OVERDUE events) or refuses the waiting
+    request. Once the hazard has been overdue, only its county bureau's officials decide.
 
     Raises `PermissionDenied` unless guards.check_extension_decider passes and the actor is
     not the owner; `ValidationError` when no request waits or it is not "in rectification".

@@ -60,7 +60,8 @@ def _mark_one_overdue(pk: int, today: datetime.date) -> int:
     if newly:
         hazard.is_overdue = True
         hazard.overdue_since = hazard.deadline + datetime.timedelta(days=1)
-        hazard.save(update_fields=["is_overdue", "overdue_since"])
+        hazard.first_overdue_on = hazard.first_overdue_on or hazard.overdue_since
+        hazard.save(update_fields=["is_overdue", "overdue_since", "first_overdue_on"])
         record_event(hazard, None, Action.OVERDUE, hazard.status, hazard.deadline.isoformat())
     days = (today - hazard.deadline).days
     tell(

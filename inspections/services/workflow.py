@@ -35,14 +35,39 @@ def require_status(hazard: Hazard, *allowed: str) -> None:
 def record_event(
     hazard: Hazard, actor: User | None, action: str, from_status: str, comment: str = ""
 ) -> HazardEvent:
-    """Append the timeline row of a transition from `from_status` to the hazard's status."""
-    return HazardEvent.objects.create(
+    """Append the timeline row of a transition from `from_status` to the hazard's status,
+    then close the hazard's pending requests that its new status leaves without object
+    (`close_pending_requests`): every transition records an event, so none can forget them."""
+    event = HazardEvent.objects.create(
         hazard=hazard,
         actor=actor,
         action=action,
         from_status=from_status,
         to_status=hazard.status,
         comment=comment,
+    )
+    close_pending_requests(hazard, actor)
+    return event
+
+
+def close_pending_requests(hazard: Hazard, actor: User | None) -> None:
+    """Close the sub-requests of `hazard` still waiting for a decision once it leaves the
+    state they belong to: an extension request lives only "in rectification" (a hazard whose
+    rectification is submitted, or that is closed, has no deadline left to move). Records one
+    EXTENSION_CLOSED event per closed request."""
+    if hazard.extension_until is None or hazard.status == Hazard.Status.IN_RECTIFICATION:
+        return
+    until = hazard.extension_until
+    hazard.extension_until = None
+    hazard.extension_reason = ""
+    hazard.save(update_fields=["extension_until", "extension_reason"])
+    HazardEvent.objects.create(
+        hazard=hazard,
+        actor=actor,
+        action=HazardEvent.Action.EXTENSION_CLOSED,
+        from_status=hazard.status,
+        to_status=hazard.status,
+        comment=until.isoformat(),
     )
 
 

@@ -10,11 +10,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from safety import confirm
 
 from .. import forms, selectors, services
 from ..models import Hazard
@@ -91,14 +95,23 @@ def hazard_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def hazard_verify(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = selectors.access_hazard(request.user, pk, for_change=True)
     form = forms.VerifyForm(request.POST)
-    if form.is_valid() and _applied(
-        form,
-        services.hazard_verify,
-        actor=request.user,
-        hazard=hazard,
-        comment=form.cleaned_data["comment"],
-    ):
-        return _saved(request, hazard)
+    with transaction.atomic():
+        if form.is_valid() and _applied(
+            form,
+            services.hazard_verify,
+            actor=request.user,
+            hazard=hazard,
+            comment=form.cleaned_data["comment"],
+        ):
+            if not confirm.is_confirmed(request):
+                return confirm.ask(
+                    request,
+                    question=_("Accept the rectification and close hazard #%(pk)s?")
+                    % {"pk": hazard.pk},
+                    button=_("Accept and close"),
+                    back_url=reverse("inspections:hazard_detail", args=[hazard.pk]),
+                )
+            return _saved(request, hazard)
     return _refused(request, hazard, "verify", form)
 
 

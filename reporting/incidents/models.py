@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safety.jobs import JobState, job_state
 from safety.models import Organisation, TransitionEvent
 from safety.scoping import ScopedQuerySet
 
@@ -223,6 +224,9 @@ class Incident(models.Model):
     revision = models.PositiveIntegerField(_("revision"), default=1)
     file_pdf = models.FileField(_("incident file (PDF)"), blank=True)
     file_pdf_revision = models.PositiveIntegerField(_("revision of the file PDF"), default=0)
+    file_pdf_requested_at = models.DateTimeField(
+        _("incident file requested at"), null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -278,6 +282,12 @@ class Incident(models.Model):
     @property
     def file_pdf_is_current(self) -> bool:
         return bool(self.file_pdf) and self.file_pdf_revision == self.revision
+
+    @property
+    def file_pdf_state(self) -> JobState:
+        """ "ready" when the stored file shows the current revision; "preparing"/"stalled"
+        while a requested rendering has not stored it; "none" when none was requested."""
+        return job_state(self.file_pdf_requested_at, self.file_pdf_is_current)
 
 
 def _delay(

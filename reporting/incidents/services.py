@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from inspections.models import Hazard
 from safety import audit, roles
 from safety.access import check_unit_permission
-from safety.jobs import enqueue_on_commit
+from safety.jobs import enqueue_on_commit, requested_between
 from safety.messages import Message, choice_label
 from safety.models import Organisation, User
 from safety.notifications import notify
@@ -668,8 +669,18 @@ def incident_file_request(*, actor: User, incident: Incident) -> bool:
     check_unit_permission(actor, roles.VIEW_JURISDICTION, incident.school)
     if incident.file_pdf_is_current:
         return False
+    Incident.objects.filter(pk=incident.pk).update(file_pdf_requested_at=timezone.now())
     enqueue_on_commit("reporting.render_incident_file", incident.pk)
     return True
+
+
+def stalled_incident_files(
+    requested_before: datetime.datetime, requested_after: datetime.datetime
+) -> list[tuple[int]]:
+    """The incidents whose file was requested in that window and is not current: the
+    arguments for "reporting.render_incident_file" (safety.jobs sweeps them)."""
+    pending = Incident.objects.exclude(file_pdf_revision=F("revision"), file_pdf__gt="")
+    return requested_between(pending, "file_pdf_requested_at", requested_before, requested_after)
 
 
 def incident_file_render(incident_id: int) -> bool:

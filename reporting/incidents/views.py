@@ -5,12 +5,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safety import roles
+from safety import confirm, roles
 from safety.models import Organisation
 from safety.paging import paginate
 from safety.uploads import file_response
@@ -214,16 +215,24 @@ def incident_forward(request: HttpRequest, pk: int) -> HttpResponse:
 def incident_conceal(request: HttpRequest, pk: int) -> HttpResponse:
     incident = selectors.access_incident(request.user, pk, for_change=True)
     form = ConcealForm(request.POST)
-    if form.is_valid():
-        try:
-            services.incident_mark_concealed(
-                actor=request.user, incident=incident, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The incident was marked as concealed."))
-            return redirect("incidents:incident_detail", pk=incident.pk)
+    with transaction.atomic():
+        if form.is_valid():
+            try:
+                services.incident_mark_concealed(
+                    actor=request.user, incident=incident, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if not confirm.is_confirmed(request):
+                    return confirm.ask(
+                        request,
+                        question=_("Mark this incident as concealed?"),
+                        button=_("Mark as concealed"),
+                        back_url=incident.get_absolute_url(),
+                    )
+                messages.success(request, _("The incident was marked as concealed."))
+                return redirect("incidents:incident_detail", pk=incident.pk)
     return _detail(request, incident, status=400, conceal_form=form)
 
 
@@ -270,19 +279,27 @@ def closure_item_record(request: HttpRequest, pk: int, kind: str) -> HttpRespons
 def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
     incident = selectors.access_incident(request.user, pk, for_change=True)
     form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.incident_close(
-                actor=request.user,
-                incident=incident,
-                is_liability=form.cleaned_data["is_liability"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The incident was closed."))
-            return redirect("incidents:incident_detail", pk=incident.pk)
+    with transaction.atomic():
+        if form.is_valid():
+            try:
+                services.incident_close(
+                    actor=request.user,
+                    incident=incident,
+                    is_liability=form.cleaned_data["is_liability"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if not confirm.is_confirmed(request):
+                    return confirm.ask(
+                        request,
+                        question=_("Close this incident? It cannot be re-opened."),
+                        button=_("Close the incident"),
+                        back_url=incident.get_absolute_url(),
+                    )
+                messages.success(request, _("The incident was closed."))
+                return redirect("incidents:incident_detail", pk=incident.pk)
     return _detail(request, incident, status=400, close_form=form)
 
 

@@ -110,53 +110,62 @@ def _hazard_counts(unit: Organisation, month: datetime.date, group_by: str) -> d
 
     A hazard's status at month end is the `to_status` of its last event before the end (its
     current status if it has no event by then); "rectified" = has a CLOSED event in the
-    month; "overdue" = open at month end and its last OVERDUE / EXTENSION_GRANTED / CLOSED /
-    REOPENED event before the end is OVERDUE (hazards without events: the overdue flag).
+    month; "overdue" = overdue at some time in the month: it was overdue when the month began
+    (its last OVERDUE / EXTENSION_GRANTED / CLOSED / REOPENED event before the start is
+    OVERDUE) or became overdue in it (an OVERDUE event in the month); an extension granted
+    later does not erase that (hazards without events: `first_overdue_on`, or the overdue
+    flag, within the month).
     """
     start, end = month_bounds(month)
     last_day = add_months(month, 1) - datetime.timedelta(days=1)
+    rows = (
+        Hazard.objects.filter(school=unit, created_at__lt=end)
+        .alias(**_hazard_state_in_month(start, end))
+        .values(group_by)
+        .annotate(
+            found=Count("pk", filter=Q(created_at__gte=start)),
+            rectified=Count("pk", filter=Q(_event_in(HazardEvent.Action.CLOSED, start, end))),
+            open=Count("pk", filter=~Q(status_at_end=Hazard.Status.CLOSED)),
+            overdue=Count("pk", filter=_overdue_in_month(month, last_day)),
+        )
+        .order_by()
+    )
+    return {row[group_by]: [row[column] for column in HAZARD_COLUMNS] for row in rows}
+
+
+def _event_in(action: str, start: datetime.datetime, end: datetime.datetime) -> Exists:
+    """The hazard has an event of `action` in [start, end)."""
+    return Exists(
+        HazardEvent.objects.filter(
+            hazard=OuterRef("pk"), action=action, created_at__gte=start, created_at__lt=end
+        )
+    )
+
+
+def _hazard_state_in_month(start: datetime.datetime, end: datetime.datetime) -> dict[str, Any]:
+    """Aliases for `_hazard_counts`: the status at the month's end and the overdue marks."""
     Action = HazardEvent.Action
     before_end = HazardEvent.objects.filter(hazard=OuterRef("pk"), created_at__lt=end).order_by(
         "-created_at", "-id"
     )
     resets = [Action.OVERDUE, Action.EXTENSION_GRANTED, Action.CLOSED, Action.REOPENED]
-    closed = Hazard.Status.CLOSED
-    open_at_end = ~Q(status_at_end=closed)
-    rows = (
-        Hazard.objects.filter(school=unit, created_at__lt=end)
-        .alias(
-            status_at_end=Coalesce(Subquery(before_end.values("to_status")[:1]), F("status")),
-            overdue_mark=Subquery(before_end.filter(action__in=resets).values("action")[:1]),
-        )
-        .values(group_by)
-        .annotate(
-            found=Count("pk", filter=Q(created_at__gte=start)),
-            rectified=Count(
-                "pk",
-                filter=Q(
-                    Exists(
-                        HazardEvent.objects.filter(
-                            hazard=OuterRef("pk"),
-                            action=Action.CLOSED,
-                            created_at__gte=start,
-                            created_at__lt=end,
-                        )
-                    )
-                ),
-            ),
-            open=Count("pk", filter=open_at_end),
-            overdue=Count(
-                "pk",
-                filter=open_at_end
-                & (
-                    Q(overdue_mark=Action.OVERDUE)
-                    | Q(overdue_mark__isnull=True, is_overdue=True, overdue_since__lte=last_day)
-                ),
-            ),
-        )
-        .order_by()
+    return {
+        "status_at_end": Coalesce(Subquery(before_end.values("to_status")[:1]), F("status")),
+        "overdue_mark": Subquery(before_end.filter(action__in=resets).values("action")[:1]),
+        "overdue_at_start": Subquery(
+            before_end.filter(created_at__lt=start, action__in=resets).values("action")[:1]
+        ),
+        "overdue_in_month": _event_in(Action.OVERDUE, start, end),
+    }
+
+
+def _overdue_in_month(month: datetime.date, last_day: datetime.date) -> Q:
+    return (
+        Q(overdue_at_start=HazardEvent.Action.OVERDUE)
+        | Q(overdue_in_month=True)
+        | Q(overdue_mark__isnull=True, first_overdue_on__gte=month, first_overdue_on__lte=last_day)
+        | Q(overdue_mark__isnull=True, is_overdue=True, overdue_since__lte=last_day)
     )
-    return {row[group_by]: [row[column] for column in HAZARD_COLUMNS] for row in rows}
 
 
 def hazards_by_area(
@@ -244,7 +253,7 @@ HAZARD_COLUMN_LABELS = (
     ("found", _("Found in the month")),
     ("rectified", _("Rectified in the month")),
     ("open", _("Open at month end")),
-    ("overdue", _("Overdue at month end")),
+    ("overdue", _("Overdue in the month")),
 )
 
 SCHOOL_SECTIONS: list[Section] = [

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from safety.jobs import JobState, job_state
 from safety.models import Organisation, TransitionEvent
 from safety.scoping import ScopedQuerySet
 from safety.uploads import generated_name
@@ -75,6 +76,10 @@ class MonthlyReport(models.Model):
         return f"{self.unit} {self.month:%Y-%m}"
 
     @property
+    def pdf_state(self) -> JobState:
+        return job_state(self.requested_at, bool(self.pdf) and self.pdf_rendered_at is not None)
+
+    @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
@@ -126,6 +131,7 @@ class MonthlyReportVersion(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to=version_pdf_path, blank=True)
+    pdf_requested_at = models.DateTimeField(_("PDF requested at"), null=True, blank=True)
     pdf_rendered_at = models.DateTimeField(_("PDF rendered at"), null=True, blank=True)
 
     objects = MonthlyReportVersionQuerySet.as_manager()
@@ -140,6 +146,10 @@ class MonthlyReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
+
+    @property
+    def pdf_state(self) -> JobState:
+        return job_state(self.pdf_requested_at, bool(self.pdf) and self.pdf_rendered_at is not None)
 
 
 class MonthlyReportEventQuerySet(ScopedQuerySet):
@@ -205,3 +215,7 @@ class MonthlyOverview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.month:%Y-%m}"
+
+    @property
+    def pdf_state(self) -> JobState:
+        return job_state(self.requested_at, bool(self.pdf) and self.pdf_rendered_at is not None)

@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from reporting import charts
 from safety import audit
 from safety.access import check_unit_permission, check_within
-from safety.jobs import enqueue_on_commit
+from safety.jobs import enqueue_on_commit, requested_between
 from safety.messages import Message, MessageDate
 from safety.models import Notification, Organisation, User
 from safety.notifications import UNIT, notify, notify_many, record_email_delivery
 from safety.pdf import render_pdf
-from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT
+from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT, VIEW_JURISDICTION
 from safety.services import audit_record
 
 from . import figures, selectors
@@ -155,6 +155,7 @@ def monthly_report_submit(
         submitted_by=actor,
         submitted_at=now,
         is_late=is_late(unit, month, now),
+        pdf_requested_at=timezone.now() if queue_pdf else None,
     )
     report.status = Status.SUBMITTED
     report.latest_version = version
@@ -192,7 +193,17 @@ def _notify_reviewers(version: MonthlyReportVersion) -> None:
 
 
 def _queue_version_pdf(version_id: int) -> None:
+    """Queue the task of a version whose `pdf_requested_at` is set (the sweeper's mark)."""
     enqueue_on_commit("reporting.render_monthly_report_pdf", version_id)
+
+
+def stalled_version_pdfs(
+    requested_before: datetime.datetime, requested_after: datetime.datetime
+) -> list[tuple[int]]:
+    """The versions whose PDF was requested in that window and never rendered: the
+    arguments for "reporting.render_monthly_report_pdf" (safety.jobs sweeps them)."""
+    pending = MonthlyReportVersion.objects.filter(pdf_rendered_at__isnull=True)
+    return requested_between(pending, "pdf_requested_at", requested_before, requested_after)
 
 
 def _review(
@@ -295,15 +306,16 @@ def pdf_context(version: MonthlyReportVersion) -> dict[str, Any]:
 
 @audit.atomic
 def monthly_report_render_pdf(*, version_id: int) -> bool:
-    """Render and store the PDF of one version (a task calls this; running it again
-    re-renders, which is how an administrator refreshes a PDF)."""
+    """Render and store the PDF of one version if it is requested and not rendered yet
+    (a task calls this, and the sweeper again when it stalled: a duplicate does nothing).
+    Returns whether it rendered."""
     version = (
         MonthlyReportVersion.objects.select_for_update(of=("self",))
         .select_related("report__unit", "submitted_by", "reviewed_by")
         .filter(pk=version_id)
         .first()
     )
-    if version is None:
+    if version is None or (version.pdf and version.pdf_rendered_at is not None):
         return False
     kind = "county" if version.figures.get("kind") == "county" else "school"
     pdf = render_pdf(f"reporting/monthly/pdf/monthly_{kind}.html", pdf_context(version))
@@ -317,15 +329,22 @@ def monthly_report_render_pdf(*, version_id: int) -> bool:
 
 @audit.atomic
 def monthly_report_rerender(*, actor: User, version: MonthlyReportVersion) -> None:
-    """An administrator asks for a version's PDF to be rendered again.
+    """Ask for a version's PDF to be rendered again: an administrator at any time (to
+    refresh it), anyone who sees the report when its rendering stalled (`pdf_state`).
 
     Raises `PermissionDenied` unless the actor is a superuser or an administrator whose unit
-    holds the report's unit. The task is queued by name after commit.
+    holds the report's unit, or sees the report and its PDF is stalled or was never
+    requested. The task is queued by name after commit.
     """
-    if not actor.is_superuser and actor.role != User.Role.ADMINISTRATOR:
+    if actor.is_superuser or actor.role == User.Role.ADMINISTRATOR:
+        check_within(actor, version.report.unit)
+    elif version.pdf_state in ("stalled", "none"):
+        check_unit_permission(actor, VIEW_JURISDICTION, version.report.unit)
+    else:
         raise PermissionDenied
-    check_within(actor, version.report.unit)
-    MonthlyReportVersion.objects.filter(pk=version.pk).update(pdf_rendered_at=None)
+    MonthlyReportVersion.objects.filter(pk=version.pk).update(
+        pdf_requested_at=timezone.now(), pdf_rendered_at=None
+    )
     audit_record(
         actor=actor,
         action="monthly_report.rerender_pdf",
@@ -353,14 +372,25 @@ def monthly_overview_request(*, actor: User, month: datetime.date) -> MonthlyOve
     return overview
 
 
+def stalled_overview_pdfs(
+    requested_before: datetime.datetime, requested_after: datetime.datetime
+) -> list[tuple[int]]:
+    """The overviews requested in that window and never rendered: the arguments for
+    "reporting.render_monthly_overview_pdf" (safety.jobs sweeps them)."""
+    pending = MonthlyOverview.objects.filter(pdf_rendered_at__isnull=True)
+    return requested_between(pending, "requested_at", requested_before, requested_after)
+
+
 @audit.atomic
 def monthly_overview_render_pdf(*, overview_id: int) -> bool:
+    """Render and store the overview's PDF if it is requested and not rendered yet (a
+    duplicate run does nothing). Returns whether it rendered."""
     overview = (
         MonthlyOverview.objects.select_for_update(of=("self",))
         .select_related("unit")
         .filter(pk=overview_id)
     ).first()
-    if overview is None:
+    if overview is None or (overview.pdf and overview.pdf_rendered_at is not None):
         return False
     today = timezone.localdate()
     data = selectors.city_overview(overview.unit, overview.month, today)

@@ -7,12 +7,14 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from safety.jobs import TRANSIENT_ERRORS, register_awaited_job
+
 from . import services
 
 
 @shared_task(
     name="reporting.render_monthly_report_pdf",
-    autoretry_for=(OSError,),
+    autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=True,
     max_retries=5,
 )
@@ -20,9 +22,20 @@ def render_monthly_report_pdf(version_id: int) -> bool:
     return services.monthly_report_render_pdf(version_id=version_id)
 
 
-@shared_task(name="reporting.render_monthly_overview_pdf", autoretry_for=(OSError,), max_retries=3)
+register_awaited_job("reporting.render_monthly_report_pdf", services.stalled_version_pdfs)
+
+
+@shared_task(
+    name="reporting.render_monthly_overview_pdf",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+)
 def render_monthly_overview_pdf(overview_id: int) -> bool:
     return services.monthly_overview_render_pdf(overview_id=overview_id)
+
+
+register_awaited_job("reporting.render_monthly_overview_pdf", services.stalled_overview_pdfs)
 
 
 @shared_task(name="reporting.monthly_report_reminders")

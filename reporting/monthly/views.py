@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safety import confirm
 from safety.models import Organisation
 from safety.paging import paginate
 from safety.roles import REVIEW_MONTHLY_REPORT, SUBMIT_MONTHLY_REPORT, VIEW_JURISDICTION
@@ -128,18 +130,26 @@ def report_save(request: HttpRequest, pk: int, month: datetime.date) -> HttpResp
         messages.error(request, _("The report was not saved: check the text."))
         return _report_page(request, unit, month_date, report, form=form, http_status=400)
     try:
+        # The draft is kept even when the submission is refused or not yet confirmed.
         services.monthly_report_save_draft(
             actor=request.user, unit=unit, month=month_date, **form.cleaned_data
         )
-        if request.POST.get("action") == "submit":
-            services.monthly_report_submit(actor=request.user, unit=unit, month=month_date)
-            messages.success(request, _("The monthly report was submitted."))
-        else:
+        if request.POST.get("action") != "submit":
             messages.success(request, _("The draft was saved."))
+            return redirect(target)
+        with transaction.atomic():
+            services.monthly_report_submit(actor=request.user, unit=unit, month=month_date)
+            if not confirm.is_confirmed(request):
+                return confirm.ask(
+                    request,
+                    question=_("Submit the monthly report of %(month)s to the bureau?")
+                    % {"month": month},
+                    button=_("Submit to the bureau"),
+                    back_url=target,
+                )
+            messages.success(request, _("The monthly report was submitted."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except PermissionDenied:
-        raise
     return redirect(target)
 
 

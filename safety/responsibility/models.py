@@ -322,6 +322,33 @@ class ResponsibilityLetter(models.Model):
         return f"{self.school_year} {self.unit_name} {self.post_name} {self.holder_name}"
 
 
+class LetterIssueRequest(models.Model):
+    """A bureau's request to bulk-issue its jurisdiction's letters for a school year, done by
+    a job ("safety.issue_letters"): `done_at` stays empty until the job has run, so the
+    sweeper (safety.jobs) can queue a request whose job was lost or failed again."""
+
+    unit = models.ForeignKey(
+        "safety.Organisation", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    school_year = models.CharField(_("school year"), max_length=9)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("letter issue request")
+        verbose_name_plural = _("letter issue requests")
+        indexes = [models.Index(fields=["done_at", "requested_at"], name="letter_request_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.school_year}"
+
+
 class LetterEvent(TransitionEvent):
     """An append-only step of a letter's workflow: who, when, from, to, comment (the shared
     shape of safety.models.TransitionEvent)."""

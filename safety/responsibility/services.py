@@ -46,6 +46,7 @@ from .models import (
     Certificate,
     Holder,
     LetterEvent,
+    LetterIssueRequest,
     Post,
     ResponsibilityLetter,
     ResponsibilitySettings,
@@ -421,6 +422,9 @@ def letters_issue_bulk(
     )
     letters = _issue_letters(actor=actor, assignments=assignments, school_year=school_year)
     issued = len(letters)
+    LetterIssueRequest.objects.filter(
+        unit=unit, school_year=school_year, done_at__isnull=True
+    ).update(done_at=timezone.now())
     audit_record(
         actor=actor,
         action="letters.issue_bulk",
@@ -460,7 +464,25 @@ def letters_issue_bulk_queue(*, actor: User, unit: Organisation, school_year: st
     check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, unit)
     if not is_school_year(school_year):
         raise ValidationError({"school_year": _("Write the school year like 2026-2027.")})
+    LetterIssueRequest.objects.create(unit=unit, school_year=school_year, requested_by=actor)
     enqueue_on_commit("safety.issue_letters", actor.pk, unit.pk, school_year)
+
+
+def stalled_letter_issues(
+    requested_before: datetime.datetime, requested_after: datetime.datetime
+) -> list[tuple[int, int, str]]:
+    """The bulk issues requested in that window whose job has not run: the arguments for
+    "safety.issue_letters" (safety.jobs sweeps them; the job is idempotent)."""
+    rows = (
+        LetterIssueRequest.objects.filter(
+            done_at__isnull=True,
+            requested_at__lt=requested_before,
+            requested_at__gte=requested_after,
+        )
+        .values_list("requested_by_id", "unit_id", "school_year")
+        .distinct()
+    )
+    return [tuple(row) for row in rows]
 
 
 @audit.atomic

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from safety.jobs import TRANSIENT_ERRORS, register_awaited_job
 from safety.models import Organisation, User
 
 from . import services
 
 
 @shared_task(
-    name="safety.issue_letters", autoretry_for=(OSError,), retry_backoff=True, max_retries=3
+    name="safety.issue_letters", autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5
 )
 def issue_letters(actor_id: int, unit_id: int, school_year: str) -> int:
     """Bulk-issue the responsibility letters of a bureau's jurisdiction; idempotent (letters
@@ -22,3 +23,6 @@ def issue_letters(actor_id: int, unit_id: int, school_year: str) -> int:
     return services.letters_issue_bulk(
         actor=actor, unit=unit, school_year=school_year, notify_actor=True
     )
+
+
+register_awaited_job("safety.issue_letters", services.stalled_letter_issues)

@@ -10,14 +10,16 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from safety import roles
+from safety import confirm, roles
 from safety.exports import xlsx_response
 from safety.models import Organisation, current_school_year
 from safety.paging import paginate
@@ -252,18 +254,27 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = selectors.access_assignment(request.user, pk, for_change=True)
     form = AssignmentEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.assignment_end(
-                actor=request.user,
-                assignment=assignment,
-                end_date=form.cleaned_data["end_date"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("The assignment was ended."))
-            return redirect("responsibility:assignment_detail", pk=assignment.pk)
+        with transaction.atomic():
+            try:
+                services.assignment_end(
+                    actor=request.user,
+                    assignment=assignment,
+                    end_date=form.cleaned_data["end_date"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                if not confirm.is_confirmed(request):
+                    return confirm.ask(
+                        request,
+                        question=_("End the assignment of %(name)s as %(post)s?")
+                        % {"name": assignment.holder.name, "post": assignment.post.name},
+                        button=_("End the assignment"),
+                        back_url=reverse("responsibility:assignment_detail", args=[assignment.pk]),
+                    )
+                messages.success(request, _("The assignment was ended."))
+                return redirect("responsibility:assignment_detail", pk=assignment.pk)
     names = {"post": assignment.post.name, "name": assignment.holder.name}
     title = _("End %(post)s of %(name)s") % names
     return _form_page(request, form, title=title, unit=assignment.unit)

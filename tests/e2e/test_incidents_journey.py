@@ -76,11 +76,13 @@ def test_incident_from_phone_report_to_liability_closure_and_veto(
         card.locator("summary").click()
         for name, value in fields.items():
             card.locator(f"#id_{kind}-{name}").fill(value)
-        card.get_by_role("button", name="保存").click()
+        card.get_by_role("button", name="登记：").click()
         expect(page.get_by_test_id(f"closure-{kind}")).to_contain_text("已登记")
     close_form = page.get_by_test_id("close-form")
     close_form.get_by_label("是：学校本年度实行一票否决").check()
     close_form.get_by_role("button", name="结案").click()
+    # Closing cannot be undone: it asks once.
+    page.get_by_test_id("confirm").get_by_role("button", name="结案").click()
     expect(page.locator("[data-status]")).to_have_text("已结案")
     expect(page.get_by_test_id("closed-note")).to_contain_text("认定为责任事故")
 

@@ -81,6 +81,7 @@ def test_hazard_from_phone_inspection_to_closure(page: Page, live_server, demo_c
     page.goto(f"{base}/hazards/{hazard.pk}/")
     form = page.locator("[data-testid=action-verify]")
     form.get_by_role("button", name="验收通过并销号").click()
+    page.get_by_test_id("confirm").get_by_role("button", name="验收通过并销号").click()
     expect(page.locator("h1")).to_contain_text("已销号")
     page.goto(f"{base}/hazards/?status=closed")
     expect(page.locator("[data-testid=ledger]")).to_contain_text("三楼东侧灭火器压力不足")

@@ -35,6 +35,7 @@ def test_monthly_report_goes_up_the_chain_and_back(page: Page, live_server, demo
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_test_id("report-status")).to_have_text("草稿")
     page.get_by_role("button", name="报送上级教育局").click()
+    page.get_by_test_id("confirm").get_by_role("button", name="报送上级教育局").click()
     expect(page.get_by_test_id("report-status")).to_have_text("按时报送")
     log_out(page)
 
@@ -56,6 +57,7 @@ def test_monthly_report_goes_up_the_chain_and_back(page: Page, live_server, demo
     expect(page.get_by_role("status").filter(has_text="请补充隐患整改完成情况。")).to_be_visible()
     page.get_by_label("本月主要工作").fill("开展消防疏散演练，排查隐患12处，已整改10处。")
     page.get_by_role("button", name="报送上级教育局").click()
+    page.get_by_test_id("confirm").get_by_role("button", name="报送上级教育局").click()
     expect(page.get_by_test_id("version-2")).to_be_visible()
     expect(page.get_by_test_id("version-1")).to_contain_text("请补充隐患整改完成情况。")
     log_out(page)

@@ -68,9 +68,10 @@ def test_extension_clears_overdue(make_hazard, crew):
     later = day + datetime.timedelta(days=5)
     services.hazard_request_extension(actor=crew.owner, hazard=hazard, until=later, reason="等配件")
     hazard = services.hazard_decide_extension(
-        actor=crew.leader, hazard=hazard, approve=True, today=day
+        actor=crew.county, hazard=hazard, approve=True, today=day
     )
     assert not hazard.is_overdue
+    assert hazard.first_overdue_on == day
 
 
 def test_beat_schedule_exists(db):

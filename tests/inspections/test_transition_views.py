@@ -35,7 +35,9 @@ def test_detail_page_offers_each_transition_at_its_own_url(client_for, make_haza
 def test_verify_closes_and_return_sends_back(client_for, make_hazard):
     client = client_for("leader_a")
     closed = make_hazard("pending_verification")
-    response = client.post(reverse("inspections:hazard_verify", args=[closed.pk]))
+    response = client.post(
+        reverse("inspections:hazard_verify", args=[closed.pk]), {"confirm": "yes"}
+    )
     assert response.status_code == 302
     assert Hazard.objects.get(pk=closed.pk).status == S.CLOSED
     returned = make_hazard("pending_verification")

@@ -152,7 +152,7 @@ def test_liability_closure_shows_the_veto_on_the_school_page(client_for, people,
     incident = closable()
     response = client_for("county_official").post(
         reverse("incidents:incident_close", args=[incident.pk]),
-        {"is_liability": "yes", "comment": "责任事故"},
+        {"is_liability": "yes", "comment": "责任事故", "confirm": "yes"},
     )
     assert response.status_code == 302
     page = client_for("staff_a").get(reverse("school_detail", args=[city.school_a.pk]))

@@ -27,6 +27,7 @@ def test_school_staff_drafts_and_submits_from_the_page(city, people, client_for)
             "problems_found": "",
             "next_month_plans": "",
             "action": "submit",
+            "confirm": "yes",
         },
     )
     assert response.status_code == 302

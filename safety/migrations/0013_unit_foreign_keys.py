@@ -20,7 +20,7 @@ def unit_field(**extra):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("safety", "0010_notification_message_and_delivery"),
+        ("safety", "0012_letter_issue_requests"),
     ]
 
     operations = [
