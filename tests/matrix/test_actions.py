@@ -12,8 +12,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from tests.safety.matrix_world import build_world
-from tests.safety.test_permission_matrix import RULES
+from tests.matrix.test_permission_matrix import RULES
+from tests.matrix.world import build_world
 
 # --- reading a page -----------------------------------------------------------------------
 
