@@ -242,7 +242,7 @@ def assignable_people(school: Organisation) -> AssignablePeople:
     querysets, ordered for a <select>)."""
     owners = User.objects.filter(unit=school, is_active=True)
     supervisors = User.objects.filter(
-        organisation_id__in=school.ancestor_ids,
+        unit_id__in=school.ancestor_ids,
         is_active=True,
         role__in=[Role.SCHOOL_LEADER, Role.BUREAU_OFFICIAL],
     )

@@ -135,7 +135,7 @@ def _row(instance: models.Model) -> dict[str, Any]:
     }
 
 
-def _organisation_id(instance: models.Model) -> int | None:
+def _unit_id(instance: models.Model) -> int | None:
     """The unit the record belongs to, following its QuerySet's `scope_lookup`."""
     lookup = getattr(type(instance)._default_manager.get_queryset(), "scope_lookup", None)
     if lookup is None:
@@ -342,7 +342,7 @@ def _on_post_save(
         if not changes:
             return
     label = stored_repr(instance)
-    _write([_event(sender, instance.pk, action, changes, _organisation_id(instance), label)])
+    _write([_event(sender, instance.pk, action, changes, _unit_id(instance), label)])
 
 
 def _on_post_delete(sender: type[models.Model], instance: models.Model, **kwargs) -> None:
@@ -353,7 +353,7 @@ def _on_post_delete(sender: type[models.Model], instance: models.Model, **kwargs
     }
     unit_id = None
     with contextlib.suppress(models.ObjectDoesNotExist):  # the parent went first in a cascade
-        unit_id = _organisation_id(instance)
+        unit_id = _unit_id(instance)
     _write([_event(sender, instance.pk, "delete", changes, unit_id, stored_repr(instance))])
 
 
@@ -385,7 +385,7 @@ def _on_m2m_changed(
         instance.pk,
         "change",
         {field.name: [old, new]},
-        _organisation_id(instance),
+        _unit_id(instance),
         str(instance),
     )
     _write([event])

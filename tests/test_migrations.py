@@ -84,10 +84,10 @@ def write_before_the_move(apps) -> dict:
     units = _units(apps)
     User_ = apps.get_model("safety", "User")
     staff = User_.objects.create(
-        username="mig.staff", password="!", role="school_staff", unit=units.school
+        username="mig.staff", password="!", role="school_staff", organisation=units.school
     )
     official = User_.objects.create(
-        username="mig.official", password="!", role="bureau_official", unit=units.county
+        username="mig.official", password="!", role="bureau_official", organisation=units.county
     )
     area = apps.get_model("safety", "SafetyArea").objects.create(
         key="migration-area", name_zh="迁移", name_en="Migration", description=""

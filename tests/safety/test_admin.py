@@ -48,7 +48,7 @@ def test_admin_county_filter_offers_only_visible_counties(city, client_for):
 def test_admin_parent_autocomplete_is_scoped(city, client_for):
     response = client_for("county_admin").get(
         reverse("admin:autocomplete"),
-        {"app_label": "safety", "model_name": "unit", "field_name": "parent", "term": ""},
+        {"app_label": "safety", "model_name": "organisation", "field_name": "parent", "term": ""},
     )
     ids = {int(item["id"]) for item in response.json()["results"]}
     assert city.school_b.pk not in ids

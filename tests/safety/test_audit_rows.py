@@ -115,7 +115,7 @@ def _organisation_save(city, people):
     def call():
         city.school_a.phone = "0571-88888888"
         safety_services.organisation_save(
-            actor=people.county_admin, unit=city.school_a, changed_fields=["phone"]
+            actor=people.county_admin, organisation=city.school_a, changed_fields=["phone"]
         )
         return city.school_a
 
