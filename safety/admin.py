@@ -186,7 +186,9 @@ class OrganisationAdmin(ScopedAdminMixin, AuditedModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
-        services.organisation_save(actor=request.user, organisation=obj, changed_fields=form.changed_data)
+        services.organisation_save(
+            actor=request.user, organisation=obj, changed_fields=form.changed_data
+        )
 
 
 class AccountCreationForm(TextRulesMixin, UserCreationForm):

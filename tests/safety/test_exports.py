@@ -100,7 +100,9 @@ def _ledger(city, people, client_for):
             },
         )
         assert response.status_code == 302, response.content[:2000]
-    services.organisation_save(actor=people.administrator, organisation=_renamed(city.school_a, HOSTILE[0]))
+    services.organisation_save(
+        actor=people.administrator, organisation=_renamed(city.school_a, HOSTILE[0])
+    )
     return client_for("county_official"), reverse("inspections:ledger_export"), HOSTILE
 
 
@@ -109,7 +111,9 @@ def _dashboard(city, people, client_for):
     for text, area in zip(hostile, SafetyArea.objects.filter(is_active=True), strict=False):
         area.name_zh = area.name_en = text
         services.safety_area_save(actor=people.administrator, area=area, changed_fields=["name_zh"])
-    services.organisation_save(actor=people.administrator, organisation=_renamed(city.school_a, HOSTILE[0]))
+    services.organisation_save(
+        actor=people.administrator, organisation=_renamed(city.school_a, HOSTILE[0])
+    )
     _ledger(city, people, client_for)
     Hazard.objects.filter(school=city.school_a).update(is_overdue=True)  # the nightly pass
     return client_for("county_official"), reverse("dashboards:dashboard_csv"), hostile
