@@ -30,7 +30,7 @@ from safety.models import Organisation, SafetyArea, User  # noqa: E402
 
 
 def reference_ids() -> dict[str, int]:
-    county = User.objects.get(username="c01.official").organisation
+    county = User.objects.get(username="c01.official").unit
     school = Organisation.objects.filter(parent=county, kind="school").order_by("id").first()
     hazard = Hazard.objects.filter(school=school).order_by("-id").first()
     return {

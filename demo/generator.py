@@ -349,7 +349,7 @@ class Generator:
         ids = iter(self._ids(User, len(specs)))
         columns = [
             "id", "password", "is_superuser", "username", "first_name", "last_name", "email",
-            "is_staff", "is_active", "date_joined", "organisation_id", "role", "full_name",
+            "is_staff", "is_active", "date_joined", "unit_id", "role", "full_name",
             "title", "phone",
         ]  # fmt: skip
         rows = []
@@ -811,7 +811,7 @@ class Generator:
                 )  # fmt: skip
         self._write(
             Notification,
-            ["id", "recipient_id", "organisation_id", "kind", "dedup_key", "title", "body",
+            ["id", "recipient_id", "unit_id", "kind", "dedup_key", "title", "body",
              "url", "urgent", "created_at", "read_at", "emailed_at", "message",
              "delivery_status", "delivered_at", "delivery_log"],
             ((pk, *row) for pk, row in zip(self._ids(Notification, len(rows)), rows,

@@ -62,7 +62,7 @@ class LedgerFilterForm(TextRulesMixin, forms.Form):
                 else ("form-select" if isinstance(widget, forms.Select) else "form-control")
             )
             widget.attrs["class"] = css
-        if user.organisation is not None and user.organisation.kind == Organisation.Kind.CITY:
+        if user.unit is not None and user.unit.kind == Organisation.Kind.CITY:
             self.fields["county"].queryset = Organisation.objects.visible_to(user).filter(
                 kind=Organisation.Kind.COUNTY
             )
@@ -192,7 +192,7 @@ class InspectionStartForm(TextRulesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["kind"].choices = selectors.kinds_for(user)
-        if user.organisation is not None and user.organisation.is_school:
+        if user.unit is not None and user.unit.is_school:
             del self.fields["school_code"]
 
     def clean_school_code(self) -> Organisation:

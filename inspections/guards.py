@@ -40,8 +40,8 @@ def check_extension_decider(actor: User, hazard: Hazard) -> None:
     if extension_goes_to_county(hazard):
         if (
             actor.role != User.Role.BUREAU_OFFICIAL
-            or actor.organisation_id is None
-            or actor.organisation_id != hazard.school.parent_id
+            or actor.unit_id is None
+            or actor.unit_id != hazard.school.parent_id
         ):
             raise PermissionDenied(
                 _("This hazard has been overdue: its county bureau decides extensions.")

@@ -151,7 +151,7 @@ def status_counts(*, user: User, filters: dict[str, Any], hazards: QuerySet[Haza
     A bureau's ledger with only tally filters sums the tally (a few thousand rows whatever
     the size of the ledger); a school's ledger, a text search or a date range counts the
     hazards themselves (a school's are few; the others are bounded by their own filter)."""
-    organisation = getattr(user, "organisation", None)
+    organisation = getattr(user, "unit", None)
     bureau_scope = user.is_superuser or (organisation is not None and organisation.is_bureau)
     other_filters = {key for key, value in filters.items() if value} - TALLY_FILTERS
     if not (tally.is_kept() and bureau_scope and not other_filters):
@@ -240,9 +240,9 @@ class AssignablePeople:
 def assignable_people(school: Organisation) -> AssignablePeople:
     """Who may be made rectification owner and supervisor of a hazard at `school` (lazy
     querysets, ordered for a <select>)."""
-    owners = User.objects.filter(organisation=school, is_active=True)
+    owners = User.objects.filter(unit=school, is_active=True)
     supervisors = User.objects.filter(
-        organisation_id__in=school.ancestor_ids,
+        unit_id__in=school.ancestor_ids,
         is_active=True,
         role__in=[Role.SCHOOL_LEADER, Role.BUREAU_OFFICIAL],
     )
@@ -265,7 +265,7 @@ SCHOOL_KINDS = frozenset(
 def kinds_for(actor: User) -> list[tuple[str, str]]:
     """The (value, label) inspection kinds `actor` may file: schools inspect themselves,
     counties supervise, the city spot-checks (and may supervise). Empty without a unit."""
-    unit = actor.organisation
+    unit = actor.unit
     if unit is None:
         return []
     if unit.is_school:

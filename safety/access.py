@@ -32,7 +32,7 @@ def check_within(actor: User | None, unit: Organisation) -> None:
     """
     if actor is None or actor.is_superuser:
         return
-    own = actor.organisation
+    own = actor.unit
     if own is None or not unit.is_within(own):
         raise PermissionDenied
 

@@ -38,7 +38,7 @@ class CountyListFilter(admin.SimpleListFilter):
 
     title = _("county/district")
     parameter_name = "county"
-    organisation_lookup = "organisation__path"
+    organisation_lookup = "unit__path"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[int, str]]:
         counties = Organisation.objects.visible_to(request.user).filter(
@@ -221,21 +221,21 @@ class UserAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
     list_display = (
         "username",
         "full_name",
-        "organisation",
+        "unit",
         "role",
         "title",
         "is_active",
         "last_login",
     )
-    list_filter = ("role", CountyListFilter, "organisation__kind", "is_active", UrgentReachFilter)
-    search_fields = ("username", "full_name", "phone", "email", "organisation__name")
-    autocomplete_fields = ("organisation",)
-    list_select_related = ("organisation",)
+    list_filter = ("role", CountyListFilter, "unit__kind", "is_active", UrgentReachFilter)
+    search_fields = ("username", "full_name", "phone", "email", "unit__name")
+    autocomplete_fields = ("unit",)
+    list_select_related = ("unit",)
     ordering = ("username",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("full_name", "title", "phone", "email")}),
-        (_("Unit and role"), {"fields": ("organisation", "role", "is_active")}),
+        (_("Unit and role"), {"fields": ("unit", "role", "is_active")}),
         (_("Record"), {"fields": ("last_login", "date_joined")}),
     )
     superuser_fieldsets = (
@@ -249,7 +249,7 @@ class UserAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
                 "fields": (
                     "username",
                     "full_name",
-                    "organisation",
+                    "unit",
                     "role",
                     "title",
                     "phone",
@@ -317,7 +317,7 @@ class SafetyAreaAdmin(AuditedModelAdmin):
 class AuditEventAdmin(ScopedAdminMixin, AuditedModelAdmin):
     audit_everywhere = False  # the log itself: read-only below
 
-    list_display = ("created_at", "actor", "action_label", "target_repr", "organisation")
+    list_display = ("created_at", "actor", "action_label", "target_repr", "unit")
     list_filter = (AuditActionFilter, "target_type", CountyListFilter)
     fields = (
         "created_at",
@@ -326,12 +326,12 @@ class AuditEventAdmin(ScopedAdminMixin, AuditedModelAdmin):
         "target_type",
         "target_id",
         "target_repr",
-        "organisation",
+        "unit",
         "changes_display",
     )
     readonly_fields = fields
     search_fields = ("target_repr", "actor__username", "actor__full_name", "action")
-    list_select_related = ("actor", "organisation", "target_type")
+    list_select_related = ("actor", "unit", "target_type")
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -135,7 +135,7 @@ def _row(instance: models.Model) -> dict[str, Any]:
     }
 
 
-def _organisation_id(instance: models.Model) -> int | None:
+def _unit_id(instance: models.Model) -> int | None:
     """The unit the record belongs to, following its QuerySet's `scope_lookup`."""
     lookup = getattr(type(instance)._default_manager.get_queryset(), "scope_lookup", None)
     if lookup is None:
@@ -156,13 +156,13 @@ def _event(
     pk: Any,
     action: str,
     changes: dict[str, Any],
-    organisation_id: int | None,
+    unit_id: int | None,
     label: str,
 ) -> models.Model:
     actor = current_actor()
     return _audit_event_model()(
         actor=actor if actor is not None and actor.pk else None,
-        organisation_id=organisation_id,
+        unit_id=unit_id,
         action=action,
         target_type=ContentType.objects.get_for_model(model),
         target_id=str(pk),
@@ -226,7 +226,7 @@ class _Scope:
             event.action = "create"
         elif event.action == "bulk_change":
             event.action = "change"
-        event.organisation_id = event.organisation_id or earlier.organisation_id
+        event.unit_id = event.unit_id or earlier.unit_id
         self.generic[key] = event
 
     def absorb(self, inner: _Scope) -> None:
@@ -242,7 +242,7 @@ class _Scope:
             collected = self.generic.pop(_key(event), None)
             if collected is not None:
                 event.changes = {**event.changes, **collected.changes}
-                event.organisation_id = event.organisation_id or collected.organisation_id
+                event.unit_id = event.unit_id or collected.unit_id
             rows.append(event)
         return rows + [event for event in self.generic.values() if event.changes]
 
@@ -342,7 +342,7 @@ def _on_post_save(
         if not changes:
             return
     label = stored_repr(instance)
-    _write([_event(sender, instance.pk, action, changes, _organisation_id(instance), label)])
+    _write([_event(sender, instance.pk, action, changes, _unit_id(instance), label)])
 
 
 def _on_post_delete(sender: type[models.Model], instance: models.Model, **kwargs) -> None:
@@ -351,10 +351,10 @@ def _on_post_delete(sender: type[models.Model], instance: models.Model, **kwargs
     changes = {
         name: [value, None] for name, value in _row(instance).items() if value not in (None, "")
     }
-    organisation_id = None
+    unit_id = None
     with contextlib.suppress(models.ObjectDoesNotExist):  # the parent went first in a cascade
-        organisation_id = _organisation_id(instance)
-    _write([_event(sender, instance.pk, "delete", changes, organisation_id, stored_repr(instance))])
+        unit_id = _unit_id(instance)
+    _write([_event(sender, instance.pk, "delete", changes, unit_id, stored_repr(instance))])
 
 
 def _pks(instance: models.Model, field: models.ManyToManyField) -> list[Any]:
@@ -385,7 +385,7 @@ def _on_m2m_changed(
         instance.pk,
         "change",
         {field.name: [old, new]},
-        _organisation_id(instance),
+        _unit_id(instance),
         str(instance),
     )
     _write([event])

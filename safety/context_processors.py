@@ -24,7 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(_("Home"), reverse("dashboards:home"))]
-    unit = user.organisation
+    unit = user.unit
     if unit is not None and unit.is_school:
         items.append((_("My school"), reverse("school_detail", args=[unit.pk])))
     else:

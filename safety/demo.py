@@ -351,7 +351,7 @@ def seed_accounts() -> int:
             password=DEMO_PASSWORD,
             full_name=full_name,
             title=title,
-            organisation=units[code],
+            unit=units[code],
             role=role,
         )
         created += 1

@@ -178,7 +178,7 @@ class _AccountChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        accounts = self.queryset.select_related("organisation")
+        accounts = self.queryset.select_related("unit")
         for account in sorted(accounts, key=account_order_key):
             yield self.choice(account)
 

@@ -187,7 +187,7 @@ class Organisation(models.Model):
 
 
 class UserQuerySet(ScopedQuerySet):
-    scope_lookup = "organisation"
+    scope_lookup = "unit"
 
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -203,13 +203,14 @@ class User(AbstractUser):
         BUREAU_OFFICIAL = "bureau_official", _("Bureau official")
         ADMINISTRATOR = "administrator", _("Administrator")
 
-    organisation = models.ForeignKey(
+    unit = models.ForeignKey(
         Organisation,
-        verbose_name=_("organisation"),
+        verbose_name=_("unit"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="members",
+        db_column="organisation_id",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
@@ -224,7 +225,7 @@ class User(AbstractUser):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         ordering = ["username"]
-        indexes = [models.Index(fields=["organisation", "role"], name="user_org_role_idx")]
+        indexes = [models.Index(fields=["unit", "role"], name="user_org_role_idx")]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.username})" if self.full_name else self.username
@@ -235,26 +236,26 @@ class User(AbstractUser):
 
     @property
     def is_school_user(self) -> bool:
-        return self.organisation is not None and self.organisation.is_school
+        return self.unit is not None and self.unit.is_school
 
     @property
     def is_bureau_user(self) -> bool:
-        return self.organisation is not None and self.organisation.is_bureau
+        return self.unit is not None and self.unit.is_bureau
 
     def clean(self) -> None:
         super().clean()
         school_roles = {self.Role.SCHOOL_STAFF, self.Role.SCHOOL_LEADER}
         bureau_roles = {self.Role.BUREAU_OFFICIAL, self.Role.ADMINISTRATOR}
-        if self.role and self.organisation is None:
-            raise ValidationError({"organisation": _("Choose the unit this account belongs to.")})
-        if self.organisation is not None and not self.role:
+        if self.role and self.unit is None:
+            raise ValidationError({"unit": _("Choose the unit this account belongs to.")})
+        if self.unit is not None and not self.role:
             raise ValidationError({"role": _("Choose a role for this account.")})
-        if self.organisation is not None and self.role:
-            if self.organisation.is_school and self.role not in school_roles:
+        if self.unit is not None and self.role:
+            if self.unit.is_school and self.role not in school_roles:
                 raise ValidationError(
                     {"role": _("A school account must be school staff or a school leader.")}
                 )
-            if self.organisation.is_bureau and self.role not in bureau_roles:
+            if self.unit.is_bureau and self.role not in bureau_roles:
                 raise ValidationError(
                     {"role": _("A bureau account must be a bureau official or an administrator.")}
                 )
@@ -285,7 +286,7 @@ class SafetyArea(models.Model):
 
 
 class AuditEventQuerySet(ScopedQuerySet):
-    scope_lookup = "organisation"
+    scope_lookup = "unit"
     audited = False  # the audit log does not audit itself
 
     def update(self, **kwargs: Any) -> int:
@@ -346,14 +347,15 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    organisation = models.ForeignKey(
+    unit = models.ForeignKey(
         Organisation,
-        verbose_name=_("organisation"),
+        verbose_name=_("unit"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
         help_text=_("The unit whose jurisdiction the change belongs to."),
+        db_column="organisation_id",
     )
     action = models.CharField(_("action"), max_length=64)
     target_type = models.ForeignKey(
@@ -429,13 +431,14 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    organisation = models.ForeignKey(
+    unit = models.ForeignKey(
         Organisation,
-        verbose_name=_("organisation"),
+        verbose_name=_("unit"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        db_column="organisation_id",
     )
     kind = models.CharField(_("kind"), max_length=64)
     dedup_key = models.CharField(_("de-duplication key"), max_length=255, unique=True)

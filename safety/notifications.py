@@ -76,7 +76,7 @@ def notify(
     title: str | Message,
     body: str | Message = "",
     url: str = "",
-    organisation: Organisation | None = None,
+    unit: Organisation | None = None,
     urgent: bool = False,
 ) -> Notification | None:
     """Record a notice for `recipient` unless the same (kind, key, recipient) exists.
@@ -95,7 +95,7 @@ def notify(
                 dedup_key=dedup_key,
                 defaults={
                     "recipient": recipient,
-                    "organisation": organisation,
+                    "unit": unit,
                     "kind": kind,
                     "title": title_text[:200],
                     "body": body_text,
@@ -124,7 +124,7 @@ def _per_unit_text(text: str) -> Any:
     parts: list[Any] = []
     for index, piece in enumerate(text.split(UNIT)):
         if index:
-            parts.append(Cast("organisation_id", CharField()))
+            parts.append(Cast("unit_id", CharField()))
         if piece:
             parts.append(Value(piece))
     return Concat(*parts, output_field=CharField()) if len(parts) > 1 else parts[0]
@@ -140,7 +140,7 @@ def _per_unit_choice(text: PerUnit, limit: int | None = None) -> Any:
         return Value(value[:limit] if limit else value)
     texts = {unit_id: _stored(value)[0] for unit_id, value in text.items()}
     whens = [
-        When(organisation_id=unit_id, then=Value(value[:limit] if limit else value))
+        When(unit_id=unit_id, then=Value(value[:limit] if limit else value))
         for unit_id, value in texts.items()
     ]
     return Case(*whens, default=Value(""), output_field=CharField())
@@ -159,7 +159,7 @@ def _per_unit_message(title: PerUnit, body: PerUnit) -> Any:
     units |= set(body) if isinstance(body, Mapping) else set()
     whens = [
         When(
-            organisation_id=unit_id,
+            unit_id=unit_id,
             then=_json(
                 _message_json(
                     title.get(unit_id, "") if isinstance(title, Mapping) else title,
@@ -195,7 +195,7 @@ def notify_many(
         recipients.filter(is_active=True)
         .annotate(
             n_recipient=F("pk"),
-            n_organisation=F("organisation_id"),
+            n_unit=F("unit_id"),
             n_kind=Value(kind),
             n_dedup=Concat(
                 Value(f"{kind}:"),
@@ -221,7 +221,7 @@ def notify_many(
 # The columns notify_many fills, as (annotation suffix, notification column).
 _BULK_COLUMNS = (
     ("recipient", "recipient_id"),
-    ("organisation", "organisation_id"),
+    ("unit", "organisation_id"),
     ("kind", "kind"),
     ("dedup", "dedup_key"),
     ("title", "title"),

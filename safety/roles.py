@@ -139,7 +139,7 @@ def is_system_administrator(user: Any) -> bool:
         return False
     if user.is_superuser:
         return True
-    organisation = user.organisation
+    organisation = user.unit
     return (
         user.role == Role.ADMINISTRATOR
         and organisation is not None
@@ -148,7 +148,7 @@ def is_system_administrator(user: Any) -> bool:
 
 
 def role_permissions(user: Any) -> frozenset[str]:
-    if not (user and user.is_authenticated and user.is_active) or user.organisation_id is None:
+    if not (user and user.is_authenticated and user.is_active) or user.unit_id is None:
         return frozenset()
     granted = ROLE_PERMISSIONS.get(user.role, frozenset())
     if is_system_administrator(user):
@@ -168,7 +168,7 @@ class RolePermissionBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> User | None:
         try:
-            user = User._default_manager.select_related("organisation").get(pk=user_id)
+            user = User._default_manager.select_related("unit").get(pk=user_id)
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 class ScopedQuerySet(models.QuerySet):
     # Lookup from this model to the Organisation it belongs to; "" for Organisation itself.
-    scope_lookup = "organisation"
+    scope_lookup = "unit"
     # Rows of scoped models are domain records: every change is audited (safety.audit).
     audited = True
 
@@ -57,10 +57,10 @@ def jurisdiction_path(user: Any) -> str | None:
         return None
     if user.is_superuser:
         return ""
-    organisation = getattr(user, "organisation", None)
-    if organisation is None or not organisation.is_active:
+    unit = getattr(user, "unit", None)
+    if unit is None or not unit.is_active:
         return None
-    return organisation.path
+    return unit.path
 
 
 def get_visible_object_or_404(queryset: Any, user: Any, **lookups: Any) -> Any:

@@ -140,13 +140,13 @@ def bureau_units(unit: Organisation) -> QuerySet[Organisation]:
 def account_order_key(account: User) -> tuple[str, str, int]:
     """Accounts unit by unit from the top, then in pinyin order of names with surnames read
     as surnames (which the database cannot do: sort bounded lists with this in Python)."""
-    unit_path = account.organisation.path if account.organisation else ""
+    unit_path = account.unit.path if account.unit else ""
     return (unit_path, person_name_sort_key(account.display_name), account.pk)
 
 
 def school_accounts(school: Organisation) -> list[User]:
     """The school's active accounts by role, then by name in pinyin order."""
-    accounts = User.objects.filter(organisation=school, is_active=True)
+    accounts = User.objects.filter(unit=school, is_active=True)
     return sorted(
         accounts, key=lambda account: (account.role, person_name_sort_key(account.display_name))
     )

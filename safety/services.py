@@ -32,7 +32,7 @@ def audit_record(
     actor: User | None,
     action: str,
     target: models.Model,
-    organisation: Organisation | None,
+    unit: Organisation | None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append a named AuditEvent for `target` (who, what, which unit). No permission check:
@@ -45,7 +45,7 @@ def audit_record(
     return audit.record_named(
         AuditEvent(
             actor=actor if actor is not None and actor.pk else None,
-            organisation=organisation,
+            unit=unit,
             action=action,
             target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
             target_id=str(target.pk),
@@ -114,7 +114,7 @@ def organisation_save(
         actor=actor,
         action=action,
         target=organisation,
-        organisation=organisation,
+        unit=organisation,
         changes=field_changes(organisation, changed_fields),
     )
     return organisation
@@ -131,7 +131,7 @@ def organisation_create(*, actor: User | None, **fields: Any) -> Organisation:
 def _check_actor_may_grant(actor: User | None, account: User) -> None:
     if actor is None or actor.is_superuser:
         return
-    if account.is_superuser or account.organisation is None:
+    if account.is_superuser or account.unit is None:
         raise PermissionDenied
 
 
@@ -144,16 +144,16 @@ def user_save(*, actor: User | None, account: User, changed_fields: Iterable[str
     """
     changed_fields = list(changed_fields)
     if actor is not None:
-        if account.organisation is None and not actor.is_superuser:
-            raise ValidationError({"organisation": _("Choose the unit this account belongs to.")})
-        if account.organisation is not None:
-            check_unit_permission(actor, roles.MANAGE_ACCOUNTS, account.organisation)
+        if account.unit is None and not actor.is_superuser:
+            raise ValidationError({"unit": _("Choose the unit this account belongs to.")})
+        if account.unit is not None:
+            check_unit_permission(actor, roles.MANAGE_ACCOUNTS, account.unit)
         if account.pk:
-            stored = User.objects.select_related("organisation").get(pk=account.pk)
+            stored = User.objects.select_related("unit").get(pk=account.pk)
             if stored.is_superuser and not actor.is_superuser:
                 raise PermissionDenied
-            if stored.organisation is not None:
-                check_unit_permission(actor, roles.MANAGE_ACCOUNTS, stored.organisation)
+            if stored.unit is not None:
+                check_unit_permission(actor, roles.MANAGE_ACCOUNTS, stored.unit)
     account.is_staff = account.is_superuser or account.role == User.Role.ADMINISTRATOR
     _check_actor_may_grant(actor, account)
     creating = account.pk is None
@@ -164,7 +164,7 @@ def user_save(*, actor: User | None, account: User, changed_fields: Iterable[str
         actor=actor,
         action="account.create" if creating else "account.update",
         target=account,
-        organisation=account.organisation,
+        unit=account.unit,
         changes=field_changes(account, changed_fields),
     )
     return account
@@ -195,7 +195,7 @@ def safety_area_save(
         actor=actor,
         action="safety_area.create" if creating else "safety_area.update",
         target=area,
-        organisation=None,
+        unit=None,
         changes=field_changes(area, changed_fields),
     )
     return area
@@ -212,8 +212,8 @@ def _end_sessions(account: User, *, keep: str | None = None) -> int:
 @audit.atomic
 def user_end_sessions(*, actor: User | None, account: User) -> int:
     """Sign an account out everywhere (a lost phone, a leaver). Returns the sessions ended."""
-    if actor is not None and account.organisation is not None:
-        check_unit_permission(actor, roles.MANAGE_ACCOUNTS, account.organisation)
+    if actor is not None and account.unit is not None:
+        check_unit_permission(actor, roles.MANAGE_ACCOUNTS, account.unit)
     elif actor is not None and not actor.is_superuser:
         raise PermissionDenied
     ended = _end_sessions(account)
@@ -221,7 +221,7 @@ def user_end_sessions(*, actor: User | None, account: User) -> int:
         actor=actor,
         action="account.end_sessions",
         target=account,
-        organisation=account.organisation,
+        unit=account.unit,
         changes={"sessions": str(ended)},
     )
     return ended
@@ -249,7 +249,7 @@ def user_password_change(*, account: User, new_password: str, session: SessionBa
         actor=account,
         action="account.password_change",
         target=account,
-        organisation=account.organisation,
+        unit=account.unit,
         changes={"other_sessions_ended": str(ended)},
     )
     return ended
@@ -266,7 +266,7 @@ def session_register(*, account: User, session_key: str, ip_address: str, user_a
         actor=account,
         action="account.login",
         target=account,
-        organisation=account.organisation,
+        unit=account.unit,
         changes={"ip": ip_address},
     )
 
@@ -281,6 +281,6 @@ def session_unregister(*, account: User | None, session_key: str | None, ip_addr
             actor=account,
             action="account.logout",
             target=account,
-            organisation=account.organisation,
+            unit=account.unit,
             changes={"ip": ip_address},
         )

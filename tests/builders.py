@@ -101,12 +101,12 @@ def submit_monthly(
     `when` (default: 30 October 2026, 09:00 in Shanghai)."""
     monthly_services.monthly_report_save_draft(
         actor=user,
-        unit=user.organisation,
+        unit=user.unit,
         month=month,
         work_done=text,
         problems_found="",
         next_month_plans="",
     )
     return monthly_services.monthly_report_submit(
-        actor=user, unit=user.organisation, month=month, now=when or shanghai(2026, 10, 30, 9)
+        actor=user, unit=user.unit, month=month, now=when or shanghai(2026, 10, 30, 9)
     )

@@ -84,7 +84,7 @@ def build_city() -> SimpleNamespace:
 def person(city: SimpleNamespace, name: str, **fields) -> User:
     """Create the persona or extra person `name` of `city` (`fields`: e.g. an e-mail)."""
     username, unit, role = PEOPLE.get(name) or EXTRAS[name]
-    return UserFactory(username=username, organisation=getattr(city, unit), role=role, **fields)
+    return UserFactory(username=username, unit=getattr(city, unit), role=role, **fields)
 
 
 def build_people(city: SimpleNamespace, *extras: str) -> SimpleNamespace:

@@ -211,7 +211,7 @@ def world(db, settings, tmp_path):
             actor=world.people.administrator,
             action="account.login",
             target=world.people.administrator,
-            organisation=world.city.city,
+            unit=world.city.city,
         )
     return world
 

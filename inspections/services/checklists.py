@@ -49,7 +49,7 @@ def checklist_publish(
         actor=actor,
         action="checklist_publish",
         target=template,
-        organisation=None,
+        unit=None,
         changes={"version": number, "items": len(items)},
     )
     return version

@@ -259,7 +259,7 @@ def hazard_reopen(*, actor: User, hazard: Hazard, reason: str) -> Hazard:
     """
     hazard = lock_hazard(hazard)
     check_unit_permission(actor, roles.REOPEN_HAZARD, hazard.school)
-    if actor.organisation is None or not actor.organisation.is_bureau:
+    if actor.unit is None or not actor.unit.is_bureau:
         raise PermissionDenied
     require_status(hazard, Status.CLOSED)
     if not reason.strip():

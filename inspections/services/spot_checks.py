@@ -61,7 +61,7 @@ def spot_check_draw(
         actor=actor,
         action="spot_check_draw",
         target=draw,
-        organisation=bureau,
+        unit=bureau,
         changes={"seed": seed, "drawn": draw.drawn_ids},
     )
     return draw

@@ -77,7 +77,7 @@ def county_officials(school: Organisation) -> list[User]:
         return []
     return list(
         User.objects.filter(
-            organisation_id=school.parent_id, role=User.Role.BUREAU_OFFICIAL, is_active=True
+            unit_id=school.parent_id, role=User.Role.BUREAU_OFFICIAL, is_active=True
         )
     )
 
@@ -96,5 +96,5 @@ def tell(users: Iterable[User | None], hazard: Hazard, kind: str, key: str, titl
             title=title,
             body=hazard.description[:500],
             url=reverse("inspections:hazard_detail", args=[hazard.pk]),
-            organisation=hazard.school,
+            unit=hazard.school,
         )

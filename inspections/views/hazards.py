@@ -87,7 +87,7 @@ def render_hazard_page(
 
 @login_required
 def hazard_new(request: HttpRequest) -> HttpResponse:
-    school = request.user.organisation
+    school = request.user.unit
     if school is None or not school.is_school or not request.user.has_perm(roles.REPORT_HAZARD):
         raise PermissionDenied
     form = forms.HazardReportForm(request.POST or None, request.FILES or None)

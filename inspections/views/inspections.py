@@ -30,7 +30,7 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     initial = {"school_code": request.GET.get("school", "")}
     form = forms.InspectionStartForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        school = form.cleaned_data.get("school_code") or request.user.organisation
+        school = form.cleaned_data.get("school_code") or request.user.unit
         draw = None
         if request.GET.get("draw"):
             draw = selectors.access_draw(request.user, request.GET["draw"])

@@ -62,7 +62,7 @@ class DashboardFilterForm(TextRulesMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unit = user.organisation
+        unit = user.unit
         if unit is not None and unit.kind == Organisation.Kind.CITY:
             self.fields["county"].queryset = counties_visible_to(user)
         else:

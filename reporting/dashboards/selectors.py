@@ -677,7 +677,7 @@ def bureau_tasks(user: User, bureau: Organisation, today: datetime.date) -> Bure
 
 def school_hazard_figures(user: User, areas: list[SafetyArea]) -> SchoolHazardFigures:
     """The school's open and overdue hazards per area (areas with none left out)."""
-    scope = Scope(user=user, unit=user.organisation)
+    scope = Scope(user=user, unit=user.unit)
     rows = [row for row in open_by_area(scope, areas) if row["open"] or row["overdue"]]
     return {
         "rows": rows,

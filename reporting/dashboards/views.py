@@ -21,7 +21,7 @@ from .forms import DashboardFilterForm
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    unit = request.user.organisation
+    unit = request.user.unit
     if unit is None:
         return render(request, "safety/home_unassigned.html")
     if unit.is_school:
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _school_home(request: HttpRequest) -> HttpResponse:
-    school, today = request.user.organisation, timezone.localdate()
+    school, today = request.user.unit, timezone.localdate()
     areas = list(safety_selectors.active_areas())
     context = {
         "school": school,
@@ -49,12 +49,12 @@ def _dashboard(request: HttpRequest) -> tuple[DashboardFilterForm, Any, Any]:
     today = timezone.localdate()
     period = form.chosen_period(today)
     county = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
-    scope = selectors.Scope(user=request.user, unit=request.user.organisation, county=county)
+    scope = selectors.Scope(user=request.user, unit=request.user.unit, county=county)
     return form, period, selectors.bureau_dashboard(scope, period, today)
 
 
 def _bureau_home(request: HttpRequest) -> HttpResponse:
-    unit = request.user.organisation
+    unit = request.user.unit
     form, period, dashboard = _dashboard(request)
     units = safety_selectors.bureau_units(unit)
     by_type = safety_selectors.schools_by_type(unit)
@@ -78,7 +78,7 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The bureau dashboard's figures and chart series, for the officials' spreadsheets."""
-    unit = request.user.organisation
+    unit = request.user.unit
     if unit is None:
         raise Http404
     if unit.is_school:

@@ -162,9 +162,9 @@ def _officials(unit: Organisation | None) -> list[User]:
     if unit is None:
         return []
     return list(
-        User.objects.filter(
-            organisation=unit, role=User.Role.BUREAU_OFFICIAL, is_active=True
-        ).order_by("pk")
+        User.objects.filter(unit=unit, role=User.Role.BUREAU_OFFICIAL, is_active=True).order_by(
+            "pk"
+        )
     )
 
 
@@ -188,7 +188,7 @@ def _notify_all(
             title=title,
             body=incident.summary,
             url=incident.get_absolute_url(),
-            organisation=incident.school,
+            unit=incident.school,
             urgent=urgent,
         )
 
@@ -269,7 +269,7 @@ def incident_report(
     Raises `PermissionDenied` otherwise, `ValidationError` for a time of occurrence in the
     future. Returns the new incident (status reported, clocks set).
     """
-    school = actor.organisation
+    school = actor.unit
     if school is None or not school.is_school or not school.is_active:
         raise PermissionDenied
     check_unit_permission(actor, roles.REPORT_INCIDENT, school)
@@ -330,7 +330,7 @@ def incident_record(
     _event(incident, actor, IncidentEvent.Action.RECORDED, comment=source_note)
     _notify_reported(incident)
     title = Message(gettext_lazy("The bureau recorded an incident at your school: report it now"))
-    leaders = User.objects.filter(organisation=school, role=User.Role.SCHOOL_LEADER, is_active=True)
+    leaders = User.objects.filter(unit=school, role=User.Role.SCHOOL_LEADER, is_active=True)
     _notify_all(
         leaders,
         incident,
@@ -369,7 +369,7 @@ def incident_add_report(
     _check_occurred_at(facts, now)
     was_city_at_once = incident.severity in CITY_AT_ONCE
     _apply_facts(incident, facts)
-    by_school = actor.organisation_id == incident.school_id
+    by_school = actor.unit_id == incident.school_id
     if by_school and incident.school_reported_at is None:
         incident.school_reported_at = now
     if kind == Kind.WRITTEN:
@@ -427,7 +427,7 @@ def incident_acknowledge(*, actor: User, incident: Incident, comment: str = "") 
     incident.save()
     _event(incident, actor, IncidentEvent.Action.ACKNOWLEDGED, Status.REPORTED, comment)
     title = Message(gettext_lazy("The county bureau acknowledged your incident report"))
-    if incident.created_by.organisation_id == incident.school_id:
+    if incident.created_by.unit_id == incident.school_id:
         _notify_all(
             [incident.created_by],
             incident,
@@ -636,7 +636,7 @@ def _veto_school(actor: User, incident: Incident) -> None:
             actor=actor,
             action="reporting.veto",
             target=veto,
-            organisation=incident.school,
+            unit=incident.school,
             changes={"incident": str(incident.pk), "year": str(year)},
         )
 
@@ -644,7 +644,7 @@ def _veto_school(actor: User, incident: Incident) -> None:
 def _notify_leaders_of_closure(incident: Incident) -> None:
     title = Message(CLOSED_TITLE, school=incident.school.name)
     leaders = User.objects.filter(
-        organisation=incident.school, role=User.Role.SCHOOL_LEADER, is_active=True
+        unit=incident.school, role=User.Role.SCHOOL_LEADER, is_active=True
     )
     _notify_all(
         leaders,

@@ -61,7 +61,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_create(request: HttpRequest) -> HttpResponse:
     """A school's initial report, or a bureau's record of an incident it learned of."""
     roles.require_permission(request.user, roles.REPORT_INCIDENT)
-    unit = request.user.organisation
+    unit = request.user.unit
     by_bureau = unit is not None and unit.is_bureau
     initial = {"reporter_name": request.user.display_name, "reporter_phone": request.user.phone}
     if by_bureau:

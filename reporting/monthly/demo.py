@@ -40,7 +40,7 @@ def _reporter(unit: Organisation) -> User:
         username=f"monthly.{unit.code}",
         password=None,
         full_name=DEMO_REPORTER_NAME,
-        organisation=unit,
+        unit=unit,
         role=role,
     )
 

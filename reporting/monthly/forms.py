@@ -68,7 +68,7 @@ class ConsoleFilterForm(TextRulesMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties_visible_to(user)
-        if user.organisation is not None and user.organisation.kind != "city":
+        if user.unit is not None and user.unit.kind != "city":
             del self.fields["county"]
         else:
             # A list, so the template's loop over the choices costs one query, not a COUNT

@@ -103,13 +103,13 @@ def roles_with(permission: str) -> list[str]:
 def reporters(units: Any) -> QuerySet[User]:
     """A unit's reporters: its active accounts whose role may submit the monthly report."""
     return User.objects.filter(
-        organisation__in=units, is_active=True, role__in=roles_with(SUBMIT_MONTHLY_REPORT)
+        unit__in=units, is_active=True, role__in=roles_with(SUBMIT_MONTHLY_REPORT)
     )
 
 
 def reviewers(bureaus: Any) -> QuerySet[User]:
     return User.objects.filter(
-        organisation__in=bureaus, is_active=True, role__in=roles_with(REVIEW_MONTHLY_REPORT)
+        unit__in=bureaus, is_active=True, role__in=roles_with(REVIEW_MONTHLY_REPORT)
     )
 
 

@@ -61,7 +61,7 @@ def report_url(unit: Organisation, month: datetime.date) -> str:
 def _check_own_unit(actor: User, unit: Organisation) -> None:
     """Only the unit itself drafts and submits its report (not a bureau above it)."""
     check_unit_permission(actor, SUBMIT_MONTHLY_REPORT, unit)
-    if actor.organisation_id != unit.pk or not reports_monthly(unit):
+    if actor.unit_id != unit.pk or not reports_monthly(unit):
         raise PermissionDenied
 
 
@@ -69,7 +69,7 @@ def _check_receiving_bureau(actor: User, report: MonthlyReport) -> None:
     """Only the bureau directly above a unit reviews its report (not the city for a county's
     school)."""
     check_unit_permission(actor, REVIEW_MONTHLY_REPORT, report.unit)
-    if actor.organisation_id is None or report.unit.parent_id != actor.organisation_id:
+    if actor.unit_id is None or report.unit.parent_id != actor.unit_id:
         raise PermissionDenied
 
 
@@ -104,7 +104,7 @@ def monthly_report_save_draft(
         actor=actor,
         action="monthly_report.save_draft",
         target=report,
-        organisation=unit,
+        unit=unit,
         changes={"month": f"{month:%Y-%m}"},
     )
     return report
@@ -168,7 +168,7 @@ def monthly_report_submit(
         from_status=previous,
         to_status=Status.SUBMITTED,
     )
-    audit_record(actor=actor, action="monthly_report.submit", target=report, organisation=unit)
+    audit_record(actor=actor, action="monthly_report.submit", target=report, unit=unit)
     _notify_reviewers(version)
     if queue_pdf:
         _queue_version_pdf(version.pk)
@@ -188,7 +188,7 @@ def _notify_reviewers(version: MonthlyReportVersion) -> None:
                 month=MessageDate(report.month, "YEAR_MONTH_FORMAT"),
             ),
             url=report_url(unit, report.month),
-            organisation=unit,
+            unit=unit,
         )
 
 
@@ -231,7 +231,7 @@ def _review(
         actor=actor,
         action=f"monthly_report.{'return' if decision == Status.RETURNED else 'approve'}",
         target=locked,
-        organisation=report.unit,
+        unit=report.unit,
         changes={"version": version.number},
     )
     if decision == Status.RETURNED:
@@ -248,7 +248,7 @@ def _review(
             ),
             body=comment,
             url=report_url(report.unit, report.month),
-            organisation=report.unit,
+            unit=report.unit,
         )
     return version
 
@@ -349,7 +349,7 @@ def monthly_report_rerender(*, actor: User, version: MonthlyReportVersion) -> No
         actor=actor,
         action="monthly_report.rerender_pdf",
         target=version,
-        organisation=version.report.unit,
+        unit=version.report.unit,
     )
     _queue_version_pdf(version.pk)
 
@@ -361,7 +361,7 @@ def monthly_overview_request(*, actor: User, month: datetime.date) -> MonthlyOve
     Raises `PermissionDenied` unless the actor is a reviewer of a city bureau. Returns the
     overview row (its PDF cleared until the task has rendered it again).
     """
-    city = actor.organisation
+    city = actor.unit
     if city is None or city.kind != Organisation.Kind.CITY:
         raise PermissionDenied
     check_unit_permission(actor, REVIEW_MONTHLY_REPORT, city)

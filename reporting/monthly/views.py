@@ -34,7 +34,7 @@ from .periods import (
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    unit = request.user.organisation
+    unit = request.user.unit
     if unit is None:
         raise Http404
     if reports_monthly(unit) and not request.user.has_perm(REVIEW_MONTHLY_REPORT):
@@ -65,14 +65,14 @@ def _report_page(request, unit, month_date, report, form=None, http_status=200) 
     today = timezone.localdate()
     user = request.user
     can_edit = (
-        user.organisation_id == unit.pk
+        user.unit_id == unit.pk
         and user.has_perm(SUBMIT_MONTHLY_REPORT)
         and (report is None or report.is_editable)
     )
     can_review = (
         report is not None
         and report.status == MonthlyReport.Status.SUBMITTED
-        and user.organisation_id == unit.parent_id
+        and user.unit_id == unit.parent_id
         and user.has_perm(REVIEW_MONTHLY_REPORT)
     )
     figures = selectors.figures_for_display(report, unit, month_date, today)
@@ -203,7 +203,7 @@ QUEUE_SHOWN = 50
 
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
-    bureau = request.user.organisation
+    bureau = request.user.unit
     # Reading the console is part of overseeing the jurisdiction (administrators follow the
     # submission rate too); reviewing is checked on the report page and in the service.
     if bureau is None or not bureau.is_bureau or not request.user.has_perm(VIEW_JURISDICTION):
@@ -248,7 +248,7 @@ def console(request: HttpRequest) -> HttpResponse:
 def _overview(request: HttpRequest, month: datetime.date) -> MonthlyOverview | None:
     return (
         MonthlyOverview.objects.visible_to(request.user)
-        .filter(unit=request.user.organisation, month=month)
+        .filter(unit=request.user.unit, month=month)
         .first()
     )
 

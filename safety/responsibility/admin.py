@@ -44,13 +44,13 @@ class PostAdmin(AuditedModelAdmin):
 
 @admin.register(ResponsibilitySettings)
 class ResponsibilitySettingsAdmin(ScopedAdminMixin, AuditedModelAdmin):
-    list_display = ("organisation", "unsigned_letter_grace_days", "updated_at")
-    autocomplete_fields = ("organisation",)
-    list_select_related = ("organisation",)
+    list_display = ("unit", "unsigned_letter_grace_days", "updated_at")
+    autocomplete_fields = ("unit",)
+    list_select_related = ("unit",)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "organisation":
+        if db_field.name == "unit":
             field.queryset = field.queryset.bureaus()
         return field
 

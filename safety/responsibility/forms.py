@@ -45,7 +45,7 @@ class HolderForm(TextRulesMixin, CrispyMixin, forms.ModelForm):
     def __init__(self, *args: Any, unit: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.unit = unit
-        self.fields["user"].queryset = User.objects.filter(organisation=unit, is_active=True)
+        self.fields["user"].queryset = User.objects.filter(unit=unit, is_active=True)
         self.fields["phone"].widget.input_type = "tel"
         self._init_helper()
 

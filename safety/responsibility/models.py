@@ -379,7 +379,7 @@ class LetterEvent(TransitionEvent):
 
 
 class ResponsibilitySettingsQuerySet(ScopedQuerySet):
-    scope_lookup = "organisation"
+    scope_lookup = "unit"
 
 
 class ResponsibilitySettings(models.Model):
@@ -388,11 +388,12 @@ class ResponsibilitySettings(models.Model):
 
     DEFAULT_GRACE_DAYS = 30
 
-    organisation = models.OneToOneField(
+    unit = models.OneToOneField(
         Organisation,
         verbose_name=_("bureau"),
         on_delete=models.CASCADE,
         related_name="responsibility_settings",
+        db_column="organisation_id",
     )
     unsigned_letter_grace_days = models.PositiveSmallIntegerField(
         _("grace period for unsigned letters (days)"),
@@ -411,4 +412,4 @@ class ResponsibilitySettings(models.Model):
         verbose_name_plural = _("responsibility settings")
 
     def __str__(self) -> str:
-        return str(self.organisation)
+        return str(self.unit)

@@ -133,9 +133,7 @@ def first_responsible_names(units: Iterable[Organisation], on: datetime.date) ->
 def unsigned_letter_grace_days(unit: Organisation) -> int:
     """The grace period set by the nearest bureau at or above `unit` that has a settings
     row; `ResponsibilitySettings.DEFAULT_GRACE_DAYS` when none has. One query."""
-    row = nearest_unit_setting(
-        ResponsibilitySettings.objects.all(), unit, unit_field="organisation"
-    )
+    row = nearest_unit_setting(ResponsibilitySettings.objects.all(), unit, unit_field="unit")
     return row.unsigned_letter_grace_days if row else ResponsibilitySettings.DEFAULT_GRACE_DAYS
 
 
@@ -143,9 +141,7 @@ def grace_days_by_path() -> Callable[[str], int]:
     """For many units at once: a function unit path → grace days, by the same rule as
     `unsigned_letter_grace_days`, from the settings rows read once (a small table)."""
     by_path = dict(
-        ResponsibilitySettings.objects.values_list(
-            "organisation__path", "unsigned_letter_grace_days"
-        )
+        ResponsibilitySettings.objects.values_list("unit__path", "unsigned_letter_grace_days")
     )
 
     def lookup(path: str) -> int:

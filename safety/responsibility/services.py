@@ -69,7 +69,7 @@ def post_update(*, actor: User | None, post: Post, changed_fields: Iterable[str]
         actor=actor,
         action="post.create" if creating else "post.update",
         target=post,
-        organisation=None,
+        unit=None,
         changes=field_changes(post, changed_fields),
     )
     return post
@@ -85,9 +85,9 @@ def responsibility_settings_save(
     the actor may manage organisations within whose jurisdiction the bureau lies. Returns
     the saved row.
     """
-    unit = settings_row.organisation
+    unit = settings_row.unit
     if not unit.is_bureau:
-        raise ValidationError({"organisation": _("Settings belong to a bureau.")})
+        raise ValidationError({"unit": _("Settings belong to a bureau.")})
     check_unit_permission(actor, roles.MANAGE_ORGANISATIONS, unit)
     creating = settings_row.pk is None
     settings_row.save()
@@ -95,7 +95,7 @@ def responsibility_settings_save(
         actor=actor,
         action="responsibility_settings.create" if creating else "responsibility_settings.update",
         target=settings_row,
-        organisation=unit,
+        unit=unit,
         changes=field_changes(settings_row, changed_fields),
     )
     return settings_row
@@ -116,7 +116,7 @@ def holder_save(
         stored_unit = Holder.objects.select_related("unit").get(pk=holder.pk).unit
         if stored_unit.pk != holder.unit_id:
             raise ValidationError({"unit": _("A holder cannot move to another unit.")})
-    if holder.user_id and holder.user.organisation_id != holder.unit_id:
+    if holder.user_id and holder.user.unit_id != holder.unit_id:
         raise ValidationError({"user": _("Choose an account of the same unit.")})
     holder.name = holder.name.strip()
     if not holder.name:
@@ -128,7 +128,7 @@ def holder_save(
         actor=actor,
         action="holder.create" if creating else "holder.update",
         target=holder,
-        organisation=holder.unit,
+        unit=holder.unit,
         changes=field_changes(holder, changed_fields),
     )
     return holder
@@ -151,7 +151,7 @@ def certificate_save(
         actor=actor,
         action="certificate.create" if creating else "certificate.update",
         target=certificate,
-        organisation=unit,
+        unit=unit,
         changes=field_changes(certificate, changed_fields),
     )
     return certificate
@@ -216,7 +216,7 @@ def assignment_create(
         actor=actor,
         action="assignment.create",
         target=assignment,
-        organisation=unit,
+        unit=unit,
         changes={
             "post": post.key,
             "holder": holder.name,
@@ -254,7 +254,7 @@ def assignment_end(
         actor=actor,
         action="assignment.end",
         target=locked,
-        organisation=locked.unit,
+        unit=locked.unit,
         changes={"end_date": end_date.isoformat(), "note": note},
     )
     return locked
@@ -301,7 +301,7 @@ def assignment_handover(
         actor=actor,
         action="assignment.handover",
         target=locked,
-        organisation=locked.unit,
+        unit=locked.unit,
         changes={"to": new_holder.name, "on": on.isoformat(), "successor": successor.pk},
     )
     return successor
@@ -364,7 +364,7 @@ def _issue_letters(
                     year=school_year,
                 ),
                 url=reverse("responsibility:assignment_detail", args=[assignment.pk]),
-                organisation=assignment.unit,
+                unit=assignment.unit,
             )
         letters.append(letter)
     return letters
@@ -429,7 +429,7 @@ def letters_issue_bulk(
         actor=actor,
         action="letters.issue_bulk",
         target=unit,
-        organisation=unit,
+        unit=unit,
         changes={"school_year": school_year, "issued": issued},
     )
     # A job redelivered after it committed issues nothing and says nothing; the key names the
@@ -450,7 +450,7 @@ def letters_issue_bulk(
                 year=school_year,
             ),
             url=reverse("responsibility:letter_list") + f"?year={school_year}",
-            organisation=unit,
+            unit=unit,
         )
     return issued
 

@@ -18,7 +18,7 @@ from . import services
 def issue_letters(actor_id: int, unit_id: int, school_year: str) -> int:
     """Bulk-issue the responsibility letters of a bureau's jurisdiction; idempotent (letters
     already issued are skipped), so a retry issues nothing twice. Notifies the actor."""
-    actor = User.objects.select_related("organisation").get(pk=actor_id)
+    actor = User.objects.select_related("unit").get(pk=actor_id)
     unit = Organisation.objects.get(pk=unit_id)
     return services.letters_issue_bulk(
         actor=actor, unit=unit, school_year=school_year, notify_actor=True

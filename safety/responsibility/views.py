@@ -68,7 +68,7 @@ def _form_page(
 
 @login_required
 def responsibility_home(request: HttpRequest) -> HttpResponse:
-    unit = request.user.organisation
+    unit = request.user.unit
     if unit is not None and unit.is_school:
         return redirect("responsibility:unit_coverage", pk=unit.pk)
     return redirect("responsibility:coverage_grid")
@@ -86,7 +86,7 @@ def coverage_grid(request: HttpRequest) -> HttpResponse:
         "total_gaps": sum(row.gap_count for row in rows),
         "units_with_gaps": sum(1 for row in rows if row.gap_count),
         "school_year": current_school_year(),
-        "unit": request.user.organisation,
+        "unit": request.user.unit,
         "can_manage": request.user.has_perm(MANAGE),
     }
     return render(request, "safety/responsibility/coverage_grid.html", context)
@@ -335,7 +335,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
         "status": status or "",
         "q": query,
         "statuses": letters.model.Status.choices,
-        "unit": request.user.organisation,
+        "unit": request.user.unit,
         "can_manage": request.user.has_perm(MANAGE),
         "year_form": SchoolYearForm(initial={"school_year": current_school_year()}),
     }

@@ -32,7 +32,7 @@ def test_generated_city_has_consistent_paths_sort_keys_and_scoped_accounts():
     official = User.objects.get(username="c01.official")
     visible = Hazard.objects.visible_to(official)
     assert visible.exists()
-    assert all(h.school.is_within(official.organisation) for h in visible.select_related("school"))
+    assert all(h.school.is_within(official.unit) for h in visible.select_related("school"))
     assert MonthlyReport.objects.filter(latest_version__isnull=False).exists()
 
 

@@ -40,7 +40,7 @@ def test_hazard_due_today_is_not_overdue_and_due_yesterday_is(
     hazard.refresh_from_db()
     client = client_for("county_official")
     ledger = client.get(reverse("inspections:ledger"), {"overdue": "1"}).context["page"]
-    scope = Scope(user=crew.county, unit=crew.county.organisation)
+    scope = Scope(user=crew.county, unit=crew.county.unit)
     figures = {f.key: f.value for f in hazard_figures(scope, period_for("this_month", today))}
     detail = client.get(reverse("inspections:hazard_detail", args=[hazard.pk])).content.decode()
     seen = {
@@ -60,7 +60,7 @@ def test_hazard_due_today_is_not_overdue_and_due_yesterday_is(
 def test_school_report_submitted_at_the_end_of_its_due_day(
     people, client_for, offset, late, settings
 ):
-    school, month = people.staff_a.organisation, datetime.date(2026, 10, 1)
+    school, month = people.staff_a.unit, datetime.date(2026, 10, 1)
     first_late = datetime.datetime(2026, 11, 1, tzinfo=SHANGHAI)
     monthly_services.monthly_report_save_draft(
         actor=people.staff_a,
@@ -93,7 +93,7 @@ def test_school_report_submitted_at_the_end_of_its_due_day(
 def test_unsubmitted_school_report_is_missing_from_the_day_after_its_due_day(
     people, today, missing
 ):
-    status = unit_status(people.staff_a.organisation, datetime.date(2026, 10, 1), None, today)
+    status = unit_status(people.staff_a.unit, datetime.date(2026, 10, 1), None, today)
     assert (status == UnitStatus.MISSING) is missing
 
 

@@ -19,7 +19,7 @@ from .conftest import jpeg_bytes, photo_upload
 def draft(crew, fire_template):
     return services.inspection_start(
         actor=crew.reporter,
-        school=crew.reporter.organisation,
+        school=crew.reporter.unit,
         kind=Inspection.Kind.SELF_WEEKLY,
         template=fire_template,
     )

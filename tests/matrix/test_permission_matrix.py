@@ -131,7 +131,7 @@ def own_notification(world, persona, side):
         persona = names[0]
     mine = world.inbox[persona]
     if side == "a":
-        return [Target({"pk": mine.pk}, mine.recipient.organisation, {"_mine": True})]
+        return [Target({"pk": mine.pk}, mine.recipient.unit, {"_mine": True})]
     other = world.inbox[names[(names.index(persona) + 1) % len(names)]]
     return [Target({"pk": other.pk}, None, {"_mine": False})]
 
@@ -351,7 +351,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 def _visible(user, unit: Organisation | None) -> bool:
     if unit is None:
         return True
-    return unit.path.startswith(user.organisation.path)
+    return unit.path.startswith(user.unit.path)
 
 
 def _expected(rule_roles, persona, user, target, ok) -> frozenset[int]:

@@ -34,7 +34,7 @@ class Step:
 
 
 def _hazard_close(city, people, client_for, closable, submit_school):
-    owner = UserFactory(username="owner1", organisation=city.school_a)
+    owner = UserFactory(username="owner1", unit=city.school_a)
     hazard = inspection_services.hazard_report(
         actor=people.staff_a,
         school=city.school_a,

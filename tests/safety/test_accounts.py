@@ -19,7 +19,7 @@ def test_school_accounts_cannot_take_bureau_roles(city):
             actor=None,
             username="x",
             password=TEST_PASSWORD,
-            organisation=city.school_a,
+            unit=city.school_a,
             role=Role.BUREAU_OFFICIAL,
         )
     assert "学校账号的角色" in " ".join(error.value.message_dict["role"])
@@ -31,7 +31,7 @@ def test_bureau_accounts_cannot_take_school_roles(city):
             actor=None,
             username="x",
             password=TEST_PASSWORD,
-            organisation=city.county_a,
+            unit=city.county_a,
             role=Role.SCHOOL_STAFF,
         )
     assert "教育局账号的角色" in " ".join(error.value.message_dict["role"])
@@ -40,7 +40,7 @@ def test_bureau_accounts_cannot_take_school_roles(city):
 def test_an_account_with_a_unit_needs_a_role(city):
     with pytest.raises(ValidationError) as error:
         services.user_create(
-            actor=None, username="x", password=TEST_PASSWORD, organisation=city.county_a, role=""
+            actor=None, username="x", password=TEST_PASSWORD, unit=city.county_a, role=""
         )
     assert "role" in error.value.message_dict
 
@@ -50,7 +50,7 @@ def test_county_administrator_creates_a_school_account_with_audit(city, people):
         actor=people.county_admin,
         username="newstaff",
         password=TEST_PASSWORD,
-        organisation=city.school_a2,
+        unit=city.school_a2,
         role=Role.SCHOOL_STAFF,
         full_name="新同事",
     )
@@ -67,7 +67,7 @@ def test_county_administrator_cannot_create_accounts_in_another_county(city, peo
             actor=people.county_admin,
             username="intruder",
             password=TEST_PASSWORD,
-            organisation=city.school_b,
+            unit=city.school_b,
             role=Role.SCHOOL_STAFF,
         )
     assert not User.objects.filter(username="intruder").exists()
@@ -75,7 +75,7 @@ def test_county_administrator_cannot_create_accounts_in_another_county(city, peo
 
 def test_county_administrator_cannot_take_over_an_account_of_another_county(city, people):
     account = people.other_county_official
-    account.organisation = city.county_a
+    account.unit = city.county_a
     with pytest.raises(PermissionDenied):
         services.user_save(actor=people.county_admin, account=account)
 
@@ -104,7 +104,7 @@ def test_only_administrators_manage_accounts(city, people, persona):
             actor=getattr(people, persona),
             username="x",
             password=TEST_PASSWORD,
-            organisation=city.school_a,
+            unit=city.school_a,
             role=Role.SCHOOL_STAFF,
         )
 

@@ -101,7 +101,7 @@ def test_county_administrator_creates_an_account_through_the_admin(city, client_
         {
             "username": "teacher.li",
             "full_name": "李老师",
-            "organisation": city.school_a.pk,
+            "unit": city.school_a.pk,
             "role": "school_staff",
             "password1": "Anquan-2026-xyz",
             "password2": "Anquan-2026-xyz",
@@ -109,7 +109,7 @@ def test_county_administrator_creates_an_account_through_the_admin(city, client_
     )
     assert response.status_code == 302
     account = User.objects.get(username="teacher.li")
-    assert account.organisation == city.school_a
+    assert account.unit == city.school_a
     assert AuditEvent.objects.filter(action="account.create", target_id=str(account.pk))
 
 
@@ -118,7 +118,7 @@ def test_admin_rejects_an_account_in_another_county(city, client_for):
         reverse("admin:safety_user_add"),
         {
             "username": "teacher.wang",
-            "organisation": city.school_b.pk,
+            "unit": city.school_b.pk,
             "role": "school_staff",
             "password1": "Anquan-2026-xyz",
             "password2": "Anquan-2026-xyz",
@@ -133,7 +133,7 @@ def test_admin_rejects_weak_passwords(city, client_for):
         reverse("admin:safety_user_add"),
         {
             "username": "teacher.zhao",
-            "organisation": city.school_a.pk,
+            "unit": city.school_a.pk,
             "role": "school_staff",
             "password1": "12345678",
             "password2": "12345678",

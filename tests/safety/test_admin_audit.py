@@ -114,7 +114,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "safety.ResponsibilitySettings": Scenario(
         lambda city, people: ResponsibilitySettings.objects.create(
-            organisation=city.county_a, unsigned_letter_grace_days=10
+            unit=city.county_a, unsigned_letter_grace_days=10
         ),
         change={"unsigned_letter_grace_days": "20"},
     ),

@@ -49,7 +49,7 @@ def test_a_record_created_through_a_form_is_logged_with_its_author(city, client_
     created = history_of(hazard)[0]
     assert created.action == "create"
     assert created.actor.username == "alice"
-    assert created.organisation == city.school_a
+    assert created.unit == city.school_a
     assert created.changes["description"] == [None, "楼梯扶手松动"]
     assert created.created_at is not None
 
@@ -71,7 +71,7 @@ def test_a_bulk_update_is_logged_row_by_row(city, people):
         event = history_of(hazard)[-1]
         assert event.action == "bulk_change"
         assert event.changes == {"severity": ["general", "major"]}
-        assert event.organisation == city.school_a
+        assert event.unit == city.school_a
 
 
 def test_a_conditional_update_in_a_request_names_the_acting_user(city, people, client_for):
@@ -96,7 +96,7 @@ def test_a_delete_is_logged_with_what_was_deleted(city):
         target_type=ContentType.objects.get_for_model(Holder), target_id=str(pk), action="delete"
     ).get()
     assert deleted.changes["name"] == ["张老师", None]
-    assert deleted.organisation == city.school_a
+    assert deleted.unit == city.school_a
 
 
 def test_passwords_are_never_logged(people):

@@ -202,7 +202,7 @@ def _responsibility_settings_save(city, people):
     fields = {"unsigned_letter_grace_days"}
 
     def call():
-        row = ResponsibilitySettings(organisation=city.county_a, unsigned_letter_grace_days=20)
+        row = ResponsibilitySettings(unit=city.county_a, unsigned_letter_grace_days=20)
         responsibility_services.responsibility_settings_save(
             actor=people.county_admin,
             settings_row=row,
@@ -333,7 +333,7 @@ def _incident_close(city, people):
 def _draft(people) -> MonthlyReport:
     return monthly_services.monthly_report_save_draft(
         actor=people.staff_a,
-        unit=people.staff_a.organisation,
+        unit=people.staff_a.unit,
         month=OCTOBER,
         work_done="检查了消防通道。",
         problems_found="",
@@ -344,7 +344,7 @@ def _draft(people) -> MonthlyReport:
 def _submit(people) -> MonthlyReportVersion:
     return monthly_services.monthly_report_submit(
         actor=people.staff_a,
-        unit=people.staff_a.organisation,
+        unit=people.staff_a.unit,
         month=OCTOBER,
         now=shanghai(2026, 10, 30, 9),
     )
@@ -454,7 +454,7 @@ def test_every_service_that_changes_state_runs_in_an_audit_scope():
 def test_a_named_row_outside_a_scope_is_refused(people):
     with pytest.raises(RuntimeError):
         safety_services.audit_record(
-            actor=people.administrator, action="x", target=people.staff_a, organisation=None
+            actor=people.administrator, action="x", target=people.staff_a, unit=None
         )
 
 

@@ -14,7 +14,7 @@ from safety.models import User
 
 @pytest.mark.django_db
 def test_role_permission_checks_cost_no_query(people):
-    official = User.objects.select_related("organisation").get(pk=people.county_official.pk)
+    official = User.objects.select_related("unit").get(pk=people.county_official.pk)
     with CaptureQueriesContext(connection) as captured:
         assert official.has_perm(roles.REVIEW_MONTHLY_REPORT)
         assert not official.has_perm("safety.delete_organisation")

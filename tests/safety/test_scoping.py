@@ -189,7 +189,7 @@ def test_inactive_account_sees_nothing(city, people):
 
 def test_account_of_inactive_unit_sees_nothing(city, people):
     city.county_a.is_active = False
-    people.county_official.organisation = city.county_a
+    people.county_official.unit = city.county_a
     assert not Organisation.objects.visible_to(people.county_official).exists()
 
 

@@ -68,7 +68,7 @@ class Command(BaseCommand):
             for n in range(count)
         )
         leaders = User.objects.bulk_create(
-            User(username=f"bench{school.code}", organisation=school, role="school_leader")
+            User(username=f"bench{school.code}", unit=school, role="school_leader")
             for school in schools
         )
         for school, leader in zip(schools[: count * 9 // 10], leaders, strict=False):
@@ -84,7 +84,7 @@ class Command(BaseCommand):
                 actor=leader, unit=school, month=month, now=submitted, queue_pdf=False
             )
         official = User.objects.create(
-            username="bench.official", organisation=county, role="bureau_official"
+            username="bench.official", unit=county, role="bureau_official"
         )
         services.monthly_report_save_draft(
             actor=official,

@@ -308,7 +308,7 @@ def generated_city(counties: int = 3):
     from safety.models import Organisation
 
     city = OrganisationFactory(name="生成市教育局", code="G00000", kind=Organisation.Kind.CITY)
-    official = UserFactory(username="gen.official", organisation=city, role="bureau_official")
+    official = UserFactory(username="gen.official", unit=city, role="bureau_official")
     county_units = [
         OrganisationFactory(
             name=f"生成{c}区教育局", code=f"G{c:05d}C", kind=Organisation.Kind.COUNTY, parent=city

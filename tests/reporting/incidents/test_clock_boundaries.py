@@ -39,7 +39,7 @@ def _views_of_lateness(incident: Incident, now: datetime.datetime, client, monke
     listed = client.get(reverse("incidents:incident_list"), {"flag": "late"}).context["page"]
     on_time = client.get(reverse("incidents:incident_list"), {"flag": "on_time"}).context["page"]
     month_rows = figures.incidents(incident.school, datetime.date(2026, 3, 1), now)
-    scope = Scope(user=client.user, unit=client.user.organisation)
+    scope = Scope(user=client.user, unit=client.user.unit)
     period = period_for("month", now.date(), datetime.date(2026, 3, 1))
     dashboard = {f.key: f.value for f in incident_figures(scope, period, now.date())}
     page = client.get(reverse("incidents:incident_detail", args=[incident.pk])).content.decode()

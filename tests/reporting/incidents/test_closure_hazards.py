@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def hazard(user, description="楼梯照明灯损坏"):
     return inspection_services.hazard_report(
         actor=user,
-        school=user.organisation,
+        school=user.unit,
         area=SafetyArea.objects.get(key="fire"),
         description=description,
     )
@@ -101,6 +101,6 @@ def test_detail_page_query_count_does_not_grow_with_linked_hazards(client_for, p
         return len(context.captured_queries)
 
     few = count()
-    more = [hazard(UserFactory(organisation=people.staff_a.organisation)) for _ in range(5)]
+    more = [hazard(UserFactory(unit=people.staff_a.unit)) for _ in range(5)]
     post_rectification(client, incident, more)
     assert count() == few

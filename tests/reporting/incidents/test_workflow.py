@@ -92,7 +92,7 @@ def test_escalation_in_a_follow_up_alerts_the_city_once(city, people, report):
 def test_other_county_and_inactive_officials_are_not_alerted(city, people, report):
     UserFactory(
         username="idle",
-        organisation=city.county_a,
+        unit=city.county_a,
         role=User.Role.BUREAU_OFFICIAL,
         is_active=False,
     )

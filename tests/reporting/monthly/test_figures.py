@@ -47,10 +47,10 @@ def hazards(city, people, owner_a):
 
     def make(state="reported", *, area="fire", severity="general", school=None, reporter=None):
         reporter = reporter or people.staff_a
-        leader = people.leader_a if reporter.organisation == city.school_a else None
+        leader = people.leader_a if reporter.unit == city.school_a else None
         hazard = inspection_services.hazard_report(
             actor=reporter,
-            school=school or reporter.organisation,
+            school=school or reporter.unit,
             area=SafetyArea.objects.get(key=area),
             description="灭火器压力不足",
             severity=severity,
@@ -275,5 +275,5 @@ def test_county_rollup_query_count_does_not_grow_with_schools(city, people, subm
     few = count()
     for index in range(5):
         school = OrganisationFactory(name=f"甲区第{index + 3}小学", parent=city.county_a)
-        submit_school(UserFactory(organisation=school), when=timezone.now())
+        submit_school(UserFactory(unit=school), when=timezone.now())
     assert count() == few

@@ -137,15 +137,15 @@ def test_county_rollup_of_175_schools_stays_within_a_query_budget(
         for n in range(175)
     )
     leaders = User.objects.bulk_create(
-        User(username=f"lead{school.code}", organisation=school, role="school_leader")
+        User(username=f"lead{school.code}", unit=school, role="school_leader")
         for school in schools[:150]
     )
     for leader in leaders:
-        leader.organisation = next(s for s in schools if s.pk == leader.organisation_id)
+        leader.unit = next(s for s in schools if s.pk == leader.unit_id)
     from reporting.models import MonthlyReport
 
     reports = MonthlyReport.objects.bulk_create(
-        MonthlyReport(unit_id=leader.organisation_id, month=OCTOBER) for leader in leaders
+        MonthlyReport(unit_id=leader.unit_id, month=OCTOBER) for leader in leaders
     )
     versions = MonthlyReportVersion.objects.bulk_create(
         MonthlyReportVersion(

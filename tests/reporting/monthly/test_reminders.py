@@ -147,8 +147,7 @@ def _bulk_schools(county: Organisation, count: int, start: int) -> None:
         for n in range(count)
     )
     User.objects.bulk_create(
-        User(username=f"bulk{school.code}", organisation=school, role="school_leader")
-        for school in schools
+        User(username=f"bulk{school.code}", unit=school, role="school_leader") for school in schools
     )
 
 

@@ -257,5 +257,5 @@ def test_submission_notifies_the_reviewers_above(city, people, submit_school):
     submit_school(people.staff_a)
     assert people.county_official.notifications.count() == 1
     assert people.other_county_official.notifications.count() == 0
-    inactive = UserFactory(organisation=city.county_a, role="bureau_official", is_active=False)
+    inactive = UserFactory(unit=city.county_a, role="bureau_official", is_active=False)
     assert inactive.notifications.count() == 0

@@ -158,8 +158,8 @@ def test_unsigned_letters_become_gaps_after_the_grace_period(city):
     assert [g for g in gaps(city.school_a, within) if g.kind == "letter"] == []
     assert [g.assignment for g in gaps(city.school_a, after) if g.kind == "letter"] == [late]
     # The county sets a shorter grace period; the city's row is the default elsewhere.
-    ResponsibilitySettings.objects.create(organisation=city.city, unsigned_letter_grace_days=60)
-    ResponsibilitySettings.objects.create(organisation=city.county_a, unsigned_letter_grace_days=3)
+    ResponsibilitySettings.objects.create(unit=city.city, unsigned_letter_grace_days=60)
+    ResponsibilitySettings.objects.create(unit=city.county_a, unsigned_letter_grace_days=3)
     soon = TODAY + datetime.timedelta(days=4)
     assert [g.assignment for g in gaps(city.school_a, soon) if g.kind == "letter"] == [late]
     assert selectors.unsigned_letter_grace_days(city.school_b) == 60

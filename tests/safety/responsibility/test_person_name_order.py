@@ -108,7 +108,7 @@ def test_holders_are_offered_and_listed_in_surname_order_by_default(city):
 
 def test_school_page_lists_its_accounts_by_role_then_surname_order(city, people, client_for):
     for index, name in enumerate(reversed(ORDERED_NAMES)):
-        UserFactory(username=f"t{index}", full_name=name, organisation=city.school_b)
+        UserFactory(username=f"t{index}", full_name=name, unit=city.school_b)
 
     html = client_for("other_county_official").get(
         reverse("school_detail", args=[city.school_b.pk])
@@ -120,8 +120,8 @@ def test_school_page_lists_its_accounts_by_role_then_surname_order(city, people,
 
 def test_account_selects_offer_people_in_surname_order(city, people):
     for index, name in enumerate(reversed(ORDERED_NAMES)):
-        UserFactory(username=f"t{index}", full_name=name, organisation=city.school_b)
-    accounts_b = [str(user) for user in User.objects.filter(organisation=city.school_b)]
+        UserFactory(username=f"t{index}", full_name=name, unit=city.school_b)
+    accounts_b = [str(user) for user in User.objects.filter(unit=city.school_b)]
     expected = sorted(accounts_b, key=lambda label: ORDERED_NAMES.index(label.split(" ")[0]))
 
     owner_choices = AssignForm(hazard=SimpleNamespace(school=city.school_b)).fields["owner"]
