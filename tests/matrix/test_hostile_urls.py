@@ -47,6 +47,18 @@ HOSTILE = (
     "abc",
     "x" * 5000,
 )
+# Query strings get one value of each kind (a number out of range, a month and a date out of
+# range or impossible, text, overlong): every page multiplies them by its filters.
+QUERY_HOSTILE = (
+    "-1",
+    str(2**63),
+    "0001-01",
+    "9999-99",
+    "0001-01-01",
+    "2026-02-30",
+    "abc",
+    "x" * 5000,
+)
 ANSWERS = frozenset({200, 302, 400, 403, 404, 405})
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 # The parts of a page a request may not change: the CSRF token and the language switch.
@@ -152,7 +164,7 @@ def _query_failures(client, url, monkeypatch) -> list[str]:
     for key in keys:
         # A hostile choice only makes its form invalid: it needs no companions.
         for profile in [{}] if key in (profiles or [{}])[0] else [{}, *profiles]:
-            for value in HOSTILE:
+            for value in QUERY_HOSTILE:
                 query = {**profile, key: value}
                 response = _send(client, "get", url, query)
                 if response.status_code not in ANSWERS:
