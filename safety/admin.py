@@ -4,15 +4,21 @@ jurisdiction, choices that can grow are search fields, and saves go through serv
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from axes import admin as axes_admin  # noqa: F401  (registers its pages first)
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import admin as auth_admin  # noqa: F401
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -96,6 +102,18 @@ class AuditedModelAdmin(admin.ModelAdmin):
             return super().changelist_view(request, *args, **kwargs)
         with self._recording():
             return super().changelist_view(request, *args, **kwargs)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        """The record's history is the audit trail (who, when, old → new, in the reader's
+        words), not Django's own change log: the audit log filtered to this record."""
+        record = self.get_object(request, unquote(object_id))
+        if record is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_view_or_change_permission(request, record):
+            raise PermissionDenied
+        target_type = ContentType.objects.get_for_model(self.model, for_concrete_model=False)
+        query = urlencode({"target_type__id__exact": target_type.pk, "target_id": object_id})
+        return redirect(f"{reverse('admin:safety_auditevent_changelist')}?{query}")
 
 
 def _shown(value: Any) -> Any:
@@ -333,6 +351,14 @@ class AuditEventAdmin(ScopedAdminMixin, AuditedModelAdmin):
     search_fields = ("target_repr", "actor__username", "actor__full_name", "action")
     list_select_related = ("actor", "unit", "target_type")
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        """The jurisdiction's rows; system administrators also see the installation-wide ones
+        (configuration and reference data belong to no unit)."""
+        scoped = super().get_queryset(request)
+        if not roles.is_system_administrator(request.user):
+            return scoped
+        return scoped | audit.recording_updates(AuditEvent.objects.filter(unit__isnull=True))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

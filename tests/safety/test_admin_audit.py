@@ -225,6 +225,10 @@ def test_every_admin_change_is_audited_once_with_who_old_and_new(label, city, pe
             name = name.removesuffix("_1")
             old, new = row.changes[name]
             assert old != new
+        # The administrator reads it: the record's history is its audit trail.
+        history = client.get(reverse("admin:{}_{}_history".format(*info), args=[record.pk]))
+        trail = client.get(history["Location"])
+        assert f"/admin/safety/auditevent/{row.pk}/change/" in trail.content.decode()
 
     if scenario.add is not None:
         page = client.get(reverse("admin:{}_{}_add".format(*info)))
