@@ -342,7 +342,7 @@ def test_with_redis_stopped_pages_render_forms_save_and_notifications_arrive_onc
     month = timezone.localdate().strftime("%Y-%m")
     response = staff.post(
         reverse("monthly:save", args=[world.city.school_a.pk, month]),
-        {"work_done": "消防演练", "action": "submit"},
+        {"work_done": "消防演练", "action": "submit", "confirm": "yes"},
     )
     assert response.status_code == 302
     for url in (
