@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety import roles
@@ -58,7 +59,9 @@ def ledger_export(request: HttpRequest) -> FileResponse:
     form = forms.LedgerFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     sheet = exports.hazard_sheet(selectors.export_rows(user=request.user, filters=filters))
-    return xlsx_response([sheet], filename="hazard-ledger.xlsx")
+    # The file is named as users keep it: the ledger's name and the day it was taken.
+    filename = _("Hazard ledger %(day)s.xlsx") % {"day": timezone.localdate().isoformat()}
+    return xlsx_response([sheet], filename=filename)
 
 
 @login_required

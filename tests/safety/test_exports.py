@@ -15,11 +15,12 @@ import io
 import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from inspections.models import Hazard
@@ -200,3 +201,10 @@ def test_template_dates_are_dates(client_for, city):
 def test_neutralise_quotes_every_formula_trigger(text):
     assert exports.neutralise(text).startswith("'")
     assert exports.neutralise("校园安全 = 责任") == "校园安全 = 责任"
+
+
+def test_the_ledger_file_is_named_in_chinese_with_its_day(client_for, people):
+    response = client_for("county_official").get(reverse("inspections:ledger_export"))
+    disposition = response["Content-Disposition"]
+    day = timezone.localdate().isoformat()
+    assert disposition == f"attachment; filename*=UTF-8''{quote(f'隐患台账_{day}.xlsx')}"

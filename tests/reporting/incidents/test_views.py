@@ -148,6 +148,22 @@ def test_close_form_says_which_items_are_missing(client_for, people, report):
     assert not SchoolVeto.objects.exists()
 
 
+def test_close_button_waits_until_no_item_is_missing(client_for, people, report, closable):
+    incident = report()
+    services.incident_acknowledge(actor=people.county_official, incident=incident)
+    record_all_items(people.county_official, incident, skip=("education",))
+    url = reverse("incidents:incident_detail", args=[incident.pk])
+    page = client_for("county_official").get(url).content.decode()
+    assert 'disabled aria-describedby="close-blocked"' in page
+    ready = closable()
+    page = (
+        client_for("county_official")
+        .get(reverse("incidents:incident_detail", args=[ready.pk]))
+        .content.decode()
+    )
+    assert 'data-testid="close-form"' in page and "close-blocked" not in page
+
+
 def test_liability_closure_shows_the_veto_on_the_school_page(client_for, people, closable, city):
     incident = closable()
     response = client_for("county_official").post(
