@@ -32,6 +32,19 @@ def test_detail_page_offers_each_transition_at_its_own_url(client_for, make_haza
     assert reverse("inspections:hazard_assign", args=[hazard.pk]) not in html
 
 
+def test_a_refused_post_brings_the_phone_back_to_its_form(client_for, make_hazard):
+    """A long description pushes the forms far down a phone screen: every form posts to an
+    address ending in its own anchor, so a refused post shows the form with its errors."""
+    hazard = make_hazard("pending_verification")
+    client = client_for("leader_a")
+    response = client.post(reverse("inspections:hazard_return", args=[hazard.pk]), {})
+    assert response.status_code == 400
+    html = response.content.decode()
+    for name, view in (("verify", "hazard_verify"), ("return", "hazard_return")):
+        assert f'id="action-{name}"' in html
+        assert f'action="{reverse("inspections:" + view, args=[hazard.pk])}#action-{name}"' in html
+
+
 def test_verify_closes_and_return_sends_back(client_for, make_hazard):
     client = client_for("leader_a")
     closed = make_hazard("pending_verification")
