@@ -15,6 +15,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -106,8 +107,8 @@ def hazard_verify(request: HttpRequest, pk: int) -> HttpResponse:
             if not confirm.is_confirmed(request):
                 return confirm.ask(
                     request,
-                    question=_("Accept the rectification and close hazard #%(pk)s?")
-                    % {"pk": hazard.pk},
+                    question=_("Accept the rectification and close hazard #%(pk)s (%(title)s)?")
+                    % {"pk": hazard.pk, "title": Truncator(hazard.description).chars(40)},
                     button=_("Accept and close"),
                     back_url=reverse("inspections:hazard_detail", args=[hazard.pk]),
                 )

@@ -45,6 +45,17 @@ def test_a_refused_post_brings_the_phone_back_to_its_form(client_for, make_hazar
         assert f'action="{reverse("inspections:" + view, args=[hazard.pk])}#action-{name}"' in html
 
 
+def test_closing_asks_once_naming_the_hazard(client_for, make_hazard):
+    hazard = make_hazard("pending_verification")
+    response = client_for("leader_a").post(
+        reverse("inspections:hazard_verify", args=[hazard.pk]), {"comment": "已复查"}
+    )
+    assert response.status_code == 200
+    hazard.refresh_from_db()
+    assert hazard.status == "pending_verification"  # nothing changed before the confirmation
+    assert hazard.description[:20] in response.content.decode()
+
+
 def test_verify_closes_and_return_sends_back(client_for, make_hazard):
     client = client_for("leader_a")
     closed = make_hazard("pending_verification")
