@@ -43,12 +43,16 @@ def task_packages() -> list[str]:
     return packages
 
 
+def import_task_modules() -> None:
+    """Import every tasks module (registering its tasks and awaited jobs). The loader's plain
+    discovery, not `import_default_modules()`: that sends the worker start-up signal, on which
+    Celery's Django fix-up runs django.setup() again and resets logging mid-request."""
+    current_app.loader.autodiscover_tasks(task_packages(), related_name="tasks")
+
+
 def _registered_task(task_name: str) -> Any:
     if task_name not in current_app.tasks:
-        # A web process imports task modules only when first needed. The loader's plain
-        # discovery imports them without the worker start-up signals (which would run
-        # django.setup() again and reset logging in the middle of a request).
-        current_app.loader.autodiscover_tasks(task_packages(), related_name="tasks")
+        import_task_modules()  # a web process imports them only when first needed
     return current_app.tasks[task_name]
 
 
@@ -153,7 +157,7 @@ def sweep_awaited_jobs(now: datetime.datetime | None = None) -> int:
     SWEEP_GIVES_UP_AFTER and STALLED_AFTER ago, result still missing). Run by beat
     ("safety.sweep_awaited_jobs"). Returns how many were queued."""
     now = now or timezone.now()
-    current_app.loader.import_default_modules()  # the tasks modules register their jobs
+    import_task_modules()  # the tasks modules register their jobs
     queued = 0
     for job in list(AWAITED_JOBS.values()):
         task = _registered_task(job.task_name)

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
 from config.celery import app as celery_app
+from safety import jobs
 from tests import personas
 
 
@@ -25,10 +26,8 @@ def _test_settings(settings, tmp_path):
 @pytest.fixture(scope="session", autouse=True)
 def _task_modules_imported():
     """Import every task module before the first test, as a process that has queued a job
-    has. The first import (safety.jobs does it on the first job queued) makes Celery's Django
-    fix-up call django.setup() again, which reconfigures logging: inside a test, that drops
-    the log capture (caplog) of whichever test happened to queue the first job."""
-    celery_app.loader.import_default_modules()
+    has, so no test's query count includes the first discovery."""
+    jobs.import_task_modules()
 
 
 @pytest.fixture(autouse=True)

@@ -495,7 +495,6 @@ class IncidentEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = _("incident event")
         verbose_name_plural = _("incident events")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.get_action_display()}"

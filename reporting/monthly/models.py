@@ -182,7 +182,6 @@ class MonthlyReportEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = _("monthly report event")
         verbose_name_plural = _("monthly report events")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.report}: {self.from_status_label()} → {self.to_status_label()}"

@@ -108,7 +108,7 @@ WAITED_FOR = {
 def test_every_task_is_declared_awaited_or_not():
     """A new task must say whether users wait for it (then it needs a sweeper and a row
     here) or why not."""
-    current_app.loader.import_default_modules()
+    jobs.import_task_modules()
     tasks = {name for name in current_app.tasks if not name.startswith("celery.")}
     assert set(jobs.AWAITED_JOBS) == set(WAITED_FOR)
     assert tasks == set(WAITED_FOR) | set(NOT_AWAITED)
@@ -140,7 +140,7 @@ def test_a_lost_or_failed_job_is_swept_and_its_result_appears_once(
     monkeypatch,
     django_capture_on_commit_callbacks,
 ):
-    current_app.loader.import_default_modules()
+    jobs.import_task_modules()
     waiting = WAITED_FOR[task_name](city, people, submit_school, report)
     task = current_app.tasks[task_name]
     with monkeypatch.context() as patch:
