@@ -1,5 +1,5 @@
-"""The pages the benchmark measures. One entry per page and persona; adding a page (the
-dashboards of issue #7, when they land) is one line in PAGES.
+"""The pages the benchmark measures. One entry per page and persona; adding a page is one line
+in PAGES.
 
 Each entry: (key, title, persona, path template, stock-admin path template or None).
 Templates are filled from `ids` (bench.measure.reference_ids): {school}, {hazard}, {area},
@@ -36,11 +36,14 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("school", "School page", COUNTY, "/schools/{school}/", None),
     ("hazard", "Hazard detail", CITY, "/hazards/{hazard}/", None),
     ("hazard", "Hazard detail", COUNTY, "/hazards/{hazard}/", None),
-    # Dashboards (issue #7) are not on this branch; when they land, add e.g.:
-    # ("city_dashboard", "City dashboard", CITY, "/dashboards/city/", None),
+    ("home", "Home dashboard", CITY, "/", None),
+    ("home", "Home dashboard", COUNTY, "/", None),
+    ("inspections", "Inspection list", CITY, "/inspections/", None),
+    ("inspections", "Inspection list", COUNTY, "/inspections/", None),
+    ("password", "Own password page", COUNTY, "/accounts/password/", None),
     ("floor", "Empty logged-in page (framework floor)", CITY, "/bench/empty/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.
 LIST_PAGES = {"ledger", "ledger_filtered", "console", "incidents", "grid", "schools",
-              "notifications"}  # fmt: skip
+              "notifications", "home", "inspections"}  # fmt: skip

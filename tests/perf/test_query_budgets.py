@@ -34,6 +34,11 @@ LIST_PAGES = [
     ("c01.official", "/hazards/?severity=general&status=closed"),
     ("s00001.staff", "/hazards/"),
     ("s00001.staff", "/inspections/"),
+    # Bureau officials got 安全检查 in their menu (issue #13): their list of the jurisdiction.
+    ("c01.official", "/inspections/"),
+    ("city.official", "/inspections/"),
+    # The own-password page (issue #13).
+    ("s00001.staff", "/accounts/password/"),
     ("city.official", "/incidents/"),
     ("c01.official", "/incidents/"),
     ("city.official", "/monthly/console/"),
