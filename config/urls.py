@@ -32,4 +32,8 @@ urlpatterns = [
     path("", include("reporting.dashboards.urls")),
     path("responsibility/", include("safety.responsibility.urls")),
     path("", include("safety.urls")),
+    # Bureau supervision (issue #18).
+    path("campaigns/", include("inspections.campaigns.urls")),
+    path("notices/", include("reporting.notices.urls")),
+    path("orders/", include("reporting.orders.urls")),
 ]

@@ -142,6 +142,8 @@ class Inspection(models.Model):
         SELF_TERM_END = "self_term_end", _("Self-inspection (end of term)")
         COUNTY = "county", _("County supervisory inspection")
         SPOT_CHECK = "spot_check", _("City spot check")
+        # Special campaigns (issue #18): started from the school's campaign task only.
+        CAMPAIGN = "campaign", _("Special campaign")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -171,6 +173,15 @@ class Inspection(models.Model):
     spot_check_draw = models.ForeignKey(
         SpotCheckDraw,
         verbose_name=_("spot-check draw"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+    )
+    # Special campaigns (issue #18).
+    campaign = models.ForeignKey(
+        "Campaign",
+        verbose_name=_("special campaign"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -224,6 +235,8 @@ class Hazard(models.Model):
         COUNTY_INSPECTION = "county_inspection", _("County inspection")
         SPOT_CHECK = "spot_check", _("Spot check")
         AD_HOC = "ad_hoc", _("Ad hoc report")
+        # Special campaigns (issue #18).
+        CAMPAIGN = "campaign", _("Special campaign")
 
     school = models.ForeignKey(
         Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
@@ -294,6 +307,15 @@ class Hazard(models.Model):
     # Never cleared (an extension lifts `is_overdue`, not the history): once a hazard has been
     # overdue, its extensions are decided by the county bureau (guards.check_extension_decider).
     first_overdue_on = models.DateField(_("first overdue on"), null=True, blank=True)
+    # Special campaigns (issue #18): the campaign whose inspection found it.
+    campaign = models.ForeignKey(
+        "Campaign",
+        verbose_name=_("special campaign"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazards",
+    )
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -564,3 +586,8 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or self.image.name
+
+
+# Special campaigns (issue #18) live in their feature package; importing them here registers
+# them under this app.
+from .campaigns.models import Campaign, CampaignForward, CampaignTask  # noqa: E402, F401

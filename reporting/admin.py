@@ -2,3 +2,4 @@
 
 from .incidents import admin as incidents_admin  # noqa: F401
 from .monthly import admin as monthly_admin  # noqa: F401
+from .orders import admin as orders_admin  # noqa: F401 - issue #18

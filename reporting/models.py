@@ -17,3 +17,18 @@ from .monthly.models import (  # noqa: F401
     MonthlyReportVersion,
     version_pdf_path,  # noqa: F401 - named by migration 0003
 )
+
+# Bureau supervision (issue #18).
+from .notices.models import (  # noqa: E402, F401
+    Notice,
+    NoticeAttachment,
+    NoticeReceipt,
+    NoticeRecipient,
+    NoticeReply,
+)
+from .orders.models import (  # noqa: E402, F401
+    OrderEvidence,
+    OrderReply,
+    OrderSettings,
+    RectificationOrder,
+)

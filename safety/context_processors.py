@@ -39,6 +39,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     oversees = unit is not None and unit.is_bureau and VIEW_JURISDICTION in granted
     if unit is not None and (granted & {SUBMIT_MONTHLY_REPORT, REVIEW_MONTHLY_REPORT} or oversees):
         items.append((_("Monthly reports"), reverse("monthly:index")))
+    if unit is not None:  # Bureau supervision (issue #18)
+        items.append((_("Campaigns"), reverse("campaigns:index")))
+        items.append((_("Notices"), reverse("notices:index")))
+        items.append((_("Rectification orders"), reverse("orders:index")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

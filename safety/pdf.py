@@ -39,6 +39,9 @@ PDF_KINDS: tuple[PdfKind, ...] = (
     PdfKind("monthly_school", "reporting/monthly/pdf/monthly_school.html"),
     PdfKind("monthly_county", "reporting/monthly/pdf/monthly_county.html"),
     PdfKind("monthly_city", "reporting/monthly/pdf/monthly_city.html"),
+    # Bureau supervision (issue #18).
+    PdfKind("campaign_summary", "inspections/campaigns/pdf/campaign_summary.html"),
+    PdfKind("rectification_order", "reporting/orders/pdf/order.html"),
 )
 
 # The families pdf/base.html declares (and server-drawn SVG charts name): the only fonts a PDF

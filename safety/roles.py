@@ -36,6 +36,10 @@ ACKNOWLEDGE_INCIDENT = "reporting.acknowledge_incident"
 SUBMIT_MONTHLY_REPORT = "reporting.submit_monthly_report"
 REVIEW_MONTHLY_REPORT = "reporting.review_monthly_report"
 VIEW_HISTORY = "safety.view_history"
+# Bureau supervision (issue #18): officials launch campaigns, publish notices, issue orders;
+# school staff and leaders answer them.
+SUPERVISE = "reporting.supervise_schools"
+ANSWER_SUPERVISION = "reporting.answer_supervision"
 
 # Django admin permissions an administrator needs for the models it manages.
 _ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -51,6 +55,10 @@ _ADMIN_MODEL_PERMISSIONS = frozenset(
         "inspections.view_inspectionsettings",
         "inspections.add_inspectionsettings",
         "inspections.change_inspectionsettings",
+        # Rectification orders' document number format (issue #18).
+        "reporting.view_ordersettings",
+        "reporting.add_ordersettings",
+        "reporting.change_ordersettings",
         "inspections.view_checklisttemplate",
         "safety.view_post",
         "safety.view_responsibilitysettings",
@@ -89,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # and submits"); the leader's name is not required on it.
     Role.SCHOOL_STAFF: frozenset(
         {VIEW_JURISDICTION, FILE_INSPECTION, REPORT_HAZARD, REPORT_INCIDENT, SUBMIT_MONTHLY_REPORT}
+        | {ANSWER_SUPERVISION}  # issue #18
     ),
     Role.SCHOOL_LEADER: frozenset(
         {
@@ -101,6 +110,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             SUBMIT_MONTHLY_REPORT,
             MANAGE_RESPONSIBILITIES,
         }
+        | {ANSWER_SUPERVISION}  # issue #18
     ),
     Role.BUREAU_OFFICIAL: frozenset(
         {
@@ -118,6 +128,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             REVIEW_MONTHLY_REPORT,
             VIEW_HISTORY,
         }
+        | {SUPERVISE}  # issue #18
     ),
     Role.ADMINISTRATOR: frozenset(
         {

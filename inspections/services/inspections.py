@@ -28,6 +28,7 @@ from .photos import store_photos
 SOURCE_BY_KIND = {
     Inspection.Kind.COUNTY: Hazard.Source.COUNTY_INSPECTION,
     Inspection.Kind.SPOT_CHECK: Hazard.Source.SPOT_CHECK,
+    Inspection.Kind.CAMPAIGN: Hazard.Source.CAMPAIGN,
 }
 
 
@@ -157,6 +158,7 @@ def _hazard_from_result(actor: User, inspection: Inspection, text: str, row: Ite
         source=SOURCE_BY_KIND.get(inspection.kind, Hazard.Source.SELF_INSPECTION),
         inspection=inspection,
         item_result=row,
+        campaign_id=inspection.campaign_id,
     )
     for photo in row.photos.all():
         Photo.objects.create(

@@ -11,9 +11,13 @@ import datetime
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from safety import roles
+
 from ..incidents import selectors
+from ..orders import selectors as order_selectors
 
 register = template.Library()
 
@@ -43,3 +47,34 @@ def school_incident_panel(context: Any, school: Any) -> dict[str, Any]:
         "vetoes": selectors.school_vetoes(school),
         "request": context.get("request"),
     }
+
+
+# --- Bureau supervision (issue #18) --------------------------------------------------------
+# Safety's school page and the inspections pages (hazard, inspection, campaign task) name this
+# library in their templates only; their Python code never imports reporting.
+
+ORDER_SOURCES = {
+    "hazard": "orders:new_from_hazard",
+    "incident": "orders:new_from_incident",
+    "spot_check": "orders:new_from_spot_check",
+    "campaign": "orders:new_from_campaign",
+}
+
+
+@register.inclusion_tag("reporting/orders/_school_orders_panel.html")
+def school_orders_panel(school: Any) -> dict[str, Any]:
+    return {"orders": list(order_selectors.school_orders(school))}
+
+
+@register.inclusion_tag("reporting/orders/_order_button.html", takes_context=True)
+def order_button(context: Any, source: str, record: Any) -> dict[str, Any]:
+    """The "issue a rectification order" link for bureau officials above the school."""
+    user = getattr(context.get("request"), "user", None)
+    allowed = (
+        user is not None
+        and user.is_authenticated
+        and user.has_perm(roles.SUPERVISE)
+        and user.unit is not None
+        and user.unit.is_bureau
+    )
+    return {"url": reverse(ORDER_SOURCES[source], args=[record.pk]) if allowed else ""}

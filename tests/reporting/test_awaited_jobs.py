@@ -36,6 +36,8 @@ NOT_AWAITED = {
     "safety.send_notification_digests": "daily beat run over undelivered rows",
     "safety.healthcheck": "an operator's probe; nothing is stored",
     "safety.sweep_awaited_jobs": "the sweeper itself (beat)",
+    # Bureau supervision (issue #18).
+    "orders.escalate_overdue": "daily beat run; escalated_at makes a second run a no-op",
 }
 
 

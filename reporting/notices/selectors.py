@@ -1,0 +1,127 @@
+"""Reads of the notices (issue #18): inbox, sent list, status per unit, access helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from safety import roles
+from safety.access import access_object
+from safety.models import User
+from safety.scoping import jurisdiction_path
+
+from .models import Notice, NoticeAttachment, NoticeReceipt, NoticeRecipient, NoticeReply
+
+
+def access_notice(user: User, pk: Any, *, for_change: bool = False) -> Notice:
+    queryset = Notice.objects.select_related("bureau", "published_by")
+    notice = access_object(
+        queryset, user, permission=roles.SUPERVISE if for_change else None, pk=pk
+    )
+    if for_change and not notice.bureau.is_within(user.unit):
+        raise PermissionDenied
+    return notice
+
+
+def access_recipient(user: User, pk: Any, *, for_change: bool = False) -> NoticeRecipient:
+    """A recipient unit's thread. Reading: the unit itself and the bureaus above it;
+    `for_change` (replying): the unit's own people who answer supervision."""
+    queryset = NoticeRecipient.objects.select_related("notice__bureau", "unit")
+    recipient = access_object(
+        queryset, user, permission=roles.ANSWER_SUPERVISION if for_change else None, pk=pk
+    )
+    if for_change and user.unit_id != recipient.unit_id:
+        raise PermissionDenied
+    return recipient
+
+
+def access_reply(user: User, pk: Any, *, for_change: bool = False) -> NoticeReply:
+    queryset = NoticeReply.objects.select_related("recipient__notice__bureau", "recipient__unit")
+    reply = access_object(queryset, user, permission=roles.SUPERVISE if for_change else None, pk=pk)
+    if for_change and not reply.recipient.notice.bureau.is_within(user.unit):
+        raise PermissionDenied
+    return reply
+
+
+def access_attachment(user: User, pk: Any) -> NoticeAttachment:
+    """An attachment of a notice the user sees (404 otherwise); a reply's attachment only
+    for those who see the reply (a sibling school that got the same notice does not)."""
+    attachment = NoticeAttachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    access_notice(user, attachment.notice_id)
+    if attachment.reply_id is not None:
+        access_reply(user, attachment.reply_id)
+    return attachment
+
+
+def inbox(user: User) -> QuerySet[NoticeRecipient]:
+    """The notices addressed to the user's own unit, with whether the user opened each."""
+    mine = NoticeReceipt.objects.filter(recipient=OuterRef("pk"), user=user)
+    return (
+        NoticeRecipient.objects.filter(unit_id=user.unit_id)
+        .select_related("notice__bureau")
+        .annotate(read_by_me=Exists(mine))
+        .order_by("-notice__published_at", "-id")
+    )
+
+
+def sent(user: User) -> QuerySet[Notice]:
+    """Notices published by the user's bureau or below it, with recipient counts."""
+    path = jurisdiction_path(user) or ""
+    return (
+        Notice.objects.filter(bureau__path__startswith=path)
+        .select_related("bureau")
+        .annotate(
+            unit_count=Count("recipients"),
+            read_count=Count("recipients", filter=Q(recipients__first_read_at__isnull=False)),
+            replied_count=Count(
+                "recipients",
+                filter=Q(recipients__reply_status__in=["submitted", "accepted"]),
+            ),
+        )
+        .order_by("-published_at", "-id")
+    )
+
+
+STATUS_FILTERS = {
+    "unread": Q(first_read_at__isnull=True),
+    "read": Q(first_read_at__isnull=False),
+    "no_reply": Q(reply_status__in=["", "returned"]),
+    "replied": Q(reply_status="submitted"),
+    "accepted": Q(reply_status="accepted"),
+}
+
+
+def recipients_of(user: User, notice: Notice, status: str = "") -> QuerySet[NoticeRecipient]:
+    """The notice's recipient units in the user's jurisdiction, with the reader count."""
+    rows = (
+        NoticeRecipient.objects.visible_to(user)
+        .filter(notice=notice)
+        .select_related("unit__parent")
+        .annotate(reader_count=Count("receipts"))
+        .order_by("unit__parent__name_sort_key", "unit__name_sort_key", "id")
+    )
+    if status in STATUS_FILTERS:
+        rows = rows.filter(STATUS_FILTERS[status])
+    return rows
+
+
+def status_counts(user: User, notice: Notice) -> dict[str, int]:
+    return (
+        NoticeRecipient.objects.visible_to(user)
+        .filter(notice=notice)
+        .aggregate(
+            total=Count("id"),
+            **{key: Count("id", filter=condition) for key, condition in STATUS_FILTERS.items()},
+        )
+    )
+
+
+def unread_count(user: User) -> int:
+    """Notices addressed to the user's unit that the user has not opened."""
+    mine = NoticeReceipt.objects.filter(recipient=OuterRef("pk"), user=user)
+    return NoticeRecipient.objects.filter(unit_id=user.unit_id).exclude(Exists(mine)).count()

@@ -1,0 +1,93 @@
+"""Reads of the rectification orders (issue #18)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from safety import roles
+from safety.access import access_object
+from safety.models import Organisation, User
+
+from .models import OrderEvidence, OrderReply
+from .models import RectificationOrder as Order
+
+
+def _related(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("bureau", "school", "responder", "issued_by", "escalated_to")
+
+
+def access_order(user: User, pk: Any, *, for_change: bool = False) -> Order:
+    """The order (404 outside the jurisdiction). `for_change`: the school's own people who
+    answer supervision (replying)."""
+    order = access_object(
+        _related(Order.objects),
+        user,
+        permission=roles.ANSWER_SUPERVISION if for_change else None,
+        pk=pk,
+    )
+    if for_change and user.unit_id != order.school_id:
+        raise PermissionDenied
+    return order
+
+
+def access_order_reply(user: User, pk: Any) -> OrderReply:
+    """A reply to decide: officials of the issuing bureau or above (403 otherwise)."""
+    reply = access_object(
+        OrderReply.objects.select_related("order__bureau", "order__school"),
+        user,
+        permission=roles.SUPERVISE,
+        pk=pk,
+    )
+    if user.unit is None or not reply.order.bureau.is_within(user.unit):
+        raise PermissionDenied
+    return reply
+
+
+def access_evidence(user: User, pk: Any) -> OrderEvidence:
+    item = OrderEvidence.objects.visible_to(user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def may_decide(user: User, order: Order) -> bool:
+    return bool(user.has_perm(roles.SUPERVISE) and user.unit and order.bureau.is_within(user.unit))
+
+
+STATUS_FILTERS = {
+    "open": ~Q(status=Order.Status.ACCEPTED),
+    "to_decide": Q(status=Order.Status.REPLIED),
+    "overdue": Q(status__in=[Order.Status.ISSUED, Order.Status.RETURNED]),
+    "accepted": Q(status=Order.Status.ACCEPTED),
+}
+
+
+def order_list(user: User, status: str = "") -> QuerySet[Order]:
+    orders = _related(Order.objects.visible_to(user)).order_by("-issued_at", "-id")
+    if status in STATUS_FILTERS:
+        orders = orders.filter(STATUS_FILTERS[status])
+    if status == "overdue":
+        orders = orders.filter(deadline__lt=timezone.localdate())
+    return orders
+
+
+def school_orders(school: Organisation) -> QuerySet[Order]:
+    """The school's orders, open ones first (the school page's panel)."""
+    return (
+        Order.objects.filter(school=school)
+        .select_related("bureau")
+        .order_by("accepted_at", "-issued_at")[:20]
+    )
+
+
+def responders(school: Organisation) -> QuerySet[User]:
+    return User.objects.filter(
+        unit=school,
+        is_active=True,
+        role__in=[User.Role.SCHOOL_LEADER, User.Role.SCHOOL_STAFF],
+    )
