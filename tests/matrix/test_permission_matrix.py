@@ -291,6 +291,47 @@ RULES: dict[str, Rule] = {
     "monthly:version_rerender": Rule(obj("version"), get=None, post=ADMINS),
     "monthly:overview_request": Rule(overview_month, get=None, post=frozenset({"city_official"})),
     "monthly:overview_pdf": Rule(overview),
+    # --- bureau supervision (issue #18) -----------------------------------------------------
+    "campaigns:index": Rule(page),
+    "campaigns:new": Rule(page, get=OFFICIALS, post=OFFICIALS),
+    "campaigns:board": Rule(obj("campaign"), get=OFFICIALS | ADMINS),
+    "campaigns:export": Rule(obj("campaign"), get=OFFICIALS | ADMINS),
+    "campaigns:pdf": Rule(obj("campaign"), get=OFFICIALS | ADMINS),
+    "campaigns:remind": Rule(obj("campaign"), get=None, post=OFFICIALS),
+    "campaigns:forward": Rule(
+        obj("campaign"),
+        get=frozenset({"county_official", "other_county_official"}),
+        post=frozenset({"county_official", "other_county_official"}),
+    ),
+    "campaigns:task": Rule(obj("campaign_task")),
+    "campaigns:task_start": Rule(
+        obj("campaign_task"), get=None, post=frozenset({"staff_a", "leader_a"})
+    ),
+    "campaigns:task_submit": Rule(
+        obj("campaign_task"), get=None, post=frozenset({"staff_a", "leader_a"})
+    ),
+    "campaigns:coverage": Rule(page, get=OFFICIALS | ADMINS),
+    "campaigns:spot_checks": Rule(obj("school")),
+    "notices:index": Rule(page),
+    "notices:new": Rule(page, get=OFFICIALS, post=OFFICIALS),
+    "notices:detail": Rule(obj("notice")),
+    "notices:remind": Rule(obj("notice"), get=None, post=OFFICIALS),
+    "notices:recipient": Rule(obj("recipient")),
+    "notices:reply": Rule(obj("recipient"), get=None, post=frozenset({"staff_a", "leader_a"})),
+    "notices:reply_accept": Rule(obj("notice_reply"), get=None, post=OFFICIALS),
+    "notices:reply_return": Rule(obj("notice_reply"), get=None, post=OFFICIALS),
+    "notices:attachment": Rule(obj("notice_attachment")),
+    "orders:index": Rule(page),
+    "orders:new_from_hazard": Rule(obj("hazard"), get=OFFICIALS, post=OFFICIALS),
+    "orders:new_from_incident": Rule(obj("incident"), get=OFFICIALS, post=OFFICIALS),
+    "orders:new_from_spot_check": Rule(obj("supervision"), get=OFFICIALS, post=OFFICIALS),
+    "orders:new_from_campaign": Rule(obj("campaign_task"), get=OFFICIALS, post=OFFICIALS),
+    "orders:detail": Rule(obj("order")),
+    "orders:pdf": Rule(obj("order")),
+    "orders:reply": Rule(obj("order"), get=None, post=frozenset({"staff_a", "leader_a"})),
+    "orders:accept": Rule(obj("order_reply"), get=None, post=OFFICIALS),
+    "orders:return": Rule(obj("order_reply"), get=None, post=OFFICIALS),
+    "orders:evidence": Rule(obj("evidence")),
 }
 
 # Public pages, the same for everyone: the favicon is tested in tests/test_setup.py.

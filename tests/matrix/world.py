@@ -11,9 +11,14 @@ from types import SimpleNamespace
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from django.utils import timezone
+
 from inspections import selectors as inspection_selectors
 from inspections import services as inspection_services
+from inspections.campaigns import services as campaign_services
 from inspections.models import ChecklistTemplate, Photo, SpotCheckDraw
+from reporting.notices import services as notice_services
+from reporting.orders import services as order_services
 from reporting.models import IncidentAttachment, MonthlyOverview
 from safety import notifications
 from safety.models import Certificate, Organisation, SafetyArea, User
@@ -82,12 +87,74 @@ def _records_of(school: Organisation, county: Organisation, staff: User, officia
     )
 
 
+def _supervision_of(records, city, people, county, official, staff) -> None:
+    """Bureau supervision (issue #18): a city campaign covering only the side's school (its
+    county may forward it) with the school's task, a county notice to the school with a
+    reply and attachments, a supervisory inspection and a rectification order with a reply."""
+    today = timezone.localdate()
+    school = records.school
+    campaign = campaign_services.campaign_launch(
+        actor=people.city_official,
+        bureau=city.city,
+        title="开学安全检查",
+        purpose="排查",
+        deadline=today + datetime.timedelta(days=30),
+        filters={"county": county.pk, "school_type": "primary"},
+        template=ChecklistTemplate.objects.get(area__key="fire"),
+    )
+    records.campaign = campaign
+    records.campaign_task = campaign.tasks.get(school=school)
+    notice = notice_services.notice_publish(
+        actor=official,
+        bureau=county,
+        kind="notice",
+        title="防溺水专项报送",
+        body="请报送",
+        filters={"school_type": "primary"},
+        reply_due=today + datetime.timedelta(days=5),
+        attachments=[clean_document(SimpleUploadedFile("通知.pdf", PDF))],
+    )
+    records.notice = notice
+    records.recipient = notice.recipients.get(unit=school)
+    records.notice_reply = notice_services.notice_reply(
+        actor=staff, recipient=records.recipient, text="已报送"
+    )
+    records.notice_attachment = notice.attachments.first()
+    records.supervision = inspection_services.inspection_start(
+        actor=official,
+        school=school,
+        kind="county",
+        template=ChecklistTemplate.objects.get(area__key="fire"),
+    )
+    order = order_services.order_issue(
+        actor=official,
+        source="hazard",
+        record=records.hazard,
+        problems="灭火器压力不足",
+        legal_basis="消防法",
+        deadline=today + datetime.timedelta(days=7),
+        responder=staff,
+    )
+    records.order = order
+    records.order_reply = order_services.order_reply(
+        actor=staff,
+        order=order,
+        text="已更换",
+        evidence=[clean_document(SimpleUploadedFile("整改.pdf", PDF))],
+    )
+    records.evidence = records.order_reply.evidence.first()
+
+
 def build_world() -> SimpleNamespace:
     city = build_city()
     # The owner of school A's records and the actor that creates school B's.
     people = build_people(city, "owner_a", "staff_b")
     side_a = _records_of(city.school_a, city.county_a, people.staff_a, people.county_official)
     side_b = _records_of(city.school_b, city.county_b, people.staff_b, people.other_county_official)
+    _supervision_of(side_a, city, people, city.county_a, people.county_official, people.staff_a)
+    _supervision_of(
+        side_b, city, people, city.county_b, people.other_county_official, people.staff_b
+    )
     overview = MonthlyOverview.objects.create(unit=city.city, month=OCTOBER)
     overview.pdf.save("overview.pdf", ContentFile(PDF))
     inbox = {}
