@@ -42,6 +42,13 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("inspections", "Inspection list", COUNTY, "/inspections/", None),
     ("password", "Own password page", COUNTY, "/accounts/password/", None),
     ("floor", "Empty logged-in page (framework floor)", CITY, "/bench/empty/", None),
+    # Bureau supervision (issue #18).
+    ("campaigns", "Campaign list", CITY, "/campaigns/", None),
+    ("coverage", "Supervisory-inspection coverage", CITY, "/campaigns/coverage/", None),
+    ("coverage", "Supervisory-inspection coverage", COUNTY, "/campaigns/coverage/", None),
+    ("notices", "Notices", CITY, "/notices/", None),
+    ("orders", "Rectification orders", CITY, "/orders/", None),
+    ("orders", "Rectification orders", COUNTY, "/orders/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.

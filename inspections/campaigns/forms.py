@@ -141,8 +141,12 @@ class BoardFilterForm(TextRulesMixin, forms.Form):
 
     def __init__(self, *args: Any, counties: list, status_labels: dict, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = Organisation.objects.filter(
-            pk__in=[c.pk for c in counties]
+        # The counties of the board's table (already read): no query for the choices.
+        self.fields["county"] = forms.TypedChoiceField(
+            label=_("County/district"),
+            required=False,
+            coerce=int,
+            choices=[("", _("All counties")), *((c.pk, c.name) for c in counties)],
         )
         self.fields["status"].choices = [("", _("All")), *status_labels.items()]
         for field in self.fields.values():
@@ -151,8 +155,10 @@ class BoardFilterForm(TextRulesMixin, forms.Form):
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
             return {}
-        county = self.cleaned_data.get("county")
-        return {"county": county.pk if county else None, "status": self.cleaned_data["status"]}
+        return {
+            "county": self.cleaned_data.get("county") or None,
+            "status": self.cleaned_data["status"],
+        }
 
 
 STATUS_LABELS = {

@@ -75,14 +75,16 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
 def _board_context(request: HttpRequest, campaign) -> dict:
     user = request.user
-    counties = selectors.board_counties(user, campaign)
+    forwards = selectors.campaign_forwards(campaign)
+    counties = selectors.board_counties(user, campaign, forwards)
     form = forms.BoardFilterForm(
         request.GET or None,
         counties=[row.county for row in counties],
         status_labels=forms.STATUS_LABELS,
     )
-    tasks = selectors.board_tasks(user, campaign, form.filters())
-    paged = paginate(request, tasks)
+    filters = form.filters()
+    tasks = selectors.board_tasks(user, campaign, filters)
+    paged = paginate(request, tasks, count=selectors.board_count(counties, filters))
     return {
         "campaign": campaign,
         "counties": counties,
@@ -90,7 +92,7 @@ def _board_context(request: HttpRequest, campaign) -> dict:
         "form": form,
         "labels": forms.STATUS_LABELS,
         "may_forward": selectors.may_forward(user, campaign),
-        "forward": selectors.forward_of(campaign, user.unit),
+        "forward": forwards.get(user.unit_id),
         "may_remind": user.has_perm(roles.SUPERVISE),
         **paged.context(),
     }
@@ -145,14 +147,7 @@ def board_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def board_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.access_board(request.user, pk)
-    context = {
-        "campaign": campaign,
-        "unit": request.user.unit,
-        "counties": selectors.board_counties(request.user, campaign),
-        "hazards": selectors.board_hazards(request.user, campaign),
-        "late_tasks": list(selectors.board_tasks(request.user, campaign, {"status": "late"})[:200]),
-        "generated": timezone.localtime(),
-    }
+    context = selectors.summary_context(request.user, campaign)
     pdf = render_pdf("inspections/campaigns/pdf/campaign_summary.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''campaign-{campaign.pk}.pdf"

@@ -155,19 +155,30 @@ def notice_publish(
 
 
 def recipient_for(user: User, notice: Notice) -> NoticeRecipient | None:
+    """The user's own unit's copy of the notice, or None (one query)."""
     if user.unit_id is None:
         return None
-    return NoticeRecipient.objects.filter(notice=notice, unit_id=user.unit_id).first()
+    return (
+        NoticeRecipient.objects.filter(notice=notice, unit_id=user.unit_id)
+        .select_related("notice", "unit")
+        .first()
+    )
+
+
+def notice_open(*, user: User, recipient: NoticeRecipient | None) -> bool:
+    """Record that `user` opened the notice, once per person (the first time only), and the
+    unit's first reading time. Returns True when a receipt was recorded. A reader whose unit
+    is not a recipient (`recipient=None`: the publishing bureau, a bureau above) records
+    nothing; a reader who already has a receipt costs one query."""
+    if recipient is None or user.unit_id != recipient.unit_id:
+        return False
+    if NoticeReceipt.objects.filter(recipient=recipient, user=user).exists():
+        return False
+    return _record_receipt(user, recipient)
 
 
 @audit.atomic
-def notice_open(*, user: User, notice: Notice) -> bool:
-    """Record that `user` opened the notice, once per person (the first time only); the
-    unit's first reading time too. Returns True when a receipt was recorded. A reader whose
-    unit is not a recipient (the publishing bureau, a bureau above) records nothing."""
-    recipient = recipient_for(user, notice)
-    if recipient is None:
-        return False
+def _record_receipt(user: User, recipient: NoticeRecipient) -> bool:
     now = timezone.now()
     _receipt, created = NoticeReceipt.objects.get_or_create(
         recipient=recipient, user=user, defaults={"read_at": now}

@@ -84,11 +84,38 @@ def _recipient_context(request: HttpRequest, recipient, reply_form=None) -> dict
     )
     return {
         "recipient": recipient,
-        "replies": recipient.replies.select_related("submitted_by", "decided_by").prefetch_related(
-            "attachments"
-        ),
+        "replies": recipient.replies.select_related("submitted_by", "decided_by"),
         "may_reply": may_reply,
         "reply_form": reply_form or forms.ReplyForm(),
+    }
+
+
+def _with_files(context: dict, notice) -> dict:
+    """The notice's and the replies' attachments, in one query."""
+    files = list(notice.attachments.all())
+    context["attachments"] = [f for f in files if f.reply_id is None]
+    replies = list(context.get("replies", []))
+    for item in replies:
+        item.files = [f for f in files if f.reply_id == item.pk]
+    context["replies"] = replies
+    return context
+
+
+def _status_context(request: HttpRequest, notice) -> dict:
+    user = request.user
+    form = forms.StatusFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    counts = selectors.status_counts(user, notice)
+    paged = paginate(
+        request,
+        selectors.recipients_of(user, notice, status),
+        count=counts.get(status or "total", 0),
+    )
+    return {
+        "status_form": form,
+        "counts": counts,
+        "may_remind": user.has_perm(roles.SUPERVISE),
+        **paged.context(),
     }
 
 
@@ -98,25 +125,14 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     and those above it see read / not read / replied per unit."""
     user = request.user
     notice = selectors.access_notice(user, pk)
-    services.notice_open(user=user, notice=notice)
-    context = {
-        "notice": notice,
-        "attachments": notice.attachments.filter(reply__isnull=True),
-    }
     recipient = services.recipient_for(user, notice)
+    services.notice_open(user=user, recipient=recipient)
+    context = {"notice": notice}
     if recipient is not None:
         context |= _recipient_context(request, recipient)
     if _is_bureau(user) and notice.bureau.is_within(user.unit):
-        form = forms.StatusFilterForm(request.GET or None)
-        status = form.cleaned_data["status"] if form.is_valid() else ""
-        paged = paginate(request, selectors.recipients_of(user, notice, status))
-        context |= {
-            "status_form": form,
-            "counts": selectors.status_counts(user, notice),
-            "may_remind": user.has_perm(roles.SUPERVISE),
-            **paged.context(),
-        }
-    return render(request, "reporting/notices/notice_detail.html", context)
+        context |= _status_context(request, notice)
+    return render(request, "reporting/notices/notice_detail.html", _with_files(context, notice))
 
 
 @login_required
@@ -147,7 +163,9 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and recipient.notice.bureau.is_within(request.user.unit),
         "decision_form": forms.DecisionForm(),
     }
-    return render(request, "reporting/notices/recipient_detail.html", context)
+    return render(
+        request, "reporting/notices/recipient_detail.html", _with_files(context, recipient.notice)
+    )
 
 
 @login_required
@@ -168,11 +186,8 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Reply submitted."))
             return redirect("notices:detail", pk=recipient.notice_id)
-    context = {
-        "notice": recipient.notice,
-        "attachments": recipient.notice.attachments.filter(reply__isnull=True),
-        **_recipient_context(request, recipient, form),
-    }
+    context = {"notice": recipient.notice, **_recipient_context(request, recipient, form)}
+    context = _with_files(context, recipient.notice)
     return render(request, "reporting/notices/notice_detail.html", context, status=400)
 
 
@@ -200,6 +215,7 @@ def _decide(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
         "may_decide": True,
         "decision_form": form,
     }
+    context = _with_files(context, recipient.notice)
     return render(request, "reporting/notices/recipient_detail.html", context, status=400)
 
 

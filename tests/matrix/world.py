@@ -10,16 +10,15 @@ from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-
 from django.utils import timezone
 
 from inspections import selectors as inspection_selectors
 from inspections import services as inspection_services
 from inspections.campaigns import services as campaign_services
 from inspections.models import ChecklistTemplate, Photo, SpotCheckDraw
+from reporting.models import IncidentAttachment, MonthlyOverview
 from reporting.notices import services as notice_services
 from reporting.orders import services as order_services
-from reporting.models import IncidentAttachment, MonthlyOverview
 from safety import notifications
 from safety.models import Certificate, Organisation, SafetyArea, User
 from safety.responsibility import services as responsibility_services

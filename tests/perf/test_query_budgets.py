@@ -53,6 +53,15 @@ LIST_PAGES = [
     ("city.official", "/"),
     ("c01.official", "/"),
     ("s00001.staff", "/"),
+    # Bureau supervision (issue #18); the boards with a campaign and a notice in
+    # tests/perf/test_supervision_budgets.py.
+    ("city.official", "/campaigns/"),
+    ("city.official", "/campaigns/coverage/"),
+    ("c01.official", "/campaigns/coverage/"),
+    ("city.official", "/notices/"),
+    ("city.official", "/orders/"),
+    ("s00001.staff", "/campaigns/"),
+    ("s00001.staff", "/notices/"),
 ]
 
 

@@ -31,12 +31,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 from django.utils import timezone
 
+from inspections import services as inspection_services
+from inspections.campaigns import selectors as campaign_selectors
+from inspections.campaigns import services as campaign_services
+from inspections.models import Campaign, CampaignTask, ChecklistTemplate
 from reporting.incidents import selectors as incident_selectors
 from reporting.incidents import services as incident_services
 from reporting.incidents.models import ClosureItem, Incident, IncidentEvent, IncidentReport
 from reporting.models import MonthlyOverview, MonthlyReportVersion
 from reporting.monthly import services as monthly_services
-from safety.models import Organisation, User
+from reporting.orders import services as order_services
+from reporting.orders.models import RectificationOrder
+from safety.models import Organisation, SafetyArea, User
 from safety.pdf import BUNDLED_FONT_FAMILIES, PDF_KINDS, render_pdf
 from safety.responsibility.models import ResponsibilityLetter
 from safety.responsibility.services import letter_pdf
@@ -201,12 +207,55 @@ def build_monthly_city(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
     return render
 
 
+def build_campaign_summary(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    """Issue #18: a campaign of the city with every school late."""
+    official = world.people.city_official
+    campaign = campaign_services.campaign_launch(
+        actor=official,
+        bureau=world.city.city,
+        title=t(Campaign, "title"),
+        purpose=t(Campaign, "purpose"),
+        deadline=timezone.localdate() + datetime.timedelta(days=10),
+        filters={},
+        template=ChecklistTemplate.objects.get(area__key="fire"),
+    )
+    CampaignTask.objects.filter(campaign=campaign).update(
+        deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    template = "inspections/campaigns/pdf/campaign_summary.html"
+    return lambda: render_pdf(template, campaign_selectors.summary_context(official, campaign))
+
+
+def build_rectification_order(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    """Issue #18: an order with its problems, legal basis and requirements at their longest."""
+    hazard = inspection_services.hazard_report(
+        actor=world.people.staff_a,
+        school=world.city.school_a,
+        area=SafetyArea.objects.get(key="fire"),
+        description="消防通道堵塞",
+    )
+    order = order_services.order_issue(
+        actor=world.people.county_official,
+        source="hazard",
+        record=hazard,
+        problems=t(RectificationOrder, "problems"),
+        legal_basis=t(RectificationOrder, "legal_basis"),
+        requirements=t(RectificationOrder, "requirements"),
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
+        responder=world.people.staff_a,
+    )
+    return lambda: render_pdf("reporting/orders/pdf/order.html", {"order": order})
+
+
 BUILDERS: dict[str, Callable[[SimpleNamespace, Texts], Callable[[], bytes]]] = {
     "responsibility_letter": build_letter,
     "incident_file": build_incident_file,
     "monthly_school": build_monthly_school,
     "monthly_county": build_monthly_county,
     "monthly_city": build_monthly_city,
+    # Bureau supervision (issue #18).
+    "campaign_summary": build_campaign_summary,
+    "rectification_order": build_rectification_order,
 }
 KIND_NAMES = [kind.name for kind in PDF_KINDS]
 

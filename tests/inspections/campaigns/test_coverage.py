@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from inspections.campaigns import selectors
 from inspections.models import ChecklistTemplate, Inspection
@@ -99,7 +100,7 @@ def test_coverage_pages_and_scoping(city, people, client_for):
     assert client_for("city_official").get(reverse("campaigns:coverage")).status_code == 200
     assert client_for("staff_a").get(reverse("campaigns:coverage")).status_code == 403
     supervise(
-        city.school_a, people.city_official, datetime.date.today(), kind=Inspection.Kind.SPOT_CHECK
+        city.school_a, people.city_official, timezone.localdate(), kind=Inspection.Kind.SPOT_CHECK
     )
     response = county.get(reverse("campaigns:spot_checks", args=[city.school_a.pk]))
     assert response.status_code == 200

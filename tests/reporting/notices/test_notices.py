@@ -31,6 +31,10 @@ def publish(actor, bureau, **extra):
     return services.notice_publish(actor=actor, bureau=bureau, **(fields | extra))
 
 
+def open_(user, notice):
+    return services.notice_open(user=user, recipient=services.recipient_for(user, notice))
+
+
 def test_publish_addresses_the_selected_units(city, people):
     notice = publish(
         people.city_official, city.city, filters={"county": city.county_a.pk}, include_counties=True
@@ -72,18 +76,18 @@ def test_urgent_notice_uses_the_urgent_channel(city, people):
 
 def test_read_receipt_once_per_person(city, people):
     notice = publish(people.county_official, city.county_a)
-    assert services.notice_open(user=people.staff_a, notice=notice)
-    assert not services.notice_open(user=people.staff_a, notice=notice)
-    assert services.notice_open(user=people.leader_a, notice=notice)
+    assert open_(people.staff_a, notice)
+    assert not open_(people.staff_a, notice)
+    assert open_(people.leader_a, notice)
     recipient = notice.recipients.get(unit=city.school_a)
     assert NoticeReceipt.objects.filter(recipient=recipient).count() == 2
     first = recipient.first_read_at
     assert first is not None
-    services.notice_open(user=people.leader_a, notice=notice)
+    open_(people.leader_a, notice)
     recipient.refresh_from_db()
     assert recipient.first_read_at == first
     # The publishing bureau reading its own notice records nothing.
-    assert not services.notice_open(user=people.county_official, notice=notice)
+    assert not open_(people.county_official, notice)
     counts = selectors.status_counts(people.county_official, notice)
     assert (counts["read"], counts["unread"]) == (1, 1)
 
@@ -123,7 +127,7 @@ def test_only_the_units_own_people_reply(city, people):
 
 def test_reminders_once_a_day_to_those_missing(city, people):
     notice = publish(people.county_official, city.county_a)
-    services.notice_open(user=people.staff_a, notice=notice)
+    open_(people.staff_a, notice)
     services.notice_reply(
         actor=people.staff_a, recipient=notice.recipients.get(unit=city.school_a), text="已完成"
     )
