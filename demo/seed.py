@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from inspections import demo as inspections_demo
+from inspections.campaigns import demo as campaigns_demo
 from reporting.incidents import demo as incidents_demo
 from reporting.monthly import demo as monthly_demo
+from reporting.notices import demo as notices_demo
+from reporting.orders import demo as orders_demo
 from safety import demo as safety_demo
 
 
@@ -27,4 +30,8 @@ def seed_demo_city() -> Seeded:
     incidents_demo.seed()
     safety_demo.seed_responsibilities()
     monthly_demo.seed()
+    # Bureau supervision (issue #18).
+    campaigns_demo.seed()
+    notices_demo.seed()
+    orders_demo.seed()
     return Seeded(created_units=created_units, created_accounts=created_accounts)

@@ -34,6 +34,7 @@ from django.utils.translation import pgettext_lazy
 
 from inspections.models import Hazard, HazardEvent, Inspection
 from reporting.incidents.models import Category, Incident, concealed_q, late_q, missed_q
+from reporting.orders.models import RectificationOrder
 from safety.models import (
     Assignment,
     Organisation,
@@ -299,6 +300,42 @@ SCHOOL_SECTIONS: list[Section] = [
         responsibility,
     ),
 ]
+
+
+# --- Bureau supervision (issue #18) --------------------------------------------------------
+
+
+def rectification_orders(
+    unit: Organisation, month: datetime.date, now: datetime.datetime
+) -> SectionRows:
+    """Rectification orders to the school: issued in the month, accepted in the month, open
+    at month end (issued before it, not accepted before it) and, of those, past their
+    deadline on the month's last day (or today, for the running month)."""
+    start, end = month_bounds(month)
+    reference = min(add_months(month, 1) - datetime.timedelta(days=1), timezone.localdate(now))
+    open_at_end = Q(issued_at__lt=end) & (Q(accepted_at__isnull=True) | Q(accepted_at__gte=end))
+    row = RectificationOrder.objects.filter(school=unit).aggregate(
+        issued=Count("pk", filter=Q(issued_at__gte=start, issued_at__lt=end)),
+        accepted=Count("pk", filter=Q(accepted_at__gte=start, accepted_at__lt=end)),
+        open=Count("pk", filter=open_at_end),
+        overdue=Count("pk", filter=open_at_end & Q(deadline__lt=reference)),
+    )
+    return {"rows": [["", row["issued"], row["accepted"], row["open"], row["overdue"]]]}
+
+
+SCHOOL_SECTIONS.append(
+    Section(
+        "rectification_orders",
+        _("Rectification orders"),
+        (
+            ("issued", _("Issued in the month")),
+            ("accepted", _("Accepted in the month")),
+            ("open", _("Open at month end")),
+            ("overdue", _("Overdue at month end")),
+        ),
+        rectification_orders,
+    )
+)
 
 
 def section_by_key(key: str) -> Section | None:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspections import services as inspection_services
+from reporting.monthly.figures import rectification_orders
 from reporting.orders import services
 from reporting.orders.models import OrderSettings, RectificationOrder
 from safety.models import AuditEvent, Notification, SafetyArea
@@ -170,3 +171,58 @@ def test_pages_school_panel_and_pdf(city, people, hazard, client_for):
     )
     order.refresh_from_db()
     assert order.status == "accepted"
+
+
+def test_monthly_figures_section_counts_orders(city, people, hazard):
+
+    shanghai = timezone.get_default_timezone()
+    october = datetime.date(2026, 10, 1)
+    common = {
+        "bureau": city.county_a,
+        "school": city.school_a,
+        "source": "hazard",
+        "problems": "p",
+        "legal_basis": "l",
+        "responder": people.leader_a,
+        "issued_by": people.county_official,
+        "year": 2026,
+    }
+
+    def at(day):
+        return datetime.datetime(2026, day[0], day[1], 10, tzinfo=shanghai)
+
+    RectificationOrder.objects.create(
+        sequence=1,
+        number="1",
+        issued_at=at((10, 3)),
+        deadline=datetime.date(2026, 10, 20),
+        **common,
+    )
+    RectificationOrder.objects.create(
+        sequence=2,
+        number="2",
+        issued_at=at((10, 5)),
+        accepted_at=at((10, 9)),
+        status="accepted",
+        deadline=datetime.date(2026, 10, 10),
+        **common,
+    )
+    RectificationOrder.objects.create(
+        sequence=3,
+        number="3",
+        issued_at=at((9, 5)),
+        accepted_at=at((11, 2)),
+        status="accepted",
+        deadline=datetime.date(2026, 11, 10),
+        **common,
+    )
+    RectificationOrder.objects.create(
+        sequence=4,
+        number="4",
+        issued_at=at((11, 5)),
+        deadline=datetime.date(2026, 11, 10),
+        **common,
+    )
+    rows = rectification_orders(city.school_a, october, at((11, 15)))["rows"]
+    # issued 1 and 2; accepted 2; open at end 1 and 3; overdue (deadline before 31 Oct) 1.
+    assert rows == [["", 2, 1, 2, 1]]
