@@ -333,6 +333,21 @@ AUDIT_ACTION_LABELS = {
     "monthly_report.return": _("Monthly report returned"),
     "monthly_report.rerender_pdf": _("Monthly report PDF rendered again"),
     "reporting.veto": _("Safety veto recorded"),
+    # Bureau supervision (issue #18).
+    "campaign.launch": _("Special campaign launched"),
+    "campaign.forward": _("Special campaign forwarded"),
+    "campaign.remind": _("Campaign laggards reminded"),
+    "campaign_task.submit": _("Campaign report submitted"),
+    "notice.publish": _("Notice published"),
+    "notice.reply": _("Notice reply submitted"),
+    "notice.reply_accepted": _("Notice reply accepted"),
+    "notice.reply_returned": _("Notice reply returned"),
+    "notice.remind": _("Notice reminders sent"),
+    "order.issue": _("Rectification order issued"),
+    "order.reply": _("Rectification order replied to"),
+    "order.accepted": _("Rectification order accepted"),
+    "order.returned": _("Rectification order reply returned"),
+    "order.escalate": _("Overdue rectification order escalated"),
 }
 
 
