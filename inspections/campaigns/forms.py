@@ -8,17 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from safety.forms import TextRulesMixin, date_input
 from safety.models import Organisation, SafetyArea, User
-from safety.selectors import counties_visible_to
 
 from ..models import ChecklistTemplate
+from .selectors import counties_below
 
 BOARDING_CHOICES = [("", _("Boarding or not")), ("yes", _("Boarding")), ("no", _("Day school"))]
-
-
-def counties_below(user: User):
-    """The county bureaus strictly below the user's unit (none for a county or a school)."""
-    unit = user.unit
-    return counties_visible_to(user).exclude(pk=unit.pk if unit else None)
 
 
 class TargetFieldsMixin:

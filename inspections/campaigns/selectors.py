@@ -14,6 +14,7 @@ from safety import roles
 from safety.access import access_object
 from safety.models import Organisation, User, school_year_bounds, school_year_of
 from safety.scoping import jurisdiction_path
+from safety.selectors import counties_visible_to
 
 from ..models import Hazard, Inspection
 from .models import Campaign, CampaignForward, CampaignTask
@@ -50,6 +51,13 @@ def access_task(user: User, pk: Any, *, for_change: bool = False) -> CampaignTas
     if for_change and user.unit_id != task.school_id:
         raise PermissionDenied
     return task
+
+
+def counties_below(user: User) -> QuerySet[Organisation]:
+    """The county bureaus strictly below the user's unit (none for a county or a school):
+    the county choices of the campaign and notice forms."""
+    unit = user.unit
+    return counties_visible_to(user).exclude(pk=unit.pk if unit else None)
 
 
 def target_schools(bureau: Organisation, filters: dict[str, Any]) -> QuerySet[Organisation]:

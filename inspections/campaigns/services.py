@@ -74,6 +74,42 @@ def _checklist(
     return _written_checklist(actor, title, area, items)
 
 
+def check_targets(actor: User, bureau: Organisation, filters: dict[str, Any]) -> None:
+    """The rule of targeting: only officials of `bureau` address its jurisdiction, and a
+    county named in the filters lies within the actor's (PermissionDenied otherwise)."""
+    check_unit_permission(actor, roles.SUPERVISE, bureau)
+    if bureau.is_school:
+        raise PermissionDenied
+    if filters.get("county"):
+        county = Organisation.objects.filter(pk=filters["county"]).first()
+        if county is None or county.kind != Organisation.Kind.COUNTY:
+            raise ValidationError({"county": _("Choose a county of your jurisdiction.")})
+        check_within(actor, county)
+
+
+def _tell_schools(
+    campaign: Campaign,
+    bureau: Organisation,
+    deadline: datetime.date,
+    school_ids: list[int],
+    kind: str,
+    key_id: int,
+) -> None:
+    """One notice to each school's people per launch or forwarding (the key de-duplicates)."""
+    notifications.notify_many(
+        recipients=_school_people(school_ids),
+        kind=kind,
+        key=f"{kind}:{key_id}",
+        title=Message(gettext_lazy("Special campaign: %(title)s"), title=campaign.title),
+        body=Message(
+            gettext_lazy("%(bureau)s asks your school to complete it by %(deadline)s."),
+            bureau=bureau.name,
+            deadline=MessageDate(deadline),
+        ),
+        url=reverse("campaigns:index"),
+    )
+
+
 @audit.atomic
 def campaign_launch(
     *,
@@ -94,14 +130,7 @@ def campaign_launch(
     Raises `PermissionDenied` unless the actor supervises `bureau`'s jurisdiction (a county
     named in `filters` must lie within it), `ValidationError` for a deadline before today or
     before the start, a checklist without items, or no school matching."""
-    check_unit_permission(actor, roles.SUPERVISE, bureau)
-    if bureau.is_school:
-        raise PermissionDenied
-    if filters.get("county"):
-        county = Organisation.objects.filter(pk=filters["county"]).first()
-        if county is None or county.kind != Organisation.Kind.COUNTY:
-            raise ValidationError({"county": _("Choose a county of your jurisdiction.")})
-        check_within(actor, county)
+    check_targets(actor, bureau, filters)
     starts_on = starts_on or timezone.localdate()
     _check_deadline(deadline)
     if deadline < starts_on:
@@ -123,18 +152,7 @@ def campaign_launch(
     CampaignTask.objects.bulk_create(
         CampaignTask(campaign=campaign, school_id=pk, deadline=deadline) for pk in school_ids
     )
-    notifications.notify_many(
-        recipients=_school_people(school_ids),
-        kind="campaign_launched",
-        key=f"campaign:{campaign.pk}",
-        title=Message(gettext_lazy("Special campaign: %(title)s"), title=title),
-        body=Message(
-            gettext_lazy("%(bureau)s asks your school to complete it by %(deadline)s."),
-            bureau=bureau.name,
-            deadline=MessageDate(deadline),
-        ),
-        url=reverse("campaigns:index"),
-    )
+    _tell_schools(campaign, bureau, deadline, school_ids, "campaign_launched", campaign.pk)
     audit_record(
         actor=actor,
         action="campaign.launch",
@@ -178,18 +196,7 @@ def campaign_forward(
     tasks = CampaignTask.objects.filter(campaign=campaign, school__path__startswith=county.path)
     school_ids = list(tasks.values_list("school_id", flat=True))
     tasks.update(deadline=deadline)
-    notifications.notify_many(
-        recipients=_school_people(school_ids),
-        kind="campaign_forwarded",
-        key=f"campaign_forward:{forward.pk}",
-        title=Message(gettext_lazy("Special campaign: %(title)s"), title=campaign.title),
-        body=Message(
-            gettext_lazy("%(bureau)s asks your school to complete it by %(deadline)s."),
-            bureau=county.name,
-            deadline=MessageDate(deadline),
-        ),
-        url=reverse("campaigns:index"),
-    )
+    _tell_schools(campaign, county, deadline, school_ids, "campaign_forwarded", forward.pk)
     audit_record(
         actor=actor,
         action="campaign.forward",

@@ -6,12 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections.campaigns.forms import BOARDING_CHOICES, counties_below
+from inspections.campaigns.selectors import counties_below
 from safety.forms import TextRulesMixin, date_input
 from safety.models import Organisation, User
 from safety.uploads import UploadField
 
 from .models import Notice
+
+BOARDING_CHOICES = [("", _("Boarding or not")), ("yes", _("Boarding")), ("no", _("Day school"))]
 
 
 class NoticeForm(TextRulesMixin, forms.Form):

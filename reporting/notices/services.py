@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from inspections.campaigns import services as campaign_services
 from inspections.campaigns.selectors import target_schools
 from safety import audit, notifications, roles
-from safety.access import check_unit_permission, check_within
+from safety.access import check_unit_permission
 from safety.messages import Message
 from safety.models import Organisation, User
 from safety.services import audit_record
@@ -110,14 +111,7 @@ def notice_publish(
     Raises `PermissionDenied` unless the actor supervises `bureau` (a county named in the
     targets must be in the actor's jurisdiction); `ValidationError` for a reply date before
     today or no unit selected."""
-    check_unit_permission(actor, roles.SUPERVISE, bureau)
-    if bureau.is_school:
-        raise PermissionDenied
-    if filters.get("county"):
-        county = Organisation.objects.filter(pk=filters["county"]).first()
-        if county is None or county.kind != Organisation.Kind.COUNTY:
-            raise ValidationError({"county": _("Choose a county of your jurisdiction.")})
-        check_within(actor, county)
+    campaign_services.check_targets(actor, bureau, filters)
     if reply_due is not None and reply_due < timezone.localdate():
         raise ValidationError({"reply_due": _("The deadline cannot be before today.")})
     unit_ids = recipient_units(bureau, filters, include_counties)

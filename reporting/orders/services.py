@@ -48,6 +48,24 @@ SOURCE_FIELDS = {
 }
 
 
+def _tell_issued(order: Order) -> None:
+    """The person to reply hears at once, through the urgent channel."""
+    notifications.notify(
+        recipient=order.responder,
+        kind="order_issued",
+        key=f"order:{order.pk}",
+        title=Message(gettext_lazy("Rectification order %(number)s"), number=order.number),
+        body=Message(
+            gettext_lazy("%(bureau)s orders rectification by %(deadline)s; reply with evidence."),
+            bureau=order.bureau.name,
+            deadline=MessageDate(order.deadline),
+        ),
+        url=reverse("orders:detail", args=[order.pk]),
+        unit=order.school,
+        urgent=True,
+    )
+
+
 @audit.atomic
 def order_issue(
     *,
@@ -94,20 +112,7 @@ def order_issue(
         issued_by=actor,
         **{SOURCE_FIELDS[source]: record},
     )
-    notifications.notify(
-        recipient=responder,
-        kind="order_issued",
-        key=f"order:{order.pk}",
-        title=Message(gettext_lazy("Rectification order %(number)s"), number=order.number),
-        body=Message(
-            gettext_lazy("%(bureau)s orders rectification by %(deadline)s; reply with evidence."),
-            bureau=bureau.name,
-            deadline=MessageDate(deadline),
-        ),
-        url=reverse("orders:detail", args=[order.pk]),
-        unit=school,
-        urgent=True,
-    )
+    _tell_issued(order)
     audit_record(
         actor=actor,
         action="order.issue",

@@ -221,7 +221,7 @@ def test_launch_form_keeps_input_and_refuses_bad_values(city, people, client_for
     text = response.content.decode()
     assert "防溺水专项" in text
     assert "截止日期不能早于今天" in text
-    assert "检查表至少需要一项" in text
+    assert "检查表至少需要一个检查项" in text
     assert not CampaignTask.objects.exists()
 
 
