@@ -7,14 +7,16 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from safety import roles
+from safety import confirm, roles
 from safety.exports import Sheet, xlsx_response
 from safety.models import Organisation, current_school_year, is_school_year
 from safety.paging import paginate
@@ -237,9 +239,17 @@ def task_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.TaskReportForm(request.POST)
     if form.is_valid():
         try:
-            services.campaign_task_submit(
-                actor=request.user, task=task, report=form.cleaned_data["report"]
-            )
+            with transaction.atomic():
+                services.campaign_task_submit(
+                    actor=request.user, task=task, report=form.cleaned_data["report"]
+                )
+                if not confirm.is_confirmed(request):
+                    return confirm.ask(
+                        request,
+                        question=_("Submit the campaign report? It cannot be changed afterwards."),
+                        button=_("Submit the campaign report"),
+                        back_url=reverse("campaigns:task", args=[task.pk]),
+                    )
         except ValidationError as error:
             _form_errors(form, error)
         else:

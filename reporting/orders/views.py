@@ -7,15 +7,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections import selectors as inspection_selectors
 from inspections.campaigns import selectors as campaign_selectors
 from inspections.models import Inspection
-from safety import roles
+from safety import confirm, roles
 from safety.paging import paginate
 from safety.pdf import render_pdf
 from safety.uploads import file_response
@@ -183,7 +185,9 @@ def _decide(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
         comment = form.cleaned_data["comment"]
         try:
             if accept:
-                services.order_accept(actor=request.user, reply=reply_obj, comment=comment)
+                asked = _accept_once(request, reply_obj, comment)
+                if asked is not None:
+                    return asked
             else:
                 services.order_return(actor=request.user, reply=reply_obj, comment=comment)
         except ValidationError as error:
@@ -194,6 +198,21 @@ def _decide(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
     order = selectors.access_order(request.user, reply_obj.order_id)
     context = _detail_context(request, order, decision_form=form)
     return render(request, "reporting/orders/order_detail.html", context, status=400)
+
+
+def _accept_once(request: HttpRequest, reply_obj, comment: str) -> HttpResponse | None:
+    """Accepting closes the order: irreversible, so it asks once (safety.confirm)."""
+    with transaction.atomic():
+        services.order_accept(actor=request.user, reply=reply_obj, comment=comment)
+        if not confirm.is_confirmed(request):
+            return confirm.ask(
+                request,
+                question=_("Accept the rectification and close order %(number)s?")
+                % {"number": reply_obj.order.number},
+                button=_("Accept the rectification"),
+                back_url=reverse("orders:detail", args=[reply_obj.order_id]),
+            )
+    return None
 
 
 @login_required

@@ -66,6 +66,7 @@ def complete_on_phone(page: Page, base: str, tmp_path) -> Hazard:
     page.get_by_label("简要报告").fill("已完成检查，发现护栏缺失一处。")
     fits(page)
     page.get_by_role("button", name="提交专项报告").click()
+    page.get_by_test_id("confirm").get_by_role("button", name="提交专项报告").click()
     expect(page.get_by_test_id("task-status")).to_have_text("已提交")
     return Hazard.objects.get(description__contains="校门外水塘护栏缺失")
 
@@ -121,6 +122,7 @@ def order_accepted(page: Page, base: str, hazard: Hazard, tmp_path) -> None:
     log_in(page, base, "jc.official")
     page.goto(f"{base}/orders/{order.pk}/")
     page.get_by_role("button", name="整改验收通过").click()
+    page.get_by_test_id("confirm").get_by_role("button", name="整改验收通过").click()
     expect(page.get_by_test_id("order-status")).to_have_text("已通过")
 
     log_in(page, base, "dh.official")

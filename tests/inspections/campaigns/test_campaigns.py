@@ -253,3 +253,24 @@ def test_full_path_through_pages(city, people, client_for):
     for url in ("campaigns:board", "campaigns:export", "campaigns:pdf"):
         assert official.get(reverse(url, args=[campaign.pk])).status_code == 200
     assert staff.get(reverse("campaigns:board", args=[campaign.pk])).status_code == 403
+
+
+def test_submitting_the_report_asks_once(city, people, client_for):
+    campaign = launch(people.city_official, city.city)
+    task = campaign.tasks.get(school=city.school_a)
+    inspection = services.campaign_task_start(actor=people.staff_a, task=task)
+    results = {item.pk: {"result": "pass"} for item in inspection.checklist.items.all()}
+    inspection_services.inspection_save_draft(
+        actor=people.staff_a, inspection=inspection, results=results
+    )
+    inspection_services.inspection_submit(actor=people.staff_a, inspection=inspection)
+    staff = client_for("staff_a")
+    url = reverse("campaigns:task_submit", args=[task.pk])
+    response = staff.post(url, {"report": "全部合格"})
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert task.status == CampaignTask.Status.IN_PROGRESS
+    assert staff.post(url, {"report": "", "confirm": "yes"}).status_code == 400
+    assert staff.post(url, {"report": "全部合格", "confirm": "yes"}).status_code == 302
+    task.refresh_from_db()
+    assert task.status == CampaignTask.Status.SUBMITTED

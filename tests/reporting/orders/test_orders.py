@@ -166,9 +166,11 @@ def test_pages_school_panel_and_pdf(city, people, hazard, client_for):
     )
     assert response.status_code == 302
     reply = order.replies.get()
-    assert (
-        county.post(reverse("orders:accept", args=[reply.pk]), {"comment": ""}).status_code == 302
-    )
+    url = reverse("orders:accept", args=[reply.pk])
+    assert county.post(url, {"comment": ""}).status_code == 200  # asks once, changes nothing
+    order.refresh_from_db()
+    assert order.status == "replied"
+    assert county.post(url, {"comment": "", "confirm": "yes"}).status_code == 302
     order.refresh_from_db()
     assert order.status == "accepted"
 
