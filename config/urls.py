@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("reporting.dashboards.urls")),
     path("responsibility/", include("safety.responsibility.urls")),
     path("", include("safety.urls")),
+    path("activities/", include("reporting.activities.urls")),  # issue #16
 ]

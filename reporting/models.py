@@ -17,3 +17,17 @@ from .monthly.models import (  # noqa: F401
     MonthlyReportVersion,
     version_pdf_path,  # noqa: F401 - named by migration 0003
 )
+
+# --- activities and school buses (issue #16) ---
+from .activities.models import (  # noqa: E402, F401
+    Activity,
+    ActivityApproval,
+    ActivityEvent,
+    ActivitySettings,
+    ActivityVehicle,
+    ActivityVersion,
+    BusEscort,
+    BusRoute,
+    SchoolBus,
+    SchoolBusDriver,
+)

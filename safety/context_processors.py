@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Notification
 from .roles import (
+    APPLY_ACTIVITY,
+    APPROVE_ACTIVITY,
     DRAW_SPOT_CHECK,
     REVIEW_MONTHLY_REPORT,
     SUBMIT_MONTHLY_REPORT,
@@ -39,6 +41,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     oversees = unit is not None and unit.is_bureau and VIEW_JURISDICTION in granted
     if unit is not None and (granted & {SUBMIT_MONTHLY_REPORT, REVIEW_MONTHLY_REPORT} or oversees):
         items.append((_("Monthly reports"), reverse("monthly:index")))
+    # Activities and school buses (issue #16).
+    if unit is not None and (granted & {APPLY_ACTIVITY, APPROVE_ACTIVITY} or oversees):
+        items.append((_("Activities"), reverse("activities:list")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

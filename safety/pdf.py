@@ -39,6 +39,7 @@ PDF_KINDS: tuple[PdfKind, ...] = (
     PdfKind("monthly_school", "reporting/monthly/pdf/monthly_school.html"),
     PdfKind("monthly_county", "reporting/monthly/pdf/monthly_county.html"),
     PdfKind("monthly_city", "reporting/monthly/pdf/monthly_city.html"),
+    PdfKind("activity_application", "reporting/activities/pdf/application.html"),  # issue #16
 )
 
 # The families pdf/base.html declares (and server-drawn SVG charts name): the only fonts a PDF

@@ -36,6 +36,10 @@ ACKNOWLEDGE_INCIDENT = "reporting.acknowledge_incident"
 SUBMIT_MONTHLY_REPORT = "reporting.submit_monthly_report"
 REVIEW_MONTHLY_REPORT = "reporting.review_monthly_report"
 VIEW_HISTORY = "safety.view_history"
+# Activities and school buses (issue #16).
+APPLY_ACTIVITY = "reporting.apply_activity"
+APPROVE_ACTIVITY = "reporting.approve_activity"
+MANAGE_SCHOOL_BUSES = "reporting.manage_school_buses"
 
 # Django admin permissions an administrator needs for the models it manages.
 _ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -59,6 +63,10 @@ _ADMIN_MODEL_PERMISSIONS = frozenset(
         "reporting.view_monthlyreport",
         "reporting.view_monthlyreportversion",
         "reporting.view_monthlyreportevent",
+        # activities (issue #16): bureaus set their thresholds in the admin
+        "reporting.view_activitysettings",
+        "reporting.add_activitysettings",
+        "reporting.change_activitysettings",
     }
 )
 _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -89,6 +97,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # and submits"); the leader's name is not required on it.
     Role.SCHOOL_STAFF: frozenset(
         {VIEW_JURISDICTION, FILE_INSPECTION, REPORT_HAZARD, REPORT_INCIDENT, SUBMIT_MONTHLY_REPORT}
+        # activities and school buses (issue #16): staff draft applications, keep the register
+        | {APPLY_ACTIVITY, MANAGE_SCHOOL_BUSES}
     ),
     Role.SCHOOL_LEADER: frozenset(
         {
@@ -101,6 +111,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             SUBMIT_MONTHLY_REPORT,
             MANAGE_RESPONSIBILITIES,
         }
+        # activities and school buses (issue #16): the leader also approves the school step
+        | {APPLY_ACTIVITY, APPROVE_ACTIVITY, MANAGE_SCHOOL_BUSES}
     ),
     Role.BUREAU_OFFICIAL: frozenset(
         {
@@ -118,6 +130,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             REVIEW_MONTHLY_REPORT,
             VIEW_HISTORY,
         }
+        | {APPROVE_ACTIVITY}  # activities (issue #16): the county and city steps
     ),
     Role.ADMINISTRATOR: frozenset(
         {

@@ -13,6 +13,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from ..activities import selectors as activity_selectors
 from ..incidents import selectors
 
 register = template.Library()
@@ -43,3 +44,9 @@ def school_incident_panel(context: Any, school: Any) -> dict[str, Any]:
         "vetoes": selectors.school_vetoes(school),
         "request": context.get("request"),
     }
+
+
+# Activities and school buses (issue #16): the school page shows the register's gaps.
+@register.inclusion_tag("reporting/activities/_school_bus_panel.html")
+def school_bus_panel(school: Any) -> dict[str, Any]:
+    return {"school": school, "gaps": activity_selectors.school_register_gaps(school)}
