@@ -189,6 +189,8 @@ class BaseVehicleFormSet(forms.BaseFormSet):
                 form.add_error("passengers", over)
 
     def vehicles(self) -> list[dict[str, Any]]:
+        if not self.is_bound:
+            return []
         return [form.vehicle() for form in self.forms if form.has_changed()]
 
 
@@ -264,6 +266,11 @@ class SummaryForm(TextRulesMixin, forms.Form):
         return data
 
 
+def _sensible_date(value: datetime.date | None) -> None:
+    if value is not None and not 2000 <= value.year <= 2100:
+        raise forms.ValidationError(_("Choose a date between 2000 and 2100."))
+
+
 class ListFilterForm(TextRulesMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=50)
     status = forms.ChoiceField(
@@ -284,8 +291,10 @@ class ListFilterForm(TextRulesMixin, forms.Form):
         widget=forms.HiddenInput,
         choices=[("", ""), *[(key, key) for key in selectors.FIGURE_KEYS]],
     )
-    date_from = forms.DateField(required=False, widget=forms.HiddenInput)
-    date_to = forms.DateField(required=False, widget=forms.HiddenInput)
+    date_from = forms.DateField(
+        required=False, widget=forms.HiddenInput, validators=[_sensible_date]
+    )
+    date_to = forms.DateField(required=False, widget=forms.HiddenInput, validators=[_sensible_date])
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -301,7 +310,9 @@ class ListFilterForm(TextRulesMixin, forms.Form):
 class CalendarForm(ListFilterForm):
     VIEWS = (("week", _("Week")), ("day", _("Day")), ("list", _("List")))
     view = forms.ChoiceField(label=_("View"), required=False, choices=VIEWS)
-    day = forms.DateField(label=_("Date"), required=False, widget=date_input())
+    day = forms.DateField(
+        label=_("Date"), required=False, widget=date_input(), validators=[_sensible_date]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -142,6 +142,17 @@ def access_activity(user: User, pk: int, *, for_change: bool = False) -> Activit
     return activity
 
 
+def access_activity_for_decision(user: User, pk: int) -> Activity:
+    """An application whose current step the user's unit decides (403 for anyone else who
+    may see it: an approver outside the chain, or one whose turn has not come)."""
+    activity = access_activity(user, pk)
+    if activity.status != Status.PENDING or not may_decide(
+        user, current_step(activity.latest_version)
+    ):
+        raise PermissionDenied
+    return activity
+
+
 def access_school_for_activities(user: User, pk: int, *, for_change: bool = False) -> Organisation:
     """A school the user may see (404 otherwise, and for a unit that is not a school);
     `for_change`: its own staff who keep the register or apply (403 for others)."""

@@ -71,9 +71,11 @@ def _application_page(request, school, activity, form, vehicles, status=200) -> 
 def _save_application(request: HttpRequest, school: Any, activity: Activity | None):
     """Validate and save the posted application; the page again (400) when refused."""
     form = ApplicationForm(request.POST, request.FILES, instance=activity, school=school)
-    vehicles = VehicleFormSet(request.POST, school=school, prefix="vehicles")
-    valid = form.is_valid() & vehicles.is_valid()
-    if valid:
+    # A post without the vehicle rows (no management form) carries no vehicle.
+    posted = "vehicles-TOTAL_FORMS" in request.POST
+    vehicles = VehicleFormSet(request.POST if posted else None, school=school, prefix="vehicles")
+    valid = form.is_valid() & (not posted or vehicles.is_valid())
+    if valid and posted:
         vehicles.check_rules(form.cleaned_data.get("starts_at"))
         valid = all(not f.errors for f in vehicles.forms)
     if not valid:
@@ -181,7 +183,7 @@ def activity_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    activity = selectors.access_activity(request.user, pk)
+    activity = selectors.access_activity_for_decision(request.user, pk)
     form = DecisionForm(request.POST, decision=decision)
     back = reverse("activities:detail", args=[pk])
     if not form.is_valid():

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from reporting.activities import services
-from reporting.activities.models import Activity, BusEscort, SchoolBus, SchoolBusDriver
+from reporting.activities.models import Activity, BusEscort, BusRoute, SchoolBus, SchoolBusDriver
 from safety.models import Organisation
 from tests.safety.responsibility.factories import holder
 
@@ -79,3 +79,37 @@ def driver(school: Organisation, name: str = "王师傅", expires=FAR) -> School
 
 def escort(school: Organisation, name: str = "赵阿姨") -> BusEscort:
     return BusEscort.objects.create(school=school, name=name)
+
+
+def matrix_records(school: Organisation, staff) -> dict[str, Any]:
+    """One record of every kind of this feature for the permission matrix: an application
+    waiting for the school leader (with a plan document), a bus, driver, escort and route."""
+    from django.core.files.base import ContentFile
+
+    from tests.pdfs import plain_pdf
+
+    activity = draft(staff, school, is_off_campus=True)
+    activity.plan_document.save("plan.pdf", ContentFile(plain_pdf()), save=True)
+    services.activity_submit(actor=staff, activity=activity)
+    school_bus, bus_driver, bus_escort = bus(school), driver(school), escort(school)
+    route = services.register_save(
+        actor=None,
+        school=school,
+        instance=BusRoute(),
+        fields={
+            "name": "东线",
+            "bus": school_bus,
+            "driver": bus_driver,
+            "escort": bus_escort,
+            "stops": "王庄\n学校",
+            "pupils": 30,
+            "is_active": True,
+        },
+    )
+    return {
+        "activity": activity,
+        "bus": school_bus,
+        "bus_driver": bus_driver,
+        "escort": bus_escort,
+        "route": route,
+    }
