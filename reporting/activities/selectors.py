@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -153,10 +154,29 @@ def access_activity_for_decision(user: User, pk: int) -> Activity:
     return activity
 
 
+def with_reminder_days(units: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """Units annotated with `reminder_days`: the bus reminder window of the nearest bureau
+    at or above them with a settings row (None: the default), in the same query."""
+    nearest = (
+        ActivitySettings.objects.annotate(prefix_length=Length("bureau__path"))
+        .filter(bureau__path=Substr(OuterRef("path"), 1, F("prefix_length")))
+        .order_by("-prefix_length")
+        .values("bus_reminder_days")[:1]
+    )
+    return units.annotate(reminder_days=Subquery(nearest))
+
+
+def reminder_days(school: Organisation) -> int:
+    days = getattr(school, "reminder_days", None)
+    if days is None and not hasattr(school, "reminder_days"):
+        return settings_for(school).bus_reminder_days
+    return ActivitySettings().bus_reminder_days if days is None else days
+
+
 def access_school_for_activities(user: User, pk: int, *, for_change: bool = False) -> Organisation:
     """A school the user may see (404 otherwise, and for a unit that is not a school);
     `for_change`: its own staff who keep the register or apply (403 for others)."""
-    school = access_object(Organisation, user, pk=pk)
+    school = access_object(with_reminder_days(Organisation.objects.all()), user, pk=pk)
     if not school.is_school:
         raise Http404
     if for_change:
@@ -320,23 +340,38 @@ class RegisterGaps:
         return len(self.expired_buses) + len(self.expired_drivers)
 
 
-def school_register_gaps(school: Organisation, day: datetime.date | None = None) -> RegisterGaps:
+def school_register_gaps(
+    school: Organisation,
+    day: datetime.date | None = None,
+    *,
+    buses: list[SchoolBus] | None = None,
+    drivers: list[SchoolBusDriver] | None = None,
+) -> RegisterGaps:
+    """The school's gaps and documents expiring within its reminder window; `buses` and
+    `drivers`, when the caller has loaded the whole register, are sorted here instead of
+    queried again."""
     day = day or timezone.localdate()
-    until = day + datetime.timedelta(days=settings_for(school).bus_reminder_days)
-    buses = list(
-        SchoolBus.objects.filter(school=school, is_active=True).filter(
-            expired_bus_q(day) | expiring_bus_q(day, until)
+    until = day + datetime.timedelta(days=reminder_days(school))
+    if buses is None:
+        buses = list(
+            SchoolBus.objects.filter(school=school, is_active=True).filter(
+                expired_bus_q(day) | expiring_bus_q(day, until)
+            )
         )
-    )
-    drivers = list(
-        SchoolBusDriver.objects.filter(school=school, is_active=True, licence_expires__lte=until)
-    )
+    if drivers is None:
+        drivers = list(
+            SchoolBusDriver.objects.filter(
+                school=school, is_active=True, licence_expires__lte=until
+            )
+        )
+    buses = [b for b in buses if b.is_active and min(e for _k, _l, e in b.documents()) <= until]
+    drivers = [d for d in drivers if d.is_active and d.licence_expires <= until]
     for bus in buses:
         bus.expired_labels = bus.expired_on(day)
     return RegisterGaps(
         expired_buses=[b for b in buses if b.expired_labels],
         expired_drivers=[d for d in drivers if d.licence_expires < day],
-        expiring_buses=[b for b in buses if not b.expired_on(day)],
+        expiring_buses=[b for b in buses if not b.expired_labels],
         expiring_drivers=[d for d in drivers if d.licence_expires >= day],
     )
 
@@ -392,19 +427,6 @@ def jurisdiction_register(user: User, filters: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def expired_register_count(user: User, county: Organisation | None = None) -> int:
-    """Buses and drivers in service with at least one expired document (dashboard figure):
-    one query (a UNION ALL of the two)."""
-    register = jurisdiction_register(user, {"state": "expired", "county": county})
-    return (
-        register["buses"]
-        .order_by()
-        .values("pk")
-        .union(register["drivers"].order_by().values("pk"), all=True)
-        .count()
-    )
-
-
 # --- figures -------------------------------------------------------------------------------------
 
 
@@ -438,19 +460,29 @@ def starting_between(first: datetime.date | None, last: datetime.date | None) ->
     return condition
 
 
-def activity_counts(
-    user: User, first: datetime.date, last: datetime.date, county: Organisation | None = None
+def _count(rows: QuerySet, distinct: bool = False) -> Subquery:
+    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT", template=template))
+    return Subquery(counted.values("n"), output_field=IntegerField())
+
+
+def dashboard_counts(
+    user: User, unit: Organisation, first: datetime.date, last: datetime.date, county=None
 ) -> dict[str, int]:
-    """Approved, returned and held-without-approval activities starting in [first, last],
-    and the applications waiting for the user's decision (whenever they start): one query."""
-    rows = Activity.objects.visible_to(user)
+    """Every figure of the dashboards' activities tile row and the user's to-do count, in
+    one query (scalar subqueries on the user's unit row): the home page's budget holds."""
+    activities = Activity.objects.visible_to(user)
     if county is not None:
-        rows = rows.filter(school__path__startswith=county.path)
+        activities = activities.filter(school__path__startswith=county.path)
     period = starting_between(first, last)
-    return rows.aggregate(
-        **{key: Count("pk", distinct=True, filter=period & figure_q(key)) for key in FIGURE_KEYS},
-        awaiting=Count("pk", distinct=True, filter=awaiting_q(user)),
-    )
+    register = jurisdiction_register(user, {"state": "expired", "county": county})
+    counts = {key: _count(activities.filter(period & figure_q(key))) for key in FIGURE_KEYS}
+    counts["awaiting"] = _count(activities.filter(awaiting_q(user)), distinct=True)
+    counts["buses_expired"] = _count(register["buses"])
+    counts["drivers_expired"] = _count(register["drivers"])
+    row = Organisation.objects.filter(pk=unit.pk).values(**counts).get()
+    row["expired"] = row.pop("buses_expired") + row.pop("drivers_expired")
+    return row
 
 
 FIGURE_LABELS = {

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -129,16 +130,19 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.access_activity(request.user, pk)
     user = request.user
-    version = activity.latest_version
-    chain = selectors.chain_rows(version)
-    step = next((row for row in chain if not row.decision), None)
-    own = user.unit_id == activity.school_id and user.has_perm(roles.APPLY_ACTIVITY)
+    steps = Prefetch(
+        "approvals",
+        queryset=ActivityApproval.objects.select_related("unit", "decided_by").order_by("order"),
+    )
     versions = list(
         ActivityVersion.objects.visible_to(user)
         .filter(activity=activity)
         .select_related("submitted_by")
-        .prefetch_related("approvals__decided_by", "approvals__unit")
+        .prefetch_related(steps)
     )
+    latest = next((v for v in versions if v.pk == activity.latest_version_id), None)
+    chain = list(latest.approvals.all()) if latest else []
+    step = next((row for row in chain if not row.decision), None)
     context = {
         "activity": activity,
         "vehicles": list(activity.vehicles.all()),
@@ -147,7 +151,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_decide": activity.status == Activity.Status.PENDING
         and selectors.may_decide(user, step),
         "decision_form": DecisionForm(),
-        "own": own,
+        "own": user.unit_id == activity.school_id and user.has_perm(roles.APPLY_ACTIVITY),
         "versions": versions,
         "events": ActivityEvent.objects.visible_to(user)
         .filter(activity=activity)
@@ -406,10 +410,13 @@ def calendar_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def bus_register(request: HttpRequest, pk: int) -> HttpResponse:
     school = selectors.access_school_for_activities(request.user, pk)
+    register = selectors.register_of(school)
     context = {
         "school": school,
-        **selectors.register_of(school),
-        "gaps": selectors.school_register_gaps(school),
+        **register,
+        "gaps": selectors.school_register_gaps(
+            school, buses=register["buses"], drivers=register["drivers"]
+        ),
         "today": timezone.localdate(),
         "may_edit": request.user.unit_id == school.pk
         and request.user.has_perm(roles.MANAGE_SCHOOL_BUSES),

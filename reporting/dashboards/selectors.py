@@ -527,8 +527,10 @@ def bureau_dashboard(scope: Scope, period: Period, today: datetime.date) -> Bure
 
 def activity_figures(scope: Scope, period: Period) -> dict[str, Any]:
     """Activities approved, returned and held without approval in the period, buses and
-    drivers with expired documents, and the applications waiting for the user: two queries."""
-    counts = activity_selectors.activity_counts(scope.user, period.first, period.last, scope.county)
+    drivers with expired documents, and the applications waiting for the user: one query."""
+    counts = activity_selectors.dashboard_counts(
+        scope.user, scope.unit, period.first, period.last, scope.county
+    )
     labels = activity_selectors.FIGURE_LABELS
     figures = [
         Figure(
@@ -540,7 +542,7 @@ def activity_figures(scope: Scope, period: Period) -> dict[str, Any]:
         )
         for key in activity_selectors.FIGURE_KEYS
     ]
-    expired = activity_selectors.expired_register_count(scope.user, scope.county)
+    expired = counts["expired"]
     figures.append(
         Figure(
             "bus_documents_expired",

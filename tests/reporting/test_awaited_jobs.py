@@ -36,6 +36,9 @@ NOT_AWAITED = {
     "safety.send_notification_digests": "daily beat run over undelivered rows",
     "safety.healthcheck": "an operator's probe; nothing is stored",
     "safety.sweep_awaited_jobs": "the sweeper itself (beat)",
+    # activities and school buses (issue #16)
+    "reporting.activity_escalations": "daily beat run; escalated_at marks each version once",
+    "reporting.bus_document_reminders": "daily beat run; reminder keys name document and date",
 }
 
 

@@ -57,7 +57,10 @@ def test_the_chain_runs_school_county_city_and_notifies_each_step_once(city, peo
     activity = draft(people.staff_a, city.school_a, is_outside_city=True, is_off_campus=True)
     version = services.activity_submit(actor=people.staff_a, activity=activity)
     assert [a.level for a in version.approvals.order_by("order")] == ["school", "county", "city"]
-    assert Notification.objects.filter(recipient=people.leader_a, kind="activity_approval").count() == 1
+    assert (
+        Notification.objects.filter(recipient=people.leader_a, kind="activity_approval").count()
+        == 1
+    )
     # Not their turn: the county official may not decide before the school leader.
     with pytest.raises(PermissionDenied):
         services.activity_decide(
@@ -66,9 +69,12 @@ def test_the_chain_runs_school_county_city_and_notifies_each_step_once(city, peo
     services.activity_decide(actor=people.leader_a, activity=activity, decision=Decision.APPROVED)
     activity.refresh_from_db()
     assert (activity.status, activity.awaiting_level) == (Activity.Status.PENDING, "county")
-    assert Notification.objects.filter(
-        recipient=people.county_official, kind="activity_approval"
-    ).count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=people.county_official, kind="activity_approval"
+        ).count()
+        == 1
+    )
     services.activity_decide(
         actor=people.county_official, activity=activity, decision=Decision.APPROVED
     )
@@ -145,7 +151,9 @@ def test_a_rejected_application_is_final(city, people):
 def test_an_activity_cannot_be_marked_held_unless_approved(city, people):
     activity = draft(people.staff_a, city.school_a)
     services.activity_submit(actor=people.staff_a, activity=activity)
-    Activity.objects.filter(pk=activity.pk).update(starts_at=starts_in(-1), ends_at=starts_in(-1, 16))
+    Activity.objects.filter(pk=activity.pk).update(
+        starts_at=starts_in(-1), ends_at=starts_in(-1, 16)
+    )
     activity.refresh_from_db()
     with pytest.raises(ValidationError, match="只有已批准的活动"):
         services.activity_mark_held(actor=people.staff_a, activity=activity)

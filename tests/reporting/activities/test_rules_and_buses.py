@@ -107,8 +107,15 @@ def test_an_expired_bus_or_driver_cannot_be_chosen(city, people, client_for):
             actor=people.staff_a,
             school=city.school_a,
             fields=fields(city.school_a, transport="own_buses"),
-            vehicles=[{"bus": old, "driver": None, "passengers": 40,
-                       "driver_name": "陈", "licence_class": "A1"}],
+            vehicles=[
+                {
+                    "bus": old,
+                    "driver": None,
+                    "passengers": 40,
+                    "driver_name": "陈",
+                    "licence_class": "A1",
+                }
+            ],
         )
 
 
@@ -179,3 +186,16 @@ def test_a_bureau_may_read_the_register_but_not_change_it(city, people, client_f
     assert client_for("county_official").get(url).status_code == 403
     assert client_for("staff_a2").get(url).status_code == 404
     assert client_for("staff_a").get(url).status_code == 200
+
+
+def test_the_reminder_window_follows_the_nearest_bureau(city, people):
+    from reporting.activities import selectors
+    from reporting.activities.models import ActivitySettings
+    from safety.models import Organisation
+
+    ActivitySettings.objects.create(bureau=city.city, bus_reminder_days=45)
+    ActivitySettings.objects.create(bureau=city.county_a, bus_reminder_days=60)
+    units = selectors.with_reminder_days(Organisation.objects.all()).in_bulk()
+    assert selectors.reminder_days(units[city.school_a.pk]) == 60
+    assert selectors.reminder_days(units[city.school_b.pk]) == 45
+    assert selectors.reminder_days(city.school_b) == 45  # not annotated: looked up
