@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety.models import Organisation, TransitionEvent
 from safety.responsibility.models import Holder
@@ -100,7 +101,7 @@ class Activity(models.Model):
         DRAFT = "draft", _("Draft")
         PENDING = "pending", _("Pending approval")
         RETURNED = "returned", _("Returned for changes")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("activity", "Approved")
         REJECTED = "rejected", _("Rejected")
         HELD = "held", _("Held")
 
@@ -121,7 +122,7 @@ class Activity(models.Model):
     title = models.CharField(_("title"), max_length=100)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    place = models.CharField(_("place"), max_length=200)
+    place = models.CharField(_("venue"), max_length=200)
     is_off_campus = models.BooleanField(_("off campus"), default=False)
     is_overnight = models.BooleanField(_("overnight"), default=False)
     is_outside_city = models.BooleanField(_("outside the city"), default=False)
@@ -311,7 +312,7 @@ class ActivityApproval(models.Model):
     """One step of a version's chain: the level, the unit that decides and its decision."""
 
     class Decision(models.TextChoices):
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("activity", "Approved")
         RETURNED = "returned", _("Returned")
         REJECTED = "rejected", _("Rejected")
 

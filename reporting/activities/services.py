@@ -322,7 +322,8 @@ def activity_decide(
         actor=actor,
         from_status=previous,
         to_status=locked.status,
-        comment=comment,
+        comment=f"{step.get_level_display()}：{step.get_decision_display()}"
+        + (f"（{comment}）" if comment else ""),
     )
     audit_record(
         actor=actor,

@@ -374,7 +374,7 @@ def calendar_export(request: HttpRequest) -> HttpResponse:
             _("Kind"),
             _("Starts at"),
             _("Ends at"),
-            _("Place"),
+            _("Venue"),
             _("Pupils"),
             _("Staff"),
             _("Off campus"),
