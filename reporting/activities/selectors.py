@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Coalesce, Length, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -460,10 +460,11 @@ def starting_between(first: datetime.date | None, last: datetime.date | None) ->
     return condition
 
 
-def _count(rows: QuerySet, distinct: bool = False) -> Subquery:
+def _count(rows: QuerySet, distinct: bool = False) -> Coalesce:
     template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
     counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT", template=template))
-    return Subquery(counted.values("n"), output_field=IntegerField())
+    # An empty condition (no permission) compiles to NULL, not 0.
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
 
 
 def dashboard_counts(

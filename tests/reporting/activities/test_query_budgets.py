@@ -85,3 +85,12 @@ def test_the_detail_page_is_flat_in_its_versions(city, people, client_for):
     client = client_for("city_official")
     counts = _counts(client, [path])
     assert counts[path] <= BUDGET, counts
+
+
+def test_the_dashboard_counts_are_zero_not_empty_for_a_role_that_does_not_approve(city, people):
+    from reporting.activities import selectors
+
+    counts = selectors.dashboard_counts(
+        people.administrator, city.city, starts_in(-30).date(), starts_in(30).date()
+    )
+    assert counts == {"approved": 0, "returned": 0, "unapproved": 0, "awaiting": 0, "expired": 0}
