@@ -49,8 +49,15 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("notices", "Notices", CITY, "/notices/", None),
     ("orders", "Rectification orders", CITY, "/orders/", None),
     ("orders", "Rectification orders", COUNTY, "/orders/", None),
+    # activities and school buses (issue #16)
+    ("activities", "Activity applications", CITY, "/activities/", None),
+    ("activities", "Activity applications", COUNTY, "/activities/", None),
+    ("calendar", "Activity calendar (week)", CITY, "/activities/calendar/", None),
+    ("calendar", "Activity calendar (week)", COUNTY, "/activities/calendar/", None),
+    ("buses", "School buses of the jurisdiction", COUNTY, "/activities/buses/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.
 LIST_PAGES = {"ledger", "ledger_filtered", "console", "incidents", "grid", "schools",
               "notifications", "home", "inspections"}  # fmt: skip
+LIST_PAGES |= {"activities", "calendar", "buses"}  # issue #16

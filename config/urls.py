@@ -36,4 +36,5 @@ urlpatterns = [
     path("campaigns/", include("inspections.campaigns.urls")),
     path("notices/", include("reporting.notices.urls")),
     path("orders/", include("reporting.orders.urls")),
+    path("activities/", include("reporting.activities.urls")),  # issue #16
 ]

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from inspections import demo as inspections_demo
 from inspections.campaigns import demo as campaigns_demo
+from reporting.activities import demo as activities_demo
 from reporting.incidents import demo as incidents_demo
 from reporting.monthly import demo as monthly_demo
 from reporting.notices import demo as notices_demo
@@ -34,4 +35,5 @@ def seed_demo_city() -> Seeded:
     campaigns_demo.seed()
     notices_demo.seed()
     orders_demo.seed()
+    activities_demo.seed()  # activities and school buses (issue #16)
     return Seeded(created_units=created_units, created_accounts=created_accounts)

@@ -1,6 +1,19 @@
 """The models of the reporting app live in its feature packages; importing them here
 registers them under the app label `reporting` (tables and migrations unchanged)."""
 
+# --- activities and school buses (issue #16) ---
+from .activities.models import (  # noqa: E402, F401
+    Activity,
+    ActivityApproval,
+    ActivityEvent,
+    ActivitySettings,
+    ActivityVehicle,
+    ActivityVersion,
+    BusEscort,
+    BusRoute,
+    SchoolBus,
+    SchoolBusDriver,
+)
 from .incidents.models import (  # noqa: F401
     ClosureItem,
     Incident,

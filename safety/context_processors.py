@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Notification
 from .roles import (
+    APPLY_ACTIVITY,
+    APPROVE_ACTIVITY,
     DRAW_SPOT_CHECK,
     REVIEW_MONTHLY_REPORT,
     SUBMIT_MONTHLY_REPORT,
@@ -43,6 +45,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Campaigns"), reverse("campaigns:index")))
         items.append((_("Notices"), reverse("notices:index")))
         items.append((_("Rectification orders"), reverse("orders:index")))
+    # Activities and school buses (issue #16).
+    if unit is not None and (granted & {APPLY_ACTIVITY, APPROVE_ACTIVITY} or oversees):
+        items.append((_("Activities"), reverse("activities:list")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

@@ -348,6 +348,17 @@ AUDIT_ACTION_LABELS = {
     "order.accepted": _("Rectification order accepted"),
     "order.returned": _("Rectification order reply returned"),
     "order.escalate": _("Overdue rectification order escalated"),
+    # activities and school buses (issue #16)
+    "activity.save_draft": _("Activity application saved"),
+    "activity.submit": _("Activity application submitted"),
+    "activity.approve": _("Activity approved"),
+    "activity.return": _("Activity application returned"),
+    "activity.reject": _("Activity application rejected"),
+    "activity.mark_held": _("Activity marked as held"),
+    "activity.summary": _("Activity summary filed"),
+    "activity.escalate": _("Activity approval escalated"),
+    "bus_register.create": _("School-bus register entry added"),
+    "bus_register.update": _("School-bus register entry changed"),
 }
 
 

@@ -42,6 +42,7 @@ PDF_KINDS: tuple[PdfKind, ...] = (
     # Bureau supervision (issue #18).
     PdfKind("campaign_summary", "inspections/campaigns/pdf/campaign_summary.html"),
     PdfKind("rectification_order", "reporting/orders/pdf/order.html"),
+    PdfKind("activity_application", "reporting/activities/pdf/application.html"),  # issue #16
 )
 
 # The families pdf/base.html declares (and server-drawn SVG charts name): the only fonts a PDF

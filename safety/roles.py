@@ -40,6 +40,10 @@ VIEW_HISTORY = "safety.view_history"
 # school staff and leaders answer them.
 SUPERVISE = "reporting.supervise_schools"
 ANSWER_SUPERVISION = "reporting.answer_supervision"
+# Activities and school buses (issue #16).
+APPLY_ACTIVITY = "reporting.apply_activity"
+APPROVE_ACTIVITY = "reporting.approve_activity"
+MANAGE_SCHOOL_BUSES = "reporting.manage_school_buses"
 
 # Django admin permissions an administrator needs for the models it manages.
 _ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -67,6 +71,10 @@ _ADMIN_MODEL_PERMISSIONS = frozenset(
         "reporting.view_monthlyreport",
         "reporting.view_monthlyreportversion",
         "reporting.view_monthlyreportevent",
+        # activities (issue #16): bureaus set their thresholds in the admin
+        "reporting.view_activitysettings",
+        "reporting.add_activitysettings",
+        "reporting.change_activitysettings",
     }
 )
 _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -98,6 +106,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SCHOOL_STAFF: frozenset(
         {VIEW_JURISDICTION, FILE_INSPECTION, REPORT_HAZARD, REPORT_INCIDENT, SUBMIT_MONTHLY_REPORT}
         | {ANSWER_SUPERVISION}  # issue #18
+        # activities and school buses (issue #16): staff draft applications, keep the register
+        | {APPLY_ACTIVITY, MANAGE_SCHOOL_BUSES}
     ),
     Role.SCHOOL_LEADER: frozenset(
         {
@@ -111,6 +121,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             MANAGE_RESPONSIBILITIES,
         }
         | {ANSWER_SUPERVISION}  # issue #18
+        # activities and school buses (issue #16): the leader also approves the school step
+        | {APPLY_ACTIVITY, APPROVE_ACTIVITY, MANAGE_SCHOOL_BUSES}
     ),
     Role.BUREAU_OFFICIAL: frozenset(
         {
@@ -129,6 +141,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_HISTORY,
         }
         | {SUPERVISE}  # issue #18
+        | {APPROVE_ACTIVITY}  # activities (issue #16): the county and city steps
     ),
     Role.ADMINISTRATOR: frozenset(
         {

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import Hazard, Inspection
+from reporting.activities import selectors as activity_selectors
 from reporting.incidents.models import Category, Incident, SchoolVeto, late_q, missed_q
 from reporting.monthly.models import MonthlyReport
 from reporting.monthly.selectors import (
@@ -484,6 +485,8 @@ class BureauDashboard:
     categories: list[CategoryRow]
     own_gap_count: int = 0  # the bureau's own coverage gaps (its posts, certificates, letters)
     figures: list[Figure] = field(default_factory=list)
+    activities: list[Figure] = field(default_factory=list)  # issue #16
+    activities_awaiting: int = 0  # issue #16: the user's to-do, counted with the figures
 
     def __post_init__(self) -> None:
         self.figures = [
@@ -492,6 +495,7 @@ class BureauDashboard:
             *self.monthly,
             *self.coverage,
             self.veto,
+            *self.activities,
         ]
 
 
@@ -514,7 +518,42 @@ def bureau_dashboard(scope: Scope, period: Period, today: datetime.date) -> Bure
         areas=open_by_area(scope, areas),
         overdue=overdue_by_unit(scope),
         categories=incidents_by_category(scope, period),
+        **activity_figures(scope, period),
     )
+
+
+# --- Activities and school buses (issue #16) ---------------------------------------------------
+
+
+def activity_figures(scope: Scope, period: Period) -> dict[str, Any]:
+    """Activities approved, returned and held without approval in the period, buses and
+    drivers with expired documents, and the applications waiting for the user: one query."""
+    counts = activity_selectors.dashboard_counts(
+        scope.user, scope.unit, period.first, period.last, scope.county
+    )
+    labels = activity_selectors.FIGURE_LABELS
+    figures = [
+        Figure(
+            f"activities_{key}",
+            str(labels[key]),
+            counts[key],
+            link("activities:list", figure=key, **period.query(), **scope.query),
+            css="figure-alert" if key == "unapproved" and counts[key] else "",
+        )
+        for key in activity_selectors.FIGURE_KEYS
+    ]
+    expired = counts["expired"]
+    figures.append(
+        Figure(
+            "bus_documents_expired",
+            str(labels["expired"]),
+            expired,
+            link("activities:buses", state="expired", **scope.query),
+            css="figure-alert" if expired else "",
+            count_key="register_total",
+        )
+    )
+    return {"activities": figures, "activities_awaiting": counts["awaiting"]}
 
 
 # --- The school's home -----------------------------------------------------------------------
@@ -542,6 +581,8 @@ class SchoolTasks:
     reports: list[ReportTask]
     letters: int
     letters_url: str
+    activities: int = 0  # issue #16: applications waiting for the school leader's decision
+    activities_url: str = ""
 
     @property
     def count(self) -> int:
@@ -554,6 +595,7 @@ class SchoolTasks:
             + len(self.incidents)
             + len(self.reports)
             + self.letters
+            + self.activities
         )
 
 
@@ -644,6 +686,11 @@ def school_tasks(user: User, school: Organisation, today: datetime.date) -> Scho
         reports=report_tasks(school, today) if user.has_perm(roles.SUBMIT_MONTHLY_REPORT) else [],
         letters=letters.count(),
         letters_url=link("responsibility:letter_list", status=ResponsibilityLetter.Status.ISSUED),
+        # issue #16: one query, for the roles that approve only
+        activities=activity_selectors.awaiting_count(user)
+        if user.has_perm(roles.APPROVE_ACTIVITY)
+        else 0,
+        activities_url=link("activities:list", mine="on"),
     )
 
 
@@ -656,13 +703,17 @@ class BureauTasks:
     reports_url: str
     review_count: int
     review_url: str
+    activities: int = 0  # issue #16: applications waiting for the bureau's decision
+    activities_url: str = ""
 
     @property
     def count(self) -> int:
-        return len(self.reports) + self.review_count
+        return len(self.reports) + self.review_count + self.activities
 
 
-def bureau_tasks(user: User, bureau: Organisation, today: datetime.date) -> BureauTasks:
+def bureau_tasks(
+    user: User, bureau: Organisation, today: datetime.date, activities_awaiting: int = 0
+) -> BureauTasks:
     """What waits for a bureau user on the home page (see `BureauTasks`); the counts are those
     of the pages linked (the console's review queue, the unit's coverage page)."""
     may_submit = user.has_perm(roles.SUBMIT_MONTHLY_REPORT)
@@ -672,6 +723,8 @@ def bureau_tasks(user: User, bureau: Organisation, today: datetime.date) -> Bure
         reports_url=reverse("monthly:unit", args=[bureau.pk]) if reports_monthly(bureau) else "",
         review_count=review_queue(bureau).count() if may_review else 0,
         review_url=reverse("monthly:console") if may_review else "",
+        activities=activities_awaiting,  # issue #16: counted with the dashboard's figures
+        activities_url=link("activities:list", mine="on"),
     )
 
 

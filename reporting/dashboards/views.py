@@ -64,7 +64,9 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
         "period": period,
         "county": form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None,
         "dashboard": dashboard,
-        "tasks": selectors.bureau_tasks(request.user, unit, timezone.localdate()),
+        "tasks": selectors.bureau_tasks(
+            request.user, unit, timezone.localdate(), dashboard.activities_awaiting
+        ),
         "school": unit,  # the coverage summary's unit
         "gap_count": dashboard.own_gap_count,
         "charts": bureau_charts(dashboard),

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from inspections.models import Hazard, HazardEvent, Inspection
+from reporting.activities.selectors import monthly_section as activities_section
 from reporting.incidents.models import Category, Incident, concealed_q, late_q, missed_q
 from reporting.orders.models import RectificationOrder
 from safety.models import (
@@ -298,6 +299,18 @@ SCHOOL_SECTIONS: list[Section] = [
         _("Responsibility system at month end"),
         (("count", pgettext_lazy("monthly figures", "Number")),),
         responsibility,
+    ),
+    # Activities and school buses (issue #16).
+    Section(
+        "activities",
+        _("Activities and school buses"),
+        (
+            ("approved", _("Activities approved")),
+            ("returned", _("Applications returned")),
+            ("unapproved", _("Activities held without approval")),
+            ("bus_expired", _("Buses and drivers with expired documents")),
+        ),
+        activities_section,
     ),
 ]
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from safety import roles
 
+from ..activities import selectors as activity_selectors
 from ..incidents import selectors
 from ..orders import selectors as order_selectors
 
@@ -78,3 +79,9 @@ def order_button(context: Any, source: str, record: Any) -> dict[str, Any]:
         and user.unit.is_bureau
     )
     return {"url": reverse(ORDER_SOURCES[source], args=[record.pk]) if allowed else ""}
+
+
+# Activities and school buses (issue #16): the school page shows the register's gaps.
+@register.inclusion_tag("reporting/activities/_school_bus_panel.html")
+def school_bus_panel(school: Any) -> dict[str, Any]:
+    return {"school": school, "gaps": activity_selectors.school_register_gaps(school)}

@@ -43,6 +43,8 @@ REPORTERS = SCHOOL | OFFICIALS
 # ASSIGN_RECTIFICATION, VERIFY_RECTIFICATION
 ASSIGNERS = frozenset({"leader_a"}) | OFFICIALS
 NOBODY = frozenset()
+# APPLY_ACTIVITY, MANAGE_SCHOOL_BUSES on their own school only (issue #16)
+APPLICANTS_A = frozenset({"staff_a", "leader_a"})
 
 OK_GET = frozenset({200, 302})
 OK_POST = frozenset({200, 302, 400})
@@ -332,6 +334,41 @@ RULES: dict[str, Rule] = {
     "orders:accept": Rule(obj("order_reply"), get=None, post=OFFICIALS),
     "orders:return": Rule(obj("order_reply"), get=None, post=OFFICIALS),
     "orders:evidence": Rule(obj("evidence")),
+    # --- reporting: activities and school buses (issue #16) ------------------------------
+    # The world's application waits for school A's leader: only they decide it; the county
+    # official sees it but it is not their turn (403), like any approver outside the chain.
+    "activities:list": Rule(page),
+    "activities:create": Rule(page, get=SCHOOL, post=SCHOOL),
+    "activities:detail": Rule(obj("activity")),
+    "activities:edit": Rule(obj("activity"), get=APPLICANTS_A, post=APPLICANTS_A),
+    "activities:submit": Rule(obj("activity"), get=None, post=APPLICANTS_A),
+    "activities:approve": Rule(obj("activity"), get=None, post=frozenset({"leader_a"})),
+    "activities:return": Rule(
+        variants("activity", "", {"": {"comment": "请补充应急预案"}}),
+        get=None,
+        post=frozenset({"leader_a"}),
+    ),
+    "activities:reject": Rule(
+        variants("activity", "", {"": {"comment": "时间冲突"}}),
+        get=None,
+        post=frozenset({"leader_a"}),
+    ),
+    "activities:held": Rule(obj("activity"), get=None, post=APPLICANTS_A),
+    "activities:summary": Rule(obj("activity"), get=APPLICANTS_A, post=APPLICANTS_A),
+    "activities:pdf": Rule(obj("activity")),
+    "activities:plan_document": Rule(obj("activity")),
+    "activities:calendar": Rule(page),
+    "activities:calendar_export": Rule(page),
+    "activities:buses": Rule(page),
+    "activities:bus_register": Rule(obj("school")),
+    "activities:bus_new": Rule(obj("school"), get=APPLICANTS_A, post=APPLICANTS_A),
+    "activities:bus_edit": Rule(obj("bus"), get=APPLICANTS_A, post=APPLICANTS_A),
+    "activities:driver_new": Rule(obj("school"), get=APPLICANTS_A, post=APPLICANTS_A),
+    "activities:driver_edit": Rule(obj("bus_driver"), get=APPLICANTS_A, post=APPLICANTS_A),
+    "activities:escort_new": Rule(obj("school"), get=APPLICANTS_A, post=APPLICANTS_A),
+    "activities:escort_edit": Rule(obj("escort"), get=APPLICANTS_A, post=APPLICANTS_A),
+    "activities:route_new": Rule(obj("school"), get=APPLICANTS_A, post=APPLICANTS_A),
+    "activities:route_edit": Rule(obj("route"), get=APPLICANTS_A, post=APPLICANTS_A),
 }
 
 # Public pages, the same for everyone: the favicon is tested in tests/test_setup.py.

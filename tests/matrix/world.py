@@ -26,6 +26,7 @@ from safety.uploads import clean_document
 from tests.builders import OCTOBER, clean_photo, report_incident, shanghai, submit_monthly
 from tests.pdfs import plain_pdf
 from tests.personas import PERSONAS, build_city, build_people
+from tests.reporting.activities.factories import matrix_records as activity_records
 from tests.safety.responsibility.factories import assign
 
 PDF = plain_pdf()
@@ -83,6 +84,7 @@ def _records_of(school: Organisation, county: Organisation, staff: User, officia
         holder=assignment.holder,
         assignment=assignment,
         letter=letter,
+        **activity_records(school, staff),  # activities and school buses (issue #16)
     )
 
 

@@ -38,6 +38,9 @@ NOT_AWAITED = {
     "safety.sweep_awaited_jobs": "the sweeper itself (beat)",
     # Bureau supervision (issue #18).
     "orders.escalate_overdue": "daily beat run; escalated_at makes a second run a no-op",
+    # activities and school buses (issue #16)
+    "reporting.activity_escalations": "daily beat run; escalated_at marks each version once",
+    "reporting.bus_document_reminders": "daily beat run; reminder keys name document and date",
 }
 
 

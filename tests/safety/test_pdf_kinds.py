@@ -35,6 +35,10 @@ from inspections import services as inspection_services
 from inspections.campaigns import selectors as campaign_selectors
 from inspections.campaigns import services as campaign_services
 from inspections.models import Campaign, CampaignTask, ChecklistTemplate
+from reporting.activities import services as activity_services
+from reporting.activities.models import Activity, ActivityApproval, ActivityVehicle
+from reporting.activities.views import PDF_TEMPLATE as ACTIVITY_PDF_TEMPLATE
+from reporting.activities.views import pdf_context as activity_pdf_context
 from reporting.incidents import selectors as incident_selectors
 from reporting.incidents import services as incident_services
 from reporting.incidents.models import ClosureItem, Incident, IncidentEvent, IncidentReport
@@ -46,6 +50,7 @@ from safety.models import Organisation, SafetyArea, User
 from safety.pdf import BUNDLED_FONT_FAMILIES, PDF_KINDS, render_pdf
 from safety.responsibility.models import ResponsibilityLetter
 from safety.responsibility.services import letter_pdf
+from tests.reporting.activities.factories import draft as activity_draft
 from tests.reporting.conftest import OCTOBER, facts
 from tests.safety.test_pdf import pdffonts, require_poppler
 
@@ -247,6 +252,46 @@ def build_rectification_order(world: SimpleNamespace, t: Texts) -> Callable[[], 
     return lambda: render_pdf("reporting/orders/pdf/order.html", {"order": order})
 
 
+def build_activity_application(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    """Issue #16: an application with every text at its limit, returned with a long comment."""
+    staff, leader = world.people.staff_a, world.people.leader_a
+    long = {
+        name: t(Activity, name)
+        for name in ("title", "place", "insurance", "operator_name", "operator_licence")
+    }
+    vehicle = {
+        "bus": None,
+        "driver": None,
+        "plate": t(ActivityVehicle, "plate"),
+        "seats": 45,
+        "driver_name": t(ActivityVehicle, "driver_name"),
+        "licence_class": t(ActivityVehicle, "licence_class"),
+        "passengers": 45,
+    }
+    activity = activity_draft(
+        staff,
+        world.city.school_a,
+        [vehicle],
+        transport=Activity.Transport.HIRED,
+        safety_plan=fill(int(2000 * t.scale) or 1),
+        emergency_measures=fill(int(2000 * t.scale) or 1),
+        **long,
+    )
+    activity_services.activity_submit(actor=staff, activity=activity)
+    activity_services.activity_decide(
+        actor=leader,
+        activity=activity,
+        decision=ActivityApproval.Decision.RETURNED,
+        comment=fill(int(2000 * t.scale) or 1),
+    )
+
+    def render() -> bytes:
+        fresh = Activity.objects.select_related("school", "latest_version").get(pk=activity.pk)
+        return render_pdf(ACTIVITY_PDF_TEMPLATE, activity_pdf_context(fresh))
+
+    return render
+
+
 BUILDERS: dict[str, Callable[[SimpleNamespace, Texts], Callable[[], bytes]]] = {
     "responsibility_letter": build_letter,
     "incident_file": build_incident_file,
@@ -256,6 +301,7 @@ BUILDERS: dict[str, Callable[[SimpleNamespace, Texts], Callable[[], bytes]]] = {
     # Bureau supervision (issue #18).
     "campaign_summary": build_campaign_summary,
     "rectification_order": build_rectification_order,
+    "activity_application": build_activity_application,  # issue #16
 }
 KIND_NAMES = [kind.name for kind in PDF_KINDS]
 
