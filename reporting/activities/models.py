@@ -331,13 +331,13 @@ class ActivityApproval(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
+        verbose_name=pgettext_lazy("activity approval", "decided by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("activity approval", "decided at"), null=True, blank=True)
 
     objects = ApprovalQuerySet.as_manager()
 
