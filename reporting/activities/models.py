@@ -337,7 +337,9 @@ class ActivityApproval(models.Model):
         blank=True,
         related_name="+",
     )
-    decided_at = models.DateTimeField(pgettext_lazy("activity approval", "decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        pgettext_lazy("activity approval", "decided at"), null=True, blank=True
+    )
 
     objects = ApprovalQuerySet.as_manager()
 
