@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from inspections import demo as inspections_demo
+from inspections import services as inspection_services
 from reporting.incidents import demo as incidents_demo
 from reporting.monthly import demo as monthly_demo
 from safety import demo as safety_demo
+from safety.models import User
 
 
 @dataclass(frozen=True)
@@ -27,4 +29,9 @@ def seed_demo_city() -> Seeded:
     incidents_demo.seed()
     safety_demo.seed_responsibilities()
     monthly_demo.seed()
+    # Emergency preparedness (issue #14): the showcase drill problem enters the ledger.
+    problem = safety_demo.seed_preparedness()
+    reporter = User.objects.filter(unit_id=problem.drill.unit_id).first() if problem else None
+    if problem is not None and reporter is not None:
+        inspection_services.hazard_from_drill_problem(actor=reporter, problem=problem)
     return Seeded(created_units=created_units, created_accounts=created_accounts)

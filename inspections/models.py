@@ -224,6 +224,7 @@ class Hazard(models.Model):
         COUNTY_INSPECTION = "county_inspection", _("County inspection")
         SPOT_CHECK = "spot_check", _("Spot check")
         AD_HOC = "ad_hoc", _("Ad hoc report")
+        DRILL = "drill", _("Emergency drill")  # emergency preparedness (issue #14)
 
     school = models.ForeignKey(
         Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
@@ -278,6 +279,15 @@ class Hazard(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # Emergency preparedness (issue #14): the drill problem this hazard was entered from.
+    drill_problem = models.OneToOneField(
+        "safety.DrillProblem",
+        verbose_name=_("drill problem"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazard",
     )
     deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
     interim_measures = models.TextField(_("interim control measures"), blank=True)

@@ -36,6 +36,10 @@ ACKNOWLEDGE_INCIDENT = "reporting.acknowledge_incident"
 SUBMIT_MONTHLY_REPORT = "reporting.submit_monthly_report"
 REVIEW_MONTHLY_REPORT = "reporting.review_monthly_report"
 VIEW_HISTORY = "safety.view_history"
+# Emergency preparedness (issue #14)
+RECORD_DRILL = "safety.record_drill"
+MANAGE_PREPAREDNESS = "safety.manage_preparedness"
+ACKNOWLEDGE_PLAN = "safety.acknowledge_plan"
 
 # Django admin permissions an administrator needs for the models it manages.
 _ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -59,6 +63,10 @@ _ADMIN_MODEL_PERMISSIONS = frozenset(
         "reporting.view_monthlyreport",
         "reporting.view_monthlyreportversion",
         "reporting.view_monthlyreportevent",
+        # emergency preparedness (issue #14): a bureau's drill frequencies
+        "safety.view_drillsettings",
+        "safety.add_drillsettings",
+        "safety.change_drillsettings",
     }
 )
 _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -81,6 +89,10 @@ _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
         "django_celery_beat.add_intervalschedule",
         "reporting.view_reportingtimelimit",
         "reporting.change_reportingtimelimit",
+        # emergency preparedness (issue #14): the scenario catalogue
+        "safety.view_scenario",
+        "safety.add_scenario",
+        "safety.change_scenario",
     }
 )
 
@@ -89,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # and submits"); the leader's name is not required on it.
     Role.SCHOOL_STAFF: frozenset(
         {VIEW_JURISDICTION, FILE_INSPECTION, REPORT_HAZARD, REPORT_INCIDENT, SUBMIT_MONTHLY_REPORT}
+        | {RECORD_DRILL}  # emergency preparedness (issue #14)
     ),
     Role.SCHOOL_LEADER: frozenset(
         {
@@ -101,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             SUBMIT_MONTHLY_REPORT,
             MANAGE_RESPONSIBILITIES,
         }
+        | {RECORD_DRILL, MANAGE_PREPAREDNESS}  # emergency preparedness (issue #14)
     ),
     Role.BUREAU_OFFICIAL: frozenset(
         {
@@ -118,6 +132,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             REVIEW_MONTHLY_REPORT,
             VIEW_HISTORY,
         }
+        | {ACKNOWLEDGE_PLAN}  # emergency preparedness (issue #14)
     ),
     Role.ADMINISTRATOR: frozenset(
         {
