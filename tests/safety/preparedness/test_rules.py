@@ -86,7 +86,9 @@ def test_a_plan_is_filed_acknowledged_and_frozen(city, people):
     plan = services.plan_submit(actor=people.leader_a, plan=plan)
     assert plan.status == Plan.Status.SUBMITTED
     assert plan.approved_by == people.leader_a
-    assert Notification.objects.filter(recipient=people.county_official, kind="plan_filing").exists()
+    assert Notification.objects.filter(
+        recipient=people.county_official, kind="plan_filing"
+    ).exists()
     plan = services.plan_acknowledge(actor=people.county_official, plan=plan)
     assert plan.status == Plan.Status.ACKNOWLEDGED and plan.is_frozen
     with pytest.raises(ValidationError):
@@ -108,7 +110,9 @@ def test_a_new_version_starts_a_new_filing_and_keeps_the_acknowledged_one(city, 
 
 
 def test_a_returned_plan_needs_a_comment_and_can_be_filed_again(city, people):
-    plan = services.plan_submit(actor=people.leader_a, plan=upload_plan(people.leader_a, city.school_a))
+    plan = services.plan_submit(
+        actor=people.leader_a, plan=upload_plan(people.leader_a, city.school_a)
+    )
     with pytest.raises(ValidationError):
         services.plan_return(actor=people.county_official, plan=plan, comment="  ")
     plan = services.plan_return(actor=people.county_official, plan=plan, comment="补充报警流程")
@@ -211,17 +215,29 @@ def test_a_drill_is_recorded_once_and_only_by_its_school(city, people):
     drill = _planned(people, city)
     with pytest.raises(PermissionDenied):
         services.drill_record(
-            actor=people.county_official, drill=drill, held_on=timezone.localdate(),
-            pupils=1, staff=1, evacuation_seconds=100,
+            actor=people.county_official,
+            drill=drill,
+            held_on=timezone.localdate(),
+            pupils=1,
+            staff=1,
+            evacuation_seconds=100,
         )
     services.drill_record(
-        actor=people.staff_a, drill=drill, held_on=timezone.localdate(),
-        pupils=1, staff=1, evacuation_seconds=100,
+        actor=people.staff_a,
+        drill=drill,
+        held_on=timezone.localdate(),
+        pupils=1,
+        staff=1,
+        evacuation_seconds=100,
     )
     with pytest.raises(ValidationError):
         services.drill_record(
-            actor=people.staff_a, drill=drill, held_on=timezone.localdate(),
-            pupils=1, staff=1, evacuation_seconds=100,
+            actor=people.staff_a,
+            drill=drill,
+            held_on=timezone.localdate(),
+            pupils=1,
+            staff=1,
+            evacuation_seconds=100,
         )
 
 
@@ -301,7 +317,9 @@ def test_reminders_go_once_to_schools_behind(city, people):
     recorded_drill(people.staff_a, city.school_a, day=day.replace(day=2))
     sent = services.send_drill_reminders(today=day)
     reminded = set(
-        Notification.objects.filter(kind="drill_reminder").values_list("recipient__unit_id", flat=True)
+        Notification.objects.filter(kind="drill_reminder").values_list(
+            "recipient__unit_id", flat=True
+        )
     )
     assert sent >= 1
     assert city.school_a.pk not in reminded  # it drilled this month
