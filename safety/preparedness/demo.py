@@ -78,14 +78,16 @@ def _seed_plans(school, index, today, leader, official) -> None:
     """Overall, fire, earthquake and stampede plans filed and acknowledged a while ago; at the
     showcase school more states: one waiting, one returned, one draft, one overdue review."""
     scenarios = {s.key: s for s in Scenario.objects.all()}
+    later = ("food_poisoning", "intruder", "epidemic")
     keys = [
-        key for key, scenario in scenarios.items()
-        if scenario.is_required_for(school) and key not in ("food_poisoning", "intruder", "epidemic")
+        key
+        for key, scenario in scenarios.items()
+        if scenario.is_required_for(school) and key not in later
     ]
     if index % 3 == 0:
         keys.remove("stampede")  # a school missing a plan
     if index % 4 != 1:
-        keys += ["food_poisoning", "intruder", "epidemic"]
+        keys += list(later)
     for key in keys:
         plan = services.plan_upload(
             actor=None,
