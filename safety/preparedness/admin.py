@@ -19,7 +19,6 @@ class ScenarioAdmin(AuditedModelAdmin):
     list_display = (
         "order",
         "name_zh",
-        "name_en",
         "is_overall",
         "is_required",
         "boarding_only",

@@ -99,7 +99,11 @@ def plan_upload(
     plan.document.save(generated_name("preparedness/plans", extension), document.content, False)
     plan.save()
     audit_record(
-        actor=actor, action="plan.create", target=plan, unit=unit, changes={"version": number}
+        actor=actor,
+        action="plan.create",
+        target=plan,
+        unit=unit,
+        changes={"version": number},
     )
     return plan
 

@@ -36,6 +36,8 @@ NOT_AWAITED = {
     "safety.send_notification_digests": "daily beat run over undelivered rows",
     "safety.healthcheck": "an operator's probe; nothing is stored",
     "safety.sweep_awaited_jobs": "the sweeper itself (beat)",
+    # Emergency preparedness (issue #14)
+    "safety.send_drill_reminders": "daily beat; the outbox's unique key keeps it to once",
 }
 
 
