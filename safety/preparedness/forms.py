@@ -8,20 +8,30 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safety.forms import CrispyMixin, SchoolFilterBase, TextRulesMixin, date_input
+from safety.forms import CrispyMixin, TextRulesMixin, date_input
 from safety.models import Organisation, SafetyArea
+from safety.selectors import counties_visible_to
 from safety.uploads import UploadField
 
 from . import selectors
 from .models import Plan, Scenario, Team
 
 
-class CoverageFilterForm(SchoolFilterBase):
+class CoverageFilterForm(TextRulesMixin, forms.Form):
+    """The coverage view's filters: search, county (the counties the user sees, read once:
+    the view holds a query budget), school type and what to show."""
+
     q = forms.CharField(
         label=_("Search"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("School name or code"), "type": "search"}),
+    )
+    county = forms.TypedChoiceField(label=_("County/district"), required=False, coerce=int)
+    school_type = forms.ChoiceField(
+        label=_("School type"),
+        required=False,
+        choices=[("", _("All types")), *Organisation.SchoolType.choices],
     )
     show = forms.ChoiceField(
         label=_("Show"),
@@ -32,6 +42,23 @@ class CoverageFilterForm(SchoolFilterBase):
             ("plans", _("Plans missing or due for review")),
         ],
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.counties = {county.pk: county for county in counties_visible_to(user)}
+        if len(self.counties) > 1:
+            self.fields["county"].choices = [
+                ("", _("All counties")),
+                *((pk, county.name) for pk, county in self.counties.items()),
+            ]
+        else:
+            del self.fields["county"]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+
+    def clean_county(self) -> Organisation | None:
+        value = self.cleaned_data.get("county")
+        return self.counties.get(value) if value not in (None, "") else None
 
 
 class PlanForm(TextRulesMixin, CrispyMixin, forms.Form):

@@ -356,6 +356,7 @@ class Coverage:
     rows: list[CoverageRow]
     months: list[datetime.date]
     county_trend: list[tuple[str, list[int | None]]]
+    waiting_for_me: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def missing_drills(self) -> int:
@@ -386,18 +387,42 @@ def _schools(user: User, filters: dict[str, Any]) -> QuerySet[Organisation]:
     return schools.order_by("name_sort_key", "id")
 
 
-def _plan_facts(rows: dict[int, CoverageRow], scenarios: list[Scenario], today, probes) -> None:
-    """Missing scenarios, overdue reviews and waiting filings per school: one query."""
+def _plan_facts(
+    rows: dict[int, CoverageRow], scenarios: list[Scenario], today, probes, bureau_id
+) -> list[dict[str, Any]]:
+    """Missing scenarios, overdue reviews and waiting filings per school, and the filings
+    waiting for the user's own bureau (oldest first): one query."""
     current: dict[tuple[int, int], tuple] = {}
     waiting: dict[int, int] = defaultdict(int)
+    names = {scenario.pk: scenario.name for scenario in scenarios}
+    mine = []
     plans = Plan.objects.filter(unit_id__in=list(rows)).values_list(
-        "unit_id", "scenario_id", "status", "next_review_on", "review_flagged_at"
+        "pk",
+        "unit_id",
+        "scenario_id",
+        "version",
+        "status",
+        "next_review_on",
+        "review_flagged_at",
+        "submitted_at",
     )
-    for unit_id, scenario_id, status, next_review_on, flagged in plans.order_by("version"):
+    for pk, unit_id, scenario_id, version, status, review_on, flagged, submitted in plans.order_by(
+        "version"
+    ):
         if status == Plan.Status.SUBMITTED:
             waiting[unit_id] += 1
+            if rows[unit_id].county_id == bureau_id:
+                mine.append(
+                    {
+                        "pk": pk,
+                        "unit": rows[unit_id].name,
+                        "scenario": names.get(scenario_id, ""),
+                        "version": version,
+                        "submitted_at": submitted,
+                    }
+                )
         elif status == Plan.Status.ACKNOWLEDGED:
-            current[(unit_id, scenario_id)] = (next_review_on, flagged)
+            current[(unit_id, scenario_id)] = (review_on, flagged)
     for unit_id, row in rows.items():
         row.waiting = waiting[unit_id]
         for scenario in scenarios:
@@ -407,6 +432,7 @@ def _plan_facts(rows: dict[int, CoverageRow], scenarios: list[Scenario], today, 
                     row.missing_scenarios.append(scenario.name)
             elif facts[1] is not None or facts[0] < today:
                 row.overdue_reviews += 1
+    return sorted(mine, key=lambda plan: (plan["submitted_at"], plan["pk"]))
 
 
 def _drill_facts(rows: dict[int, CoverageRow], months: list[datetime.date], today) -> list:
@@ -440,6 +466,33 @@ def _drill_facts(rows: dict[int, CoverageRow], months: list[datetime.date], toda
     return sums
 
 
+# A school's bureau is its parent (a county or the city) and, for a county's school, the
+# city above it: the drill settings of both come with the schools in the same query.
+SETTINGS_FIELDS = (
+    "school_per_month",
+    "kindergarten_per_quarter",
+    "boarding_per_month",
+    "special_per_month",
+    "target_seconds_young",
+    "target_seconds",
+)
+SETTINGS_LOOKUPS = tuple(
+    f"{level}drill_settings__{name}"
+    for level in ("parent__", "parent__parent__")
+    for name in ("id", *SETTINGS_FIELDS)
+)
+
+
+def _joined_settings(values: dict[str, Any]) -> DrillSettings | None:
+    """The nearest bureau's settings row of a school from its joined values, or None."""
+    for level in ("parent__", "parent__parent__"):
+        if values[f"{level}drill_settings__id"] is not None:
+            return DrillSettings(
+                **{name: values[f"{level}drill_settings__{name}"] for name in SETTINGS_FIELDS}
+            )
+    return None
+
+
 def coverage(
     *, user: User, filters: dict[str, Any], today: datetime.date | None = None
 ) -> Coverage:
@@ -449,10 +502,16 @@ def coverage(
     number of schools, plans and drills."""
     today = today or timezone.localdate()
     months = [add_months(today, -offset) for offset in range(TREND_MONTHS - 1, -1, -1)]
-    resolve = settings_resolver()
     type_labels = dict(SchoolType.choices)
     values = _schools(user, filters).values(
-        "id", "name", "code", "path", "school_type", "is_boarding", "parent_id", "parent__name"
+        "id",
+        "name",
+        "code",
+        "school_type",
+        "is_boarding",
+        "parent_id",
+        "parent__name",
+        *SETTINGS_LOOKUPS,
     )
     rows: dict[int, CoverageRow] = {}
     probes: dict[int, Organisation] = {}
@@ -469,13 +528,14 @@ def coverage(
             county_id=school["parent_id"],
             county=school["parent__name"],
             school_type=str(type_labels.get(school["school_type"], "")),
-            requirement=requirement(probe, resolve(school["path"])),
+            requirement=requirement(probe, _joined_settings(school)),
             trend=[None] * len(months),
         )
     county_trend: list[tuple[str, list[int | None]]] = []
+    waiting: list[dict[str, Any]] = []
     if rows:
         scenarios = list(Scenario.objects.filter(is_active=True))
-        _plan_facts(rows, scenarios, today, probes)
+        waiting = _plan_facts(rows, scenarios, today, probes, user.unit_id)
         sums = _drill_facts(rows, months, today)
         names = {row.county_id: row.county for row in rows.values()}
         county_trend = [
@@ -488,7 +548,7 @@ def coverage(
         result = [row for row in result if not row.drills_ok]
     elif show == "plans":
         result = [row for row in result if not row.plans_ok or row.overdue_reviews]
-    return Coverage(rows=result, months=months, county_trend=county_trend)
+    return Coverage(rows=result, months=months, county_trend=county_trend, waiting_for_me=waiting)
 
 
 # --- A school's own page ---------------------------------------------------------------------

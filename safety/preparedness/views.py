@@ -76,7 +76,6 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "form": form,
         "coverage": result,
         **paginate(request, result.rows).context(),
-        "waiting": selectors.waiting_plans(request.user)[:20],
     }
     return render(request, "safety/preparedness/coverage.html", context)
 

@@ -53,6 +53,9 @@ LIST_PAGES = [
     ("city.official", "/"),
     ("c01.official", "/"),
     ("s00001.staff", "/"),
+    # Emergency preparedness (issue #14): the bureaus' coverage view.
+    ("city.official", "/preparedness/coverage/"),
+    ("c01.official", "/preparedness/coverage/"),
 ]
 
 
