@@ -5,21 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0007_hazard_overdue_history'),
-        ('safety', '0014_preparedness'),
+        ("inspections", "0007_hazard_overdue_history"),
+        ("safety", "0014_preparedness"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='hazard',
-            name='drill_problem',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hazard', to='safety.drillproblem', verbose_name='drill problem'),
+            model_name="hazard",
+            name="drill_problem",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="hazard",
+                to="safety.drillproblem",
+                verbose_name="drill problem",
+            ),
         ),
         migrations.AlterField(
-            model_name='hazard',
-            name='source',
-            field=models.CharField(choices=[('self_inspection', 'Self-inspection'), ('county_inspection', 'County inspection'), ('spot_check', 'Spot check'), ('ad_hoc', 'Ad hoc report'), ('drill', 'Emergency drill')], max_length=20, verbose_name='source'),
+            model_name="hazard",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("self_inspection", "Self-inspection"),
+                    ("county_inspection", "County inspection"),
+                    ("spot_check", "Spot check"),
+                    ("ad_hoc", "Ad hoc report"),
+                    ("drill", "Emergency drill"),
+                ],
+                max_length=20,
+                verbose_name="source",
+            ),
         ),
     ]

@@ -257,6 +257,7 @@ HAZARD_COLUMN_LABELS = (
     ("overdue", _("Overdue in the month")),
 )
 
+
 def drills(unit: Organisation, month: datetime.date, now: datetime.datetime) -> SectionRows:
     """Emergency preparedness (issue #14): drills recorded as held in the month, the pupils
     and staff taking part, and the evacuation times (timed drills and their total seconds:

@@ -16,13 +16,15 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from safety import roles
@@ -287,15 +289,18 @@ def teams_of(unit: Organisation) -> list[Team]:
     return list(Team.objects.filter(unit=unit).prefetch_related(Prefetch("members", members)))
 
 
-def team_gap_counts(units: Any) -> dict[int, int]:
-    """The number of team members who left, per unit: one grouped query."""
-    rows = (
-        TeamMember.objects.filter(team__unit__in=units)
+def team_gap_count() -> Subquery:
+    """An annotation for a query of units: the number of their team members who left (so a
+    list of units gets its team gaps in the same query)."""
+    left = (
+        TeamMember.objects.filter(team__unit_id=OuterRef("pk"))
         .filter(_has_left_q())
-        .values_list("team__unit_id")
+        .order_by()
+        .values("team__unit_id")
         .annotate(n=Count("id"))
+        .values("n")
     )
-    return dict(rows)
+    return Coalesce(Subquery(left, output_field=IntegerField()), 0)
 
 
 def team_gaps(unit: Organisation) -> list[TeamMember]:

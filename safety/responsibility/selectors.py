@@ -428,7 +428,15 @@ def coverage_rows(
     school_year = school_year_of(today)
     school_values = list(
         schools.values(
-            "id", "name", "code", "path", "kind", "school_type", "is_boarding", "parent__name"
+            "id",
+            "name",
+            "code",
+            "path",
+            "kind",
+            "school_type",
+            "is_boarding",
+            "parent__name",
+            team_gaps=preparedness_selectors.team_gap_count(),  # emergency teams (#14)
         )
     )
     areas = area_ids
@@ -445,7 +453,6 @@ def coverage_rows(
     certificate_gaps = _certificate_gap_counts(current, today)
     paths = {row["id"]: row["path"] for row in school_values}
     letter_gaps = _letter_gap_counts(current, paths, school_year, today)
-    team_gaps = preparedness_selectors.team_gap_counts(schools)
     rows = []
     for values in school_values:
         row = _grid_row(values, covered.get(values["id"], set()))
@@ -455,7 +462,7 @@ def coverage_rows(
         )
         row.certificate_gaps = certificate_gaps.get(values["id"], 0)
         row.letter_gaps = letter_gaps.get(values["id"], 0)
-        row.team_gaps = team_gaps.get(values["id"], 0)
+        row.team_gaps = values["team_gaps"]
         rows.append(row)
     return rows
 

@@ -19,8 +19,8 @@ from safety import notifications
 from safety.models import Certificate, Organisation, SafetyArea, User
 from safety.preparedness import services as preparedness_services
 from safety.preparedness.models import DrillPhoto, Scenario, Team
-from safety.responsibility.models import Holder
 from safety.responsibility import services as responsibility_services
+from safety.responsibility.models import Holder
 from safety.uploads import clean_document
 from tests.builders import OCTOBER, clean_photo, report_incident, shanghai, submit_monthly
 from tests.pdfs import plain_pdf
