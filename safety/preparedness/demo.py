@@ -18,7 +18,7 @@ from safety.responsibility.models import Assignment, Holder
 from safety.uploads import CleanUpload
 
 from . import services
-from .models import DrillProblem, Plan, Scenario, Team
+from .models import Drill, DrillProblem, Plan, Scenario, Team
 from .selectors import YOUNG_TYPES, add_months
 
 # The school with plans in every state (the demo leader's), and the school whose drill found a
@@ -69,6 +69,12 @@ def seed(*, school_codes: list[str]) -> DrillProblem | None:
         _seed_plans(school, index, today, leader, official)
         _seed_teams(school, leader, gap=school.code == GAP_SCHOOL, today=today)
         found = _seed_drills(school, index, today)
+        recorder = User.objects.filter(unit=school, role=User.Role.SCHOOL_STAFF).first() or leader
+        Drill.objects.filter(unit=school).update(recorded_by=recorder, created_by=recorder)
+        Plan.objects.filter(unit=school).exclude(status=Plan.Status.DRAFT).update(
+            approved_by=leader
+        )
+        Plan.objects.filter(unit=school).update(created_by=leader)
         if school.code == GAP_SCHOOL:
             problem = found
     return problem
@@ -171,6 +177,28 @@ def _hand_over(school, assignment, today) -> None:
     )
 
 
+def _held(school, scenario, day, seconds: int, variant: int) -> Drill:
+    """A drill planned and recorded as held on `day` (with the plan it exercises, if filed)."""
+    plan = Plan.objects.filter(unit=school, scenario=scenario, status="acknowledged").first()
+    drill = services.drill_plan(
+        actor=None,
+        unit=school,
+        scenario=scenario,
+        planned_on=day,
+        announced=variant % 4 != 0,
+        plan=plan,
+    )
+    return services.drill_record(
+        actor=None,
+        drill=drill,
+        held_on=day,
+        pupils=int(school.student_count * 0.96),
+        staff=int(school.staff_count * 0.9),
+        evacuation_seconds=seconds,
+        evaluation=EVALUATIONS[variant % len(EVALUATIONS)],
+    )
+
+
 def _seed_drills(school, index, today):
     """A drill a month (kindergartens: a quarter) for a year, a few months missing."""
     scenarios = {s.key: s for s in Scenario.objects.all()}
@@ -178,31 +206,19 @@ def _seed_drills(school, index, today):
     base = 195 if school.school_type in YOUNG_TYPES else 140
     step = 3 if school.school_type == "kindergarten" else 1
     problem = last = None
+    twice = school.is_boarding or school.school_type == "special"
     for back in range(12, -1, -step):
         month = add_months(today, -back)
         if (index + month.month) % 5 == 0 or (back == 0 and index % 2):
             continue  # a missed month (and half the schools have not drilled yet this month)
         day = min(month + datetime.timedelta(days=(index % 20) + 5), today)
         key = cycle[(month.month + index) % len(cycle)]
-        plan = Plan.objects.filter(unit=school, scenario__key=key, status="acknowledged").first()
-        drill = services.drill_plan(
-            actor=None,
-            unit=school,
-            scenario=scenarios[key],
-            planned_on=day,
-            announced=(month.month % 4) != 0,
-            plan=plan,
-        )
         seconds = base + ((index * 17 + month.month * 11) % 50) - 25 - (12 - back)
-        drill = services.drill_record(
-            actor=None,
-            drill=drill,
-            held_on=day,
-            pupils=int(school.student_count * 0.96),
-            staff=int(school.staff_count * 0.9),
-            evacuation_seconds=max(seconds, 60),
-            evaluation=EVALUATIONS[(index + month.month) % len(EVALUATIONS)],
-        )
+        drill = _held(school, scenarios[key], day, max(seconds, 60), index + month.month)
+        second = day + datetime.timedelta(days=12)
+        if twice and second <= today:  # boarding and special schools drill twice a month
+            night = "dormitory_fire" if school.is_boarding else "earthquake"
+            _held(school, scenarios[night], second, max(seconds, 60) + 15, index + 1)
         if back >= 1:
             last = drill
     if school.code == GAP_SCHOOL and last is not None:
