@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+from collections import Counter
 
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -18,7 +19,7 @@ from safety.responsibility.models import Assignment, Holder
 from safety.uploads import CleanUpload
 
 from . import services
-from .models import Drill, DrillProblem, Plan, Scenario, Team
+from .models import Drill, DrillProblem, Plan, Scenario, Team, TeamMember
 from .selectors import YOUNG_TYPES, add_months
 
 # The school with plans in every state (the demo leader's), and the school whose drill found a
@@ -157,8 +158,15 @@ def _seed_teams(school, leader, *, gap: bool, today) -> None:
             services.team_member_add(
                 actor=None, team=team, holder=holder, is_leader=holder == holders[2 + offset]
             )
-    if gap and len(current) > 3:
-        _hand_over(school, current[3], today)
+    if gap:
+        # The gap: a member of one team only leaves the school (one gap on the coverage page).
+        counts = Counter(
+            TeamMember.objects.filter(team__unit=school).values_list("holder_id", flat=True)
+        )
+        single = [holder_id for holder_id, count in counts.items() if count == 1]
+        leaving = next((a for a in current if single and a.holder_id == single[-1]), None)
+        if leaving is not None:
+            _hand_over(school, leaving, today)
 
 
 def _hand_over(school, assignment, today) -> None:
@@ -166,7 +174,7 @@ def _hand_over(school, assignment, today) -> None:
     not in the team yet (the team's gap)."""
     newcomer = responsibility_services.holder_save(
         actor=None,
-        holder=Holder(unit=school, name="吴晓东", phone="13900008888", job_title="新任教师"),
+        holder=Holder(unit=school, name="戴文静", phone="13900008888", job_title="新任教师"),
     )
     responsibility_services.assignment_handover(
         actor=None,
