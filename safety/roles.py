@@ -143,6 +143,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_HISTORY,
         }
         | _ADMIN_MODEL_PERMISSIONS
+        # emergency preparedness (issue #14): a bureau's own plans and teams
+        | {MANAGE_PREPAREDNESS}
     ),
 }
 

@@ -337,3 +337,21 @@ def test_kindergartens_are_reminded_by_quarter(city, people):
     assert kindergarten.pk not in behind  # 36 days of the quarter left
     behind = dict(services.schools_behind(datetime.date(2026, 12, 25), 10))
     assert behind[kindergarten.pk] == "2026Q4"
+
+
+def test_a_county_files_its_own_plan_with_the_city(city, people):
+    plan = upload_plan(
+        people.county_admin, city.county_a, key="overall", title="甲区教育局总体预案"
+    )
+    plan = services.plan_submit(actor=people.county_admin, plan=plan)
+    with pytest.raises(PermissionDenied):
+        services.plan_acknowledge(actor=people.county_official, plan=plan)  # not above it
+    plan = services.plan_acknowledge(actor=people.city_official, plan=plan)
+    assert plan.status == Plan.Status.ACKNOWLEDGED
+    with pytest.raises(PermissionDenied):
+        upload_plan(people.county_admin, city.school_a)  # a school's plans are its own
+    with pytest.raises(ValidationError):
+        services.plan_submit(
+            actor=people.administrator,
+            plan=upload_plan(people.administrator, city.city, key="overall"),
+        )  # the city has nobody above it
