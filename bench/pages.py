@@ -55,9 +55,13 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("calendar", "Activity calendar (week)", CITY, "/activities/calendar/", None),
     ("calendar", "Activity calendar (week)", COUNTY, "/activities/calendar/", None),
     ("buses", "School buses of the jurisdiction", COUNTY, "/activities/buses/", None),
+    # Emergency preparedness (issue #14): the bureaus' coverage view.
+    ("preparedness", "Preparedness coverage", CITY, "/preparedness/coverage/", None),
+    ("preparedness", "Preparedness coverage", COUNTY, "/preparedness/coverage/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.
 LIST_PAGES = {"ledger", "ledger_filtered", "console", "incidents", "grid", "schools",
               "notifications", "home", "inspections"}  # fmt: skip
 LIST_PAGES |= {"activities", "calendar", "buses"}  # issue #16
+LIST_PAGES |= {"preparedness"}  # issue #14

@@ -31,6 +31,8 @@ urlpatterns = [
     path("monthly/", include("reporting.monthly.urls")),
     path("", include("reporting.dashboards.urls")),
     path("responsibility/", include("safety.responsibility.urls")),
+    # Emergency preparedness (issue #14)
+    path("preparedness/", include("safety.preparedness.urls")),
     path("", include("safety.urls")),
     # Bureau supervision (issue #18).
     path("campaigns/", include("inspections.campaigns.urls")),

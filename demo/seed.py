@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from inspections import demo as inspections_demo
+from inspections import services as inspection_services
 from inspections.campaigns import demo as campaigns_demo
 from reporting.activities import demo as activities_demo
 from reporting.incidents import demo as incidents_demo
@@ -15,6 +16,7 @@ from reporting.monthly import demo as monthly_demo
 from reporting.notices import demo as notices_demo
 from reporting.orders import demo as orders_demo
 from safety import demo as safety_demo
+from safety.models import User
 
 
 @dataclass(frozen=True)
@@ -36,4 +38,9 @@ def seed_demo_city() -> Seeded:
     notices_demo.seed()
     orders_demo.seed()
     activities_demo.seed()  # activities and school buses (issue #16)
+    # Emergency preparedness (issue #14): the showcase drill problem enters the ledger.
+    problem = safety_demo.seed_preparedness()
+    reporter = User.objects.filter(unit_id=problem.drill.unit_id).first() if problem else None
+    if problem is not None and reporter is not None:
+        inspection_services.hazard_from_drill_problem(actor=reporter, problem=problem)
     return Seeded(created_units=created_units, created_accounts=created_accounts)

@@ -288,3 +288,11 @@ class SpotCheckDrawForm(TextRulesMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["bureau"].queryset = Organisation.objects.visible_to(user).bureaus()
+
+
+class DrillProblemHazardForm(TextRulesMixin, forms.Form):
+    """Emergency preparedness (issue #14): the severity of a hazard entered from a drill."""
+
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=Hazard.Severity.choices, initial=Hazard.Severity.GENERAL
+    )

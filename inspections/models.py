@@ -237,6 +237,7 @@ class Hazard(models.Model):
         AD_HOC = "ad_hoc", _("Ad hoc report")
         # Special campaigns (issue #18).
         CAMPAIGN = "campaign", _("Special campaign")
+        DRILL = "drill", _("Emergency drill")  # emergency preparedness (issue #14)
 
     school = models.ForeignKey(
         Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
@@ -291,6 +292,15 @@ class Hazard(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # Emergency preparedness (issue #14): the drill problem this hazard was entered from.
+    drill_problem = models.OneToOneField(
+        "safety.DrillProblem",
+        verbose_name=_("drill problem"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazard",
     )
     deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
     interim_measures = models.TextField(_("interim control measures"), blank=True)

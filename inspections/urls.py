@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import hazard_transitions, hazards, inspections, spot_checks
+from .views import drills, hazard_transitions, hazards, inspections, spot_checks
 
 app_name = "inspections"
 
@@ -37,4 +37,10 @@ urlpatterns = [
     path("inspections/<id:pk>/save/", inspections.inspection_save, name="inspection_save"),
     path("spot-checks/", spot_checks.draw_new, name="draw_new"),
     path("spot-checks/<id:pk>/", spot_checks.draw_detail, name="draw_detail"),
+    # Emergency preparedness (issue #14): a drill problem becomes a hazard in one step.
+    path(
+        "hazards/from-drill-problem/<id:pk>/",
+        drills.drill_problem_hazard,
+        name="drill_problem_hazard",
+    ),
 ]

@@ -385,6 +385,7 @@ class AuditEventAdmin(ScopedAdminMixin, AuditedModelAdmin):
 
 
 # Django discovers only <app>/admin.py: register the feature packages' admin classes too.
+from .preparedness import admin as preparedness_admin  # noqa: E402, F401  (issue #14)
 from .responsibility import admin as responsibility_admin  # noqa: E402, F401
 
 

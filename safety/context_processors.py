@@ -48,6 +48,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # Activities and school buses (issue #16).
     if unit is not None and (granted & {APPLY_ACTIVITY, APPROVE_ACTIVITY} or oversees):
         items.append((_("Activities"), reverse("activities:list")))
+    if unit is not None:  # emergency preparedness (issue #14)
+        items.append((_("Emergency preparedness"), reverse("preparedness:home")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

@@ -11,6 +11,7 @@ from django.apps import apps
 
 from . import services
 from .models import Organisation, SafetyArea, User
+from .preparedness import demo as preparedness_demo
 from .responsibility import demo as responsibility_demo
 
 DEMO_PASSWORD = "SafeCampus@2026"  # noqa: S105 - printed and documented: demo only
@@ -371,3 +372,9 @@ def seed_responsibilities() -> None:
     _ensure_catalogues()
     unit_codes = [CITY["code"], *(c["code"] for c in COUNTIES), *(s[1] for s in SCHOOLS)]
     responsibility_demo.seed(unit_codes=unit_codes)
+
+
+def seed_preparedness():
+    """Emergency preparedness demo rows for every demo school (safety.preparedness.demo);
+    idempotent. Returns the drill problem the hazard ledger should take up, or None."""
+    return preparedness_demo.seed(school_codes=[s[1] for s in SCHOOLS])

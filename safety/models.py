@@ -359,6 +359,19 @@ AUDIT_ACTION_LABELS = {
     "activity.escalate": _("Activity approval escalated"),
     "bus_register.create": _("School-bus register entry added"),
     "bus_register.update": _("School-bus register entry changed"),
+    # Emergency preparedness (issue #14)
+    "plan.create": _("Emergency plan version uploaded"),
+    "plan.submit": _("Emergency plan approved and filed"),
+    "plan.acknowledge": _("Emergency plan filing acknowledged"),
+    "plan.return": _("Emergency plan filing returned"),
+    "plan.flag_review": _("Emergency plan flagged for review"),
+    "team.create": _("Emergency teams set up"),
+    "team.member_add": _("Emergency team member added"),
+    "team.member_remove": _("Emergency team member removed"),
+    "drill.plan": _("Drill planned"),
+    "drill.record": _("Drill recorded"),
+    "drill.problem_add": _("Drill problem recorded"),
+    "drill.problem_hazard": _("Drill problem entered in the hazard ledger"),
 }
 
 
@@ -660,6 +673,18 @@ class TransitionEvent(models.Model):
 
 # The responsibility system's models live in their feature package; importing them here is
 # how Django registers them under this app (label "safety", tables unchanged).
+# Emergency preparedness (issue #14): its models live in safety/preparedness/.
+from .preparedness.models import (  # noqa: E402, F401
+    Drill,
+    DrillPhoto,
+    DrillProblem,
+    DrillSettings,
+    Plan,
+    PlanEvent,
+    Scenario,
+    Team,
+    TeamMember,
+)
 from .responsibility.models import (  # noqa: E402, F401
     Assignment,
     Certificate,

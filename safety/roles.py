@@ -44,6 +44,10 @@ ANSWER_SUPERVISION = "reporting.answer_supervision"
 APPLY_ACTIVITY = "reporting.apply_activity"
 APPROVE_ACTIVITY = "reporting.approve_activity"
 MANAGE_SCHOOL_BUSES = "reporting.manage_school_buses"
+# Emergency preparedness (issue #14)
+RECORD_DRILL = "safety.record_drill"
+MANAGE_PREPAREDNESS = "safety.manage_preparedness"
+ACKNOWLEDGE_PLAN = "safety.acknowledge_plan"
 
 # Django admin permissions an administrator needs for the models it manages.
 _ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -75,6 +79,10 @@ _ADMIN_MODEL_PERMISSIONS = frozenset(
         "reporting.view_activitysettings",
         "reporting.add_activitysettings",
         "reporting.change_activitysettings",
+        # emergency preparedness (issue #14): a bureau's drill frequencies
+        "safety.view_drillsettings",
+        "safety.add_drillsettings",
+        "safety.change_drillsettings",
     }
 )
 _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -97,6 +105,10 @@ _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
         "django_celery_beat.add_intervalschedule",
         "reporting.view_reportingtimelimit",
         "reporting.change_reportingtimelimit",
+        # emergency preparedness (issue #14): the scenario catalogue
+        "safety.view_scenario",
+        "safety.add_scenario",
+        "safety.change_scenario",
     }
 )
 
@@ -108,6 +120,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {ANSWER_SUPERVISION}  # issue #18
         # activities and school buses (issue #16): staff draft applications, keep the register
         | {APPLY_ACTIVITY, MANAGE_SCHOOL_BUSES}
+        | {RECORD_DRILL}  # emergency preparedness (issue #14)
     ),
     Role.SCHOOL_LEADER: frozenset(
         {
@@ -123,6 +136,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {ANSWER_SUPERVISION}  # issue #18
         # activities and school buses (issue #16): the leader also approves the school step
         | {APPLY_ACTIVITY, APPROVE_ACTIVITY, MANAGE_SCHOOL_BUSES}
+        | {RECORD_DRILL, MANAGE_PREPAREDNESS}  # emergency preparedness (issue #14)
     ),
     Role.BUREAU_OFFICIAL: frozenset(
         {
@@ -142,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
         | {SUPERVISE}  # issue #18
         | {APPROVE_ACTIVITY}  # activities (issue #16): the county and city steps
+        | {ACKNOWLEDGE_PLAN}  # emergency preparedness (issue #14)
     ),
     Role.ADMINISTRATOR: frozenset(
         {
@@ -152,6 +167,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_HISTORY,
         }
         | _ADMIN_MODEL_PERMISSIONS
+        # emergency preparedness (issue #14): a bureau's own plans and teams
+        | {MANAGE_PREPAREDNESS}
     ),
 }
 

@@ -15,6 +15,7 @@ this package (`from inspections import services`); the names below are its publi
 """
 
 from .checklists import checklist_publish
+from .drills import hazard_from_drill_problem  # emergency preparedness (issue #14)
 from .extensions import hazard_decide_extension, hazard_request_extension
 from .hazards import (
     hazard_assign,
@@ -36,6 +37,7 @@ __all__ = [
     "hazard_assign",
     "hazard_decide_extension",
     "hazard_fix_on_spot",
+    "hazard_from_drill_problem",
     "hazard_reopen",
     "hazard_report",
     "hazard_request_extension",

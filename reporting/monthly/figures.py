@@ -14,7 +14,7 @@ Adding a section is one line in SCHOOL_SECTIONS plus its function. Row labels ar
 the installation's language (settings.LANGUAGE_CODE), so a roll-up matches rows by the same
 text whoever submitted. The exact definitions of the numbers are in docs/monthly-reports.md.
 
-Later: drills and safety-education activities.
+Later: safety-education activities.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -43,6 +43,7 @@ from safety.models import (
     SafetyArea,
     school_year_of,
 )
+from safety.preparedness.models import Drill
 from safety.responsibility.selectors import coverage_rows
 
 from .periods import add_months
@@ -258,6 +259,27 @@ HAZARD_COLUMN_LABELS = (
     ("overdue", _("Overdue in the month")),
 )
 
+
+def drills(unit: Organisation, month: datetime.date, now: datetime.datetime) -> SectionRows:
+    """Emergency preparedness (issue #14): drills recorded as held in the month, the pupils
+    and staff taking part, and the evacuation times (timed drills and their total seconds:
+    total / timed is the average, which stays right when a county adds its schools up)."""
+    totals = Drill.objects.filter(
+        unit=unit,
+        status=Drill.Status.RECORDED,
+        held_on__gte=month,
+        held_on__lt=add_months(month, 1),
+    ).aggregate(
+        held=Count("id"),
+        pupils=Coalesce(Sum("pupils"), 0),
+        staff=Coalesce(Sum("staff"), 0),
+        timed=Count("evacuation_seconds"),
+        seconds=Coalesce(Sum("evacuation_seconds"), 0),
+    )
+    keys = ("held", "pupils", "staff", "timed", "seconds")
+    return {"rows": [["", *(totals[key] for key in keys)]]}
+
+
 SCHOOL_SECTIONS: list[Section] = [
     Section(
         "headcounts",
@@ -311,6 +333,19 @@ SCHOOL_SECTIONS: list[Section] = [
             ("bus_expired", _("Buses and drivers with expired documents")),
         ),
         activities_section,
+    ),
+    # Emergency preparedness (issue #14): computed drill figures.
+    Section(
+        "drills",
+        _("Emergency drills in the month"),
+        (
+            ("held", _("Drills held")),
+            ("pupils", _("Pupils taking part")),
+            ("staff", _("Staff taking part")),
+            ("timed", _("Timed drills")),
+            ("seconds", _("Total evacuation time (seconds)")),
+        ),
+        drills,
     ),
 ]
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from safety import roles
 from safety.access import access_object
 from safety.models import Organisation, SafetyArea, User, school_year_bounds, school_year_of
+from safety.preparedness import selectors as preparedness_selectors
 from safety.scoping import nearest_unit_setting
 
 from .models import (
@@ -163,7 +164,7 @@ def grace_days_by_path() -> Callable[[str], int]:
 
 @dataclass
 class Gap:
-    kind: str  # "post", "area", "certificate" or "letter"
+    kind: str  # "post", "area", "certificate", "letter" or "team" (emergency team, #14)
     label: str
     detail: str = ""
     post: Post | None = None
@@ -313,10 +314,27 @@ def school_coverage(school: Organisation, *, today: datetime.date | None = None)
         school=school,
         school_year=school_year,
         grace_days=grace_days,
-        gaps=_unfilled_gaps(school, post_rows.values(), area_rows.values()) + assignment_gaps,
+        gaps=_unfilled_gaps(school, post_rows.values(), area_rows.values())
+        + assignment_gaps
+        + _team_gaps(school),
         posts=shown_posts,
         areas=shown_areas,
     )
+
+
+def _team_gaps(unit: Organisation) -> list[Gap]:
+    """Emergency preparedness (issue #14): members of the unit's emergency teams who left."""
+    return [
+        Gap(
+            "team",
+            _("%(name)s of the %(team)s has left the school")
+            % {
+                "name": member.holder.name,
+                "team": member.team.name,
+            },
+        )
+        for member in preparedness_selectors.team_gaps(unit)
+    ]
 
 
 @dataclass
@@ -335,10 +353,17 @@ class GridRow:
     missing_areas: int = 0
     certificate_gaps: int = 0
     letter_gaps: int = 0
+    team_gaps: int = 0  # emergency team members who left (issue #14)
 
     @property
     def gap_count(self) -> int:
-        return self.missing_posts + self.missing_areas + self.certificate_gaps + self.letter_gaps
+        return (
+            self.missing_posts
+            + self.missing_areas
+            + self.certificate_gaps
+            + self.letter_gaps
+            + self.team_gaps
+        )
 
 
 def _pairs_by_unit(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
@@ -403,7 +428,15 @@ def coverage_rows(
     school_year = school_year_of(today)
     school_values = list(
         schools.values(
-            "id", "name", "code", "path", "kind", "school_type", "is_boarding", "parent__name"
+            "id",
+            "name",
+            "code",
+            "path",
+            "kind",
+            "school_type",
+            "is_boarding",
+            "parent__name",
+            team_gaps=preparedness_selectors.team_gap_count(),  # emergency teams (#14)
         )
     )
     areas = area_ids
@@ -429,6 +462,7 @@ def coverage_rows(
         )
         row.certificate_gaps = certificate_gaps.get(values["id"], 0)
         row.letter_gaps = letter_gaps.get(values["id"], 0)
+        row.team_gaps = values["team_gaps"]
         rows.append(row)
     return rows
 

@@ -45,6 +45,11 @@ ASSIGNERS = frozenset({"leader_a"}) | OFFICIALS
 NOBODY = frozenset()
 # APPLY_ACTIVITY, MANAGE_SCHOOL_BUSES on their own school only (issue #16)
 APPLICANTS_A = frozenset({"staff_a", "leader_a"})
+# Emergency preparedness (issue #14): MANAGE_PREPAREDNESS, RECORD_DRILL, ACKNOWLEDGE_PLAN of
+# the bureau directly above the school.
+LEADER = frozenset({"leader_a"})
+DRILLERS = frozenset({"staff_a", "leader_a"})
+COUNTY_OFFICIALS = frozenset({"county_official", "other_county_official"})
 
 OK_GET = frozenset({200, 302})
 OK_POST = frozenset({200, 302, 400})
@@ -369,6 +374,31 @@ RULES: dict[str, Rule] = {
     "activities:escort_edit": Rule(obj("escort"), get=APPLICANTS_A, post=APPLICANTS_A),
     "activities:route_new": Rule(obj("school"), get=APPLICANTS_A, post=APPLICANTS_A),
     "activities:route_edit": Rule(obj("route"), get=APPLICANTS_A, post=APPLICANTS_A),
+    # --- safety: emergency preparedness (issue #14) -------------------------------------
+    "preparedness:home": Rule(page),
+    "preparedness:coverage": Rule(page, get=OFFICIALS | ADMINS),
+    "preparedness:coverage_export": Rule(page, get=OFFICIALS | ADMINS),
+    "preparedness:unit": Rule(obj("school")),
+    # The school's leader keeps its plans and teams; its staff and leader record drills.
+    "preparedness:plan_new": Rule(obj("school"), get=LEADER, post=LEADER),
+    "preparedness:teams_set_up": Rule(obj("school"), get=None, post=LEADER),
+    "preparedness:drill_new": Rule(obj("school"), get=DRILLERS, post=DRILLERS),
+    "preparedness:plan_detail": Rule(obj("plan")),
+    "preparedness:plan_document": Rule(obj("plan")),
+    # The plan waits for the county: the leader's second filing is refused by the service
+    # (a 302 with the message); only the county directly above reviews it.
+    "preparedness:plan_submit": Rule(obj("plan"), get=None, post=LEADER),
+    "preparedness:plan_acknowledge": Rule(obj("plan"), get=None, post=COUNTY_OFFICIALS),
+    "preparedness:plan_return": Rule(
+        variants("plan", "", {"": {"comment": "请补充"}}), get=None, post=COUNTY_OFFICIALS
+    ),
+    "preparedness:team_member_add": Rule(obj("team"), get=LEADER, post=LEADER),
+    "preparedness:team_member_remove": Rule(obj("member"), get=None, post=LEADER),
+    "preparedness:drill_detail": Rule(obj("drill")),
+    "preparedness:drill_record": Rule(obj("drill"), get=DRILLERS, post=DRILLERS),
+    "preparedness:drill_problem_add": Rule(obj("recorded_drill"), get=None, post=DRILLERS),
+    "preparedness:drill_photo": Rule(obj("drill_photo", size="thumb")),
+    "inspections:drill_problem_hazard": Rule(obj("problem"), get=None, post=REPORTERS),
 }
 
 # Public pages, the same for everyone: the favicon is tested in tests/test_setup.py.

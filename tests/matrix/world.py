@@ -21,7 +21,10 @@ from reporting.notices import services as notice_services
 from reporting.orders import services as order_services
 from safety import notifications
 from safety.models import Certificate, Organisation, SafetyArea, User
+from safety.preparedness import services as preparedness_services
+from safety.preparedness.models import DrillPhoto, Scenario, Team
 from safety.responsibility import services as responsibility_services
+from safety.responsibility.models import Holder
 from safety.uploads import clean_document
 from tests.builders import OCTOBER, clean_photo, report_incident, shanghai, submit_monthly
 from tests.pdfs import plain_pdf
@@ -71,7 +74,9 @@ def _records_of(school: Organisation, county: Organisation, staff: User, officia
         signed_on=datetime.date(2026, 9, 10),
         scan=clean_document(SimpleUploadedFile("签字页.pdf", PDF)),
     )
+    preparedness = _preparedness_records(school, assignment)
     return SimpleNamespace(
+        **preparedness,
         school=school,
         hazard=hazard,
         photo=Photo.objects.get(hazard=hazard),
@@ -144,6 +149,57 @@ def _supervision_of(records, city, people, county, official, staff) -> None:
         evidence=[clean_document(SimpleUploadedFile("整改.pdf", PDF))],
     )
     records.evidence = records.order_reply.evidence.first()
+
+
+def _preparedness_records(school: Organisation, assignment) -> dict:
+    """Emergency preparedness (issue #14): a plan waiting for the county, a planned and a
+    recorded drill with a photo and a problem, the teams with one member."""
+    fire = Scenario.objects.get(key="fire")
+    plan = preparedness_services.plan_upload(
+        actor=None,
+        unit=school,
+        scenario=fire,
+        title="消防预案",
+        document=clean_document(SimpleUploadedFile("预案.pdf", PDF)),
+    )
+    plan = preparedness_services.plan_submit(actor=None, plan=plan)
+    today = datetime.date(2026, 10, 20)
+    drill = preparedness_services.drill_plan(
+        actor=None, unit=school, scenario=fire, planned_on=today
+    )
+    recorded = preparedness_services.drill_plan(
+        actor=None, unit=school, scenario=fire, planned_on=today
+    )
+    recorded = preparedness_services.drill_record(
+        actor=None,
+        drill=recorded,
+        held_on=today,
+        pupils=10,
+        staff=2,
+        evacuation_seconds=120,
+        photos=[clean_photo("演练.jpg")],
+    )
+    problem = preparedness_services.drill_problem_add(
+        actor=None,
+        drill=recorded,
+        area=SafetyArea.objects.get(key="fire"),
+        description="楼梯照明不亮",
+    )
+    preparedness_services.teams_set_up(actor=None, unit=school)
+    Holder.objects.filter(pk=assignment.holder_id).update(phone="13800138000")
+    team = Team.objects.filter(unit=school).order_by("order").first()
+    member = preparedness_services.team_member_add(
+        actor=None, team=team, holder=Holder.objects.get(pk=assignment.holder_id)
+    )
+    return {
+        "plan": plan,
+        "drill": drill,
+        "recorded_drill": recorded,
+        "drill_photo": DrillPhoto.objects.get(drill=recorded),
+        "problem": problem,
+        "team": team,
+        "member": member,
+    }
 
 
 def build_world() -> SimpleNamespace:

@@ -72,6 +72,9 @@ LIST_PAGES = [
     ("city.official", "/activities/calendar/"),
     ("c01.official", "/activities/calendar/?view=list"),
     ("c01.official", "/activities/buses/"),
+    # Emergency preparedness (issue #14): the bureaus' coverage view.
+    ("city.official", "/preparedness/coverage/"),
+    ("c01.official", "/preparedness/coverage/"),
 ]
 
 

@@ -41,6 +41,8 @@ NOT_AWAITED = {
     # activities and school buses (issue #16)
     "reporting.activity_escalations": "daily beat run; escalated_at marks each version once",
     "reporting.bus_document_reminders": "daily beat run; reminder keys name document and date",
+    # Emergency preparedness (issue #14)
+    "safety.send_drill_reminders": "daily beat; the outbox's unique key keeps it to once",
 }
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +17,13 @@ from inspections import services as inspection_services
 from inspections.models import Hazard
 from reporting.models import Incident, MonthlyReport
 from safety.models import SafetyArea
+from safety.preparedness import services as preparedness_services
+from safety.preparedness.models import Plan
+from safety.preparedness.models import Scenario as EmergencyScenario
 from safety.responsibility.models import Assignment
+from safety.uploads import clean_document
 from tests.factories import UserFactory
+from tests.pdfs import plain_pdf
 from tests.safety.responsibility.factories import assign
 
 from .conftest import OCTOBER
@@ -100,6 +106,37 @@ def _assignment_end(city, people, client_for, closable, submit_school):
     )
 
 
+def _plan(people, city):
+    # Emergency preparedness (issue #14): a plan version of school A, a draft.
+    return preparedness_services.plan_upload(
+        actor=people.leader_a,
+        unit=city.school_a,
+        scenario=EmergencyScenario.objects.get(key="fire"),
+        title="消防预案",
+        document=clean_document(SimpleUploadedFile("预案.pdf", plain_pdf())),
+    )
+
+
+def _plan_submit(city, people, client_for, closable, submit_school):
+    plan = _plan(people, city)
+    return Step(
+        reverse("preparedness:plan_submit", args=[plan.pk]),
+        {},
+        lambda: Plan.objects.get(pk=plan.pk).status == Plan.Status.SUBMITTED,
+        client_for("leader_a"),
+    )
+
+
+def _plan_acknowledge(city, people, client_for, closable, submit_school):
+    plan = preparedness_services.plan_submit(actor=people.leader_a, plan=_plan(people, city))
+    return Step(
+        reverse("preparedness:plan_acknowledge", args=[plan.pk]),
+        {"comment": ""},
+        lambda: Plan.objects.get(pk=plan.pk).status == Plan.Status.ACKNOWLEDGED,
+        client_for("county_official"),
+    )
+
+
 # Every irreversible step a user takes from a page. Signing a letter uploads the signed
 # scan, which a confirmation page cannot carry: it is not listed (see the report).
 IRREVERSIBLE = {
@@ -108,6 +145,8 @@ IRREVERSIBLE = {
     "incidents:incident_conceal": _incident_conceal,
     "monthly:save (submit)": _monthly_submit,
     "responsibility:assignment_end": _assignment_end,
+    "preparedness:plan_submit": _plan_submit,
+    "preparedness:plan_acknowledge": _plan_acknowledge,
 }
 
 

@@ -31,6 +31,8 @@ from inspections.models import ChecklistTemplate, InspectionSettings
 from reporting.incidents.models import ReportingTimeLimit
 from safety.admin import AuditedModelAdmin
 from safety.models import AuditEvent, Post, ResponsibilitySettings, SafetyArea, User
+from safety.preparedness.models import DrillSettings
+from safety.preparedness.models import Scenario as EmergencyScenario
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +113,15 @@ SCENARIOS: dict[str, Scenario] = {
     "safety.AuditEvent": Scenario(None),
     "safety.Post": Scenario(
         lambda city, people: Post.objects.order_by("pk").first(), change={"duty_text": "新职责"}
+    ),
+    # Emergency preparedness (issue #14)
+    "safety.DrillSettings": Scenario(
+        lambda city, people: DrillSettings.objects.create(unit=city.county_a),
+        change={"school_per_month": "2"},
+    ),
+    "safety.Scenario": Scenario(
+        lambda city, people: EmergencyScenario.objects.get(key="fire"),
+        change={"name_zh": "火灾事故"},
     ),
     "safety.ResponsibilitySettings": Scenario(
         lambda city, people: ResponsibilitySettings.objects.create(

@@ -1,0 +1,597 @@
+"""Reads of emergency preparedness: access helpers, the frequency rules, a school's overview,
+the bureaus' coverage rows, the county trend, team gaps. Scoped, with the joins they need;
+nothing here changes a row."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from safety import roles
+from safety.access import access_object
+from safety.models import Organisation, User
+from safety.responsibility.models import Assignment, Holder
+from safety.scoping import nearest_unit_setting
+
+from .models import (
+    Drill,
+    DrillPhoto,
+    DrillProblem,
+    DrillSettings,
+    Plan,
+    Scenario,
+    Team,
+    TeamMember,
+)
+
+SchoolType = Organisation.SchoolType
+MONTHS_IN_QUARTER = 3
+TREND_MONTHS = 6
+# The national defaults (MOE drill guide, 2014) when no bureau has a settings row.
+DEFAULT_SETTINGS = DrillSettings()
+# School types whose pupils are young: the guide's target of about three minutes.
+YOUNG_TYPES = {SchoolType.KINDERGARTEN, SchoolType.PRIMARY, SchoolType.SPECIAL}
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+def access_plan(user: User, pk: int, *, for_change: bool = False) -> Plan:
+    """The plan version `pk` with its unit and scenario; 404 outside the jurisdiction, 403
+    with `for_change` for a role that may not manage preparedness."""
+    return access_object(
+        Plan.objects.select_related("unit", "scenario", "approved_by", "reviewed_by"),
+        user,
+        permission=roles.MANAGE_PREPAREDNESS if for_change else None,
+        pk=pk,
+    )
+
+
+def access_team(user: User, pk: int, *, for_change: bool = False) -> Team:
+    return access_object(
+        Team.objects.select_related("unit"),
+        user,
+        permission=roles.MANAGE_PREPAREDNESS if for_change else None,
+        pk=pk,
+    )
+
+
+def access_team_member(user: User, pk: int, *, for_change: bool = False) -> TeamMember:
+    return access_object(
+        TeamMember.objects.select_related("team__unit", "holder"),
+        user,
+        permission=roles.MANAGE_PREPAREDNESS if for_change else None,
+        pk=pk,
+    )
+
+
+def access_drill(user: User, pk: int, *, for_change: bool = False) -> Drill:
+    """The drill `pk` with its school, scenario and plan; 404 outside the jurisdiction, 403
+    with `for_change` for a role that may not record drills."""
+    return access_object(
+        Drill.objects.select_related("unit", "scenario", "plan", "recorded_by", "created_by"),
+        user,
+        permission=roles.RECORD_DRILL if for_change else None,
+        pk=pk,
+    )
+
+
+def access_drill_photo(user: User, pk: int) -> DrillPhoto:
+    return access_object(DrillPhoto.objects.select_related("drill"), user, pk=pk)
+
+
+def access_drill_problem(user: User, pk: int, *, for_change: bool = False) -> DrillProblem:
+    return access_object(
+        DrillProblem.objects.select_related("drill__unit", "area"),
+        user,
+        permission=roles.REPORT_HAZARD if for_change else None,
+        pk=pk,
+    )
+
+
+# --- Frequency rules -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """How many drills a school must hold per period ("month" or "quarter"), and its
+    evacuation target in seconds."""
+
+    period: str
+    count: int
+    target_seconds: int
+
+
+def requirement(school: Any, settings_row: DrillSettings | None) -> Requirement:
+    """The minimum drill frequency of a school (any object with `school_type` and
+    `is_boarding`) under a bureau's settings (None: the national defaults).
+
+    Kindergartens: a number a quarter; special-education schools and boarding schools: the
+    higher of their own monthly minimum and the ordinary one; other schools: a number a month.
+    """
+    row = settings_row or DEFAULT_SETTINGS
+    young = school.school_type in YOUNG_TYPES
+    target = row.target_seconds_young if young else row.target_seconds
+    monthly = row.school_per_month
+    if school.school_type == SchoolType.SPECIAL:
+        monthly = max(monthly, row.special_per_month)
+    if school.is_boarding:
+        monthly = max(monthly, row.boarding_per_month)
+    if school.school_type == SchoolType.KINDERGARTEN and monthly == row.school_per_month:
+        return Requirement("quarter", row.kindergarten_per_quarter, target)
+    return Requirement("month", monthly, target)
+
+
+def school_requirement(school: Organisation) -> Requirement:
+    return requirement(
+        school, nearest_unit_setting(DrillSettings.objects, school, unit_field="unit")
+    )
+
+
+def period_bounds(period: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """[first day, first day of the next period) of the month or quarter containing `day`."""
+    if period == "quarter":
+        first_month = (day.month - 1) // MONTHS_IN_QUARTER * MONTHS_IN_QUARTER + 1
+        start = day.replace(month=first_month, day=1)
+        months = MONTHS_IN_QUARTER
+    else:
+        start, months = day.replace(day=1), 1
+    month_index = start.month - 1 + months
+    end = datetime.date(start.year + month_index // 12, month_index % 12 + 1, 1)
+    return start, end
+
+
+def period_key(period: str, day: datetime.date) -> str:
+    if period == "quarter":
+        return f"{day.year}Q{(day.month - 1) // MONTHS_IN_QUARTER + 1}"
+    return f"{day:%Y-%m}"
+
+
+def settings_resolver() -> Any:
+    """One query: every bureau's drill settings, and a function school → nearest row."""
+    rows = {row.unit_id: row for row in DrillSettings.objects.all()}
+
+    def resolve(path: str) -> DrillSettings | None:
+        for segment in reversed([s for s in path.split("/") if s]):
+            if int(segment) in rows:
+                return rows[int(segment)]
+        return None
+
+    return resolve
+
+
+def recorded_in(schools: Any, start: datetime.date, end: datetime.date) -> dict[int, list]:
+    """(month, count) of recorded drills per school held in [start, end): one query."""
+    counts: dict[int, list] = defaultdict(list)
+    rows = (
+        Drill.objects.filter(
+            unit__in=schools, status=Drill.Status.RECORDED, held_on__gte=start, held_on__lt=end
+        )
+        .annotate(month=TruncMonth("held_on"))
+        .values_list("unit_id", "month")
+        .annotate(n=Count("id"))
+    )
+    for unit_id, month, n in rows:
+        counts[unit_id].append((month, n))
+    return counts
+
+
+def held_in_period(monthly: list, period: str, today: datetime.date) -> int:
+    start, end = period_bounds(period, today)
+    return sum(n for month, n in monthly if start <= _as_date(month) < end)
+
+
+def _as_date(value: Any) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+# --- Plans -----------------------------------------------------------------------------------
+
+
+def required_scenarios(unit: Organisation, scenarios: Iterable[Scenario]) -> list[Scenario]:
+    return [scenario for scenario in scenarios if scenario.is_required_for(unit)]
+
+
+@dataclass
+class ScenarioRow:
+    """A scenario of a unit: its current (latest acknowledged) version, and the latest
+    version whatever its state (a draft, one waiting, one returned)."""
+
+    scenario: Scenario
+    required: bool
+    current: Plan | None = None
+    latest: Plan | None = None
+
+
+def plan_rows(unit: Organisation, today: datetime.date | None = None) -> list[ScenarioRow]:
+    """The unit's scenarios with their plans: two queries."""
+    scenarios = list(Scenario.objects.filter(is_active=True))
+    rows = {s.pk: ScenarioRow(s, s.is_required_for(unit)) for s in scenarios}
+    plans = Plan.objects.filter(unit=unit).select_related("approved_by").order_by("version")
+    for plan in plans:
+        row = rows.get(plan.scenario_id)
+        if row is None:
+            continue
+        row.latest = plan
+        if plan.status == Plan.Status.ACKNOWLEDGED:
+            row.current = plan
+    return [row for row in rows.values() if row.required or row.latest]
+
+
+def plan_versions(plan: Plan) -> QuerySet[Plan]:
+    return Plan.objects.filter(unit_id=plan.unit_id, scenario_id=plan.scenario_id).order_by(
+        "-version"
+    )
+
+
+def reviewers(unit: Organisation) -> QuerySet[User]:
+    """The officials of the bureau a unit files its plans with (the bureau directly above)."""
+    granted = [r for r, perms in roles.ROLE_PERMISSIONS.items() if roles.ACKNOWLEDGE_PLAN in perms]
+    return User.objects.filter(unit_id=unit.parent_id, is_active=True, role__in=granted)
+
+
+def school_people(units: Any) -> QuerySet[User]:
+    """The accounts of the schools that record drills (reminders go to them)."""
+    granted = [r for r, perms in roles.ROLE_PERMISSIONS.items() if roles.RECORD_DRILL in perms]
+    return User.objects.filter(unit__in=units, is_active=True, role__in=granted)
+
+
+def waiting_plans(user: User) -> QuerySet[Plan]:
+    """Plans waiting for the user's bureau to acknowledge them."""
+    return (
+        Plan.objects.visible_to(user)
+        .filter(status=Plan.Status.SUBMITTED, unit__parent_id=user.unit_id)
+        .select_related("unit", "scenario")
+        .order_by("submitted_at", "id")
+    )
+
+
+# --- Teams and their gaps --------------------------------------------------------------------
+
+
+def _has_left_q() -> Q:
+    """A member whose holder is inactive or holds no current post at the team's unit (the
+    person left the school: a handover ended their assignment)."""
+    today = timezone.localdate()
+    current = Assignment.objects.current(today).filter(
+        holder_id=OuterRef("holder_id"), unit_id=OuterRef("team__unit_id")
+    )
+    return Q(holder__is_active=False) | ~Exists(current)
+
+
+def teams_of(unit: Organisation) -> list[Team]:
+    """The unit's teams with their members (each flagged `has_left`): two queries."""
+    members = (
+        TeamMember.objects.select_related("holder")
+        .annotate(has_left=ExpressionWrapper(_has_left_q(), output_field=BooleanField()))
+        .order_by("-is_leader", "id")
+    )
+    return list(Team.objects.filter(unit=unit).prefetch_related(Prefetch("members", members)))
+
+
+def team_gap_count() -> Subquery:
+    """An annotation for a query of units: the number of their team members who left (so a
+    list of units gets its team gaps in the same query)."""
+    left = (
+        TeamMember.objects.filter(team__unit_id=OuterRef("pk"))
+        .filter(_has_left_q())
+        .order_by()
+        .values("team__unit_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(left, output_field=IntegerField()), 0)
+
+
+def team_gaps(unit: Organisation) -> list[TeamMember]:
+    """The members of the unit's teams who left (for the coverage page)."""
+    return list(
+        TeamMember.objects.filter(team__unit=unit)
+        .filter(_has_left_q())
+        .select_related("team", "holder")
+    )
+
+
+def team_holder_choices(unit: Organisation) -> QuerySet[Holder]:
+    """The unit's active holders with a current post: who may join a team."""
+    current = Assignment.objects.current().filter(holder_id=OuterRef("pk"), unit_id=unit.pk)
+    return Holder.objects.filter(unit=unit, is_active=True).filter(Exists(current))
+
+
+# --- The bureaus' coverage view --------------------------------------------------------------
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class CoverageRow:
+    """One school of the coverage view: its plans and its drills this period."""
+
+    school_id: int
+    name: str
+    code: str
+    county_id: int | None
+    county: str
+    school_type: str
+    requirement: Requirement
+    held: int = 0
+    missing_scenarios: list[str] = field(default_factory=list)
+    overdue_reviews: int = 0
+    waiting: int = 0
+    trend: list[int | None] = field(default_factory=list)
+
+    @property
+    def drills_ok(self) -> bool:
+        return self.held >= self.requirement.count
+
+    @property
+    def plans_ok(self) -> bool:
+        return not self.missing_scenarios
+
+    @property
+    def latest_seconds(self) -> int | None:
+        return next((value for value in reversed(self.trend) if value is not None), None)
+
+
+@dataclass
+class Coverage:
+    rows: list[CoverageRow]
+    months: list[datetime.date]
+    county_trend: list[tuple[str, list[int | None]]]
+    waiting_for_me: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def missing_drills(self) -> int:
+        return sum(1 for row in self.rows if not row.drills_ok)
+
+    @property
+    def missing_plans(self) -> int:
+        return sum(1 for row in self.rows if not row.plans_ok)
+
+    @property
+    def overdue_reviews(self) -> int:
+        return sum(row.overdue_reviews for row in self.rows)
+
+    @property
+    def waiting(self) -> int:
+        return sum(row.waiting for row in self.rows)
+
+
+def _schools(user: User, filters: dict[str, Any]) -> QuerySet[Organisation]:
+    schools = Organisation.objects.visible_to(user).schools().filter(is_active=True)
+    if filters.get("county"):
+        schools = schools.below(filters["county"])
+    if filters.get("school_type"):
+        schools = schools.filter(school_type=filters["school_type"])
+    query = (filters.get("q") or "").strip()
+    if query:
+        schools = schools.filter(Q(name__icontains=query) | Q(code__startswith=query))
+    return schools.order_by("name_sort_key", "id")
+
+
+def _plan_facts(
+    rows: dict[int, CoverageRow], scenarios: list[Scenario], today, probes, bureau_id
+) -> list[dict[str, Any]]:
+    """Missing scenarios, overdue reviews and waiting filings per school, and the filings
+    waiting for the user's own bureau (oldest first): one query."""
+    current: dict[tuple[int, int], tuple] = {}
+    waiting: dict[int, int] = defaultdict(int)
+    names = {scenario.pk: scenario.name for scenario in scenarios}
+    mine = []
+    plans = Plan.objects.filter(unit_id__in=list(rows)).values_list(
+        "pk",
+        "unit_id",
+        "scenario_id",
+        "version",
+        "status",
+        "next_review_on",
+        "review_flagged_at",
+        "submitted_at",
+    )
+    for pk, unit_id, scenario_id, version, status, review_on, flagged, submitted in plans.order_by(
+        "version"
+    ):
+        if status == Plan.Status.SUBMITTED:
+            waiting[unit_id] += 1
+            if rows[unit_id].county_id == bureau_id:
+                mine.append(
+                    {
+                        "pk": pk,
+                        "unit": rows[unit_id].name,
+                        "scenario": names.get(scenario_id, ""),
+                        "version": version,
+                        "submitted_at": submitted,
+                    }
+                )
+        elif status == Plan.Status.ACKNOWLEDGED:
+            current[(unit_id, scenario_id)] = (review_on, flagged)
+    for unit_id, row in rows.items():
+        row.waiting = waiting[unit_id]
+        for scenario in scenarios:
+            facts = current.get((unit_id, scenario.pk))
+            if facts is None:
+                if scenario.is_required_for(probes[unit_id]):
+                    row.missing_scenarios.append(scenario.name)
+            elif facts[1] is not None or facts[0] < today:
+                row.overdue_reviews += 1
+    return sorted(mine, key=lambda plan: (plan["submitted_at"], plan["pk"]))
+
+
+def _drill_facts(rows: dict[int, CoverageRow], months: list[datetime.date], today) -> list:
+    """Drills held this period and the monthly evacuation times per school, and the county
+    sums for the trend: one grouped query."""
+    grouped = (
+        Drill.objects.filter(
+            unit_id__in=list(rows),
+            status=Drill.Status.RECORDED,
+            held_on__gte=months[0],
+            held_on__lt=add_months(months[-1], 1),
+        )
+        .annotate(month=TruncMonth("held_on"))
+        .values_list("unit_id", "month")
+        .annotate(
+            n=Count("id"), seconds=Sum("evacuation_seconds"), timed=Count("evacuation_seconds")
+        )
+    )
+    index = {month: i for i, month in enumerate(months)}
+    sums: dict[int, list] = {}
+    for unit_id, month, n, seconds, timed in grouped:
+        row, position = rows[unit_id], index[_as_date(month)]
+        start, end = period_bounds(row.requirement.period, today)
+        if start <= _as_date(month) < end:
+            row.held += n
+        if timed:
+            row.trend[position] = round(seconds / timed)
+            county = sums.setdefault(row.county_id, [[0, 0] for _m in months])
+            county[position][0] += seconds
+            county[position][1] += timed
+    return sums
+
+
+# A school's bureau is its parent (a county or the city) and, for a county's school, the
+# city above it: the drill settings of both come with the schools in the same query.
+SETTINGS_FIELDS = (
+    "school_per_month",
+    "kindergarten_per_quarter",
+    "boarding_per_month",
+    "special_per_month",
+    "target_seconds_young",
+    "target_seconds",
+)
+SETTINGS_LOOKUPS = tuple(
+    f"{level}drill_settings__{name}"
+    for level in ("parent__", "parent__parent__")
+    for name in ("id", *SETTINGS_FIELDS)
+)
+
+
+def _joined_settings(values: dict[str, Any]) -> DrillSettings | None:
+    """The nearest bureau's settings row of a school from its joined values, or None."""
+    for level in ("parent__", "parent__parent__"):
+        if values[f"{level}drill_settings__id"] is not None:
+            return DrillSettings(
+                **{name: values[f"{level}drill_settings__{name}"] for name in SETTINGS_FIELDS}
+            )
+    return None
+
+
+def coverage(
+    *, user: User, filters: dict[str, Any], today: datetime.date | None = None
+) -> Coverage:
+    """The schools the user may see, filtered by the coverage form's cleaned data, each with
+    its plan gaps and its drills in the current month or quarter, and the county trend of
+    evacuation times over the last six months. A fixed number of queries whatever the
+    number of schools, plans and drills."""
+    today = today or timezone.localdate()
+    months = [add_months(today, -offset) for offset in range(TREND_MONTHS - 1, -1, -1)]
+    type_labels = dict(SchoolType.choices)
+    values = _schools(user, filters).values(
+        "id",
+        "name",
+        "code",
+        "school_type",
+        "is_boarding",
+        "parent_id",
+        "parent__name",
+        *SETTINGS_LOOKUPS,
+    )
+    rows: dict[int, CoverageRow] = {}
+    probes: dict[int, Organisation] = {}
+    for school in values:
+        probes[school["id"]] = probe = Organisation(
+            kind=Organisation.Kind.SCHOOL,
+            school_type=school["school_type"],
+            is_boarding=school["is_boarding"],
+        )
+        rows[school["id"]] = CoverageRow(
+            school_id=school["id"],
+            name=school["name"],
+            code=school["code"],
+            county_id=school["parent_id"],
+            county=school["parent__name"],
+            school_type=str(type_labels.get(school["school_type"], "")),
+            requirement=requirement(probe, _joined_settings(school)),
+            trend=[None] * len(months),
+        )
+    county_trend: list[tuple[str, list[int | None]]] = []
+    waiting: list[dict[str, Any]] = []
+    if rows:
+        scenarios = list(Scenario.objects.filter(is_active=True))
+        waiting = _plan_facts(rows, scenarios, today, probes, user.unit_id)
+        sums = _drill_facts(rows, months, today)
+        names = {row.county_id: row.county for row in rows.values()}
+        county_trend = [
+            (names[county_id], [round(s / t) if t else None for s, t in per_month])
+            for county_id, per_month in sorted(sums.items(), key=lambda item: names[item[0]])
+        ]
+    result = list(rows.values())
+    show = filters.get("show")
+    if show == "drills":
+        result = [row for row in result if not row.drills_ok]
+    elif show == "plans":
+        result = [row for row in result if not row.plans_ok or row.overdue_reviews]
+    return Coverage(rows=result, months=months, county_trend=county_trend, waiting_for_me=waiting)
+
+
+# --- A school's own page ---------------------------------------------------------------------
+
+
+def unit_drills(unit: Organisation) -> QuerySet[Drill]:
+    return (
+        Drill.objects.filter(unit=unit)
+        .select_related("scenario")
+        .annotate(problem_count=Count("problems"))
+        .order_by("-planned_on", "-id")
+    )
+
+
+def drill_status(unit: Organisation, today: datetime.date | None = None) -> dict[str, Any]:
+    """This period's requirement and the drills held in it: two queries."""
+    today = today or timezone.localdate()
+    need = school_requirement(unit)
+    start, end = period_bounds(need.period, today)
+    held = Drill.objects.filter(
+        unit=unit, status=Drill.Status.RECORDED, held_on__gte=start, held_on__lt=end
+    ).count()
+    return {"requirement": need, "held": held, "start": start, "end": end, "ok": held >= need.count}
+
+
+def drill_plans(unit: Organisation) -> QuerySet[Plan]:
+    """The plans a drill of the unit may exercise: its versions not superseded by a draft."""
+    return (
+        Plan.objects.filter(unit=unit)
+        .select_related("scenario")
+        .order_by("scenario__order", "-version")
+    )
+
+
+def evacuation_average(unit_ids: Iterable[int], start: datetime.date, end: datetime.date) -> Any:
+    return Drill.objects.filter(
+        unit_id__in=list(unit_ids),
+        status=Drill.Status.RECORDED,
+        held_on__gte=start,
+        held_on__lt=end,
+    ).aggregate(avg=Avg("evacuation_seconds"))["avg"]

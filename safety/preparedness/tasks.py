@@ -1,0 +1,20 @@
+"""Thin Celery tasks of emergency preparedness: call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from safety.jobs import TRANSIENT_ERRORS
+
+from . import services
+
+
+@shared_task(
+    name="safety.send_drill_reminders",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
+)
+def send_drill_reminders(days_left: int = 10) -> int:
+    """The daily pass (beat): remind schools behind on drills, once per school and period."""
+    return services.send_drill_reminders(days_left=days_left)
