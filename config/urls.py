@@ -32,4 +32,6 @@ urlpatterns = [
     path("", include("reporting.dashboards.urls")),
     path("responsibility/", include("safety.responsibility.urls")),
     path("", include("safety.urls")),
+    # Daily guarding (issue #15).
+    path("guarding/", include("safety.guarding.urls")),
 ]

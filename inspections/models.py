@@ -224,6 +224,8 @@ class Hazard(models.Model):
         COUNTY_INSPECTION = "county_inspection", _("County inspection")
         SPOT_CHECK = "spot_check", _("Spot check")
         AD_HOC = "ad_hoc", _("Ad hoc report")
+        # Daily guarding (issue #15): a problem found at a night-patrol checkpoint.
+        PATROL = "patrol", _("Night patrol")
 
     school = models.ForeignKey(
         Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
@@ -254,6 +256,15 @@ class Hazard(models.Model):
         null=True,
         blank=True,
         related_name="hazards",
+    )
+    # Daily guarding (issue #15): the checkpoint record a night patrol made it from.
+    patrol_record = models.OneToOneField(
+        "safety.CheckpointRecord",
+        verbose_name=_("night patrol record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazard",
     )
     item_result = models.OneToOneField(
         "ItemResult",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import hazard_transitions, hazards, inspections, spot_checks
+from .views import hazard_transitions, hazards, inspections, patrols, spot_checks
 
 app_name = "inspections"
 
@@ -37,4 +37,6 @@ urlpatterns = [
     path("inspections/<id:pk>/save/", inspections.inspection_save, name="inspection_save"),
     path("spot-checks/", spot_checks.draw_new, name="draw_new"),
     path("spot-checks/<id:pk>/", spot_checks.draw_detail, name="draw_detail"),
+    # Daily guarding (issue #15): a night-patrol problem becomes a hazard.
+    path("patrol-records/<id:pk>/hazard/", patrols.patrol_hazard, name="patrol_hazard"),
 ]

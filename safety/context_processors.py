@@ -39,6 +39,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     oversees = unit is not None and unit.is_bureau and VIEW_JURISDICTION in granted
     if unit is not None and (granted & {SUBMIT_MONTHLY_REPORT, REVIEW_MONTHLY_REPORT} or oversees):
         items.append((_("Monthly reports"), reverse("monthly:index")))
+    # Daily guarding (issue #15).
+    if VIEW_JURISDICTION in granted:
+        items.append((_("Daily guarding"), reverse("guarding:home")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

@@ -36,6 +36,12 @@ ACKNOWLEDGE_INCIDENT = "reporting.acknowledge_incident"
 SUBMIT_MONTHLY_REPORT = "reporting.submit_monthly_report"
 REVIEW_MONTHLY_REPORT = "reporting.review_monthly_report"
 VIEW_HISTORY = "safety.view_history"
+# Daily guarding (issue #15): plan rosters, routes and dormitories; record duty, patrols and
+# gate duty; review holiday rosters. Reading the gate register and pupils' data also needs a
+# post (safety/guarding/selectors.py: the gate/security, dormitory or class-teacher post).
+MANAGE_GUARDING = "safety.manage_guarding"
+RECORD_GUARDING = "safety.record_guarding"
+REVIEW_DUTY_ROSTER = "safety.review_duty_roster"
 
 # Django admin permissions an administrator needs for the models it manages.
 _ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -56,6 +62,10 @@ _ADMIN_MODEL_PERMISSIONS = frozenset(
         "safety.view_responsibilitysettings",
         "safety.add_responsibilitysettings",
         "safety.change_responsibilitysettings",
+        # Daily guarding (issue #15): the per-bureau retention and follow-up settings.
+        "safety.view_guardingsettings",
+        "safety.add_guardingsettings",
+        "safety.change_guardingsettings",
         "reporting.view_monthlyreport",
         "reporting.view_monthlyreportversion",
         "reporting.view_monthlyreportevent",
@@ -89,6 +99,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # and submits"); the leader's name is not required on it.
     Role.SCHOOL_STAFF: frozenset(
         {VIEW_JURISDICTION, FILE_INSPECTION, REPORT_HAZARD, REPORT_INCIDENT, SUBMIT_MONTHLY_REPORT}
+        | {RECORD_GUARDING}  # daily guarding (issue #15)
     ),
     Role.SCHOOL_LEADER: frozenset(
         {
@@ -101,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             SUBMIT_MONTHLY_REPORT,
             MANAGE_RESPONSIBILITIES,
         }
+        | {MANAGE_GUARDING, RECORD_GUARDING}  # daily guarding (issue #15)
     ),
     Role.BUREAU_OFFICIAL: frozenset(
         {
@@ -118,6 +130,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             REVIEW_MONTHLY_REPORT,
             VIEW_HISTORY,
         }
+        | {MANAGE_GUARDING, RECORD_GUARDING, REVIEW_DUTY_ROSTER}  # daily guarding (issue #15)
     ),
     Role.ADMINISTRATOR: frozenset(
         {

@@ -36,6 +36,12 @@ NOT_AWAITED = {
     "safety.send_notification_digests": "daily beat run over undelivered rows",
     "safety.healthcheck": "an operator's probe; nothing is stored",
     "safety.sweep_awaited_jobs": "the sweeper itself (beat)",
+    # Daily guarding (issue #15).
+    "guarding.purge_gate_register": "nightly beat run; the next run deletes what one missed",
+    "guarding.schedule_patrol_rounds": "daily beat run; idempotent (one round per time)",
+    "guarding.escalate_absences": "beat every five minutes; escalated_at marks each once",
+    "guarding.send_parent_notice": "swept by guarding.send_pending_parent_notices",
+    "guarding.send_pending_parent_notices": "itself a sweeper (beat)",
 }
 
 
