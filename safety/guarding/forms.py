@@ -10,7 +10,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safety.forms import AccountChoiceField, CrispyMixin, TextRulesMixin, date_input
+from safety.forms import (
+    AccountChoiceField,
+    CrispyMixin,
+    PlainTextValidator,
+    TextRulesMixin,
+    date_input,
+)
 from safety.models import Organisation, User
 from safety.uploads import UploadField
 from safety.validators import validate_phone
@@ -216,11 +222,13 @@ class GateEntryForm(TextRulesMixin, forms.ModelForm):
         self.fields["time_in"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         # Take a longer value so that a whole number can be refused with a clear message
         # (and never stored): the model keeps four characters.
-        self.fields["id_last4"].max_length = 40
-        self.fields["id_last4"].widget.attrs.update(
-            maxlength="4", autocomplete="off", inputmode="text"
-        )
-        self.fields["id_last4"].validators = []
+        # The browser stops at four characters; a longer value posted anyway is refused by
+        # clean_id_last4 with its own message (the length validator would say less).
+        field = self.fields["id_last4"]
+        field.widget.attrs.update(autocomplete="off")
+        field.validators = [
+            validator for validator in field.validators if isinstance(validator, PlainTextValidator)
+        ]
 
     def clean_id_last4(self) -> str:
         value = (self.cleaned_data.get("id_last4") or "").strip().upper()

@@ -45,7 +45,7 @@ from .forms import (
     RouteForm,
     ShiftForm,
 )
-from .models import DutyRoster, GateDuty, HolidayPeriod, Leave
+from .models import DutyRoster, GateDuty, Leave
 
 T = "safety/guarding/"
 
@@ -164,9 +164,7 @@ def periods(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The holiday was saved."))
                 return redirect("guarding:periods")
-    rows = (
-        selectors.periods_for(own).select_related("unit") if own else HolidayPeriod.objects.none()
-    )
+    rows = selectors.periods_for(own).select_related("unit") if own else []
     status = 400 if form is not None and form.errors else 200
     return _page(request, "periods.html", {"periods": rows, "form": form}, status=status)
 
