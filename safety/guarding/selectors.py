@@ -485,3 +485,86 @@ def school_summary(unit: Organisation, today: datetime.date | None = None) -> di
 def bureau_rows_for_unit(unit: Organisation, *, period: Any, today: datetime.date) -> Any:
     schools = Organisation.objects.filter(pk=unit.pk)
     return annotate_figures(schools, period=period, today=today).first()
+
+
+# --- the monthly figures (reporting/monthly/figures.py "guarding") --------------------------
+
+
+def _total(queryset: QuerySet, field: str) -> Coalesce:
+    """A correlated SUM(field) of `queryset` (filtered on OuterRef) as an annotation."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by()
+            .annotate(_one=Value(1))
+            .values("_one")
+            .annotate(n=Sum(field))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def month_figures(
+    unit: Organisation, start: datetime.datetime, end: datetime.datetime, now: datetime.datetime
+) -> list[int]:
+    """The numbers of one school's month [start, end) in GUARDING_ROWS order (definitions in
+    docs/monthly-reports.md), in one query. A round counts once its scheduled time plus
+    ROUND_GRACE has passed; missed checkpoints are those due minus those recorded."""
+    first, last = timezone.localtime(start).date(), timezone.localtime(end).date()
+    school = OuterRef("pk")
+    due = PatrolRound.objects.filter(
+        route__unit=school, scheduled_at__gte=start, scheduled_at__lt=min(end, now - ROUND_GRACE)
+    )
+    absences = Absence.objects.filter(
+        roll_call__room__dormitory__unit=school,
+        roll_call__date__gte=first,
+        roll_call__date__lt=last,
+        reason=Absence.Reason.UNEXPLAINED,
+    )
+    leaves = Leave.objects.filter(pupil__unit=school, departed_at__gte=start, departed_at__lt=end)
+    late = Q(returned_at__gt=F("returns_by")) | Q(status=Leave.Status.AWAY, returns_by__lt=now)
+    row = (
+        Organisation.objects.filter(pk=unit.pk)
+        .annotate(
+            logs=_count(DutyLog.objects.filter(unit=school, date__gte=first, date__lt=last)),
+            rounds=_count(due),
+            done=_count(due.filter(completed_at__isnull=False)),
+            expected=_total(due, "expected_count"),
+            passed=_count(
+                CheckpointRecord.objects.filter(
+                    round__route__unit=school,
+                    round__scheduled_at__gte=start,
+                    round__scheduled_at__lt=min(end, now - ROUND_GRACE),
+                )
+            ),
+            calls=_count(
+                RollCall.objects.filter(
+                    room__dormitory__unit=school, date__gte=first, date__lt=last
+                )
+            ),
+            absent=_count(absences),
+            escalated=_count(absences.filter(escalated_at__isnull=False)),
+            visitors=_count(
+                GateEntry.objects.filter(unit=school, time_in__gte=start, time_in__lt=end)
+            ),
+            left=_count(leaves),
+            late=_count(leaves.filter(late)),
+        )
+        .values_list(
+            "logs",
+            "rounds",
+            "done",
+            "expected",
+            "passed",
+            "calls",
+            "absent",
+            "escalated",
+            "visitors",
+            "left",
+            "late",
+        )
+        .get()
+    )
+    logs, rounds, done, expected, passed, *rest = row
+    return [logs, rounds, done, max(expected - passed, 0), *rest]

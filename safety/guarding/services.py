@@ -166,7 +166,11 @@ def shift_save(
 
 
 def _lock_roster(roster: DutyRoster) -> DutyRoster:
-    return DutyRoster.objects.select_for_update().select_related("unit", "period").get(pk=roster.pk)
+    return (
+        DutyRoster.objects.select_for_update(of=("self",))
+        .select_related("unit", "period")
+        .get(pk=roster.pk)
+    )
 
 
 def _roster_event(roster: DutyRoster, actor: Any, old: str, comment: str = "") -> None:
@@ -363,7 +367,7 @@ def schedule_rounds(*, day: datetime.date) -> int:
 
 def _lock_round(patrol_round: PatrolRound) -> PatrolRound:
     return (
-        PatrolRound.objects.select_for_update()
+        PatrolRound.objects.select_for_update(of=("self",))
         .select_related("route__unit")
         .get(pk=patrol_round.pk)
     )
@@ -644,7 +648,9 @@ def pupils_export(*, actor: User, unit: Organisation, count: int) -> None:
 
 
 def _lock_leave(leave: Leave) -> Leave:
-    return Leave.objects.select_for_update().select_related("pupil__unit").get(pk=leave.pk)
+    return (
+        Leave.objects.select_for_update(of=("self",)).select_related("pupil__unit").get(pk=leave.pk)
+    )
 
 
 def _leave_step(leave: Leave, actor: Any, old: str, action: str, comment: str = "") -> None:
