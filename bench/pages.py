@@ -42,8 +42,12 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("inspections", "Inspection list", COUNTY, "/inspections/", None),
     ("password", "Own password page", COUNTY, "/accounts/password/", None),
     ("floor", "Empty logged-in page (framework floor)", CITY, "/bench/empty/", None),
+    # Daily guarding (issue #15).
+    ("guarding", "Daily guarding by school", CITY, "/guarding/bureau/", None),
+    ("guarding", "Daily guarding by school", COUNTY, "/guarding/bureau/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.
 LIST_PAGES = {"ledger", "ledger_filtered", "console", "incidents", "grid", "schools",
-              "notifications", "home", "inspections"}  # fmt: skip
+              "notifications", "home", "inspections",
+              "guarding"}  # fmt: skip

@@ -11,6 +11,7 @@ from inspections import demo as inspections_demo
 from reporting.incidents import demo as incidents_demo
 from reporting.monthly import demo as monthly_demo
 from safety import demo as safety_demo
+from safety.guarding import demo as guarding_demo
 
 
 @dataclass(frozen=True)
@@ -27,4 +28,5 @@ def seed_demo_city() -> Seeded:
     incidents_demo.seed()
     safety_demo.seed_responsibilities()
     monthly_demo.seed()
+    guarding_demo.seed()  # daily guarding (issue #15)
     return Seeded(created_units=created_units, created_accounts=created_accounts)

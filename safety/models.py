@@ -665,18 +665,6 @@ class TransitionEvent(models.Model):
 
 # The responsibility system's models live in their feature package; importing them here is
 # how Django registers them under this app (label "safety", tables unchanged).
-from .responsibility.models import (  # noqa: E402, F401
-    Assignment,
-    Certificate,
-    CertificateKind,
-    Holder,
-    LetterEvent,
-    LetterIssueRequest,
-    Post,
-    ResponsibilityLetter,
-    ResponsibilitySettings,
-)
-
 # Daily guarding (issue #15): models in their feature package, registered under this app.
 from .guarding.models import (  # noqa: E402, F401
     Absence,
@@ -697,6 +685,17 @@ from .guarding.models import (  # noqa: E402, F401
     ParentNotice,
     PatrolRound,
     PatrolRoute,
-    Room,
     RollCall,
+    Room,
+)
+from .responsibility.models import (  # noqa: E402, F401
+    Assignment,
+    Certificate,
+    CertificateKind,
+    Holder,
+    LetterEvent,
+    LetterIssueRequest,
+    Post,
+    ResponsibilityLetter,
+    ResponsibilitySettings,
 )

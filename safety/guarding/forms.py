@@ -40,6 +40,27 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 LONG_ID = re.compile(r"[0-9A-Za-z]{5,}")
 
 
+def big_controls(form: forms.BaseForm) -> None:
+    """Bootstrap's large controls on the forms laid out by hand (a gate, a corridor: thumbs
+    on a phone)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select form-select-lg")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control form-control-lg")
+
+
+class BigControlsMixin:
+    """After TextRulesMixin in the bases of a form its template lays out by hand."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        big_controls(self)
+
+
 def _datetime_field(label: str, **kwargs: Any) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label, widget=DATETIME_INPUT, input_formats=["%Y-%m-%dT%H:%M"], **kwargs
@@ -57,7 +78,7 @@ class PeriodForm(TextRulesMixin, CrispyMixin, forms.ModelForm):
         self._init_helper()
 
 
-class RosterCreateForm(TextRulesMixin, forms.Form):
+class RosterCreateForm(TextRulesMixin, BigControlsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DutyRoster.Kind.choices)
     start_date = forms.DateField(
         label=_("First day of the week"), required=False, widget=date_input()
@@ -71,7 +92,7 @@ class RosterCreateForm(TextRulesMixin, forms.Form):
         self.fields["period"].queryset = periods
 
 
-class ShiftForm(TextRulesMixin, forms.Form):
+class ShiftForm(TextRulesMixin, BigControlsMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=date_input())
     leader = AccountChoiceField(label=_("Leader on duty"), queryset=User.objects.none())
     leader_phone = forms.CharField(
@@ -100,7 +121,7 @@ class ShiftForm(TextRulesMixin, forms.Form):
         )
 
 
-class ReviewForm(TextRulesMixin, forms.Form):
+class ReviewForm(TextRulesMixin, BigControlsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("acknowledge", _("Acknowledge")), ("return", _("Return for changes"))],
@@ -198,7 +219,7 @@ class CheckpointRecordForm(TextRulesMixin, forms.Form):
         self.fields["checkpoint"].queryset = Checkpoint.objects.filter(route=route, is_active=True)
 
 
-class GateEntryForm(TextRulesMixin, forms.ModelForm):
+class GateEntryForm(TextRulesMixin, BigControlsMixin, forms.ModelForm):
     time_in = _datetime_field(_("Time in"))
     time_out = _datetime_field(_("Time out"), required=False)
 
@@ -216,6 +237,7 @@ class GateEntryForm(TextRulesMixin, forms.ModelForm):
             "time_out",
         ]
         widgets = {"phone": forms.TextInput(attrs={"type": "tel"})}
+        labels = {"name": _("Full name")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -301,7 +323,7 @@ class GateDutyForm(TextRulesMixin, CrispyMixin, forms.ModelForm):
         """One row per day and period: the service replaces it."""
 
 
-class DormitoryForm(TextRulesMixin, forms.Form):
+class DormitoryForm(TextRulesMixin, BigControlsMixin, forms.Form):
     name = forms.CharField(label=_("Dormitory name"), max_length=50)
 
 
@@ -340,7 +362,7 @@ class PupilImportForm(TextRulesMixin, forms.Form):
         return upload
 
 
-class LeaveRequestForm(TextRulesMixin, forms.Form):
+class LeaveRequestForm(TextRulesMixin, BigControlsMixin, forms.Form):
     pupil = forms.ModelChoiceField(label=_("Pupil"), queryset=BoardingPupil.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=200)
     leaves_at = _datetime_field(_("Leaves at"))

@@ -3,10 +3,10 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import safety.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import safety.validators
 
 # Daily guarding's beat schedules (issue #15), in django-celery-beat's tables so that
 # administrators can change them: (name, task, minute, hour, description).

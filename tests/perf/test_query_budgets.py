@@ -53,6 +53,10 @@ LIST_PAGES = [
     ("city.official", "/"),
     ("c01.official", "/"),
     ("s00001.staff", "/"),
+    # Daily guarding (issue #15): the bureaus' view of their schools.
+    ("city.official", "/guarding/bureau/"),
+    ("c01.official", "/guarding/bureau/"),
+    ("c01.official", "/guarding/bureau/?gaps=1"),
 ]
 
 
