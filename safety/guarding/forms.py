@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety.forms import (
     AccountChoiceField,
@@ -124,7 +125,10 @@ class ShiftForm(TextRulesMixin, BigControlsMixin, forms.Form):
 class ReviewForm(TextRulesMixin, BigControlsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("acknowledge", _("Acknowledge")), ("return", _("Return for changes"))],
+        choices=[
+            ("acknowledge", pgettext_lazy("duty roster", "Acknowledge")),
+            ("return", _("Return for changes")),
+        ],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
