@@ -505,6 +505,14 @@ def _total(queryset: QuerySet, field: str) -> Coalesce:
     )
 
 
+def _leave_counts(school: Any, start: Any, end: Any, now: datetime.datetime) -> dict[str, Any]:
+    """Pupils who left on leave in the month, and those of them back late (or still away
+    past their time)."""
+    leaves = Leave.objects.filter(pupil__unit=school, departed_at__gte=start, departed_at__lt=end)
+    late = Q(returned_at__gt=F("returns_by")) | Q(status=Leave.Status.AWAY, returns_by__lt=now)
+    return {"left": _count(leaves), "late": _count(leaves.filter(late))}
+
+
 def month_figures(
     unit: Organisation, start: datetime.datetime, end: datetime.datetime, now: datetime.datetime
 ) -> list[int]:
@@ -522,8 +530,6 @@ def month_figures(
         roll_call__date__lt=last,
         reason=Absence.Reason.UNEXPLAINED,
     )
-    leaves = Leave.objects.filter(pupil__unit=school, departed_at__gte=start, departed_at__lt=end)
-    late = Q(returned_at__gt=F("returns_by")) | Q(status=Leave.Status.AWAY, returns_by__lt=now)
     row = (
         Organisation.objects.filter(pk=unit.pk)
         .annotate(
@@ -548,8 +554,7 @@ def month_figures(
             visitors=_count(
                 GateEntry.objects.filter(unit=school, time_in__gte=start, time_in__lt=end)
             ),
-            left=_count(leaves),
-            late=_count(leaves.filter(late)),
+            **_leave_counts(school, start, end, now),
         )
         .values_list(
             "logs",

@@ -244,7 +244,8 @@ def roster_review(
     roster.review_comment = comment.strip()
     roster.save(update_fields=["status", "review_comment"])
     _roster_event(roster, actor, old, roster.review_comment)
-    action = "duty_roster.return" if decision == "return" else "duty_roster.acknowledge"
+    returned = roster.status == DutyRoster.Status.RETURNED
+    action = "duty_roster.return" if returned else "duty_roster.acknowledge"
     audit_record(actor=actor, action=action, target=roster, unit=roster.unit)
     if roster.created_by is not None:
         notify(
@@ -616,7 +617,11 @@ def pupils_import(*, actor: User | None, unit: Organisation, rows: Sequence[Pupi
         transaction.set_rollback(True)
         raise ValidationError(errors)
     audit_record(
-        actor=actor, action="pupils.import", target=unit, unit=unit, changes={"rows": len(rows)}
+        actor=actor,
+        action="pupils.import",
+        target=unit,
+        unit=unit,
+        changes={"rows": len(rows)},
     )
     return len(rows)
 
@@ -640,7 +645,11 @@ def pupils_export(*, actor: User, unit: Organisation, count: int) -> None:
     check_unit_permission(actor, roles.MANAGE_GUARDING, unit)
     selectors.require(selectors.can_export_pupils(actor, unit))
     audit_record(
-        actor=actor, action="pupils.export", target=unit, unit=unit, changes={"rows": count}
+        actor=actor,
+        action="pupils.export",
+        target=unit,
+        unit=unit,
+        changes={"rows": count},
     )
 
 
