@@ -466,25 +466,35 @@ def annotate_figures(
 
 
 def school_summary(unit: Organisation, today: datetime.date | None = None) -> dict[str, Any]:
-    """The counts of one school shown on its guarding page (no names)."""
+    """The counts of one school shown on its guarding page (no names): three queries."""
     today = today or timezone.localdate()
     period = coming_period(unit, today)
-    row = bureau_rows_for_unit(unit, period=period, today=today)
+    school = OuterRef("pk")
+    row = (
+        annotate_figures(Organisation.objects.filter(pk=unit.pk), period=period, today=today)
+        .annotate(
+            log_today=_count(DutyLog.objects.filter(unit=school, date=today)),
+            on_campus=_count(
+                GateEntry.objects.filter(unit=school, time_out__isnull=True).exclude(
+                    kind=GateEntry.Kind.PICKUP
+                )
+            ),
+            overdue_leaves=_count(
+                Leave.objects.filter(
+                    pupil__unit=school, status=Leave.Status.AWAY, returns_by__lt=timezone.now()
+                )
+            ),
+        )
+        .first()
+    )
     return {
         "period": period,
         "row": row,
         "shift": shift_on(unit, today),
-        "log_today": DutyLog.objects.filter(unit=unit, date=today).exists(),
-        "on_campus": on_campus(unit).count(),
-        "overdue_leaves": Leave.objects.filter(
-            pupil__unit=unit, status=Leave.Status.AWAY, returns_by__lt=timezone.now()
-        ).count(),
+        "log_today": bool(row.log_today),
+        "on_campus": row.on_campus,
+        "overdue_leaves": row.overdue_leaves,
     }
-
-
-def bureau_rows_for_unit(unit: Organisation, *, period: Any, today: datetime.date) -> Any:
-    schools = Organisation.objects.filter(pk=unit.pk)
-    return annotate_figures(schools, period=period, today=today).first()
 
 
 # --- the monthly figures (reporting/monthly/figures.py "guarding") --------------------------
