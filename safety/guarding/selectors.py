@@ -231,6 +231,7 @@ def roster_list(unit: Organisation) -> QuerySet[DutyRoster]:
         DutyRoster.objects.filter(unit=unit)
         .select_related("period")
         .annotate(shift_count=Count("shifts"))
+        .order_by("-start_date", "-id")
     )
 
 
@@ -249,8 +250,10 @@ def duty_logs(unit: Organisation) -> QuerySet[DutyLog]:
 
 
 def routes_of(unit: Organisation) -> QuerySet[PatrolRoute]:
-    return PatrolRoute.objects.filter(unit=unit).annotate(
-        checkpoint_count=Count("checkpoints", filter=Q(checkpoints__is_active=True))
+    return (
+        PatrolRoute.objects.filter(unit=unit)
+        .annotate(checkpoint_count=Count("checkpoints", filter=Q(checkpoints__is_active=True)))
+        .order_by("name", "id")
     )
 
 
@@ -260,6 +263,7 @@ def round_list(unit: Organisation) -> QuerySet[PatrolRound]:
         PatrolRound.objects.filter(route__unit=unit)
         .select_related("route", "patroller")
         .annotate(passed=Count("records"))
+        .order_by("-scheduled_at", "id")  # an aggregate drops Meta.ordering
     )
 
 
@@ -299,19 +303,25 @@ def on_campus(unit: Organisation) -> QuerySet[GateEntry]:
 
 
 def dormitories_of(unit: Organisation) -> QuerySet[Dormitory]:
-    return Dormitory.objects.filter(unit=unit).annotate(
-        room_count=Count("rooms", distinct=True),
-        bed_count=Coalesce(
-            Subquery(
-                Room.objects.filter(dormitory=OuterRef("pk"))
-                .values("dormitory")
-                .annotate(total=Sum("beds"))
-                .values("total"),
-                output_field=IntegerField(),
+    return (
+        Dormitory.objects.filter(unit=unit)
+        .annotate(
+            room_count=Count("rooms", distinct=True),
+            bed_count=Coalesce(
+                Subquery(
+                    Room.objects.filter(dormitory=OuterRef("pk"))
+                    .values("dormitory")
+                    .annotate(total=Sum("beds"))
+                    .values("total"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
             ),
-            Value(0),
-        ),
-        pupil_count=Count("rooms__pupils", filter=Q(rooms__pupils__is_active=True), distinct=True),
+            pupil_count=Count(
+                "rooms__pupils", filter=Q(rooms__pupils__is_active=True), distinct=True
+            ),
+        )
+        .order_by("name", "id")
     )
 
 
@@ -348,6 +358,7 @@ def rooms_tonight(unit: Organisation, day: datetime.date) -> QuerySet[Room]:
             marked=Exists(calls),
             present=Subquery(calls.values("present")[:1]),
         )
+        .order_by("dormitory__name", "number")
     )
 
 
