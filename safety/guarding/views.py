@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -469,7 +469,8 @@ def round_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def record_photo(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.access_checkpoint_record(request.user, pk)
-    selectors.require(bool(record.photo))
+    if not record.photo:
+        raise Http404
     return file_response(record.photo, download_name=f"patrol-{record.pk}.jpg", as_attachment=False)
 
 
