@@ -58,6 +58,9 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     # Emergency preparedness (issue #14): the bureaus' coverage view.
     ("preparedness", "Preparedness coverage", CITY, "/preparedness/coverage/", None),
     ("preparedness", "Preparedness coverage", COUNTY, "/preparedness/coverage/", None),
+    # Daily guarding (issue #15).
+    ("guarding", "Daily guarding by school", CITY, "/guarding/bureau/", None),
+    ("guarding", "Daily guarding by school", COUNTY, "/guarding/bureau/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.
@@ -65,3 +68,4 @@ LIST_PAGES = {"ledger", "ledger_filtered", "console", "incidents", "grid", "scho
               "notifications", "home", "inspections"}  # fmt: skip
 LIST_PAGES |= {"activities", "calendar", "buses"}  # issue #16
 LIST_PAGES |= {"preparedness"}  # issue #14
+LIST_PAGES |= {"guarding"}  # issue #15

@@ -39,4 +39,6 @@ urlpatterns = [
     path("notices/", include("reporting.notices.urls")),
     path("orders/", include("reporting.orders.urls")),
     path("activities/", include("reporting.activities.urls")),  # issue #16
+    # Daily guarding (issue #15).
+    path("guarding/", include("safety.guarding.urls")),
 ]

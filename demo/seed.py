@@ -16,6 +16,7 @@ from reporting.monthly import demo as monthly_demo
 from reporting.notices import demo as notices_demo
 from reporting.orders import demo as orders_demo
 from safety import demo as safety_demo
+from safety.guarding import demo as guarding_demo
 from safety.models import User
 
 
@@ -43,4 +44,5 @@ def seed_demo_city() -> Seeded:
     reporter = User.objects.filter(unit_id=problem.drill.unit_id).first() if problem else None
     if problem is not None and reporter is not None:
         inspection_services.hazard_from_drill_problem(actor=reporter, problem=problem)
+    guarding_demo.seed()  # daily guarding (issue #15)
     return Seeded(created_units=created_units, created_accounts=created_accounts)

@@ -238,6 +238,8 @@ class Hazard(models.Model):
         # Special campaigns (issue #18).
         CAMPAIGN = "campaign", _("Special campaign")
         DRILL = "drill", _("Emergency drill")  # emergency preparedness (issue #14)
+        # Daily guarding (issue #15): a problem found at a night-patrol checkpoint.
+        PATROL = "patrol", _("Night patrol")
 
     school = models.ForeignKey(
         Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
@@ -268,6 +270,15 @@ class Hazard(models.Model):
         null=True,
         blank=True,
         related_name="hazards",
+    )
+    # Daily guarding (issue #15): the checkpoint record a night patrol made it from.
+    patrol_record = models.OneToOneField(
+        "safety.CheckpointRecord",
+        verbose_name=_("night patrol record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazard",
     )
     item_result = models.OneToOneField(
         "ItemResult",

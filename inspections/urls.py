@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import drills, hazard_transitions, hazards, inspections, spot_checks
+from .views import drills, hazard_transitions, hazards, inspections, patrols, spot_checks
 
 app_name = "inspections"
 
@@ -43,4 +43,6 @@ urlpatterns = [
         drills.drill_problem_hazard,
         name="drill_problem_hazard",
     ),
+    # Daily guarding (issue #15): a night-patrol problem becomes a hazard.
+    path("patrol-records/<id:pk>/hazard/", patrols.patrol_hazard, name="patrol_hazard"),
 ]

@@ -408,3 +408,4 @@ def audit_third_party_admins() -> None:
 
 
 audit_third_party_admins()
+from .guarding import admin as guarding_admin  # noqa: E402, F401  (daily guarding, issue #15)

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Notification
 from .roles import (
@@ -50,6 +51,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Activities"), reverse("activities:list")))
     if unit is not None:  # emergency preparedness (issue #14)
         items.append((_("Emergency preparedness"), reverse("preparedness:home")))
+    # Daily guarding (issue #15).
+    if VIEW_JURISDICTION in granted:
+        items.append((pgettext_lazy("navigation", "Daily guarding"), reverse("guarding:home")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

@@ -271,6 +271,25 @@ ACCOUNTS = [
         "school_staff",
         "School staff of another school in the same county (江城区第三中学)",
     ),
+    # Daily guarding (issue #15): the gatekeeper of the day school, the leader and the
+    # dormitory manager of a boarding school of 江城区.
+    ("gate.keeper", "陈守义", "门卫", "2136080201", "school_staff", "Gatekeeper (江城区实验小学)"),
+    (
+        "boarding.leader",
+        "吴海涛",
+        "副校长",
+        "2136080204",
+        "school_leader",
+        "School leader of a boarding school (江城区外国语学校)",
+    ),
+    (
+        "dorm.manager",
+        "黄秀兰",
+        "宿舍管理员",
+        "2136080204",
+        "school_staff",
+        "Dormitory manager of a boarding school (江城区外国语学校)",
+    ),
 ]
 
 

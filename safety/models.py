@@ -372,6 +372,37 @@ AUDIT_ACTION_LABELS = {
     "drill.record": _("Drill recorded"),
     "drill.problem_add": _("Drill problem recorded"),
     "drill.problem_hazard": _("Drill problem entered in the hazard ledger"),
+    # Daily guarding (issue #15).
+    "holiday_period.create": _("Holiday set"),
+    "holiday_period.update": _("Holiday changed"),
+    "duty_roster.create": _("Duty roster created"),
+    "duty_shift.save": _("Duty day planned"),
+    "duty_roster.submit": _("Holiday duty roster submitted"),
+    "duty_roster.acknowledge": _("Holiday duty roster acknowledged"),
+    "duty_roster.return": _("Holiday duty roster returned"),
+    "duty_log.create": _("Duty log written"),
+    "duty_log.update": _("Duty log changed"),
+    "patrol_route.create": _("Patrol route created"),
+    "patrol_route.update": _("Patrol route changed"),
+    "patrol.checkpoint": _("Patrol checkpoint recorded"),
+    "gate_entry.create": _("Gate register entry recorded"),
+    "gate_entry.leave": _("Gate register time out recorded"),
+    "gate_register.purge": _("Gate register entries deleted after the retention period"),
+    "gate_duty.save": _("Gate duty recorded"),
+    "dormitory.create": _("Dormitory added"),
+    "room.create": _("Dormitory room added"),
+    "pupil.create": _("Boarding pupil added"),
+    "pupil.update": _("Boarding pupil changed"),
+    "pupils.import": _("Boarding pupils imported"),
+    "pupils.read": _("Boarding pupils' data read"),
+    "pupils.export": _("Boarding pupils exported"),
+    "leave.request": _("Leave requested"),
+    "leave.approve": _("Leave approved"),
+    "leave.refuse": _("Leave refused"),
+    "leave.depart": _("Pupil left on leave"),
+    "leave.return": _("Pupil back from leave"),
+    "roll_call.mark": _("Roll call marked"),
+    "absence.follow_up": _("Absence followed up"),
 }
 
 
@@ -674,6 +705,29 @@ class TransitionEvent(models.Model):
 # The responsibility system's models live in their feature package; importing them here is
 # how Django registers them under this app (label "safety", tables unchanged).
 # Emergency preparedness (issue #14): its models live in safety/preparedness/.
+# Daily guarding (issue #15): models in their feature package, registered under this app.
+from .guarding.models import (  # noqa: E402, F401
+    Absence,
+    BoardingPupil,
+    Checkpoint,
+    CheckpointRecord,
+    Dormitory,
+    DutyLog,
+    DutyRoster,
+    DutyRosterEvent,
+    DutyShift,
+    GateDuty,
+    GateEntry,
+    GuardingSettings,
+    HolidayPeriod,
+    Leave,
+    LeaveEvent,
+    ParentNotice,
+    PatrolRound,
+    PatrolRoute,
+    RollCall,
+    Room,
+)
 from .preparedness.models import (  # noqa: E402, F401
     Drill,
     DrillPhoto,

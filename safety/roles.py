@@ -48,6 +48,12 @@ MANAGE_SCHOOL_BUSES = "reporting.manage_school_buses"
 RECORD_DRILL = "safety.record_drill"
 MANAGE_PREPAREDNESS = "safety.manage_preparedness"
 ACKNOWLEDGE_PLAN = "safety.acknowledge_plan"
+# Daily guarding (issue #15): plan rosters, routes and dormitories; record duty, patrols and
+# gate duty; review holiday rosters. Reading the gate register and pupils' data also needs a
+# post (safety/guarding/selectors.py: the gate/security, dormitory or class-teacher post).
+MANAGE_GUARDING = "safety.manage_guarding"
+RECORD_GUARDING = "safety.record_guarding"
+REVIEW_DUTY_ROSTER = "safety.review_duty_roster"
 
 # Django admin permissions an administrator needs for the models it manages.
 _ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -72,6 +78,10 @@ _ADMIN_MODEL_PERMISSIONS = frozenset(
         "safety.view_responsibilitysettings",
         "safety.add_responsibilitysettings",
         "safety.change_responsibilitysettings",
+        # Daily guarding (issue #15): the per-bureau retention and follow-up settings.
+        "safety.view_guardingsettings",
+        "safety.add_guardingsettings",
+        "safety.change_guardingsettings",
         "reporting.view_monthlyreport",
         "reporting.view_monthlyreportversion",
         "reporting.view_monthlyreportevent",
@@ -121,6 +131,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         # activities and school buses (issue #16): staff draft applications, keep the register
         | {APPLY_ACTIVITY, MANAGE_SCHOOL_BUSES}
         | {RECORD_DRILL}  # emergency preparedness (issue #14)
+        | {RECORD_GUARDING}  # daily guarding (issue #15)
     ),
     Role.SCHOOL_LEADER: frozenset(
         {
@@ -137,6 +148,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         # activities and school buses (issue #16): the leader also approves the school step
         | {APPLY_ACTIVITY, APPROVE_ACTIVITY, MANAGE_SCHOOL_BUSES}
         | {RECORD_DRILL, MANAGE_PREPAREDNESS}  # emergency preparedness (issue #14)
+        | {MANAGE_GUARDING, RECORD_GUARDING}  # daily guarding (issue #15)
     ),
     Role.BUREAU_OFFICIAL: frozenset(
         {
@@ -157,6 +169,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {SUPERVISE}  # issue #18
         | {APPROVE_ACTIVITY}  # activities (issue #16): the county and city steps
         | {ACKNOWLEDGE_PLAN}  # emergency preparedness (issue #14)
+        | {MANAGE_GUARDING, RECORD_GUARDING, REVIEW_DUTY_ROSTER}  # daily guarding (issue #15)
     ),
     Role.ADMINISTRATOR: frozenset(
         {

@@ -28,6 +28,7 @@ from .hazards import (
 )
 from .inspections import inspection_save_draft, inspection_start, inspection_submit
 from .overdue import OverdueRun, mark_overdue
+from .patrols import hazard_from_patrol  # daily guarding (issue #15)
 from .spot_checks import draw_sample, spot_check_draw
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "hazard_decide_extension",
     "hazard_fix_on_spot",
     "hazard_from_drill_problem",
+    "hazard_from_patrol",
     "hazard_reopen",
     "hazard_report",
     "hazard_request_extension",

@@ -36,6 +36,7 @@ from inspections.models import Hazard, HazardEvent, Inspection
 from reporting.activities.selectors import monthly_section as activities_section
 from reporting.incidents.models import Category, Incident, concealed_q, late_q, missed_q
 from reporting.orders.models import RectificationOrder
+from safety.guarding import selectors as guarding_selectors
 from safety.models import (
     Assignment,
     Organisation,
@@ -280,6 +281,31 @@ def drills(unit: Organisation, month: datetime.date, now: datetime.datetime) -> 
     return {"rows": [["", *(totals[key] for key in keys)]]}
 
 
+# --- daily guarding (issue #15) --------------------------------------------------------------
+
+GUARDING_ROWS = (
+    _("Days with a duty log"),
+    _("Night patrol rounds due"),
+    _("Night patrol rounds completed"),
+    _("Patrol checkpoints missed"),
+    _("Bedtime roll calls (rooms)"),
+    _("Unexplained absences at roll call"),
+    _("Absences not followed up in time"),
+    _("Gate register entries"),
+    _("Pupils who left on leave"),
+    _("Pupils back late from leave"),
+)
+
+
+def guarding(unit: Organisation, month: datetime.date, now: datetime.datetime) -> SectionRows:
+    """Daily guarding in the month (safety.guarding.selectors.month_figures)."""
+    start, end = month_bounds(month)
+    numbers = guarding_selectors.month_figures(unit, start, end, now)
+    return {
+        "rows": [[str(label), number] for label, number in zip(GUARDING_ROWS, numbers, strict=True)]
+    }
+
+
 SCHOOL_SECTIONS: list[Section] = [
     Section(
         "headcounts",
@@ -346,6 +372,13 @@ SCHOOL_SECTIONS: list[Section] = [
             ("seconds", _("Total evacuation time (seconds)")),
         ),
         drills,
+    ),
+    # Daily guarding (issue #15).
+    Section(
+        "guarding",
+        _("Daily guarding in the month"),
+        (("count", pgettext_lazy("monthly figures", "Number")),),
+        guarding,
     ),
 ]
 

@@ -175,6 +175,22 @@ def history(world, persona, side):
     ]
 
 
+# Daily guarding (issue #15): the school's leader; the school's own people; the county above.
+LEADER_A = frozenset({"leader_a"})
+OWN_SCHOOL_A = frozenset({"staff_a", "leader_a"})
+REVIEWERS = frozenset({"county_official", "other_county_official"})
+
+
+def county_record(attribute: str):
+    """A record of side A or B that belongs to the side's county (a holiday period)."""
+
+    def targets(world, persona, side):
+        record = getattr(getattr(world, side), attribute)
+        return [Target({"pk": record.pk}, record.unit)]
+
+    return targets
+
+
 def overview(world, persona, side):
     return [Target({"pk": world.overview.pk}, world.overview.unit)] if side == "a" else []
 
@@ -399,6 +415,46 @@ RULES: dict[str, Rule] = {
     "preparedness:drill_problem_add": Rule(obj("recorded_drill"), get=None, post=DRILLERS),
     "preparedness:drill_photo": Rule(obj("drill_photo", size="thumb")),
     "inspections:drill_problem_hazard": Rule(obj("problem"), get=None, post=REPORTERS),
+    # --- daily guarding (issue #15) -------------------------------------------------------
+    "guarding:home": Rule(page),
+    "guarding:bureau": Rule(page),
+    "guarding:periods": Rule(page, post=OFFICIALS),
+    "guarding:period_edit": Rule(county_record("period"), get=REVIEWERS, post=REVIEWERS),
+    "guarding:unit": Rule(obj("school")),
+    "guarding:rosters": Rule(obj("school"), post=LEADER_A),
+    "guarding:roster": Rule(obj("roster")),
+    "guarding:shift_save": Rule(obj("roster"), get=None, post=LEADER_A),
+    "guarding:roster_submit": Rule(obj("roster"), get=None, post=LEADER_A),
+    "guarding:roster_review": Rule(
+        variants("roster", "", {"": {"decision": "acknowledge"}}), get=None, post=REVIEWERS
+    ),
+    "guarding:duty_log": Rule(obj("school"), post=OWN_SCHOOL_A),
+    "guarding:patrols": Rule(obj("school")),
+    "guarding:route_new": Rule(obj("school"), get=LEADER_A, post=LEADER_A),
+    "guarding:route_edit": Rule(obj("route"), get=LEADER_A, post=LEADER_A),
+    "guarding:round": Rule(obj("patrol_round")),
+    "guarding:round_record": Rule(obj("patrol_round"), get=None, post=OWN_SCHOOL_A),
+    "guarding:record_photo": Rule(obj("checkpoint_record")),
+    # The gate register and pupils' names: the school's leaders and named posts only.
+    "guarding:gate": Rule(obj("school"), get=LEADER_A, post=LEADER_A),
+    "guarding:gate_leave": Rule(obj("gate_entry"), get=None, post=LEADER_A),
+    "guarding:gate_duty": Rule(obj("school"), post=OWN_SCHOOL_A),
+    "guarding:dormitories": Rule(obj("school"), post=LEADER_A),
+    "guarding:room_create": Rule(obj("dormitory"), get=None, post=LEADER_A),
+    "guarding:pupils": Rule(obj("school"), get=LEADER_A),
+    "guarding:pupil_new": Rule(obj("school"), get=LEADER_A, post=LEADER_A),
+    "guarding:pupil_import": Rule(obj("school"), get=LEADER_A, post=LEADER_A),
+    "guarding:pupil_export": Rule(obj("school"), get=LEADER_A),
+    "guarding:pupil_template": Rule(page),
+    "guarding:leaves": Rule(obj("school"), get=LEADER_A, post=LEADER_A),
+    "guarding:leave_approve": Rule(obj("leave"), get=None, post=LEADER_A),
+    "guarding:leave_refuse": Rule(obj("leave"), get=None, post=LEADER_A),
+    "guarding:leave_depart": Rule(obj("leave"), get=None, post=LEADER_A),
+    "guarding:leave_return": Rule(obj("leave"), get=None, post=LEADER_A),
+    "guarding:roll_call": Rule(obj("school"), get=LEADER_A),
+    "guarding:room_roll_call": Rule(obj("room"), get=LEADER_A, post=LEADER_A),
+    "guarding:absence_follow_up": Rule(obj("absence"), get=None, post=LEADER_A),
+    "inspections:patrol_hazard": Rule(obj("checkpoint_record"), get=None, post=REPORTERS),
 }
 
 # Public pages, the same for everyone: the favicon is tested in tests/test_setup.py.

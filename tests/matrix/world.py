@@ -228,3 +228,96 @@ def build_world() -> SimpleNamespace:
     return SimpleNamespace(
         city=city, people=people, a=side_a, b=side_b, overview=overview, inbox=inbox
     )
+
+
+# --- daily guarding (issue #15): one record of each kind per side, made directly ------------
+
+_build_world_before_guarding = build_world
+
+
+def _guarding_records(side: SimpleNamespace, county: Organisation, staff: User) -> None:
+    from django.utils import timezone
+
+    from safety.guarding import models as guarding
+
+    now = timezone.now()
+    school = side.school
+    side.period = guarding.HolidayPeriod.objects.create(
+        unit=county,
+        holiday="national_day",
+        start_date=datetime.date(2030, 10, 1),
+        end_date=datetime.date(2030, 10, 2),
+        deadline=datetime.date(2030, 9, 25),
+    )
+    side.roster = guarding.DutyRoster.objects.create(
+        unit=school,
+        kind="holiday",
+        period=side.period,
+        start_date=side.period.start_date,
+        end_date=side.period.end_date,
+        status="submitted",
+        submitted_at=now,
+        created_by=staff,
+    )
+    side.route = guarding.PatrolRoute.objects.create(
+        unit=school, name="夜巡", round_times=["22:00"]
+    )
+    point = guarding.Checkpoint.objects.create(route=side.route, name="锅炉房", kind="boiler")
+    side.patrol_round = guarding.PatrolRound.objects.create(
+        route=side.route, scheduled_at=now, expected_count=2
+    )
+    side.checkpoint_record = guarding.CheckpointRecord.objects.create(
+        round=side.patrol_round,
+        checkpoint=point,
+        passed_at=now,
+        result="problem",
+        note="压力表偏高",
+        recorded_by=staff,
+    )
+    side.checkpoint_record.photo.save("patrol.jpg", ContentFile(b"\xff\xd8\xff\xd9"))
+    side.gate_entry = guarding.GateEntry.objects.create(
+        unit=school,
+        kind="visitor",
+        name="赵访客",
+        id_type="resident_id",
+        id_last4="123X",
+        purpose="送教材",
+        person_visited="王老师",
+        time_in=now,
+        recorded_by=staff,
+    )
+    side.dormitory = guarding.Dormitory.objects.create(unit=school, name="男生宿舍")
+    side.room = guarding.Room.objects.create(dormitory=side.dormitory, number="101", beds=4)
+    pupil = guarding.BoardingPupil.objects.create(
+        unit=school,
+        name="张小明",
+        class_name="七年级（1）班",
+        parent_phone="13800001111",
+        room=side.room,
+        bed=1,
+    )
+    side.leave = guarding.Leave.objects.create(
+        pupil=pupil,
+        reason="回家",
+        leaves_at=now,
+        returns_by=now + datetime.timedelta(days=1),
+        requested_by=staff,
+    )
+    call = guarding.RollCall.objects.create(
+        room=side.room,
+        date=datetime.date(2026, 11, 1),
+        expected=1,
+        present=0,
+        marked_by=staff,
+        marked_at=now,
+    )
+    side.absence = guarding.Absence.objects.create(
+        roll_call=call, pupil=pupil, reason="unexplained"
+    )
+
+
+def build_world() -> SimpleNamespace:  # noqa: F811
+    world = _build_world_before_guarding()
+    _guarding_records(world.a, world.city.county_a, world.people.staff_a)
+    _guarding_records(world.b, world.city.county_b, world.people.staff_b)
+    return world

@@ -75,6 +75,10 @@ LIST_PAGES = [
     # Emergency preparedness (issue #14): the bureaus' coverage view.
     ("city.official", "/preparedness/coverage/"),
     ("c01.official", "/preparedness/coverage/"),
+    # Daily guarding (issue #15): the bureaus' view of their schools.
+    ("city.official", "/guarding/bureau/"),
+    ("c01.official", "/guarding/bureau/"),
+    ("c01.official", "/guarding/bureau/?gaps=1"),
 ]
 
 

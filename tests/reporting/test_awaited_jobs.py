@@ -43,6 +43,12 @@ NOT_AWAITED = {
     "reporting.bus_document_reminders": "daily beat run; reminder keys name document and date",
     # Emergency preparedness (issue #14)
     "safety.send_drill_reminders": "daily beat; the outbox's unique key keeps it to once",
+    # Daily guarding (issue #15).
+    "guarding.purge_gate_register": "nightly beat run; the next run deletes what one missed",
+    "guarding.schedule_patrol_rounds": "daily beat run; idempotent (one round per time)",
+    "guarding.escalate_absences": "beat every five minutes; escalated_at marks each once",
+    "guarding.send_parent_notice": "swept by guarding.send_pending_parent_notices",
+    "guarding.send_pending_parent_notices": "itself a sweeper (beat)",
 }
 
 
