@@ -90,7 +90,12 @@ class ActivityQuerySet(ScopedQuerySet):
 
 
 def plan_document_path(activity: Activity, filename: str) -> str:
-    return generated_name("activity-plans", "pdf" if filename.endswith(".pdf") else "jpg")
+    """A generated name; the extension is the checked upload's (pdf, or the photo's)."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return generated_name("activity-plans", extension if extension in PLAN_EXTENSIONS else "pdf")
+
+
+PLAN_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "webp")
 
 
 class Activity(models.Model):

@@ -137,7 +137,7 @@ def activity_save_draft(
     if fields.get("transport") == Activity.Transport.NONE:
         activity.operator_name = activity.operator_licence = ""
     if document is not None:
-        activity.plan_document.save("plan.pdf", document.content, save=False)
+        activity.plan_document.save(document.content.name, document.content, save=False)
     activity.save()
     ActivityVehicle.objects.filter(activity=activity).delete()
     ActivityVehicle.objects.bulk_create(ActivityVehicle(activity=activity, **row) for row in rows)

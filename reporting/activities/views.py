@@ -132,7 +132,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     steps = Prefetch(
         "approvals",
-        queryset=ActivityApproval.objects.select_related("unit", "decided_by").order_by("order"),
+        queryset=ActivityApproval.objects.visible_to(user)
+        .select_related("unit", "decided_by")
+        .order_by("order"),
     )
     versions = list(
         ActivityVersion.objects.visible_to(user)

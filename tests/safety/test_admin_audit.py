@@ -28,6 +28,7 @@ from django_celery_beat.models import (
 )
 
 from inspections.models import ChecklistTemplate, InspectionSettings
+from reporting.activities.models import ActivitySettings
 from reporting.incidents.models import ReportingTimeLimit
 from safety.admin import AuditedModelAdmin
 from safety.models import AuditEvent, Post, ResponsibilitySettings, SafetyArea, User
@@ -144,6 +145,11 @@ SCENARIOS: dict[str, Scenario] = {
     "reporting.MonthlyReport": Scenario(None),
     "reporting.MonthlyReportVersion": Scenario(None),
     "reporting.MonthlyReportEvent": Scenario(None),
+    # activities and school buses (issue #16)
+    "reporting.ActivitySettings": Scenario(
+        lambda city, people: ActivitySettings.objects.create(bureau=city.county_a),
+        change={"large_threshold": "300"},
+    ),
 }
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)

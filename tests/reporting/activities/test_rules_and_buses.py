@@ -199,3 +199,27 @@ def test_the_reminder_window_follows_the_nearest_bureau(city, people):
     assert selectors.reminder_days(units[city.school_a.pk]) == 60
     assert selectors.reminder_days(units[city.school_b.pk]) == 45
     assert selectors.reminder_days(city.school_b) == 45  # not annotated: looked up
+
+
+def test_the_safety_plan_document_is_uploaded_checked_and_served(city, people, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.pdfs import pdf_with_javascript, plain_pdf
+
+    client = client_for("staff_a")
+    data = _post_data(city.school_a)
+    refused = client.post(
+        reverse("activities:create"),
+        {**data, "plan_files": SimpleUploadedFile("预案.pdf", pdf_with_javascript())},
+    )
+    assert refused.status_code == 400
+    assert not Activity.objects.exists()
+    data["plan_files"] = SimpleUploadedFile("预案.pdf", plain_pdf())
+    assert client.post(reverse("activities:create"), data).status_code == 302
+    activity = Activity.objects.get()
+    assert activity.plan_document.name.endswith(".pdf")
+    served = client_for("county_official").get(
+        reverse("activities:plan_document", args=[activity.pk])
+    )
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content).startswith(b"%PDF-")
