@@ -30,6 +30,7 @@ from django_celery_beat.models import (
 from inspections.models import ChecklistTemplate, InspectionSettings
 from reporting.activities.models import ActivitySettings
 from reporting.incidents.models import ReportingTimeLimit
+from reporting.orders.models import OrderSettings
 from safety.admin import AuditedModelAdmin
 from safety.models import AuditEvent, Post, ResponsibilitySettings, SafetyArea, User
 from safety.preparedness.models import DrillSettings
@@ -141,6 +142,11 @@ SCENARIOS: dict[str, Scenario] = {
     "reporting.ReportingTimeLimit": Scenario(
         lambda city, people: ReportingTimeLimit.objects.get(severity="general"),
         change={"initial_report_minutes": "45"},
+    ),
+    # Bureau supervision (issue #18).
+    "reporting.OrderSettings": Scenario(
+        lambda city, people: OrderSettings.objects.create(bureau=city.county_a, prefix="甲教安"),
+        change={"prefix": "甲教督"},
     ),
     "reporting.MonthlyReport": Scenario(None),
     "reporting.MonthlyReportVersion": Scenario(None),

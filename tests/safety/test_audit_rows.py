@@ -20,13 +20,18 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from inspections import services as inspection_services
+from inspections.campaigns import services as campaign_services
 from inspections.models import ChecklistTemplate
 from reporting.incidents import services as incident_services
 from reporting.incidents.models import SchoolVeto
 from reporting.models import MonthlyReport, MonthlyReportVersion
 from reporting.monthly import services as monthly_services
+from reporting.notices import services as notice_services
+from reporting.orders import services as order_services
 from safety import audit
 from safety import services as safety_services
 from safety.models import (
@@ -38,6 +43,8 @@ from safety.models import (
     SafetyArea,
 )
 from safety.responsibility import services as responsibility_services
+from safety.uploads import clean_document
+from tests.pdfs import plain_pdf
 from tests.reporting.conftest import OCTOBER, facts, record_all_items, shanghai
 from tests.safety.responsibility.factories import YEAR_START, assign, holder
 
@@ -430,6 +437,229 @@ NO_SCOPE_OF_THEIR_OWN = {
     "inspections.services.photos.store_photos": "a step of its callers' scope",
     "safety.responsibility.services.letters_issue_bulk_queue": "queues letters_issue_bulk",
 }
+
+
+# --- Bureau supervision (issue #18) --------------------------------------------------------
+
+
+def _soon(days: int = 10) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def _launch(city, people):
+    return campaign_services.campaign_launch(
+        actor=people.city_official,
+        bureau=city.city,
+        title="开学检查",
+        purpose="排查",
+        deadline=_soon(),
+        filters={},
+        template=ChecklistTemplate.objects.get(area__key="fire"),
+    )
+
+
+def _campaign_launch(city, people):
+    return people.city_official, lambda: _launch(city, people), "campaign.launch", set()
+
+
+def _campaign_forward(city, people):
+    campaign = _launch(city, people)
+
+    def call():
+        campaign_services.campaign_forward(
+            actor=people.county_official,
+            campaign=campaign,
+            county=city.county_a,
+            deadline=_soon(5),
+        )
+        return campaign
+
+    return people.county_official, call, "campaign.forward", set()
+
+
+def _campaign_remind(city, people):
+    campaign = _launch(city, people)
+
+    def call():
+        campaign_services.campaign_remind(
+            actor=people.city_official, campaign=campaign, unit=city.city
+        )
+        return campaign
+
+    return people.city_official, call, "campaign.remind", set()
+
+
+def _campaign_task_submit(city, people):
+    task = _launch(city, people).tasks.get(school=city.school_a)
+    inspection = campaign_services.campaign_task_start(actor=people.staff_a, task=task)
+    results = {item.pk: {"result": "pass"} for item in inspection.checklist.items.all()}
+    inspection_services.inspection_save_draft(
+        actor=people.staff_a, inspection=inspection, results=results
+    )
+    inspection_services.inspection_submit(actor=people.staff_a, inspection=inspection)
+
+    def call():
+        return campaign_services.campaign_task_submit(actor=people.staff_a, task=task, report="好")
+
+    return people.staff_a, call, "campaign_task.submit", {"status"}
+
+
+def _publish(city, people):
+    return notice_services.notice_publish(
+        actor=people.county_official,
+        bureau=city.county_a,
+        kind="notice",
+        title="通知",
+        body="请报送",
+        filters={},
+        reply_due=_soon(),
+    )
+
+
+def _notice_publish(city, people):
+    return people.county_official, lambda: _publish(city, people), "notice.publish", set()
+
+
+def _notice_remind(city, people):
+    notice = _publish(city, people)
+
+    def call():
+        notice_services.notice_remind(
+            actor=people.county_official, notice=notice, unit=city.county_a
+        )
+        return notice
+
+    return people.county_official, call, "notice.remind", set()
+
+
+def _notice_reply_of(city, people):
+    recipient = _publish(city, people).recipients.get(unit=city.school_a)
+    return recipient
+
+
+def _notice_reply(city, people):
+    recipient = _notice_reply_of(city, people)
+
+    def call():
+        return notice_services.notice_reply(actor=people.staff_a, recipient=recipient, text="好")
+
+    return people.staff_a, call, "notice.reply", set()
+
+
+def _notice_reply_decided(accept: bool):
+    def case(city, people):
+        recipient = _notice_reply_of(city, people)
+        reply = notice_services.notice_reply(actor=people.staff_a, recipient=recipient, text="好")
+
+        def call():
+            if accept:
+                return notice_services.notice_reply_accept(
+                    actor=people.county_official, reply=reply
+                )
+            return notice_services.notice_reply_return(
+                actor=people.county_official, reply=reply, comment="补充"
+            )
+
+        action = "notice.reply_accepted" if accept else "notice.reply_returned"
+        return people.county_official, call, action, {"status"}
+
+    return case
+
+
+def _issue(city, people):
+    hazard = inspection_services.hazard_report(
+        actor=people.staff_a,
+        school=city.school_a,
+        area=SafetyArea.objects.get(key="fire"),
+        description="通道堵塞",
+    )
+    return order_services.order_issue(
+        actor=people.county_official,
+        source="hazard",
+        record=hazard,
+        problems="堵塞",
+        legal_basis="消防法",
+        deadline=_soon(3),
+        responder=people.leader_a,
+    )
+
+
+def _order_issue(city, people):
+    return people.county_official, lambda: _issue(city, people), "order.issue", set()
+
+
+def _evidence():
+    return [clean_document(SimpleUploadedFile("证明.pdf", plain_pdf()))]
+
+
+def _order_reply(city, people):
+    order = _issue(city, people)
+
+    def call():
+        order_services.order_reply(
+            actor=people.leader_a, order=order, text="已整改", evidence=_evidence()
+        )
+        return order
+
+    return people.leader_a, call, "order.reply", {"status"}
+
+
+def _order_decided(accept: bool):
+    def case(city, people):
+        order = _issue(city, people)
+        reply = order_services.order_reply(
+            actor=people.leader_a, order=order, text="已整改", evidence=_evidence()
+        )
+
+        def call():
+            if accept:
+                order_services.order_accept(actor=people.county_official, reply=reply)
+            else:
+                order_services.order_return(
+                    actor=people.county_official, reply=reply, comment="补充"
+                )
+            return order
+
+        action = "order.accepted" if accept else "order.returned"
+        return people.county_official, call, action, {"status"}
+
+    return case
+
+
+def _order_escalate(city, people):
+    order = _issue(city, people)
+
+    def call():
+        order_services.order_escalate_overdue(today=_soon(5))
+        return order
+
+    return None, call, "order.escalate", {"escalated_at"}
+
+
+CASES.update(
+    {
+        "inspections.campaigns.services.campaign_launch": _campaign_launch,
+        "inspections.campaigns.services.campaign_forward": _campaign_forward,
+        "inspections.campaigns.services.campaign_remind": _campaign_remind,
+        "inspections.campaigns.services.campaign_task_submit": _campaign_task_submit,
+        "reporting.notices.services.notice_publish": _notice_publish,
+        "reporting.notices.services.notice_remind": _notice_remind,
+        "reporting.notices.services.notice_reply": _notice_reply,
+        "reporting.notices.services.notice_reply_accept": _notice_reply_decided(True),
+        "reporting.notices.services.notice_reply_return": _notice_reply_decided(False),
+        "reporting.orders.services.order_issue": _order_issue,
+        "reporting.orders.services.order_reply": _order_reply,
+        "reporting.orders.services.order_accept": _order_decided(True),
+        "reporting.orders.services.order_return": _order_decided(False),
+        "reporting.orders.services.order_escalate_overdue": _order_escalate,
+    }
+)
+NO_SCOPE_OF_THEIR_OWN.update(
+    {
+        "reporting.notices.services.store_attachments": "a step of its callers' scope",
+        "reporting.orders.services.store_evidence": "a step of its callers' scope",
+    }
+)
 
 
 def test_every_service_that_names_its_change_is_in_the_table():

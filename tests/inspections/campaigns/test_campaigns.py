@@ -274,3 +274,42 @@ def test_submitting_the_report_asks_once(city, people, client_for):
     assert staff.post(url, {"report": "全部合格", "confirm": "yes"}).status_code == 302
     task.refresh_from_db()
     assert task.status == CampaignTask.Status.SUBMITTED
+
+
+def test_county_form_offers_no_other_county_and_ignores_a_posted_one(city, people, client_for):
+    client = client_for("county_official")
+    page = client.get(reverse("campaigns:new")).content.decode()
+    assert "乙县教育局" not in page
+    response = client.post(
+        reverse("campaigns:new"),
+        {
+            "title": "防溺水专项",
+            "purpose": "排查",
+            "template": ChecklistTemplate.objects.get(area__key="fire").pk,
+            "county": city.county_b.pk,
+            "starts_on": TODAY().isoformat(),
+            "deadline": (TODAY() + datetime.timedelta(days=5)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    schools = set(CampaignTask.objects.values_list("school_id", flat=True))
+    assert schools == {city.school_a.pk, city.school_a2.pk}
+
+
+def test_city_form_refuses_an_empty_target_set_and_keeps_the_input(city, people, client_for):
+    response = client_for("city_official").post(
+        reverse("campaigns:new"),
+        {
+            "title": "职业学校专项",
+            "purpose": "排查",
+            "template": ChecklistTemplate.objects.get(area__key="fire").pk,
+            "school_type": "vocational",
+            "starts_on": TODAY().isoformat(),
+            "deadline": (TODAY() + datetime.timedelta(days=5)).isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "没有符合这些条件的学校" in text
+    assert "职业学校专项" in text
+    assert not CampaignTask.objects.exists()
