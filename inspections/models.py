@@ -224,6 +224,8 @@ class Hazard(models.Model):
         COUNTY_INSPECTION = "county_inspection", _("County inspection")
         SPOT_CHECK = "spot_check", _("Spot check")
         AD_HOC = "ad_hoc", _("Ad hoc report")
+        # #17 surroundings: a public report by QR code accepted by the school.
+        PUBLIC = "public", _("Public report")
 
     school = models.ForeignKey(
         Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
@@ -238,6 +240,15 @@ class Hazard(models.Model):
         _("severity"), max_length=8, choices=Severity.choices, default=Severity.GENERAL
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    # #17 surroundings: the public report this hazard was accepted from.
+    public_report = models.OneToOneField(
+        "inspections.PublicReport",
+        verbose_name=_("public report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazard",
+    )
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.REPORTED
     )
@@ -564,3 +575,14 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or self.image.name
+
+
+# #17 surroundings: the surroundings ledger, joint meetings and public reports live in their
+# feature package; importing them here registers them under this app.
+from .surroundings.models import (  # noqa: E402, F401
+    JointMeeting,
+    MeetingDecision,
+    PublicReport,
+    SpotEvent,
+    SurroundingsSpot,
+)

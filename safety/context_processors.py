@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Notification
+from .models import Notification, User
 from .roles import (
     DRAW_SPOT_CHECK,
     REVIEW_MONTHLY_REPORT,
@@ -23,6 +23,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    if user.role == User.Role.DEPARTMENT_LIAISON:
+        return _liaison_navigation(request, user)
     items = [(_("Home"), reverse("dashboards:home"))]
     unit = user.unit
     if unit is not None and unit.is_school:
@@ -39,6 +41,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     oversees = unit is not None and unit.is_bureau and VIEW_JURISDICTION in granted
     if unit is not None and (granted & {SUBMIT_MONTHLY_REPORT, REVIEW_MONTHLY_REPORT} or oversees):
         items.append((_("Monthly reports"), reverse("monthly:index")))
+    # #17 education and surroundings
+    if unit is not None:
+        items.append((_("Safety education"), reverse("education:coverage")))
+        items.append((_("Surroundings"), reverse("surroundings:spot_list")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()
@@ -51,4 +57,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         }
         for label, url in items
     ]
+    return {"nav_items": nav, "unread_notifications": unread}
+
+
+def _liaison_navigation(request: HttpRequest, user: User) -> dict[str, Any]:
+    """#17: a department liaison account sees its surroundings ledger and meetings only."""
+    items = [
+        (_("Surroundings ledger"), reverse("surroundings:spot_list")),
+        (_("Joint meetings"), reverse("surroundings:meeting_list")),
+    ]
+    nav = [
+        {"label": label, "url": url, "active": request.path.startswith(url)} for label, url in items
+    ]
+    unread = Notification.objects.visible_to(user).unread().count()
     return {"nav_items": nav, "unread_notifications": unread}

@@ -39,6 +39,8 @@ PDF_KINDS: tuple[PdfKind, ...] = (
     PdfKind("monthly_school", "reporting/monthly/pdf/monthly_school.html"),
     PdfKind("monthly_county", "reporting/monthly/pdf/monthly_county.html"),
     PdfKind("monthly_city", "reporting/monthly/pdf/monthly_city.html"),
+    # #17 surroundings: the school's QR poster for public reports.
+    PdfKind("public_report_poster", "inspections/surroundings/pdf/poster.html"),
 )
 
 # The families pdf/base.html declares (and server-drawn SVG charts name): the only fonts a PDF

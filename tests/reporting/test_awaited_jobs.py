@@ -36,6 +36,8 @@ NOT_AWAITED = {
     "safety.send_notification_digests": "daily beat run over undelivered rows",
     "safety.healthcheck": "an operator's probe; nothing is stored",
     "safety.sweep_awaited_jobs": "the sweeper itself (beat)",
+    # #17 education
+    "safety.legal_vp_term_end_reminders": "daily beat run; reminded_at marks each appointment",
 }
 
 
