@@ -7,13 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import segno
+from django.conf import settings
 from django.core import signing
 from django.db.models import Count, Q
 from django.http import Http404
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from safety import roles
 from safety.access import access_object
 from safety.models import Organisation
+from safety.pdf import render_pdf
 
 from .models import JointMeeting, MeetingDecision, PublicReport, SurroundingsSpot
 
@@ -98,3 +103,21 @@ def school_for_token(token: str) -> Organisation:
         return Organisation.objects.schools().get(pk=int(pk), is_active=True)
     except (signing.BadSignature, ValueError, Organisation.DoesNotExist) as exc:
         raise Http404 from exc
+
+
+POSTER_TEMPLATE = "inspections/surroundings/pdf/poster.html"
+
+
+def poster_pdf(school: Organisation) -> bytes:
+    """The school's printable poster: its name and the QR code of its public form (segno
+    draws the code as SVG; WeasyPrint prints it with the bundled fonts)."""
+    address = settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
+        "surroundings:public_form", args=[poster_token(school)]
+    )
+    qr = segno.make(address, error="m")
+    context = {
+        "school": school,
+        "address": address,
+        "qr_svg": mark_safe(qr.svg_inline(scale=6, border=2)),  # noqa: S308  (segno's SVG)
+    }
+    return render_pdf(POSTER_TEMPLATE, context)

@@ -5,8 +5,6 @@ Views marked `liaison_allowed` are the only pages a department liaison account o
 
 from __future__ import annotations
 
-import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +12,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -24,7 +21,6 @@ from safety import confirm, roles
 from safety.middleware import liaison_allowed
 from safety.models import Organisation
 from safety.paging import paginate
-from safety.pdf import render_pdf
 from safety.uploads import file_response
 
 from . import selectors, services
@@ -361,23 +357,10 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _poster_response(school: Organisation) -> HttpResponse:
-    address = settings.PUBLIC_BASE_URL.rstrip("/") + reverse(
-        "surroundings:public_form", args=[selectors.poster_token(school)]
-    )
-    qr = segno.make(address, error="m")
-    context = {
-        "school": school,
-        "address": address,
-        "qr_svg": mark_safe(qr.svg_inline(scale=6, border=2)),  # noqa: S308  (segno's own SVG)
-    }
-    data = render_pdf(POSTER_TEMPLATE, context)
-    response = HttpResponse(data, content_type="application/pdf")
+    response = HttpResponse(selectors.poster_pdf(school), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="poster.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-POSTER_TEMPLATE = "inspections/surroundings/pdf/poster.html"
 
 
 # --- the public form (no login) --------------------------------------------------------------

@@ -53,6 +53,8 @@ class RecordForm(TextRulesMixin, forms.ModelForm):
         )
         for name in ("pupils", "hours", "letters_sent", "receipts_returned"):
             self.fields[name].widget.attrs.update(inputmode="decimal", min=0)
+        for name in ("pupils", "letters_sent", "receipts_returned"):
+            self.fields[name].required = False
 
     def clean_held_on(self):
         day = self.cleaned_data["held_on"]
@@ -62,6 +64,9 @@ class RecordForm(TextRulesMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        for name in ("pupils", "letters_sent", "receipts_returned"):
+            if name in data and data[name] is None:
+                data[name] = 0
         kind = data.get("kind")
         sent, returned = data.get("letters_sent") or 0, data.get("receipts_returned") or 0
         if returned > sent:

@@ -31,6 +31,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 from django.utils import timezone
 
+from inspections.surroundings.selectors import poster_pdf
 from reporting.incidents import selectors as incident_selectors
 from reporting.incidents import services as incident_services
 from reporting.incidents.models import ClosureItem, Incident, IncidentEvent, IncidentReport
@@ -207,6 +208,8 @@ BUILDERS: dict[str, Callable[[SimpleNamespace, Texts], Callable[[], bytes]]] = {
     "monthly_school": build_monthly_school,
     "monthly_county": build_monthly_county,
     "monthly_city": build_monthly_city,
+    # #17 surroundings
+    "public_report_poster": lambda world, t: lambda: poster_pdf(world.city.school_a),
 }
 KIND_NAMES = [kind.name for kind in PDF_KINDS]
 
@@ -332,7 +335,7 @@ def test_long_unbroken_text_stays_on_the_page(kind, maximal_pdf, tmp_path):
     # Every kind prints unit names (100 characters, the URL's first part) whole; the ones
     # with long texts print the whole 300-character URL.
     assert "".join(fill(100).split()) in text
-    if kind != "monthly_city":
+    if kind not in ("monthly_city", "public_report_poster"):  # the poster prints no free text
         assert UNBROKEN in text
 
 
