@@ -111,7 +111,9 @@ def test_a_meeting_records_decisions_tracked_to_done(client, city, people):
             "departments": ["police", "market"],
             "attendees": "派出所张警官",
             "spots": [spot.pk],
-            "decisions": "取缔流动摊贩 | 城关派出所 | 2026-12-31\n增设护学岗 | 交警中队 | 2026-11-30",
+            "decisions": (
+                "取缔流动摊贩 | 城关派出所 | 2026-12-31\n增设护学岗 | 交警中队 | 2026-11-30"
+            ),
             "minutes_file": SimpleUploadedFile("纪要.pdf", plain_pdf(), "application/pdf"),
         },
     )

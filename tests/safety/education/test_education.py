@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from safety.education import selectors, services
 from safety.education.models import EducationRecord, LegalVicePrincipal, term_of
@@ -215,7 +216,7 @@ def test_only_the_school_records_and_only_its_own(client, city, people):
 
 
 def test_the_bureau_sees_coverage_across_its_schools(client, city, people):
-    lesson(people.staff_a, city.school_a, held_on=datetime.date.today())
+    lesson(people.staff_a, city.school_a, held_on=timezone.localdate())
     client.force_login(people.county_official)
     page = client.get(reverse("education:coverage")).content.decode()
     assert city.school_a.name in page and city.school_a2.name in page
