@@ -42,6 +42,11 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("inspections", "Inspection list", COUNTY, "/inspections/", None),
     ("password", "Own password page", COUNTY, "/accounts/password/", None),
     ("floor", "Empty logged-in page (framework floor)", CITY, "/bench/empty/", None),
+    # #17 education and surroundings
+    ("education", "Safety education coverage", CITY, "/education/", None),
+    ("education", "Safety education coverage", COUNTY, "/education/", None),
+    ("surroundings", "Surroundings ledger", CITY, "/surroundings/", None),
+    ("surroundings", "Surroundings ledger", COUNTY, "/surroundings/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.

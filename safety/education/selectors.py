@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 from django.utils import timezone
 
 from safety import roles
@@ -114,40 +113,57 @@ class Coverage:
         return round(100 * self.receipts_returned / self.letters_sent)
 
 
-def coverage_rows(schools: list[Organisation], term: Term, *, today=None) -> list[Coverage]:
-    """The coverage of each school in `term` (five queries whatever the number of schools)."""
+def coverage_rows(
+    schools: list[Organisation],
+    term: Term,
+    *,
+    today=None,
+    records: list[EducationRecord] | None = None,
+    appointments: list[LegalVicePrincipal] | None = None,
+) -> list[Coverage]:
+    """The coverage of each school in `term` (four queries whatever the number of schools;
+    two fewer when the caller already holds the term's `records` and the `appointments`)."""
     today = today or timezone.localdate()
     settings_rows = list(EducationSettings.objects.filter(unit__kind__in=["city", "county"]))
     rows = {s.pk: Coverage(s, term, minimum_for(s, settings_rows)) for s in schools}
     if not rows:
         return []
-    records = EducationRecord.objects.filter(school_id__in=rows).in_term(term)
-    pupil_hours = ExpressionWrapper(
-        F("hours") * F("pupils"), output_field=DecimalField(max_digits=14, decimal_places=1)
+    fields = (
+        "school_id",
+        "kind",
+        "topic",
+        "classes",
+        "hours",
+        "pupils",
+        "letters_sent",
+        "receipts_returned",
     )
-    for item in (
-        records.filter(kind__in=PUPIL_KINDS)
-        .values("school_id", "topic")
-        .annotate(total=Sum(pupil_hours))
-        .order_by()
-    ):
-        row = rows[item["school_id"]]
-        row.pupil_hours += item["total"] or Decimal("0")
-        row.topics.add(item["topic"])
-    for school_id, kind, classes, sent, returned in records.values_list(
-        "school_id", "kind", "classes", "letters_sent", "receipts_returned"
-    ).order_by():
+    if records is None:
+        source = (
+            EducationRecord.objects.filter(school_id__in=rows)
+            .in_term(term)
+            .values_list(*fields)
+            .order_by()
+        )
+    else:
+        source = [tuple(getattr(r, name) for name in fields) for r in records]
+    for school_id, kind, topic, classes, hours, pupils, sent, returned in source:
         row = rows[school_id]
         row.activities += 1
         row.letters_sent += sent
         row.receipts_returned += returned
         if kind in PUPIL_KINDS:
+            row.pupil_hours += hours * pupils
+            row.topics.add(topic)
             row.reached_classes.update(EducationRecord(classes=classes).class_names())
     for plan in TermPlan.objects.filter(school_id__in=rows, term=term.key):
         rows[plan.school_id].planned_classes = plan.class_names()
         rows[plan.school_id].has_plan = True
-    for appointment in LegalVicePrincipal.objects.filter(school_id__in=rows).current(today):
-        rows[appointment.school_id].legal_vp = appointment
+    if appointments is None:
+        appointments = LegalVicePrincipal.objects.filter(school_id__in=rows).current(today)
+    for appointment in appointments:
+        if appointment.starts_on <= today <= appointment.ends_on:
+            rows[appointment.school_id].legal_vp = appointment
     return list(rows.values())
 
 

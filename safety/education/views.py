@@ -70,21 +70,23 @@ def _term_keys(term) -> list[str]:
 def coverage_school(request: HttpRequest, pk: int) -> HttpResponse:
     school = selectors.access_school(request.user, pk)
     term = _term(request)
-    records = (
+    records = list(
         EducationRecord.objects.visible_to(request.user)
         .filter(school=school)
         .in_term(term)
         .select_related("legal_vice_principal")
     )
+    appointments = list(LegalVicePrincipal.objects.visible_to(request.user).filter(school=school))
+    coverage = selectors.coverage_rows([school], term, records=records, appointments=appointments)[
+        0
+    ]
     context = {
         "school": school,
         "term": term,
         "terms": [term_from_key(k) for k in _term_keys(term)],
-        "coverage": selectors.school_coverage(school, term),
+        "coverage": coverage,
         **paginate(request, records).context(),
-        "appointments": LegalVicePrincipal.objects.visible_to(request.user).filter(school=school)[
-            :10
-        ],
+        "appointments": appointments[:10],
         "can_record": request.user.has_perm(roles.RECORD_EDUCATION),
         "can_appoint": request.user.has_perm(roles.MANAGE_RESPONSIBILITIES),
     }

@@ -20,8 +20,10 @@ OVER_BUDGET = {
     ("c01.official", "/responsibility/grid/"): 13,
     # The home dashboards compute one grouped query per figure family (about twenty): flat in
     # the data but over 8. Plan in docs/performance.md: serve the figures from the tallies.
+    # #17 added one query to the county's home (education and surroundings figures, all in
+    # one aggregate); the city's stayed at 27.
     ("city.official", "/"): 27,
-    ("c01.official", "/"): 26,
+    ("c01.official", "/"): 27,
     ("s00001.staff", "/"): 19,
 }
 
@@ -53,6 +55,14 @@ LIST_PAGES = [
     ("city.official", "/"),
     ("c01.official", "/"),
     ("s00001.staff", "/"),
+    # #17 education and surroundings.
+    ("city.official", "/education/"),
+    ("c01.official", "/education/"),
+    ("city.official", "/surroundings/"),
+    ("c01.official", "/surroundings/?open=on&kind=vendor"),
+    ("s00001.staff", "/surroundings/"),
+    ("c01.official", "/surroundings/meetings/"),
+    ("s00001.staff", "/surroundings/reports/"),
 ]
 
 
