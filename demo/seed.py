@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from inspections import demo as inspections_demo
+from inspections.surroundings import demo as surroundings_demo
 from reporting.incidents import demo as incidents_demo
 from reporting.monthly import demo as monthly_demo
 from safety import demo as safety_demo
+from safety.education import demo as education_demo
 
 
 @dataclass(frozen=True)
@@ -27,4 +29,7 @@ def seed_demo_city() -> Seeded:
     incidents_demo.seed()
     safety_demo.seed_responsibilities()
     monthly_demo.seed()
+    # #17 education and surroundings
+    education_demo.seed()
+    surroundings_demo.seed()
     return Seeded(created_units=created_units, created_accounts=created_accounts)

@@ -270,6 +270,15 @@ ACCOUNTS = [
         "school_staff",
         "School staff of another school in the same county (江城区第三中学)",
     ),
+    # #17: the police liaison officer of 江城区 (sees its surroundings ledger only).
+    (
+        "jc.police",
+        "黄振华",
+        "江城派出所社区民警",
+        "360802",
+        "department_liaison",
+        "Department liaison of the police (江城区): surroundings ledger and joint meetings only",
+    ),
 ]
 
 
