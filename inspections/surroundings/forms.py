@@ -41,7 +41,7 @@ class SpotFilterForm(TextRulesMixin, forms.Form):
         required=False,
         choices=[("", _("All"))] + SurroundingsSpot.FoundBy.choices,
     )
-    open = forms.BooleanField(label=_("Open only"), required=False)
+    open = forms.BooleanField(label=_("Open spots only"), required=False)
 
 
 class SpotForm(TextRulesMixin, forms.ModelForm):

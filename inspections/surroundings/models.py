@@ -14,6 +14,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety.models import Organisation, TransitionEvent, User
 from safety.scoping import ScopedQuerySet
@@ -77,7 +78,7 @@ class SurroundingsSpot(models.Model):
         PUBLIC = "public", _("Public")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("surroundings spot", "Open")
         REFERRED = "referred", _("Referred")
         RESOLVED = "resolved", _("Resolved")
         UNRESOLVED = "unresolved", _("Unresolved")
