@@ -34,6 +34,8 @@ class PreferredLanguageMiddleware:
 # --- #17 department liaison accounts -----------------------------------------------------
 
 LIAISON_ROLE = "department_liaison"
+# Framework views every account needs: the language switch and the favicon.
+LIAISON_FRAMEWORK_VIEWS = frozenset({"set_language", "favicon"})
 
 
 def liaison_allowed(view: Callable) -> Callable:
@@ -58,9 +60,11 @@ class LiaisonConfinementMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or getattr(user, "role", "") != LIAISON_ROLE:
             return None
-        if getattr(view_func, "liaison_allowed", False):
-            return None
         match = request.resolver_match
+        if getattr(view_func, "liaison_allowed", False) or (
+            match is not None and match.view_name in LIAISON_FRAMEWORK_VIEWS
+        ):
+            return None
         if match is not None and match.view_name == settings.LOGIN_REDIRECT_URL:
             return redirect(settings.LIAISON_HOME_URL)
         raise Http404

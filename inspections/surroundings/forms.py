@@ -43,6 +43,17 @@ class SpotFilterForm(TextRulesMixin, forms.Form):
     )
     open = forms.BooleanField(label=_("Open spots only"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+
 
 class SpotForm(TextRulesMixin, forms.ModelForm):
     school = forms.ModelChoiceField(
@@ -54,6 +65,7 @@ class SpotForm(TextRulesMixin, forms.ModelForm):
         model = SurroundingsSpot
         fields = ["school", "kind", "place", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"description": _("What the problem is")}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

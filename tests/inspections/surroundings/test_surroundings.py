@@ -267,3 +267,13 @@ def test_the_poster_is_a_pdf_with_the_qr_address(client, city, people):
     assert response.content.startswith(b"%PDF")
     client.force_login(people.staff_a2)
     assert client.get(reverse("surroundings:poster", args=[city.school_a.pk])).status_code == 404
+
+
+def test_the_liaison_may_switch_language_and_its_menu_has_two_items(city, people):
+    client = Client()
+    client.force_login(people.liaison)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/surroundings/"})
+    assert response.status_code == 302
+    page = client.get(reverse("surroundings:spot_list"))
+    labels = [item["label"] for item in page.context["nav_items"]]
+    assert len(labels) == 2
