@@ -16,6 +16,7 @@ from safety.education import selectors, services
 from safety.education.models import EducationRecord, LegalVicePrincipal, term_of
 from safety.models import Notification, Post
 from tests.builders import jpeg_upload
+from tests.safety.responsibility.test_import import upload, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +239,10 @@ def test_a_law_lesson_links_to_the_legal_vice_principal(city, people):
     record = lesson(people.staff_a, city.school_a, topic="law", legal_vice_principal=vp)
     assert list(vp.lessons.all()) == [record]
     assert LegalVicePrincipal.objects.get().lessons.count() == 1
+
+
+def test_the_responsibility_import_accepts_the_legal_vice_principal(city, client_for):
+    row = [city.school_a.code, "法制副校长", "王警官", "13900000009", "", "", "2026-09-01"]
+    response = upload(client_for("leader_a"), xlsx([row + ["", "", "", ""]]))
+    check = response.context["check"]
+    assert check.is_valid, [r.error for r in check.rows]
