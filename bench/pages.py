@@ -61,6 +61,11 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     # Daily guarding (issue #15).
     ("guarding", "Daily guarding by school", CITY, "/guarding/bureau/", None),
     ("guarding", "Daily guarding by school", COUNTY, "/guarding/bureau/", None),
+    # #17 education and surroundings
+    ("education", "Safety education coverage", CITY, "/education/", None),
+    ("education", "Safety education coverage", COUNTY, "/education/", None),
+    ("surroundings", "Surroundings ledger", CITY, "/surroundings/", None),
+    ("surroundings", "Surroundings ledger", COUNTY, "/surroundings/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "safety.security.SessionLifetimeMiddleware",
     "safety.security.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    # #17: department liaison accounts see their surroundings ledger only.
+    "safety.middleware.LiaisonConfinementMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,6 +101,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "safety.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboards:home"
+# #17: where a department liaison account lands (it sees nothing else).
+LIAISON_HOME_URL = "surroundings:spot_list"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -290,3 +294,12 @@ AXES_VERBOSE = False
 # client address from safety.security.client_address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "safety.security.client_address"
+
+# --- #17 public reports by QR code ----------------------------------------------------------
+# Public reports accepted per hour: from one address, and for one school.
+PUBLIC_REPORT_LIMITS = (
+    env.int("PUBLIC_REPORT_LIMIT_PER_ADDRESS", default=3),
+    env.int("PUBLIC_REPORT_LIMIT_PER_SCHOOL", default=30),
+)
+# The address printed in the QR code of the posters (the site's public origin).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://localhost:8000")

@@ -6,6 +6,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from safety.middleware import liaison_allowed
+
 admin.site.site_header = _("SafeCampus administration")
 admin.site.site_title = _("SafeCampus")
 admin.site.index_title = _("Administration")
@@ -23,7 +25,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", liaison_allowed(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("inspections.urls")),
@@ -41,4 +43,7 @@ urlpatterns = [
     path("activities/", include("reporting.activities.urls")),  # issue #16
     # Daily guarding (issue #15).
     path("guarding/", include("safety.guarding.urls")),
+    # #17 education and surroundings
+    path("education/", include("safety.education.urls")),
+    path("surroundings/", include("inspections.surroundings.urls")),
 ]

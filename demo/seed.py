@@ -10,12 +10,14 @@ from django.db import transaction
 from inspections import demo as inspections_demo
 from inspections import services as inspection_services
 from inspections.campaigns import demo as campaigns_demo
+from inspections.surroundings import demo as surroundings_demo
 from reporting.activities import demo as activities_demo
 from reporting.incidents import demo as incidents_demo
 from reporting.monthly import demo as monthly_demo
 from reporting.notices import demo as notices_demo
 from reporting.orders import demo as orders_demo
 from safety import demo as safety_demo
+from safety.education import demo as education_demo
 from safety.guarding import demo as guarding_demo
 from safety.models import User
 
@@ -45,4 +47,7 @@ def seed_demo_city() -> Seeded:
     if problem is not None and reporter is not None:
         inspection_services.hazard_from_drill_problem(actor=reporter, problem=problem)
     guarding_demo.seed()  # daily guarding (issue #15)
+    # #17 education and surroundings
+    education_demo.seed()
+    surroundings_demo.seed()
     return Seeded(created_units=created_units, created_accounts=created_accounts)

@@ -240,6 +240,8 @@ class Hazard(models.Model):
         DRILL = "drill", _("Emergency drill")  # emergency preparedness (issue #14)
         # Daily guarding (issue #15): a problem found at a night-patrol checkpoint.
         PATROL = "patrol", _("Night patrol")
+        # #17 surroundings: a public report by QR code accepted by the school.
+        PUBLIC = "public", _("Public report")
 
     school = models.ForeignKey(
         Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
@@ -254,6 +256,15 @@ class Hazard(models.Model):
         _("severity"), max_length=8, choices=Severity.choices, default=Severity.GENERAL
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    # #17 surroundings: the public report this hazard was accepted from.
+    public_report = models.OneToOneField(
+        "inspections.PublicReport",
+        verbose_name=_("public report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazard",
+    )
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.REPORTED
     )
@@ -612,3 +623,13 @@ class Photo(models.Model):
 # Special campaigns (issue #18) live in their feature package; importing them here registers
 # them under this app.
 from .campaigns.models import Campaign, CampaignForward, CampaignTask  # noqa: E402, F401
+
+# #17 surroundings: the surroundings ledger, joint meetings and public reports live in their
+# feature package; importing them here registers them under this app.
+from .surroundings.models import (  # noqa: E402, F401
+    JointMeeting,
+    MeetingDecision,
+    PublicReport,
+    SpotEvent,
+    SurroundingsSpot,
+)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import Notification
+from .models import Notification, User
 from .roles import (
     APPLY_ACTIVITY,
     APPROVE_ACTIVITY,
@@ -26,6 +26,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    if user.role == User.Role.DEPARTMENT_LIAISON:
+        return _liaison_navigation(request, user)
     items = [(_("Home"), reverse("dashboards:home"))]
     unit = user.unit
     if unit is not None and unit.is_school:
@@ -54,6 +56,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # Daily guarding (issue #15).
     if VIEW_JURISDICTION in granted:
         items.append((pgettext_lazy("navigation", "Daily guarding"), reverse("guarding:home")))
+    # #17 education and surroundings
+    if unit is not None:
+        items.append((_("Safety education"), reverse("education:coverage")))
+        items.append((_("Surroundings"), reverse("surroundings:spot_list")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()
@@ -66,4 +72,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         }
         for label, url in items
     ]
+    return {"nav_items": nav, "unread_notifications": unread}
+
+
+def _liaison_navigation(request: HttpRequest, user: User) -> dict[str, Any]:
+    """#17: a department liaison account sees its surroundings ledger and meetings only."""
+    items = [
+        (_("Surroundings ledger"), reverse("surroundings:spot_list")),
+        (_("Joint meetings"), reverse("surroundings:meeting_list")),
+    ]
+    nav = [
+        {"label": label, "url": url, "active": request.path.startswith(url)} for label, url in items
+    ]
+    unread = Notification.objects.visible_to(user).unread().count()
     return {"nav_items": nav, "unread_notifications": unread}

@@ -290,6 +290,15 @@ ACCOUNTS = [
         "school_staff",
         "Dormitory manager of a boarding school (江城区外国语学校)",
     ),
+    # #17: the police liaison officer of 江城区 (sees its surroundings ledger only).
+    (
+        "jc.police",
+        "黄振华",
+        "江城派出所社区民警",
+        "360802",
+        "department_liaison",
+        "Department liaison of the police (江城区): surroundings ledger and joint meetings only",
+    ),
 ]
 
 

@@ -202,6 +202,8 @@ class User(AbstractUser):
         SCHOOL_LEADER = "school_leader", _("School leader")
         BUREAU_OFFICIAL = "bureau_official", _("Bureau official")
         ADMINISTRATOR = "administrator", _("Administrator")
+        # #17: a partner department's officer bound to a county bureau (see docs/surroundings.md).
+        DEPARTMENT_LIAISON = "department_liaison", _("Department liaison")
 
     unit = models.ForeignKey(
         Organisation,
@@ -246,6 +248,12 @@ class User(AbstractUser):
         super().clean()
         school_roles = {self.Role.SCHOOL_STAFF, self.Role.SCHOOL_LEADER}
         bureau_roles = {self.Role.BUREAU_OFFICIAL, self.Role.ADMINISTRATOR}
+        if self.role == self.Role.DEPARTMENT_LIAISON:
+            if self.unit is None or self.unit.kind != Organisation.Kind.COUNTY:
+                raise ValidationError(
+                    {"unit": _("A department liaison account belongs to a county bureau.")}
+                )
+            return
         if self.role and self.unit is None:
             raise ValidationError({"unit": _("Choose the unit this account belongs to.")})
         if self.unit is not None and not self.role:
@@ -403,6 +411,20 @@ AUDIT_ACTION_LABELS = {
     "leave.return": _("Pupil back from leave"),
     "roll_call.mark": _("Roll call marked"),
     "absence.follow_up": _("Absence followed up"),
+    # #17 education and surroundings
+    "education.record": _("Education activity recorded"),
+    "education.plan": _("Education term plan saved"),
+    "education.settings": _("Education minimum set"),
+    "education.legal_vp_appoint": _("Legal vice-principal appointed"),
+    "surroundings.record": _("Surroundings spot recorded"),
+    "surroundings.refer": _("Surroundings spot referred"),
+    "surroundings.answer": _("Department answered"),
+    "surroundings.close": _("Surroundings spot closed"),
+    "surroundings.meeting": _("Joint meeting recorded"),
+    "surroundings.decision_done": _("Meeting decision done"),
+    "public_report.receive": _("Public report received"),
+    "public_report.accept": _("Public report accepted"),
+    "public_report.dismiss": _("Public report dismissed"),
 }
 
 
@@ -706,6 +728,13 @@ class TransitionEvent(models.Model):
 # how Django registers them under this app (label "safety", tables unchanged).
 # Emergency preparedness (issue #14): its models live in safety/preparedness/.
 # Daily guarding (issue #15): models in their feature package, registered under this app.
+# #17 education: the education feature's models (term plans, records, legal vice-principals).
+from .education.models import (  # noqa: E402, F401
+    EducationRecord,
+    EducationSettings,
+    LegalVicePrincipal,
+    TermPlan,
+)
 from .guarding.models import (  # noqa: E402, F401
     Absence,
     BoardingPupil,

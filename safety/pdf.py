@@ -43,6 +43,8 @@ PDF_KINDS: tuple[PdfKind, ...] = (
     PdfKind("campaign_summary", "inspections/campaigns/pdf/campaign_summary.html"),
     PdfKind("rectification_order", "reporting/orders/pdf/order.html"),
     PdfKind("activity_application", "reporting/activities/pdf/application.html"),  # issue #16
+    # #17 surroundings: the school's QR poster for public reports.
+    PdfKind("public_report_poster", "inspections/surroundings/pdf/poster.html"),
 )
 
 # The families pdf/base.html declares (and server-drawn SVG charts name): the only fonts a PDF

@@ -54,6 +54,15 @@ ACKNOWLEDGE_PLAN = "safety.acknowledge_plan"
 MANAGE_GUARDING = "safety.manage_guarding"
 RECORD_GUARDING = "safety.record_guarding"
 REVIEW_DUTY_ROSTER = "safety.review_duty_roster"
+# #17 education and surroundings.
+RECORD_EDUCATION = "safety.record_education"
+SET_EDUCATION_MINIMUM = "safety.set_education_minimum"
+RECORD_SPOT = "inspections.record_spot"
+REFER_SPOT = "inspections.refer_spot"
+ANSWER_SPOT = "inspections.answer_spot"
+RECORD_MEETING = "inspections.record_meeting"
+COMPLETE_DECISION = "inspections.complete_decision"
+HANDLE_PUBLIC_REPORT = "inspections.handle_public_report"
 
 # Django admin permissions an administrator needs for the models it manages.
 _ADMIN_MODEL_PERMISSIONS = frozenset(
@@ -122,6 +131,8 @@ _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
     }
 )
 
+_EDUCATION_SCHOOL = frozenset({RECORD_EDUCATION, RECORD_SPOT, HANDLE_PUBLIC_REPORT})
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # School staff draft and submit the monthly report too (issue #6: "school staff drafts
     # and submits"); the leader's name is not required on it.
@@ -183,6 +194,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         # emergency preparedness (issue #14): a bureau's own plans and teams
         | {MANAGE_PREPAREDNESS}
     ),
+    # #17: a partner department's liaison officer sees its county's surroundings ledger and
+    # joint meetings only (safety.middleware.LiaisonConfinementMiddleware), answers referrals
+    # and marks meeting decisions done. No VIEW_JURISDICTION: it sees nothing else.
+    Role.DEPARTMENT_LIAISON: frozenset({ANSWER_SPOT, COMPLETE_DECISION}),
+}
+
+# #17 education and surroundings: schools record education, spots and handle public reports;
+# leaders and officials refer spots; officials record joint meetings and close decisions.
+ROLE_PERMISSIONS[Role.SCHOOL_STAFF] |= _EDUCATION_SCHOOL
+ROLE_PERMISSIONS[Role.SCHOOL_LEADER] |= _EDUCATION_SCHOOL | {REFER_SPOT}
+ROLE_PERMISSIONS[Role.BUREAU_OFFICIAL] |= {
+    RECORD_SPOT,
+    REFER_SPOT,
+    RECORD_MEETING,
+    COMPLETE_DECISION,
+    SET_EDUCATION_MINIMUM,
 }
 
 

@@ -57,6 +57,10 @@ def jurisdiction_path(user: Any) -> str | None:
         return None
     if user.is_superuser:
         return ""
+    if getattr(user, "role", "") == "department_liaison":
+        # #17: a department liaison sees no unit's records through this rule; the
+        # surroundings querysets open its county's spots and meetings to it.
+        return None
     unit = getattr(user, "unit", None)
     if unit is None or not unit.is_active:
         return None

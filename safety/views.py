@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from . import notifications, roles, security, selectors, services
 from .access import access_object
 from .forms import SchoolFilterForm
+from .middleware import liaison_allowed
 from .models import Notification
 from .paging import paginate
 from .responsibility.selectors import school_gap_count
@@ -42,6 +43,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "safety/school_detail.html", context)
 
 
+@liaison_allowed  # #17
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.visible_to(request.user)
@@ -52,6 +54,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "safety/notification_list.html", context)
 
 
+@liaison_allowed  # #17
 @login_required
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
@@ -63,6 +66,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(target)
 
 
+@liaison_allowed  # #17
 @login_required
 @require_POST
 def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
@@ -79,6 +83,7 @@ def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
     return redirect("notification_list")
 
 
+@liaison_allowed  # #17
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)

@@ -27,6 +27,8 @@ PERSONAS = (
     "city_official",
     "administrator",
     "county_admin",
+    # #17: a partner department's liaison officer bound to county A (surroundings only).
+    "liaison",
     "anonymous",
 )
 
@@ -40,6 +42,8 @@ PEOPLE = {
     "administrator": ("frank", "city", Role.ADMINISTRATOR),
     "county_admin": ("grace", "county_a", Role.ADMINISTRATOR),
     "leader_a": ("henry", "school_a", Role.SCHOOL_LEADER),
+    # #17: county A's police liaison officer (department liaison account).
+    "liaison": ("lucy", "county_a", Role.DEPARTMENT_LIAISON),
 }
 
 # Named people only some tests need; made only when a test asks for them (each is a fixture

@@ -29,6 +29,7 @@ from .hazards import (
 from .inspections import inspection_save_draft, inspection_start, inspection_submit
 from .overdue import OverdueRun, mark_overdue
 from .patrols import hazard_from_patrol  # daily guarding (issue #15)
+from .public_reports import hazard_from_public_report, lock_unverified_report  # #17
 from .spot_checks import draw_sample, spot_check_draw
 
 __all__ = [
@@ -50,5 +51,7 @@ __all__ = [
     "inspection_start",
     "inspection_submit",
     "mark_overdue",
+    "hazard_from_public_report",
+    "lock_unverified_report",
     "spot_check_draw",
 ]

@@ -11,16 +11,29 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, TypedDict
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.models import Hazard, Inspection
+from inspections.models import Hazard, Inspection, PublicReport, SurroundingsSpot
 from reporting.activities import selectors as activity_selectors
 from reporting.incidents.models import Category, Incident, SchoolVeto, late_q, missed_q
 from reporting.monthly.models import MonthlyReport
@@ -35,6 +48,8 @@ from reporting.monthly.selectors import (
     unit_status,
 )
 from safety import roles
+from safety.education.models import EducationRecord, LegalVicePrincipal, term_of
+from safety.education.selectors import PUPIL_KINDS
 from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, current_school_year
 from safety.responsibility.selectors import GridRow, coverage_rows, unit_gap_count
 
@@ -472,6 +487,77 @@ def veto_figure(scope: Scope, today: datetime.date) -> Figure:
     )
 
 
+# --- #17 education and surroundings ----------------------------------------------------------
+
+
+def _per_school(queryset: QuerySet, value: Any) -> Coalesce:
+    """Σ over the schools of a per-school subquery (`value` aggregated by school)."""
+    rows = queryset.filter(school=OuterRef("pk")).order_by().values("school")
+    return Coalesce(
+        Sum(Subquery(rows.annotate(v=value).values("v"), output_field=DecimalField())),
+        Value(Decimal("0")),
+        output_field=DecimalField(),
+    )
+
+
+def education_figures(scope: Scope, today: datetime.date) -> list[Figure]:
+    """Legal vice-principal gaps, safety-education hours per pupil this term, open
+    surroundings spots and public reports waiting: one query. Always the user's whole
+    jurisdiction (the county filter does not apply): the lists they link to have no county
+    filter."""
+    term = term_of(today)
+    schools = Organisation.objects.visible_to(scope.user).filter(
+        kind=Organisation.Kind.SCHOOL, is_active=True
+    )
+    current = LegalVicePrincipal.objects.current(today).filter(school=OuterRef("pk"))
+    pupil_hours = ExpressionWrapper(F("hours") * F("pupils"), output_field=DecimalField())
+    numbers = schools.aggregate(
+        schools=Count("pk"),
+        vp_gaps=Count("pk", filter=~Q(Exists(current))),
+        students=Coalesce(Sum("student_count"), 0),
+        pupil_hours=_per_school(
+            EducationRecord.objects.in_term(term).filter(kind__in=PUPIL_KINDS), Sum(pupil_hours)
+        ),
+        open_spots=_per_school(SurroundingsSpot.objects.open(), Count("pk")),
+        waiting=_per_school(
+            PublicReport.objects.filter(status=PublicReport.Status.UNVERIFIED), Count("pk")
+        ),
+    )
+    students = numbers["students"]
+    hours = f"{numbers['pupil_hours'] / students:.1f}" if students else "—"
+    return [
+        Figure(
+            "legal_vp_gaps",
+            _("Schools without a legal vice-principal"),
+            numbers["vp_gaps"],
+            link("education:coverage"),
+            css="figure-alert" if numbers["vp_gaps"] else "",
+            count_key="vp_gaps",
+        ),
+        Figure(
+            "education_hours",
+            _("Safety education hours per pupil this term"),
+            hours,
+            link("education:coverage"),
+            note=str(term.label),
+            total=numbers["schools"],
+        ),
+        Figure(
+            "open_spots",
+            _("Open surroundings spots"),
+            int(numbers["open_spots"]),
+            link("surroundings:spot_list", open="on"),
+        ),
+        Figure(
+            "public_reports_waiting",
+            _("Public reports to verify"),
+            int(numbers["waiting"]),
+            link("surroundings:report_list"),
+            css="figure-alert" if numbers["waiting"] else "",
+        ),
+    ]
+
+
 @dataclass
 class BureauDashboard:
     hazards: list[Figure]
@@ -487,6 +573,7 @@ class BureauDashboard:
     figures: list[Figure] = field(default_factory=list)
     activities: list[Figure] = field(default_factory=list)  # issue #16
     activities_awaiting: int = 0  # issue #16: the user's to-do, counted with the figures
+    education: list[Figure] = field(default_factory=list)  # #17
 
     def __post_init__(self) -> None:
         self.figures = [
@@ -496,6 +583,7 @@ class BureauDashboard:
             *self.coverage,
             self.veto,
             *self.activities,
+            *self.education,
         ]
 
 
@@ -519,6 +607,7 @@ def bureau_dashboard(scope: Scope, period: Period, today: datetime.date) -> Bure
         overdue=overdue_by_unit(scope),
         categories=incidents_by_category(scope, period),
         **activity_figures(scope, period),
+        education=education_figures(scope, today),  # #17
     )
 
 

@@ -25,17 +25,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from inspections.models import Hazard, HazardEvent, Inspection
+from inspections.models import Hazard, HazardEvent, Inspection, PublicReport, SurroundingsSpot
 from reporting.activities.selectors import monthly_section as activities_section
 from reporting.incidents.models import Category, Incident, concealed_q, late_q, missed_q
 from reporting.orders.models import RectificationOrder
+from safety.education import selectors as education_selectors
+from safety.education.models import EducationRecord, LegalVicePrincipal
 from safety.guarding import selectors as guarding_selectors
 from safety.models import (
     Assignment,
@@ -415,6 +427,99 @@ SCHOOL_SECTIONS.append(
             ("overdue", _("Overdue at month end")),
         ),
         rectification_orders,
+    )
+)
+
+
+# --- #17 education and surroundings ----------------------------------------------------------
+
+
+def education(unit: Organisation, month: datetime.date, now: datetime.datetime) -> SectionRows:
+    """Safety education held in the month (docs/monthly-reports.md): activities, lessons
+    reaching pupils and their pupil-hours, parent letters and receipts; and whether the school
+    has no legal vice-principal in office on the month's last day (1 = a gap, so a roll-up
+    counts the schools without one)."""
+    last_day = add_months(month, 1) - datetime.timedelta(days=1)
+    as_of = min(last_day, timezone.localdate(now))
+    records = EducationRecord.objects.filter(school=unit, held_on__gte=month, held_on__lte=last_day)
+    pupil_kinds = list(education_selectors.PUPIL_KINDS)
+    totals = records.aggregate(
+        activities=Count("pk"),
+        lessons=Count("pk", filter=Q(kind__in=pupil_kinds)),
+        pupil_hours=Sum(
+            ExpressionWrapper(F("hours") * F("pupils"), output_field=DecimalField()),
+            filter=Q(kind__in=pupil_kinds),
+        ),
+        letters=Sum("letters_sent"),
+        receipts=Sum("receipts_returned"),
+    )
+    gap = int(
+        unit.is_active
+        and not LegalVicePrincipal.objects.current(as_of).filter(school=unit).exists()
+    )
+    numbers = [
+        totals["activities"],
+        totals["lessons"],
+        int(totals["pupil_hours"] or 0),
+        totals["letters"] or 0,
+        totals["receipts"] or 0,
+        gap,
+    ]
+    return {"rows": [[str(label), n] for label, n in zip(EDUCATION_ROWS, numbers, strict=True)]}
+
+
+EDUCATION_ROWS = (
+    _("Education activities held"),
+    _("Lessons, themed weeks and safety days"),
+    _("Pupil-hours of safety education"),
+    _("Parent letters sent"),
+    _("Parent letter receipts returned"),
+    _("Schools without a legal vice-principal"),
+)
+
+
+def surroundings(unit: Organisation, month: datetime.date, now: datetime.datetime) -> SectionRows:
+    """Surroundings spots by kind: found in the month, and open (open or referred) when the
+    figures are compiled; public reports received and accepted in the month."""
+    start, end = month_bounds(month)
+    counts = {
+        row["kind"]: [row["found"], row["open"]]
+        for row in SurroundingsSpot.objects.filter(school=unit, created_at__lt=end)
+        .values("kind")
+        .annotate(
+            found=Count("pk", filter=Q(created_at__gte=start)),
+            open=Count("pk", filter=Q(status__in=SurroundingsSpot.OPEN_STATUSES)),
+        )
+        .order_by()
+    }
+    rows = [
+        [str(label), *counts.get(value, [0, 0])] for value, label in SurroundingsSpot.Kind.choices
+    ]
+    reports = PublicReport.objects.filter(school=unit, created_at__gte=start, created_at__lt=end)
+    received = reports.aggregate(
+        received=Count("pk"),
+        accepted=Count("pk", filter=Q(status=PublicReport.Status.ACCEPTED)),
+    )
+    rows.append(
+        [str(_("Public reports received / accepted")), received["received"], received["accepted"]]
+    )
+    return {"rows": rows}
+
+
+SCHOOL_SECTIONS.append(  # #17 education
+    Section(
+        "education",
+        _("Safety education in the month"),
+        (("count", pgettext_lazy("monthly figures", "Number")),),
+        education,
+    )
+)
+SCHOOL_SECTIONS.append(  # #17 surroundings
+    Section(
+        "surroundings",
+        _("Surroundings spots by kind"),
+        (("found", _("Found in the month")), ("open", _("Open when compiled"))),
+        surroundings,
     )
 )
 

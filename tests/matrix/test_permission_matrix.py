@@ -25,6 +25,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from inspections.surroundings.selectors import poster_token
 from safety import roles
 from safety.models import Organisation
 
@@ -72,6 +73,8 @@ class Rule:
     targets: Callable[[Any, str, str], list[Target]]
     get: frozenset[str] | None = SIGNED_IN
     post: frozenset[str] | None = None
+    # #17: a public page (the QR form): everyone, anonymous included, in and out of scope.
+    public: bool = False
 
 
 def page(world, persona, side):
@@ -188,6 +191,13 @@ def county_record(attribute: str):
         record = getattr(getattr(world, side), attribute)
         return [Target({"pk": record.pk}, record.unit)]
 
+
+def variants_page(data: dict[str, Any]):
+    """A page (no object) posted with `data`."""
+
+    def targets(world, persona, side):
+        return [Target({}, None, data)]
+
     return targets
 
 
@@ -197,6 +207,44 @@ def overview(world, persona, side):
 
 def overview_month(world, persona, side):
     return [Target({"month": "2026-10"}, None)] if side == "a" else []
+
+
+# --- #17 education and surroundings ---------------------------------------------------------
+LIAISON = frozenset({"liaison"})
+# The only pages a department liaison account opens (everything else is a 404 for it).
+LIAISON_URLS = frozenset(
+    {
+        "notification_list",
+        "notification_open",
+        "notification_mark_all_read",
+        "password_change",
+        "surroundings:spot_list",
+        "surroundings:spot_detail",
+        "surroundings:spot_answer",
+        "surroundings:spot_photo",
+        "surroundings:meeting_list",
+        "surroundings:meeting_detail",
+        "surroundings:meeting_minutes",
+        "surroundings:decision_done",
+        "surroundings:public_form",
+    }
+)
+NOT_LIAISON = SIGNED_IN - LIAISON
+
+
+def county_obj(attribute: str):
+    """A record of side A or B that belongs to the side's county bureau."""
+
+    def targets(world, persona, side):
+        record = getattr(getattr(world, side), attribute)
+        county = world.city.county_a if side == "a" else world.city.county_b
+        return [Target({"pk": record.pk}, county)]
+
+    return targets
+
+
+def public_token(world, persona, side):
+    return [Target({"token": poster_token(getattr(world, side).school)}, None)]
 
 
 RULES: dict[str, Rule] = {
@@ -455,6 +503,59 @@ RULES: dict[str, Rule] = {
     "guarding:room_roll_call": Rule(obj("room"), get=LEADER_A, post=LEADER_A),
     "guarding:absence_follow_up": Rule(obj("absence"), get=None, post=LEADER_A),
     "inspections:patrol_hazard": Rule(obj("checkpoint_record"), get=None, post=REPORTERS),
+    # --- #17 safety education -----------------------------------------------------------
+    "education:coverage": Rule(page, get=NOT_LIAISON),
+    "education:settings": Rule(
+        variants_page({"min_hours_per_pupil": "5"}), get=OFFICIALS, post=OFFICIALS
+    ),
+    "education:coverage_school": Rule(obj("school"), get=NOT_LIAISON),
+    "education:record_new": Rule(
+        variants("school", "", {"": {"kind": "lesson", "topic": "fire"}}), get=SCHOOL, post=SCHOOL
+    ),
+    "education:plan_edit": Rule(
+        variants("school", "", {"": {"classes": "一年级1班"}}), get=SCHOOL, post=SCHOOL
+    ),
+    "education:legal_vp_new": Rule(obj("school"), get=MANAGERS, post=MANAGERS),
+    "education:record_detail": Rule(obj("education_record"), get=NOT_LIAISON),
+    "education:record_material": Rule(obj("education_record"), get=NOT_LIAISON),
+    # --- #17 surroundings ---------------------------------------------------------------
+    "surroundings:spot_list": Rule(page),
+    "surroundings:spot_new": Rule(page, get=SCHOOL | OFFICIALS, post=SCHOOL | OFFICIALS),
+    "surroundings:spot_detail": Rule(obj("spot")),
+    "surroundings:spot_refer": Rule(
+        variants("spot", "", {"": {"department": "police", "request_text": "请处理"}}),
+        get=None,
+        post=frozenset({"leader_a"}) | OFFICIALS,
+    ),
+    "surroundings:spot_answer": Rule(
+        variants("spot", "", {"": {"answer_text": "已取缔"}}), get=None, post=LIAISON
+    ),
+    "surroundings:spot_close": Rule(
+        variants("spot", "", {"": {"outcome": "resolved", "comment": "已解决"}}),
+        get=None,
+        post=frozenset({"leader_a"}) | OFFICIALS,
+    ),
+    "surroundings:spot_photo": Rule(obj("spot")),
+    "surroundings:meeting_list": Rule(page),
+    "surroundings:meeting_new": Rule(page, get=OFFICIALS, post=OFFICIALS),
+    "surroundings:meeting_detail": Rule(county_obj("meeting")),
+    "surroundings:meeting_minutes": Rule(county_obj("meeting")),
+    "surroundings:decision_done": Rule(county_obj("decision"), get=None, post=OFFICIALS | LIAISON),
+    "surroundings:report_list": Rule(page, get=NOT_LIAISON),
+    "surroundings:report_detail": Rule(obj("public_report"), get=NOT_LIAISON),
+    "surroundings:report_photo": Rule(obj("public_report"), get=NOT_LIAISON),
+    "surroundings:report_accept": Rule(
+        variants(
+            "public_report", "", {"": {"as_kind": "spot", "spot_kind": "vendor", "place": "校门口"}}
+        ),
+        get=None,
+        post=SCHOOL,
+    ),
+    "surroundings:report_dismiss": Rule(
+        variants("public_report", "", {"": {"reason": "无法核实"}}), get=None, post=SCHOOL
+    ),
+    "surroundings:poster": Rule(obj("school"), get=NOT_LIAISON),
+    "surroundings:public_form": Rule(public_token, public=True),
 }
 
 # Public pages, the same for everyone: the favicon is tested in tests/test_setup.py.
@@ -528,6 +629,16 @@ def _expected(rule_roles, persona, user, target, ok) -> frozenset[int]:
     return ok if persona in rule_roles else frozenset({403})
 
 
+def _special(name: str, rule: Rule, persona: str, method: str, expected: frozenset[int]):
+    """#17: a public page answers everyone; a liaison account meets a 404 outside its pages
+    (the home page sends it to its ledger)."""
+    if rule.public:
+        return OK_GET if method == "get" else OK_POST
+    if persona == "liaison" and name not in LIAISON_URLS:
+        return frozenset({302}) if name == "dashboards:home" else frozenset({404})
+    return expected
+
+
 def _request(client: Client, method: str, url: str, data: dict[str, Any]):
     with transaction.atomic():
         response = getattr(client, method)(url, {k: v for k, v in data.items() if k != "_mine"})
@@ -562,13 +673,14 @@ def test_permission_matrix(name, world, db, settings, monkeypatch):
                     else:
                         ok = OK_GET if method == "get" else OK_POST
                         expected = _expected(allowed, persona, user, target, ok)
+                    expected = _special(name, rule, persona, method, expected)
                     response = _request(client, method, url, target.data)
                     if response.status_code not in expected:
                         failures.append(
                             f"{persona:22} {method.upper():4} {url:55} side {side}: "
                             f"{response.status_code}, expected {sorted(expected)}"
                         )
-                    elif persona == "anonymous":
+                    elif persona == "anonymous" and not rule.public:
                         assert response.url.startswith(reverse("login")), url
     assert not failures, "\n" + "\n".join(failures)
 

@@ -16,10 +16,12 @@ from inspections import selectors as inspection_selectors
 from inspections import services as inspection_services
 from inspections.campaigns import services as campaign_services
 from inspections.models import ChecklistTemplate, Photo, SpotCheckDraw
+from inspections.surroundings import services as surroundings_services
 from reporting.models import IncidentAttachment, MonthlyOverview
 from reporting.notices import services as notice_services
 from reporting.orders import services as order_services
 from safety import notifications
+from safety.education import services as education_services
 from safety.models import Certificate, Organisation, SafetyArea, User
 from safety.preparedness import services as preparedness_services
 from safety.preparedness.models import DrillPhoto, Scenario, Team
@@ -75,8 +77,10 @@ def _records_of(school: Organisation, county: Organisation, staff: User, officia
         scan=clean_document(SimpleUploadedFile("签字页.pdf", PDF)),
     )
     preparedness = _preparedness_records(school, assignment)
+    extra = _education_and_surroundings(school, county, staff, official)
     return SimpleNamespace(
         **preparedness,
+        **extra,
         school=school,
         hazard=hazard,
         photo=Photo.objects.get(hazard=hazard),
@@ -199,6 +203,59 @@ def _preparedness_records(school: Organisation, assignment) -> dict:
         "problem": problem,
         "team": team,
         "member": member,
+    }
+
+
+def _education_and_surroundings(school, county, staff, official) -> dict:
+    """#17: an education record with a photo, a spot referred to the police with a photo, a
+    joint meeting of the county with a decision and minutes, and a public report with a
+    photo."""
+    record = education_services.record_create(
+        actor=staff,
+        school=school,
+        fields={
+            "topic": "drowning",
+            "held_on": datetime.date(2026, 10, 12),
+            "classes": "三年级1班",
+            "pupils": 40,
+        },
+        material=clean_photo("课堂.jpg"),
+    )
+    spot = surroundings_services.spot_record(
+        actor=staff,
+        school=school,
+        fields={"kind": "vendor", "place": "校门口东侧", "description": "流动摊贩售卖三无食品"},
+        photo=clean_photo("摊贩.jpg"),
+    )
+    spot = surroundings_services.spot_refer(
+        actor=official, spot=spot, department="police", request_text="请依法取缔"
+    )
+    meeting = surroundings_services.meeting_record(
+        actor=official,
+        bureau=county,
+        fields={
+            "title": "校园周边环境综合治理联席会议",
+            "held_on": datetime.date(2026, 10, 20),
+            "departments": ["police", "market"],
+            "attendees": "派出所张警官、市场监管所李所长",
+        },
+        spots=[spot],
+        decisions=[
+            {"text": "取缔流动摊贩", "owner": "城关派出所", "due_on": datetime.date(2026, 12, 31)}
+        ],
+        minutes=clean_document(SimpleUploadedFile("纪要.pdf", PDF)),
+    )
+    public_report = surroundings_services.public_report_submit(
+        school=school,
+        fields={"category": "surroundings", "text": "校门口有人兜售香烟", "phone": ""},
+        photo=clean_photo("举报.jpg"),
+    )
+    return {
+        "education_record": record,
+        "spot": spot,
+        "meeting": meeting,
+        "decision": meeting.decisions.get(),
+        "public_report": public_report,
     }
 
 

@@ -49,6 +49,8 @@ NOT_AWAITED = {
     "guarding.escalate_absences": "beat every five minutes; escalated_at marks each once",
     "guarding.send_parent_notice": "swept by guarding.send_pending_parent_notices",
     "guarding.send_pending_parent_notices": "itself a sweeper (beat)",
+    # #17 education
+    "safety.legal_vp_term_end_reminders": "daily beat run; reminded_at marks each appointment",
 }
 
 

@@ -35,6 +35,7 @@ from inspections import services as inspection_services
 from inspections.campaigns import selectors as campaign_selectors
 from inspections.campaigns import services as campaign_services
 from inspections.models import Campaign, CampaignTask, ChecklistTemplate
+from inspections.surroundings.selectors import poster_pdf
 from reporting.activities import services as activity_services
 from reporting.activities.models import Activity, ActivityApproval, ActivityVehicle
 from reporting.activities.views import PDF_TEMPLATE as ACTIVITY_PDF_TEMPLATE
@@ -302,6 +303,8 @@ BUILDERS: dict[str, Callable[[SimpleNamespace, Texts], Callable[[], bytes]]] = {
     "campaign_summary": build_campaign_summary,
     "rectification_order": build_rectification_order,
     "activity_application": build_activity_application,  # issue #16
+    # #17 surroundings
+    "public_report_poster": lambda world, t: lambda: poster_pdf(world.city.school_a),
 }
 KIND_NAMES = [kind.name for kind in PDF_KINDS]
 
@@ -427,7 +430,7 @@ def test_long_unbroken_text_stays_on_the_page(kind, maximal_pdf, tmp_path):
     # Every kind prints unit names (100 characters, the URL's first part) whole; the ones
     # with long texts print the whole 300-character URL.
     assert "".join(fill(100).split()) in text
-    if kind != "monthly_city":
+    if kind not in ("monthly_city", "public_report_poster"):  # the poster prints no free text
         assert UNBROKEN in text
 
 

@@ -40,7 +40,8 @@ def test_every_demo_account_can_log_in(db, client):
             reverse("login"), {"username": username, "password": demo.DEMO_PASSWORD}
         )
         assert response.status_code == 302, username
-        assert client.get(reverse("dashboards:home")).status_code == 200
+        home = client.get(reverse("dashboards:home"), follow=True)  # #17: a liaison is sent on
+        assert home.status_code == 200, username
 
 
 def test_seed_demo_prints_the_credentials(db, capsys):

@@ -1,0 +1,248 @@
+"""Safety education: the coverage rules, the legal vice-principal gap and its reminder, the
+recording form (permissions, bad input kept) and the bureau's minimum."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from safety.education import selectors, services
+from safety.education.models import EducationRecord, LegalVicePrincipal, term_of
+from safety.models import Notification, Post
+from tests.builders import jpeg_upload
+from tests.safety.responsibility.test_import import upload, xlsx
+
+pytestmark = pytest.mark.django_db
+
+AUTUMN = term_of(datetime.date(2026, 10, 1))
+
+
+def lesson(actor, school, **fields):
+    values = {
+        "topic": "drowning",
+        "held_on": datetime.date(2026, 10, 12),
+        "classes": "三年级1班",
+        "pupils": 40,
+        "hours": Decimal("1"),
+    }
+    values.update(fields)
+    return services.record_create(actor=actor, school=school, fields=values)
+
+
+def test_terms_run_from_september_and_february():
+    assert term_of(datetime.date(2026, 9, 1)).key == "2026-autumn"
+    assert term_of(datetime.date(2027, 1, 31)).key == "2026-autumn"
+    assert term_of(datetime.date(2027, 2, 1)).key == "2027-spring"
+    assert term_of(datetime.date(2027, 8, 31)).end == datetime.date(2027, 8, 31)
+
+
+def test_coverage_counts_pupil_hours_topics_and_classes(city, people):
+    school = city.school_a
+    school.student_count = 100
+    school.save()
+    services.plan_save(
+        actor=people.staff_a,
+        school=school,
+        term=AUTUMN.key,
+        fields={"classes": "三年级1班\n三年级2班\n四年级1班"},
+    )
+    lesson(people.staff_a, school, hours=Decimal("2"), pupils=40)
+    lesson(people.staff_a, school, topic="traffic", classes="三年级2班，四年级1班", pupils=60)
+    # A staff training reaches no pupils: it counts neither hours nor topics.
+    lesson(people.staff_a, school, kind="staff_training", topic="fire", pupils=0, classes="")
+    # Last term does not count.
+    lesson(people.staff_a, school, topic="law", held_on=datetime.date(2026, 6, 1))
+    row = selectors.school_coverage(school, AUTUMN)
+    assert row.pupil_hours == Decimal("140")
+    assert row.hours_per_pupil == Decimal("1.4")
+    assert row.short_of_minimum  # default minimum 6
+    assert "交通安全" not in row.topics_missing and "防溺水" not in row.topics_missing
+    assert "消防安全" in row.topics_missing and "法治教育" in row.topics_missing
+    assert row.classes_without_lesson == []
+    assert row.activities == 3
+
+
+def test_classes_without_a_lesson_are_listed(city, people):
+    services.plan_save(
+        actor=people.staff_a,
+        school=city.school_a,
+        term=AUTUMN.key,
+        fields={"classes": "一班\n二班"},
+    )
+    lesson(people.staff_a, city.school_a, classes="一班")
+    assert selectors.school_coverage(city.school_a, AUTUMN).classes_without_lesson == ["二班"]
+
+
+def test_the_nearest_bureau_minimum_applies(city, people):
+    services.settings_save(
+        actor=people.city_official, bureau=city.city, min_hours_per_pupil=Decimal("2")
+    )
+    assert selectors.minimum_for(city.school_a) == Decimal("2")
+    services.settings_save(
+        actor=people.county_official, bureau=city.county_a, min_hours_per_pupil=Decimal("1")
+    )
+    assert selectors.minimum_for(city.school_a) == Decimal("1")
+    assert selectors.minimum_for(city.school_b) == Decimal("2")
+    with pytest.raises(PermissionDenied):
+        services.settings_save(
+            actor=people.county_official, bureau=city.county_b, min_hours_per_pupil=Decimal("9")
+        )
+
+
+def test_a_school_without_a_legal_vice_principal_in_office_is_a_gap(city, people):
+    today = datetime.date(2026, 11, 1)
+    row = selectors.coverage_rows([city.school_a], AUTUMN, today=today)[0]
+    assert row.legal_vp_gap
+    services.legal_vp_appoint(
+        actor=people.leader_a,
+        school=city.school_a,
+        fields={
+            "name": "王警官",
+            "organisation_kind": "police",
+            "organisation": "城关派出所",
+            "starts_on": datetime.date(2026, 9, 1),
+            "ends_on": datetime.date(2027, 8, 31),
+        },
+    )
+    assert not selectors.coverage_rows([city.school_a], AUTUMN, today=today)[0].legal_vp_gap
+    after = datetime.date(2027, 9, 1)
+    assert selectors.coverage_rows([city.school_a], AUTUMN, today=after)[0].legal_vp_gap
+    schools = type(city.school_a).objects.filter(pk__in=[city.school_a.pk, city.school_b.pk])
+    assert selectors.legal_vp_gap_count(schools, today=today) == 1
+
+
+def test_the_standard_post_is_in_the_catalogue():
+    post = Post.objects.get(key="legal_vice_principal")
+    assert post.name_zh == "法制副校长" and not post.is_required
+
+
+def test_overlapping_appointments_are_refused(city, people):
+    fields = {
+        "name": "王警官",
+        "organisation_kind": "police",
+        "organisation": "城关派出所",
+        "starts_on": datetime.date(2026, 9, 1),
+        "ends_on": datetime.date(2027, 8, 31),
+    }
+    services.legal_vp_appoint(actor=people.leader_a, school=city.school_a, fields=fields)
+    with pytest.raises(ValidationError):
+        services.legal_vp_appoint(
+            actor=people.leader_a, school=city.school_a, fields={**fields, "name": "李法官"}
+        )
+    with pytest.raises(PermissionDenied):
+        services.legal_vp_appoint(actor=people.staff_a, school=city.school_a, fields=fields)
+
+
+def test_term_end_reminder_is_sent_once(city, people):
+    services.legal_vp_appoint(
+        actor=people.leader_a,
+        school=city.school_a,
+        fields={
+            "name": "王警官",
+            "organisation_kind": "police",
+            "organisation": "城关派出所",
+            "starts_on": datetime.date(2025, 9, 1),
+            "ends_on": datetime.date(2026, 12, 20),
+        },
+    )
+    assert services.legal_vp_remind_term_end(today=datetime.date(2026, 11, 1)) == 0
+    assert services.legal_vp_remind_term_end(today=datetime.date(2026, 12, 1)) == 1
+    assert services.legal_vp_remind_term_end(today=datetime.date(2026, 12, 2)) == 0
+    notices = Notification.objects.filter(kind="legal_vp_term_end")
+    assert [n.recipient for n in notices] == [people.leader_a]
+
+
+def test_a_teacher_records_a_lesson_with_a_photo(client, city, people):
+    client.force_login(people.staff_a)
+    url = reverse("education:record_new", args=[city.school_a.pk])
+    response = client.post(
+        url,
+        {
+            "kind": "lesson",
+            "topic": "drowning",
+            "held_on": "2026-10-12",
+            "classes": "三年级1班",
+            "pupils": "40",
+            "hours": "1",
+            "material": jpeg_upload("课堂.jpg"),
+        },
+    )
+    assert response.status_code == 302, re.findall(
+        r"<strong>(.*?)</strong>", response.content.decode()
+    )
+    record = EducationRecord.objects.get()
+    assert (record.school, record.recorded_by, record.pupils) == (city.school_a, people.staff_a, 40)
+    assert record.material and record.material_name == "课堂.jpg"
+    detail = client.get(response.url)
+    assert "三年级1班" in detail.content.decode()
+
+
+def test_bad_input_is_refused_in_chinese_and_kept(client, city, people):
+    client.force_login(people.staff_a)
+    url = reverse("education:record_new", args=[city.school_a.pk])
+    response = client.post(
+        url,
+        {
+            "kind": "parent_letter",
+            "topic": "traffic",
+            "held_on": "2999-01-01",
+            "title": "致家长的一封信",
+            "letters_sent": "10",
+            "receipts_returned": "12",
+            "hours": "1",
+            "pupils": "0",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "日期不能晚于今天" in page
+    assert "回执数多于发出的告知书" in page
+    assert "致家长的一封信" in page
+    assert not EducationRecord.objects.exists()
+
+
+def test_only_the_school_records_and_only_its_own(client, city, people):
+    client.force_login(people.county_official)
+    assert client.get(reverse("education:record_new", args=[city.school_a.pk])).status_code == 403
+    client.force_login(people.staff_a)
+    assert client.get(reverse("education:record_new", args=[city.school_b.pk])).status_code == 404
+    with pytest.raises(PermissionDenied):
+        lesson(people.staff_a, city.school_b)
+
+
+def test_the_bureau_sees_coverage_across_its_schools(client, city, people):
+    lesson(people.staff_a, city.school_a, held_on=timezone.localdate())
+    client.force_login(people.county_official)
+    page = client.get(reverse("education:coverage")).content.decode()
+    assert city.school_a.name in page and city.school_a2.name in page
+    assert city.school_b.name not in page
+
+
+def test_a_law_lesson_links_to_the_legal_vice_principal(city, people):
+    vp = services.legal_vp_appoint(
+        actor=people.leader_a,
+        school=city.school_a,
+        fields={
+            "name": "王警官",
+            "organisation_kind": "police",
+            "organisation": "城关派出所",
+            "starts_on": datetime.date(2026, 9, 1),
+            "ends_on": datetime.date(2027, 8, 31),
+        },
+    )
+    record = lesson(people.staff_a, city.school_a, topic="law", legal_vice_principal=vp)
+    assert list(vp.lessons.all()) == [record]
+    assert LegalVicePrincipal.objects.get().lessons.count() == 1
+
+
+def test_the_responsibility_import_accepts_the_legal_vice_principal(city, client_for):
+    row = [city.school_a.code, "法制副校长", "王警官", "13900000009", "", "", "2026-09-01"]
+    response = upload(client_for("leader_a"), xlsx([row + ["", "", "", ""]]))
+    check = response.context["check"]
+    assert check.is_valid, [r.error for r in check.rows]
