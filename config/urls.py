@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("reporting.dashboards.urls")),
     path("responsibility/", include("safety.responsibility.urls")),
     path("", include("safety.urls")),
+    path("risks/", include("inspections.risks.urls")),  # #20 risk grading
 ]

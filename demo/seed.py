@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from inspections import demo as inspections_demo
+from inspections.risks import demo as risks_demo  # #20 risk grading
 from reporting.incidents import demo as incidents_demo
 from reporting.monthly import demo as monthly_demo
 from safety import demo as safety_demo
@@ -27,4 +28,5 @@ def seed_demo_city() -> Seeded:
     incidents_demo.seed()
     safety_demo.seed_responsibilities()
     monthly_demo.seed()
+    risks_demo.seed()  # #20 risk grading
     return Seeded(created_units=created_units, created_accounts=created_accounts)

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Notification
 from .roles import (
+    ACKNOWLEDGE_RISK_REPORT,
+    CHECK_RISK_POINT,
     DRAW_SPOT_CHECK,
     REVIEW_MONTHLY_REPORT,
     SUBMIT_MONTHLY_REPORT,
@@ -39,6 +41,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     oversees = unit is not None and unit.is_bureau and VIEW_JURISDICTION in granted
     if unit is not None and (granted & {SUBMIT_MONTHLY_REPORT, REVIEW_MONTHLY_REPORT} or oversees):
         items.append((_("Monthly reports"), reverse("monthly:index")))
+    # #20 risk grading: the risk register for the roles that grade, check or receive it.
+    if CHECK_RISK_POINT in granted or ACKNOWLEDGE_RISK_REPORT in granted:
+        items.append((_("Risk points"), reverse("risks:point_list")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

@@ -39,6 +39,7 @@ PDF_KINDS: tuple[PdfKind, ...] = (
     PdfKind("monthly_school", "reporting/monthly/pdf/monthly_school.html"),
     PdfKind("monthly_county", "reporting/monthly/pdf/monthly_county.html"),
     PdfKind("monthly_city", "reporting/monthly/pdf/monthly_city.html"),
+    PdfKind("campus_plan", "inspections/risks/pdf/campus_plan.html"),  # #20 risk grading
 )
 
 # The families pdf/base.html declares (and server-drawn SVG charts name): the only fonts a PDF

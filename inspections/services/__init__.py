@@ -27,6 +27,7 @@ from .hazards import (
 )
 from .inspections import inspection_save_draft, inspection_start, inspection_submit
 from .overdue import OverdueRun, mark_overdue
+from .risk_hazards import hazard_from_risk_check  # #20 risk grading
 from .spot_checks import draw_sample, spot_check_draw
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "hazard_assign",
     "hazard_decide_extension",
     "hazard_fix_on_spot",
+    "hazard_from_risk_check",
     "hazard_reopen",
     "hazard_report",
     "hazard_request_extension",

@@ -36,6 +36,7 @@ NOT_AWAITED = {
     "safety.send_notification_digests": "daily beat run over undelivered rows",
     "safety.healthcheck": "an operator's probe; nothing is stored",
     "safety.sweep_awaited_jobs": "the sweeper itself (beat)",
+    "risks.daily_reminders": "daily beat run; reminders are marked once (#20 risk grading)",
 }
 
 
