@@ -690,8 +690,8 @@ class CalendarDay(models.Model):
     name = models.CharField(_("holiday"), max_length=40, blank=True)
 
     class Meta:
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
+        verbose_name = _("holiday or make-up day")
+        verbose_name_plural = _("holidays and make-up days")
         ordering = ["date"]
 
     def __str__(self) -> str:

@@ -111,7 +111,7 @@ def point_save(
         point.next_check_due = _next_due(point, today)
     point.save()
     changes = {
-        field: {"old": str(before.get(field, "")), "new": str(getattr(point, field))}
+        field: [before.get(field), getattr(point, field)]
         for field in ("level", "check_interval_days")
         if creating or before[field] != getattr(point, field)
     }
