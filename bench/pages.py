@@ -42,8 +42,14 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("inspections", "Inspection list", COUNTY, "/inspections/", None),
     ("password", "Own password page", COUNTY, "/accounts/password/", None),
     ("floor", "Empty logged-in page (framework floor)", CITY, "/bench/empty/", None),
+    # #20 the ledger table sorted by deadline; the risk register and the reported lists.
+    ("ledger_sorted", "Hazard ledger table, sorted by deadline", CITY, "/hazards/?sort=deadline",
+     None),
+    ("risks", "Risk points", CITY, "/risks/", None),
+    ("risk_lists", "Yellow-and-above lists", COUNTY, "/risks/lists/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.
 LIST_PAGES = {"ledger", "ledger_filtered", "console", "incidents", "grid", "schools",
               "notifications", "home", "inspections"}  # fmt: skip
+LIST_PAGES |= {"ledger_sorted", "risks", "risk_lists"}  # #20 risk grading, ledger table

@@ -162,6 +162,7 @@ def history(world, persona, side):
         "holder": records.holder,
         "unit": records.school,
         "account": staff,
+        "risk-point": records.risk_point,  # #20 risk grading
     }
     return [
         Target({"kind": kind, "pk": record.pk}, records.school) for kind, record in objects.items()

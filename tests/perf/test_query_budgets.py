@@ -53,6 +53,12 @@ LIST_PAGES = [
     ("city.official", "/"),
     ("c01.official", "/"),
     ("s00001.staff", "/"),
+    # #20 the bureaus' ledger table sorted by a column, and the risk grading lists.
+    ("city.official", "/hazards/?sort=deadline"),
+    ("c01.official", "/hazards/?sort=-updated&severity=general"),
+    ("city.official", "/risks/"),
+    ("city.official", "/risks/lists/"),
+    ("s00001.staff", "/risks/"),
 ]
 
 
