@@ -7,25 +7,19 @@ the table, so a page costs the same queries however the ledger is sorted or larg
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import django_tables2 as tables
 from django.db.models import F, OuterRef, QuerySet, Subquery
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_tables2.rows import BoundRows
 
-from safety.paging import Paged, paginate
+from safety.tables import SORT_FIELD, column_chooser_attrs
 
 from .models import Hazard, HazardEvent
-
-# The column a header sorts by, in the query string (?sort=deadline, ?sort=-deadline).
-SORT_FIELD = "sort"
 
 
 def with_updated(hazards: QuerySet[Hazard]) -> QuerySet[Hazard]:
@@ -65,11 +59,7 @@ class HazardTable(tables.Table):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.today = timezone.localdate()
-        for column in self.base_columns:
-            attrs = self.base_columns[column].attrs
-            attrs.setdefault("th", {})["data-column"] = column
-            attrs.setdefault("td", {})["data-column"] = column
+        column_chooser_attrs(self)
 
     def render_description(self, record: Hazard) -> str:
         text = (
@@ -137,25 +127,3 @@ class HazardTable(tables.Table):
 
 
 LEDGER_TABLE_COLUMNS = tuple(HazardTable.base_columns)
-
-
-def sorted_page(
-    request: HttpRequest,
-    table_class: type[tables.Table],
-    rows: QuerySet,
-    *,
-    count: int | None = None,
-) -> tuple[tables.Table, Paged]:
-    """A `table_class` over `rows` ordered by the request's ?sort= (unknown names are
-    ignored), and the page of it (safety.paging) whose rows the table renders. The total
-    comes from `count` when the caller knows it (no COUNT(*))."""
-    sort = request.GET.get(SORT_FIELD, "")
-    table = table_class(rows)
-    bare = sort.lstrip("-")
-    if bare in table.columns.names() and table.columns[bare].orderable:
-        table.order_by = sort
-    paged = paginate(request, table.data.data, count=count)
-    objects = list(paged.page.object_list)
-    paged.page.object_list = objects  # the phone's card list reads the same rows
-    table.page = SimpleNamespace(object_list=BoundRows(data=objects, table=table))
-    return table, paged

@@ -13,12 +13,6 @@ from safety.uploads import UploadField
 
 from .models import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, LS_SCALE, Level, Method
 
-LS_CHOICES = [(str(value), str(value)) for value in LS_SCALE]
-
-
-def _lec_choices(values: tuple[Decimal, ...]) -> list[tuple[str, str]]:
-    return [(str(value.normalize()), str(value.normalize())) for value in values]
-
 
 class PointForm(TextRulesMixin, forms.Form):
     """A risk point's grading. L×S takes likelihood and severity 1–5; LEC takes the
@@ -90,7 +84,7 @@ class PointForm(TextRulesMixin, forms.Form):
         for name, allowed in checks.items():
             value = data.get(name)
             if name not in self.errors and (value is None or value not in allowed):
-                shown = "、".join(str(v.normalize()) for v in allowed)
+                shown = "、".join(format(v.normalize(), "f") for v in allowed)
                 self.add_error(name, _("Choose one of: %(values)s.") % {"values": shown})
         return data
 

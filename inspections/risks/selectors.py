@@ -3,11 +3,13 @@ the scoped fetch of each object kind (`access_*`) and the lists the pages show."
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from safety import roles
 from safety.access import access_object
@@ -21,6 +23,7 @@ from .models import (
     LEC_C_VALUES,
     LEC_E_VALUES,
     LEC_L_VALUES,
+    LEVEL_COLOURS,
     LS_SCALE,
     REPORTED_LEVELS,
     CampusPlan,
@@ -196,6 +199,38 @@ def plan_points(school: Organisation) -> list[RiskPoint]:
         .select_related("area")
         .order_by("-score", "name", "id")
     )
+
+
+def plan_context(school: Organisation) -> dict[str, Any]:
+    """What the campus plan shows: the plan (or None), the school's points, those placed
+    (each with `left_pct`/`top_pct` for its marker) and the legend of the four colours."""
+    points = plan_points(school)
+    for point in points:
+        if point.is_placed:
+            point.left_pct = f"{point.plan_x * 100:.2f}"
+            point.top_pct = f"{point.plan_y * 100:.2f}"
+    return {
+        "school": school,
+        "plan": plan_of(school),
+        "points": points,
+        "placed": [point for point in points if point.is_placed],
+        "legend": [(value, label, LEVEL_COLOURS[value]) for value, label in Level.choices],
+    }
+
+
+def plan_pdf_context(school: Organisation) -> dict[str, Any] | None:
+    """The plan's context for its PDF (the image inlined as a data URI, so WeasyPrint
+    reads no file by URL), or None without a plan."""
+    context = plan_context(school)
+    stored = context["plan"]
+    if stored is None:
+        return None
+    with stored.image.open("rb") as handle:
+        data = base64.b64encode(handle.read()).decode("ascii")
+    kind = "png" if stored.image.name.endswith(".png") else "jpeg"
+    context["image_uri"] = f"data:image/{kind};base64,{data}"
+    context["printed_on"] = timezone.localdate()
+    return context
 
 
 def reportable_points(school: Organisation) -> QuerySet[RiskPoint]:

@@ -3,8 +3,6 @@ plan (screen and PDF), and the yellow-and-above lists reported to the county."""
 
 from __future__ import annotations
 
-import base64
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -161,20 +159,11 @@ def check_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _plan_context(request: HttpRequest, school) -> dict:
-    points = selectors.plan_points(school)
-    for point in points:
-        if point.is_placed:
-            point.left_pct = f"{point.plan_x * 100:.2f}"
-            point.top_pct = f"{point.plan_y * 100:.2f}"
-    return {
-        "school": school,
-        "plan": selectors.plan_of(school),
-        "points": points,
-        "placed": [point for point in points if point.is_placed],
-        "legend": [(value, label, LEVEL_COLOURS[value]) for value, label in Level.choices],
-        "can_manage": request.user.has_perm(roles.MANAGE_RISK_POINTS)
-        and request.user.unit_id == school.pk,
-    }
+    context = selectors.plan_context(school)
+    context["can_manage"] = (
+        request.user.has_perm(roles.MANAGE_RISK_POINTS) and request.user.unit_id == school.pk
+    )
+    return context
 
 
 @login_required
@@ -237,15 +226,9 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan with its points and legend as a one-page PDF (small: rendered in the
     request)."""
     school = selectors.access_school(request.user, pk)
-    context = _plan_context(request, school)
-    stored = context["plan"]
-    if stored is None:
+    context = selectors.plan_pdf_context(school)
+    if context is None:
         raise Http404
-    with stored.image.open("rb") as handle:
-        data = base64.b64encode(handle.read()).decode("ascii")
-    kind = "png" if stored.image.name.endswith(".png") else "jpeg"
-    context["image_uri"] = f"data:image/{kind};base64,{data}"
-    context["printed_on"] = timezone.localdate()
     pdf = render_pdf("inspections/risks/pdf/campus_plan.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="campus-plan.pdf"'

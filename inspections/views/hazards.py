@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from safety import roles
 from safety.exports import xlsx_response
 from safety.paging import paginate
+from safety.tables import sorted_page
 from safety.uploads import file_response
 
 from .. import exports, forms, selectors, services, tables
@@ -42,7 +43,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     if request.user.is_bureau_user:
         # #20: bureaus read the ledger as a sortable table at desktop width (the phone keeps
         # the cards); both show the same page of rows.
-        table, paged = tables.sorted_page(
+        table, paged = sorted_page(
             request, tables.HazardTable, tables.with_updated(rows), count=total
         )
     else:

@@ -28,18 +28,23 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Model
 from django.utils import timezone
 
+from inspections.risks import selectors as risk_selectors
+from inspections.risks.models import CampusPlan, RiskPoint
 from reporting.incidents import selectors as incident_selectors
 from reporting.incidents import services as incident_services
 from reporting.incidents.models import ClosureItem, Incident, IncidentEvent, IncidentReport
 from reporting.models import MonthlyOverview, MonthlyReportVersion
 from reporting.monthly import services as monthly_services
-from safety.models import Organisation, User
+from safety.models import Organisation, SafetyArea, User
 from safety.pdf import BUNDLED_FONT_FAMILIES, PDF_KINDS, render_pdf
-from safety.responsibility.models import ResponsibilityLetter
+from safety.responsibility.models import Post, ResponsibilityLetter
 from safety.responsibility.services import letter_pdf
+from tests.builders import jpeg_bytes
 from tests.reporting.conftest import OCTOBER, facts
 from tests.safety.test_pdf import pdffonts, require_poppler
 
@@ -201,12 +206,48 @@ def build_monthly_city(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
     return render
 
 
+def build_campus_plan(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    """#20: the campus plan with points at every level, named at their longest."""
+    school, leader = world.city.school_a, world.people.leader_a
+    CampusPlan.objects.create(
+        school=school, image=_plan_file(), width=640, height=480, uploaded_by=leader
+    )
+    post = Post.objects.get(key="grade_leader")
+    area = SafetyArea.objects.get(key="buildings")
+    for n, (level, score) in enumerate((("red", 20), ("orange", 15), ("yellow", 9), ("blue", 4))):
+        RiskPoint.objects.create(
+            school=school,
+            name=t(RiskPoint, "name"),
+            area=area,
+            danger=t(RiskPoint, "danger"),
+            method="ls",
+            likelihood=1,
+            severity=score,
+            score=score,
+            level=level,
+            control_measures="措施",
+            post=post,
+            check_interval_days=1,
+            next_check_due=datetime.date(2026, 11, 2),
+            plan_x=0.2 * (n + 1),
+            plan_y=0.5,
+            created_by=leader,
+        )
+    template = "inspections/risks/pdf/campus_plan.html"
+    return lambda: render_pdf(template, risk_selectors.plan_pdf_context(school))
+
+
+def _plan_file() -> str:
+    return default_storage.save("plans/plan.jpg", ContentFile(jpeg_bytes(size=(640, 480))))
+
+
 BUILDERS: dict[str, Callable[[SimpleNamespace, Texts], Callable[[], bytes]]] = {
     "responsibility_letter": build_letter,
     "incident_file": build_incident_file,
     "monthly_school": build_monthly_school,
     "monthly_county": build_monthly_county,
     "monthly_city": build_monthly_city,
+    "campus_plan": build_campus_plan,  # #20 risk grading
 }
 KIND_NAMES = [kind.name for kind in PDF_KINDS]
 
