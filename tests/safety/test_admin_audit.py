@@ -27,10 +27,17 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from inspections.models import ChecklistTemplate, InspectionSettings
+from inspections.models import ChecklistTemplate, InspectionSettings, RiskSettings
 from reporting.incidents.models import ReportingTimeLimit
 from safety.admin import AuditedModelAdmin
-from safety.models import AuditEvent, Post, ResponsibilitySettings, SafetyArea, User
+from safety.models import (
+    AuditEvent,
+    CalendarYear,
+    Post,
+    ResponsibilitySettings,
+    SafetyArea,
+    User,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +136,19 @@ SCENARIOS: dict[str, Scenario] = {
     "reporting.ReportingTimeLimit": Scenario(
         lambda city, people: ReportingTimeLimit.objects.get(severity="general"),
         change={"initial_report_minutes": "45"},
+    ),
+    # #20 risk grading and working days
+    "inspections.RiskSettings": Scenario(
+        lambda city, people: RiskSettings.objects.create(bureau=city.county_a),
+        change={"red_interval_days": "2"},
+    ),
+    "inspections.RiskPoint": Scenario(None),
+    "inspections.RiskCheck": Scenario(None),
+    "inspections.CampusPlan": Scenario(None),
+    "inspections.RiskReport": Scenario(None),
+    "safety.CalendarYear": Scenario(
+        lambda city, people: CalendarYear.objects.create(year=2027, source="通知"),
+        change={"source": "国务院办公厅关于2027年部分节假日安排的通知"},
     ),
     "reporting.MonthlyReport": Scenario(None),
     "reporting.MonthlyReportVersion": Scenario(None),

@@ -209,8 +209,10 @@ def build_monthly_city(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
 def build_campus_plan(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
     """#20: the campus plan with points at every level, named at their longest."""
     school, leader = world.city.school_a, world.people.leader_a
-    CampusPlan.objects.create(
-        school=school, image=_plan_file(), width=640, height=480, uploaded_by=leader
+    RiskPoint.objects.filter(school=school).delete()  # a test may build twice
+    CampusPlan.objects.update_or_create(
+        school=school,
+        defaults={"image": _plan_file(), "width": 640, "height": 480, "uploaded_by": leader},
     )
     post = Post.objects.get(key="grade_leader")
     area = SafetyArea.objects.get(key="buildings")
@@ -225,7 +227,7 @@ def build_campus_plan(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
             severity=score,
             score=score,
             level=level,
-            control_measures="措施",
+            control_measures=t(RiskPoint, "control_measures"),
             post=post,
             check_interval_days=1,
             next_check_due=datetime.date(2026, 11, 2),
