@@ -180,7 +180,7 @@ def export_rows(*, user: User, filters: dict[str, Any]):
 def hazard_for_detail(queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
     """`queryset` with everything the hazard page shows: people, photos and the timeline."""
     return queryset.select_related(
-        "school", "area", "reporter", "owner", "supervisor", "inspection"
+        "school", "area", "reporter", "owner", "supervisor", "inspection", "risk_check__point"
     ).prefetch_related(
         Prefetch("photos", queryset=Photo.objects.filter(event__isnull=True)),
         Prefetch(

@@ -77,6 +77,8 @@ def test_staff_check_on_a_phone_not_controlled_raises_a_hazard(client_for, make_
     assert reverse("inspections:hazard_detail", args=[hazard.pk]) in detail
     ledger = client.get(reverse("inspections:ledger")).content.decode()
     assert "楼梯口无人值守" in ledger
+    back = client.get(reverse("inspections:hazard_detail", args=[hazard.pk])).content.decode()
+    assert reverse("risks:point_detail", args=[point.pk]) in back and "风险点检查" in back
 
 
 def _png(width=120, height=80) -> io.BytesIO:
