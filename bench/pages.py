@@ -66,6 +66,11 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("education", "Safety education coverage", COUNTY, "/education/", None),
     ("surroundings", "Surroundings ledger", CITY, "/surroundings/", None),
     ("surroundings", "Surroundings ledger", COUNTY, "/surroundings/", None),
+    # #20 the ledger table sorted by deadline; the risk register and the reported lists.
+    ("ledger_sorted", "Hazard ledger table, sorted by deadline", CITY, "/hazards/?sort=deadline",
+     None),
+    ("risks", "Risk points", CITY, "/risks/", None),
+    ("risk_lists", "Yellow-and-above lists", COUNTY, "/risks/lists/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.
@@ -74,3 +79,4 @@ LIST_PAGES = {"ledger", "ledger_filtered", "console", "incidents", "grid", "scho
 LIST_PAGES |= {"activities", "calendar", "buses"}  # issue #16
 LIST_PAGES |= {"preparedness"}  # issue #14
 LIST_PAGES |= {"guarding"}  # issue #15
+LIST_PAGES |= {"ledger_sorted", "risks", "risk_lists"}  # #20 risk grading, ledger table

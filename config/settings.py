@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "axes",
+    "django_tables2",  # #20 the bureaus' desktop ledger tables
     "safety",
     "inspections",
     "reporting",

@@ -46,4 +46,5 @@ urlpatterns = [
     # #17 education and surroundings
     path("education/", include("safety.education.urls")),
     path("surroundings/", include("inspections.surroundings.urls")),
+    path("risks/", include("inspections.risks.urls")),  # #20 risk grading
 ]

@@ -10,6 +10,7 @@ from django.db import transaction
 from inspections import demo as inspections_demo
 from inspections import services as inspection_services
 from inspections.campaigns import demo as campaigns_demo
+from inspections.risks import demo as risks_demo  # #20 risk grading
 from inspections.surroundings import demo as surroundings_demo
 from reporting.activities import demo as activities_demo
 from reporting.incidents import demo as incidents_demo
@@ -50,4 +51,5 @@ def seed_demo_city() -> Seeded:
     # #17 education and surroundings
     education_demo.seed()
     surroundings_demo.seed()
+    risks_demo.seed()  # #20 risk grading
     return Seeded(created_units=created_units, created_accounts=created_accounts)

@@ -54,7 +54,13 @@ class ChecklistTemplateAdmin(AuditedModelAdmin):
 
 @admin.register(InspectionSettings)
 class InspectionSettingsAdmin(AuditedModelAdmin):
-    list_display = ("bureau", "general_deadline_days", "major_deadline_days", "escalation_days")
+    list_display = (
+        "bureau",
+        "general_deadline_days",
+        "major_deadline_days",
+        "deadline_unit",
+        "escalation_days",
+    )
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).visible_to(request.user)
@@ -63,3 +69,7 @@ class InspectionSettingsAdmin(AuditedModelAdmin):
         if db_field.name == "bureau":
             kwargs["queryset"] = Organisation.objects.visible_to(request.user).bureaus()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# #20 risk grading: its admin pages live in the feature package.
+from .risks import admin as risks_admin  # noqa: E402, F401

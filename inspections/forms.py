@@ -106,7 +106,10 @@ class AssignForm(TextRulesMixin, forms.Form):
         label=_("Rectification deadline"),
         required=False,
         widget=DATE,
-        help_text=_("Leave empty for the bureau's default (general 7 days, major 30 days)."),
+        help_text=_(
+            "Leave empty for the bureau's default (e.g. general 7 days, major 30 days; "
+            "working days when the bureau counts them so)."
+        ),
     )
     interim_measures = forms.CharField(
         label=_("Interim control measures"),
@@ -163,8 +166,28 @@ class DecisionForm(TextRulesMixin, forms.Form):
 
 
 class ExtensionRequestForm(TextRulesMixin, forms.Form):
-    until = forms.DateField(label=_("New deadline"), widget=DATE)
+    until = forms.DateField(label=_("New deadline"), widget=DATE, required=False)
+    # #20 working days: or ask for N more working days on the official calendar.
+    working_days = forms.IntegerField(
+        label=_("Or: working days more"),
+        required=False,
+        min_value=1,
+        max_value=250,
+        help_text=_("Counted from the current deadline on the official holiday calendar."),
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("until") and not data.get("working_days") and not self.errors:
+            raise forms.ValidationError(
+                _("Give the new deadline, or the number of working days more.")
+            )
+        if data.get("until") and data.get("working_days"):
+            raise forms.ValidationError(
+                _("Give either the new deadline or the working days more, not both.")
+            )
+        return data
 
 
 class ReopenForm(TextRulesMixin, forms.Form):

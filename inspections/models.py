@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety.models import Organisation, SafetyArea, TransitionEvent
 from safety.scoping import ScopedQuerySet
+from safety.workdays import DayUnit
 
 
 class ChecklistTemplate(models.Model):
@@ -242,6 +243,7 @@ class Hazard(models.Model):
         PATROL = "patrol", _("Night patrol")
         # #17 surroundings: a public report by QR code accepted by the school.
         PUBLIC = "public", _("Public report")
+        RISK = "risk", _("Risk point check")  # #20 risk grading
 
     school = models.ForeignKey(
         Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
@@ -350,6 +352,15 @@ class Hazard(models.Model):
     )
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # #20 risk grading: the check of a risk point that found it not controlled.
+    risk_check = models.OneToOneField(
+        "RiskCheck",
+        verbose_name=_("risk point check"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazard",
+    )
 
     objects = HazardQuerySet.as_manager()
 
@@ -467,6 +478,17 @@ class InspectionSettings(models.Model):
     escalation_days = models.PositiveSmallIntegerField(
         _("escalate to the county bureau after (days overdue)"),
         default=DEFAULT_ESCALATION_DAYS,
+    )
+    # #20 working days: how the two deadlines above count their days.
+    deadline_unit = models.CharField(
+        _("deadlines count"),
+        max_length=8,
+        choices=DayUnit.choices,
+        default=DayUnit.CALENDAR,
+        help_text=_(
+            "Working days follow the official holiday calendar (holidays and make-up working "
+            "days); calendar days count every day."
+        ),
     )
 
     objects = InspectionSettingsQuerySet.as_manager()
@@ -623,6 +645,9 @@ class Photo(models.Model):
 # Special campaigns (issue #18) live in their feature package; importing them here registers
 # them under this app.
 from .campaigns.models import Campaign, CampaignForward, CampaignTask  # noqa: E402, F401
+
+# #20 risk grading: the risk points' models live in their feature package.
+from .risks.models import CampusPlan, RiskCheck, RiskPoint, RiskReport, RiskSettings  # noqa: E402, F401
 
 # #17 surroundings: the surroundings ledger, joint meetings and public reports live in their
 # feature package; importing them here registers them under this app.

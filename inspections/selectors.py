@@ -10,10 +10,11 @@ from typing import Any, NamedTuple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from safety import roles
+from safety import roles, workdays
 from safety.access import access_object, check_unit_permission
 from safety.models import Organisation, User
 from safety.scoping import nearest_unit_setting
+from safety.workdays import DayUnit
 
 from . import guards, tally
 from .models import (
@@ -179,7 +180,14 @@ def export_rows(*, user: User, filters: dict[str, Any]):
 def hazard_for_detail(queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
     """`queryset` with everything the hazard page shows: people, photos and the timeline."""
     return queryset.select_related(
-        "school", "area", "reporter", "owner", "supervisor", "inspection", "drill_problem"
+        "school",
+        "area",
+        "reporter",
+        "owner",
+        "supervisor",
+        "inspection",
+        "drill_problem",
+        "risk_check__point",
     ).prefetch_related(
         Prefetch("photos", queryset=Photo.objects.filter(event__isnull=True)),
         Prefetch(
@@ -208,6 +216,7 @@ class RectificationRules:
 
     deadline_days: dict[str, int]  # Hazard.Severity value → days to rectify
     escalation_days: int  # days overdue before the county bureau is alerted
+    deadline_unit: str = DayUnit.CALENDAR  # how deadline_days count (safety.workdays)
 
 
 def rules_for(school: Organisation) -> RectificationRules:
@@ -222,13 +231,19 @@ def rules_for(school: Organisation) -> RectificationRules:
             Hazard.Severity.MAJOR: row.major_deadline_days,
         },
         escalation_days=row.escalation_days,
+        deadline_unit=row.deadline_unit,
     )
 
 
 def default_deadline(school: Organisation, severity: str, today: datetime.date) -> datetime.date:
     """The rectification deadline of a hazard of `severity` (a Hazard.Severity value) at
-    `school` assigned on `today`, by the rules of its bureau."""
-    return today + datetime.timedelta(days=rules_for(school).deadline_days[severity])
+    `school` assigned on `today`, by the rules of its bureau: N working days on the official
+    calendar or N calendar days (the bureau's `deadline_unit`).
+
+    Raises `safety.workdays.CalendarYearMissing` when working days reach into a year with no
+    calendar data."""
+    rules = rules_for(school)
+    return workdays.deadline_after(today, rules.deadline_days[severity], rules.deadline_unit)
 
 
 @dataclass(frozen=True)

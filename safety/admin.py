@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from axes import admin as axes_admin  # noqa: F401  (registers its pages first)
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import admin as auth_admin  # noqa: F401
@@ -31,9 +32,18 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from . import audit, roles, services
+from . import audit, roles, services, workdays
 from .forms import TextRulesMixin
-from .models import AUDIT_ACTION_LABELS, AuditEvent, Organisation, SafetyArea, User, UserSession
+from .models import (
+    AUDIT_ACTION_LABELS,
+    AuditEvent,
+    CalendarDay,
+    CalendarYear,
+    Organisation,
+    SafetyArea,
+    User,
+    UserSession,
+)
 from .selectors import history_rows, unreachable_accounts
 
 SCHEDULES = (ClockedSchedule, CrontabSchedule, IntervalSchedule, SolarSchedule)
@@ -409,3 +419,37 @@ def audit_third_party_admins() -> None:
 
 audit_third_party_admins()
 from .guarding import admin as guarding_admin  # noqa: E402, F401  (daily guarding, issue #15)
+
+# --- #20 working days: the official calendar of years the chinesecalendar package lacks ---
+
+
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    extra = 3
+    fields = ("date", "kind", "name")
+
+
+class CalendarYearForm(TextRulesMixin, forms.ModelForm):
+    class Meta:
+        model = CalendarYear
+        fields = ("year", "source")
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year in workdays.PACKAGE_YEARS:
+            raise forms.ValidationError(
+                _("The holidays of %(year)s come from the chinesecalendar package already.")
+                % {"year": year}
+            )
+        return year
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(AuditedModelAdmin):
+    """City administrators enter a year's holidays and make-up working days from the State
+    Council's notice when the chinesecalendar package does not know that year yet."""
+
+    form = CalendarYearForm
+    inlines = (CalendarDayInline,)
+    list_display = ("year", "source", "created_at")
+    search_fields = ("source",)

@@ -9,8 +9,10 @@ from django.utils.translation import pgettext_lazy
 
 from .models import Notification, User
 from .roles import (
+    ACKNOWLEDGE_RISK_REPORT,
     APPLY_ACTIVITY,
     APPROVE_ACTIVITY,
+    CHECK_RISK_POINT,
     DRAW_SPOT_CHECK,
     REVIEW_MONTHLY_REPORT,
     SUBMIT_MONTHLY_REPORT,
@@ -60,6 +62,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if unit is not None:
         items.append((_("Safety education"), reverse("education:coverage")))
         items.append((_("Surroundings"), reverse("surroundings:spot_list")))
+    # #20 risk grading: the risk register for the roles that grade, check or receive it.
+    if CHECK_RISK_POINT in granted or ACKNOWLEDGE_RISK_REPORT in granted:
+        items.append((_("Risk points"), reverse("risks:point_list")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

@@ -779,3 +779,98 @@ from .responsibility.models import (  # noqa: E402, F401
     ResponsibilityLetter,
     ResponsibilitySettings,
 )
+
+# --- #20 working days: official calendar years the chinesecalendar package does not know ---
+
+
+class CalendarYear(models.Model):
+    """The official holidays and make-up working days (调休) of one year, entered by a city
+    administrator from the State Council's notice, for a year the `chinesecalendar`
+    package does not cover yet (safety.workdays). Days not listed follow the week: Monday
+    to Friday work, Saturday and Sunday rest."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        help_text=_(
+            "The notice the days come from, e.g. 国务院办公厅关于2027年部分节假日安排的通知."
+        ),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("holiday calendar year")
+        verbose_name_plural = _("holiday calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A day of a CalendarYear that differs from the week: a holiday on a weekday, or a
+    make-up working day on a weekend."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday (no work)")
+        WORKDAY = "workday", _("Make-up working day")
+
+    calendar = models.ForeignKey(
+        CalendarYear, verbose_name=_("year"), on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("holiday"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday or make-up day")
+        verbose_name_plural = _("holidays and make-up days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.date is None or self.calendar_id is None:
+            return
+        if self.date.year != self.calendar.year:
+            raise ValidationError(
+                {
+                    "date": _("The date must fall in the year %(year)s.")
+                    % {"year": self.calendar.year}
+                }
+            )
+        weekend = self.date.weekday() >= 5
+        if self.kind == self.Kind.HOLIDAY and weekend:
+            raise ValidationError(
+                {
+                    "date": _(
+                        "A weekend is a rest day already: list only holidays that fall "
+                        "on a weekday."
+                    )
+                }
+            )
+        if self.kind == self.Kind.WORKDAY and not weekend:
+            raise ValidationError(
+                {
+                    "date": _(
+                        "A weekday is a working day already: list only make-up working "
+                        "days that fall on a weekend."
+                    )
+                }
+            )
+
+
+# #20 risk grading: the named audit actions of risk points, plans and reported lists.
+AUDIT_ACTION_LABELS.update(
+    {
+        "risk_point.create": _("Risk point graded"),
+        "risk_point.update": _("Risk point changed"),
+        "risk_point.retire": _("Risk point retired"),
+        "risk_point.review": _("Risk point reviewed"),
+        "campus_plan.upload": _("Campus plan uploaded"),
+        "risk_report.submit": _("Risk list reported to the county"),
+        "risk_report.acknowledge": _("Risk list acknowledged"),
+    }
+)

@@ -45,6 +45,7 @@ PDF_KINDS: tuple[PdfKind, ...] = (
     PdfKind("activity_application", "reporting/activities/pdf/application.html"),  # issue #16
     # #17 surroundings: the school's QR poster for public reports.
     PdfKind("public_report_poster", "inspections/surroundings/pdf/poster.html"),
+    PdfKind("campus_plan", "inspections/risks/pdf/campus_plan.html"),  # #20 risk grading
 )
 
 # The families pdf/base.html declares (and server-drawn SVG charts name): the only fonts a PDF

@@ -262,3 +262,28 @@ class RolePermissionBackend(ModelBackend):
             # only staff can enter; reading them for everyone else cost two queries a page.
             return set(role_permissions(user_obj))
         return super().get_all_permissions(user_obj) | set(role_permissions(user_obj))
+
+
+# --- #20 risk grading and working days ---------------------------------------------------------
+MANAGE_RISK_POINTS = "inspections.manage_risk_points"  # grade points, place them on the plan
+CHECK_RISK_POINT = "inspections.check_risk_point"  # record a check of a point
+ACKNOWLEDGE_RISK_REPORT = "inspections.acknowledge_risk_report"  # the county's receipt
+ROLE_PERMISSIONS[Role.SCHOOL_STAFF] |= {CHECK_RISK_POINT}
+ROLE_PERMISSIONS[Role.SCHOOL_LEADER] |= {CHECK_RISK_POINT, MANAGE_RISK_POINTS}
+ROLE_PERMISSIONS[Role.BUREAU_OFFICIAL] |= {ACKNOWLEDGE_RISK_REPORT}
+ROLE_PERMISSIONS[Role.ADMINISTRATOR] |= {
+    "inspections.view_risksettings",
+    "inspections.add_risksettings",
+    "inspections.change_risksettings",
+}
+# City administrators keep the calendar of years the chinesecalendar package lacks.
+_SYSTEM_ADMIN_MODEL_PERMISSIONS |= {
+    "safety.view_calendaryear",
+    "safety.add_calendaryear",
+    "safety.change_calendaryear",
+    "safety.delete_calendaryear",
+    "safety.view_calendarday",
+    "safety.add_calendarday",
+    "safety.change_calendarday",
+    "safety.delete_calendarday",
+}

@@ -185,6 +185,7 @@ HISTORY_MODELS = {
     "holder": "safety.Holder",
     "unit": "safety.Organisation",
     "account": "safety.User",
+    "risk-point": "inspections.RiskPoint",  # #20 risk grading
 }
 
 

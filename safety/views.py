@@ -20,6 +20,7 @@ from .models import Notification
 from .paging import paginate
 from .responsibility.selectors import school_gap_count
 from .scoping import get_visible_object_or_404
+from .tables import SchoolTable, sorted_page
 
 
 @login_required
@@ -27,8 +28,12 @@ def school_list(request: HttpRequest) -> HttpResponse:
     form = SchoolFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     schools = selectors.school_list(user=request.user, filters=filters)
-    paged = paginate(request, schools)
-    context = {"form": form, **paged.context(), "filtered": bool(filters)}
+    table = None
+    if request.user.is_bureau_user:  # #20: a sortable table at desktop width
+        table, paged = sorted_page(request, SchoolTable, schools)
+    else:
+        paged = paginate(request, schools)
+    context = {"form": form, **paged.context(), "filtered": bool(filters), "table": table}
     return render(request, "safety/school_list.html", context)
 
 

@@ -178,6 +178,7 @@ def _pages(world, client) -> dict[str, str]:
         "holder": records.holder,
         "unit": records.school,
         "account": world.people.staff_a,
+        "risk-point": records.risk_point,  # #20 risk grading
     }
     assert set(history) == set(HISTORY_MODELS)
     urls = [reverse("record_history", args=[kind, obj.pk]) for kind, obj in history.items()]

@@ -30,6 +30,7 @@ from .inspections import inspection_save_draft, inspection_start, inspection_sub
 from .overdue import OverdueRun, mark_overdue
 from .patrols import hazard_from_patrol  # daily guarding (issue #15)
 from .public_reports import hazard_from_public_report, lock_unverified_report  # #17
+from .risk_hazards import hazard_from_risk_check  # #20 risk grading
 from .spot_checks import draw_sample, spot_check_draw
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "hazard_fix_on_spot",
     "hazard_from_drill_problem",
     "hazard_from_patrol",
+    "hazard_from_risk_check",
     "hazard_reopen",
     "hazard_report",
     "hazard_request_extension",

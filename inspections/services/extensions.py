@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safety import audit
+from safety import audit, workdays
 from safety.messages import Message, MessageDate
 from safety.models import User
 
@@ -24,7 +24,12 @@ Action = HazardEvent.Action
 
 @audit.atomic
 def hazard_request_extension(
-    *, actor: User, hazard: Hazard, until: datetime.date, reason: str
+    *,
+    actor: User,
+    hazard: Hazard,
+    until: datetime.date | None = None,
+    reason: str,
+    working_days: int | None = None,
 ) -> Hazard:
     """The owner asks for a later deadline; whoever decides it is told (the supervisor, or
     the county bureau's officials once the hazard has been overdue: guards.
@@ -32,9 +37,15 @@ def hazard_request_extension(
 
     Raises `PermissionDenied` unless the actor is the owner; `ValidationError` unless it is
     "in rectification" with no request waiting, `until` is after the deadline and the
-    reason is not blank.
+    reason is not blank. With `working_days` instead of `until`, the new deadline is that
+    many working days after the current one (safety.workdays; `CalendarYearMissing`, a
+    ValidationError, when the count reaches a year with no calendar data).
     """
     hazard = lock_hazard(hazard)
+    if until is None:
+        if not working_days or hazard.deadline is None:
+            raise ValidationError(_("Give the new deadline, or the number of working days more."))
+        until = workdays.add_working_days(hazard.deadline, working_days)
     if hazard.owner_id != actor.pk:
         raise PermissionDenied
     require_status(hazard, Status.IN_RECTIFICATION)

@@ -8,7 +8,7 @@ from typing import TypedDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from safety import audit
+from safety import audit, workdays
 from safety.messages import Message
 
 from ..models import Hazard, HazardEvent
@@ -25,7 +25,8 @@ class OverdueRun(TypedDict):
 
 
 def mark_overdue(today: datetime.date | None = None) -> OverdueRun:
-    """Flag hazards past their deadline, notify owner and supervisor once a day, escalate
+    """Flag hazards past their deadline, notify owner and supervisor once a working day
+    (every day for a major hazard: safety.workdays.should_remind), escalate
     to the county bureau after the bureau's number of days (selectors.rules_for). Safe to
     run twice: flags are set under row locks by conditional reads and notification keys
     carry the day. Run by the system (no actor, no permission check); one transaction per
@@ -63,6 +64,9 @@ def _mark_one_overdue(pk: int, today: datetime.date) -> int:
         hazard.first_overdue_on = hazard.first_overdue_on or hazard.overdue_since
         hazard.save(update_fields=["is_overdue", "overdue_since", "first_overdue_on"])
         record_event(hazard, None, Action.OVERDUE, hazard.status, hazard.deadline.isoformat())
+    # #20: no routine reminder on a holiday or weekend; a major hazard is urgent.
+    if not workdays.should_remind(today, urgent=hazard.is_major):
+        return int(newly)
     days = (today - hazard.deadline).days
     tell(
         [hazard.owner, hazard.supervisor],

@@ -143,6 +143,7 @@ def hazard_extension_request(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         hazard=hazard,
         until=form.cleaned_data["until"],
+        working_days=form.cleaned_data["working_days"],
         reason=form.cleaned_data["reason"],
     ):
         return _saved(request, hazard)

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from safety import roles
 from safety.exports import xlsx_response
 from safety.paging import paginate
+from safety.tables import sorted_page
 from safety.uploads import file_response
 
-from .. import exports, forms, selectors, services
+from .. import exports, forms, selectors, services, tables
 from ..models import Hazard
 
 # The blank form of each transition the detail page may offer (views: hazard_transitions);
@@ -38,7 +39,15 @@ def ledger(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     rows, counts, total = selectors.ledger(user=request.user, filters=filters)
     # The grouped count already gave the total: the paginator needs no COUNT(*).
-    paged = paginate(request, rows, count=total)
+    table = None
+    if request.user.is_bureau_user:
+        # #20: bureaus read the ledger as a sortable table at desktop width (the phone keeps
+        # the cards); both show the same page of rows.
+        table, paged = sorted_page(
+            request, tables.HazardTable, tables.with_updated(rows), count=total
+        )
+    else:
+        paged = paginate(request, rows, count=total)
     status_query = request.GET.copy()
     for name in ("page", "status"):
         status_query.pop(name, None)
@@ -50,6 +59,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "current_status": filters.get("status", ""),
         "status_query": status_query.urlencode(),
         "filtered": any(value for value in filters.values()),
+        "table": table,
     }
     return render(request, "inspections/hazard_ledger.html", context)
 

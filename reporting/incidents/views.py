@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from safety import confirm, roles
 from safety.models import Organisation
 from safety.paging import paginate
+from safety.tables import sorted_page
 from safety.uploads import file_response
 
 from . import selectors, services
@@ -27,6 +28,7 @@ from .forms import (
     IncidentReportForm,
 )
 from .models import ClosureItem, Incident, IncidentReport
+from .tables import IncidentTable
 
 Kind = IncidentReport.Kind
 
@@ -48,9 +50,15 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     incidents = selectors.incident_list(user=request.user, filters=filters)
+    table = None
+    if request.user.is_bureau_user:  # #20: a sortable table at desktop width
+        table, paged = sorted_page(request, IncidentTable, incidents)
+    else:
+        paged = paginate(request, incidents)
     context = {
         "form": form,
-        **paginate(request, incidents).context(),
+        "table": table,
+        **paged.context(),
         "filtered": any(filters.values()) if filters else False,
         "may_report": request.user.has_perm(roles.REPORT_INCIDENT),
     }

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from reporting import charts
-from safety import audit
+from safety import audit, workdays
 from safety.access import check_unit_permission, check_within
 from safety.jobs import enqueue_on_commit, requested_between
 from safety.messages import Message, MessageDate
@@ -535,12 +535,19 @@ def reminder_pass(
 ) -> int:
     """Record the reminders due on `day` as notification rows and queue their delivery.
 
+    The daily "overdue" reminders (and the bureaus' lists of missing units) are not sent on
+    holidays and weekends (safety.workdays.should_remind).
+
     Idempotent: the rows' keys are (unit, month, kind, day), so running the pass twice for
     the same day records nothing new. Units whose report is submitted or approved get
     nothing; a returned report counts as not submitted.
     """
     written = 0
     for kind, month, reminder in reminder_targets(day, days_before, days_after):
+        # #20 working days: the daily "overdue" reminders wait for a working day; the
+        # one-off "due soon" and "due today" reminders are urgent and always go out.
+        if reminder == "overdue" and not workdays.should_remind(day):
+            continue
         written += _insert_reporter_reminders(kind, month, reminder, day)
         if reminder == "overdue":
             written += _notify_bureaus_of_missing(kind, month, day)

@@ -172,6 +172,7 @@ def history(world, persona, side):
         "holder": records.holder,
         "unit": records.school,
         "account": staff,
+        "risk-point": records.risk_point,  # #20 risk grading
     }
     return [
         Target({"kind": kind, "pk": record.pk}, records.school) for kind, record in objects.items()
@@ -556,6 +557,27 @@ RULES: dict[str, Rule] = {
     ),
     "surroundings:poster": Rule(obj("school"), get=NOT_LIAISON),
     "surroundings:public_form": Rule(public_token, public=True),
+    # --- #20 risk grading -----------------------------------------------------------------
+    "risks:point_list": Rule(page),
+    "risks:point_new": Rule(page, get=frozenset({"leader_a"}), post=frozenset({"leader_a"})),
+    "risks:point_detail": Rule(obj("risk_point")),
+    "risks:point_edit": Rule(
+        obj("risk_point"), get=frozenset({"leader_a"}), post=frozenset({"leader_a"})
+    ),
+    "risks:point_check": Rule(
+        variants("risk_point", "", {"": {"controlled": "yes"}}), get=SCHOOL, post=SCHOOL
+    ),
+    "risks:point_review": Rule(obj("risk_point"), get=None, post=frozenset({"leader_a"})),
+    "risks:check_photo": Rule(obj("risk_check")),
+    "risks:plan": Rule(obj("school")),
+    "risks:plan_upload": Rule(obj("school"), get=None, post=frozenset({"leader_a"})),
+    "risks:plan_place": Rule(obj("school"), get=None, post=frozenset({"leader_a"})),
+    "risks:plan_image": Rule(obj("school")),
+    "risks:plan_pdf": Rule(obj("school")),
+    "risks:report_list": Rule(page),
+    "risks:report_submit": Rule(page, get=None, post=frozenset({"leader_a"})),
+    "risks:report_detail": Rule(obj("risk_report")),
+    "risks:report_acknowledge": Rule(obj("risk_report"), get=None, post=OFFICIALS),
 }
 
 # Public pages, the same for everyone: the favicon is tested in tests/test_setup.py.

@@ -16,6 +16,7 @@ from inspections import selectors as inspection_selectors
 from inspections import services as inspection_services
 from inspections.campaigns import services as campaign_services
 from inspections.models import ChecklistTemplate, Photo, SpotCheckDraw
+from inspections.risks.models import CampusPlan, RiskCheck, RiskPoint, RiskReport
 from inspections.surroundings import services as surroundings_services
 from reporting.models import IncidentAttachment, MonthlyOverview
 from reporting.notices import services as notice_services
@@ -26,7 +27,7 @@ from safety.models import Certificate, Organisation, SafetyArea, User
 from safety.preparedness import services as preparedness_services
 from safety.preparedness.models import DrillPhoto, Scenario, Team
 from safety.responsibility import services as responsibility_services
-from safety.responsibility.models import Holder
+from safety.responsibility.models import Holder, Post
 from safety.uploads import clean_document
 from tests.builders import OCTOBER, clean_photo, report_incident, shanghai, submit_monthly
 from tests.pdfs import plain_pdf
@@ -282,6 +283,8 @@ def build_world() -> SimpleNamespace:
             title="通知",
             url="/",
         )
+    _risks_of(side_a, people.staff_a)  # #20 risk grading
+    _risks_of(side_b, people.staff_b)
     return SimpleNamespace(
         city=city, people=people, a=side_a, b=side_b, overview=overview, inbox=inbox
     )
@@ -378,3 +381,40 @@ def build_world() -> SimpleNamespace:  # noqa: F811
     _guarding_records(world.a, world.city.county_a, world.people.staff_a)
     _guarding_records(world.b, world.city.county_b, world.people.staff_b)
     return world
+
+
+def _risks_of(side: SimpleNamespace, staff: User) -> None:
+    """#20 risk grading: a red point of the side's school, a check with its photo, the
+    campus plan and the reported yellow-and-above list (stored directly: the matrix checks
+    who may reach them)."""
+    point = RiskPoint.objects.create(
+        school=side.school,
+        name="放学时段楼梯间",
+        area=SafetyArea.objects.get(key="buildings"),
+        danger="拥挤踩踏",
+        method="ls",
+        likelihood=4,
+        severity=5,
+        score=20,
+        level="red",
+        control_measures="错峰放学",
+        post=Post.objects.get(key="grade_leader"),
+        check_interval_days=1,
+        next_check_due=datetime.date(2026, 11, 2),
+        created_by=staff,
+    )
+    check = RiskCheck.objects.create(
+        point=point, checked_by=staff, checked_on=datetime.date(2026, 11, 1), controlled=True
+    )
+    check.photo.save("check.jpg", clean_photo().content)
+    plan = CampusPlan(school=side.school, width=64, height=48, uploaded_by=staff)
+    plan.image.save("plan.jpg", clean_photo().content)
+    side.risk_point = point
+    side.risk_check = check
+    side.risk_report = RiskReport.objects.create(
+        school=side.school,
+        version=1,
+        rows=[],
+        submitted_by=staff,
+        submitted_at=shanghai(2026, 11, 2, 9),
+    )

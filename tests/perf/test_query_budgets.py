@@ -89,6 +89,12 @@ LIST_PAGES = [
     ("s00001.staff", "/surroundings/"),
     ("c01.official", "/surroundings/meetings/"),
     ("s00001.staff", "/surroundings/reports/"),
+    # #20 the bureaus' ledger table sorted by a column, and the risk grading lists.
+    ("city.official", "/hazards/?sort=deadline"),
+    ("c01.official", "/hazards/?sort=-updated&severity=general"),
+    ("city.official", "/risks/"),
+    ("city.official", "/risks/lists/"),
+    ("s00001.staff", "/risks/"),
 ]
 
 

@@ -51,6 +51,7 @@ NOT_AWAITED = {
     "guarding.send_pending_parent_notices": "itself a sweeper (beat)",
     # #17 education
     "safety.legal_vp_term_end_reminders": "daily beat run; reminded_at marks each appointment",
+    "risks.daily_reminders": "daily beat run; reminders are marked once (#20 risk grading)",
 }
 
 

@@ -27,12 +27,19 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from inspections.models import ChecklistTemplate, InspectionSettings
+from inspections.models import ChecklistTemplate, InspectionSettings, RiskSettings
 from reporting.activities.models import ActivitySettings
 from reporting.incidents.models import ReportingTimeLimit
 from reporting.orders.models import OrderSettings
 from safety.admin import AuditedModelAdmin
-from safety.models import AuditEvent, Post, ResponsibilitySettings, SafetyArea, User
+from safety.models import (
+    AuditEvent,
+    CalendarYear,
+    Post,
+    ResponsibilitySettings,
+    SafetyArea,
+    User,
+)
 from safety.preparedness.models import DrillSettings
 from safety.preparedness.models import Scenario as EmergencyScenario
 
@@ -147,6 +154,19 @@ SCENARIOS: dict[str, Scenario] = {
     "reporting.OrderSettings": Scenario(
         lambda city, people: OrderSettings.objects.create(bureau=city.county_a, prefix="甲教安"),
         change={"prefix": "甲教督"},
+    ),
+    # #20 risk grading and working days
+    "inspections.RiskSettings": Scenario(
+        lambda city, people: RiskSettings.objects.create(bureau=city.county_a),
+        change={"red_interval_days": "2"},
+    ),
+    "inspections.RiskPoint": Scenario(None),
+    "inspections.RiskCheck": Scenario(None),
+    "inspections.CampusPlan": Scenario(None),
+    "inspections.RiskReport": Scenario(None),
+    "safety.CalendarYear": Scenario(
+        lambda city, people: CalendarYear.objects.create(year=2027, source="通知"),
+        change={"source": "国务院办公厅关于2027年部分节假日安排的通知"},
     ),
     "reporting.MonthlyReport": Scenario(None),
     "reporting.MonthlyReportVersion": Scenario(None),

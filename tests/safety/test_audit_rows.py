@@ -26,6 +26,7 @@ from django.utils import timezone
 from inspections import services as inspection_services
 from inspections.campaigns import services as campaign_services
 from inspections.models import ChecklistTemplate
+from inspections.risks import services as risk_services
 from reporting.incidents import services as incident_services
 from reporting.incidents.models import SchoolVeto
 from reporting.models import MonthlyReport, MonthlyReportVersion
@@ -44,6 +45,7 @@ from safety.models import (
 )
 from safety.responsibility import services as responsibility_services
 from safety.uploads import clean_document
+from tests.builders import clean_photo
 from tests.pdfs import plain_pdf
 from tests.reporting.conftest import OCTOBER, facts, record_all_items, shanghai
 from tests.safety.responsibility.factories import YEAR_START, assign, holder
@@ -401,6 +403,79 @@ def _monthly_report_rerender(city, people):
     return people.administrator, call, "monthly_report.rerender_pdf", set()
 
 
+# --- #20 risk grading -------------------------------------------------------------------
+
+
+def _risk_values(level_high: bool = True) -> dict[str, Any]:
+    return {
+        "name": "锅炉房",
+        "area": SafetyArea.objects.get(key="fire"),
+        "danger": "超压爆炸",
+        "method": "ls",
+        "likelihood": 4 if level_high else 1,
+        "severity": 5 if level_high else 2,
+        "exposure": None,
+        "control_measures": "持证上岗",
+        "post": Post.objects.get(key="boiler_operator"),
+    }
+
+
+def _risk_point(city, people):
+    return risk_services.point_save(
+        actor=people.leader_a, school=city.school_a, values=_risk_values(False)
+    )
+
+
+def _risk_point_update(city, people):
+    point = _risk_point(city, people)
+
+    def call():
+        return risk_services.point_save(
+            actor=people.leader_a, school=city.school_a, point=point, values=_risk_values()
+        )
+
+    return people.leader_a, call, "risk_point.update", {"level", "check_interval_days"}
+
+
+def _risk_point_review(city, people):
+    point = _risk_point(city, people)
+
+    def call():
+        return risk_services.point_review(
+            actor=people.leader_a, point=point, today=datetime.date(2026, 9, 7)
+        )
+
+    return people.leader_a, call, "risk_point.review", {"reviewed_on"}
+
+
+def _campus_plan_upload(city, people):
+    def call():
+        return risk_services.plan_upload(
+            actor=people.leader_a, school=city.school_a, image=clean_photo()
+        )
+
+    return people.leader_a, call, "campus_plan.upload", set()
+
+
+def _risk_report_submit(city, people):
+    _risk_point(city, people)
+
+    def call():
+        return risk_services.report_submit(actor=people.leader_a, school=city.school_a)
+
+    return people.leader_a, call, "risk_report.submit", set()
+
+
+def _risk_report_acknowledge(city, people):
+    _risk_point(city, people)
+    report = risk_services.report_submit(actor=people.leader_a, school=city.school_a)
+
+    def call():
+        return risk_services.report_acknowledge(actor=people.county_official, report=report)
+
+    return people.county_official, call, "risk_report.acknowledge", {"status"}
+
+
 CASES: dict[str, Callable[[Any, Any], tuple]] = {
     "safety.services.organisation_save": _organisation_save,
     "safety.services.user_save": _user_save,
@@ -425,6 +500,12 @@ CASES: dict[str, Callable[[Any, Any], tuple]] = {
     "reporting.monthly.services.monthly_report_approve": _monthly_report_approve,
     "reporting.monthly.services.monthly_report_return": _monthly_report_return,
     "reporting.monthly.services.monthly_report_rerender": _monthly_report_rerender,
+    # #20 risk grading
+    "inspections.risks.services.point_save": _risk_point_update,
+    "inspections.risks.services.point_review": _risk_point_review,
+    "inspections.risks.services.plan_upload": _campus_plan_upload,
+    "inspections.risks.services.report_submit": _risk_report_submit,
+    "inspections.risks.services.report_acknowledge": _risk_report_acknowledge,
 }
 
 # Public services taking `actor` that open no scope of their own, and why.
@@ -436,6 +517,7 @@ NO_SCOPE_OF_THEIR_OWN = {
     "inspections.services.hazards.hazard_return": "hazard_verify with accept=False",
     "inspections.services.photos.store_photos": "a step of its callers' scope",
     "safety.responsibility.services.letters_issue_bulk_queue": "queues letters_issue_bulk",
+    "inspections.services.risk_hazards.hazard_from_risk_check": "a step of point_check's scope",
 }
 
 

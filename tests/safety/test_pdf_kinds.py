@@ -28,6 +28,8 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Model
 from django.utils import timezone
 
@@ -35,6 +37,8 @@ from inspections import services as inspection_services
 from inspections.campaigns import selectors as campaign_selectors
 from inspections.campaigns import services as campaign_services
 from inspections.models import Campaign, CampaignTask, ChecklistTemplate
+from inspections.risks import selectors as risk_selectors
+from inspections.risks.models import CampusPlan, RiskPoint
 from inspections.surroundings.selectors import poster_pdf
 from reporting.activities import services as activity_services
 from reporting.activities.models import Activity, ActivityApproval, ActivityVehicle
@@ -49,8 +53,9 @@ from reporting.orders import services as order_services
 from reporting.orders.models import RectificationOrder
 from safety.models import Organisation, SafetyArea, User
 from safety.pdf import BUNDLED_FONT_FAMILIES, PDF_KINDS, render_pdf
-from safety.responsibility.models import ResponsibilityLetter
+from safety.responsibility.models import Post, ResponsibilityLetter
 from safety.responsibility.services import letter_pdf
+from tests.builders import jpeg_bytes
 from tests.reporting.activities.factories import draft as activity_draft
 from tests.reporting.conftest import OCTOBER, facts
 from tests.safety.test_pdf import pdffonts, require_poppler
@@ -293,6 +298,43 @@ def build_activity_application(world: SimpleNamespace, t: Texts) -> Callable[[],
     return render
 
 
+def build_campus_plan(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    """#20: the campus plan with points at every level, named at their longest."""
+    school, leader = world.city.school_a, world.people.leader_a
+    RiskPoint.objects.filter(school=school).delete()  # a test may build twice
+    CampusPlan.objects.update_or_create(
+        school=school,
+        defaults={"image": _plan_file(), "width": 640, "height": 480, "uploaded_by": leader},
+    )
+    post = Post.objects.get(key="grade_leader")
+    area = SafetyArea.objects.get(key="buildings")
+    for n, (level, score) in enumerate((("red", 20), ("orange", 15), ("yellow", 9), ("blue", 4))):
+        RiskPoint.objects.create(
+            school=school,
+            name=t(RiskPoint, "name"),
+            area=area,
+            danger=t(RiskPoint, "danger"),
+            method="ls",
+            likelihood=1,
+            severity=score,
+            score=score,
+            level=level,
+            control_measures=t(RiskPoint, "control_measures"),
+            post=post,
+            check_interval_days=1,
+            next_check_due=datetime.date(2026, 11, 2),
+            plan_x=0.2 * (n + 1),
+            plan_y=0.5,
+            created_by=leader,
+        )
+    template = "inspections/risks/pdf/campus_plan.html"
+    return lambda: render_pdf(template, risk_selectors.plan_pdf_context(school))
+
+
+def _plan_file() -> str:
+    return default_storage.save("plans/plan.jpg", ContentFile(jpeg_bytes(size=(640, 480))))
+
+
 BUILDERS: dict[str, Callable[[SimpleNamespace, Texts], Callable[[], bytes]]] = {
     "responsibility_letter": build_letter,
     "incident_file": build_incident_file,
@@ -305,6 +347,7 @@ BUILDERS: dict[str, Callable[[SimpleNamespace, Texts], Callable[[], bytes]]] = {
     "activity_application": build_activity_application,  # issue #16
     # #17 surroundings
     "public_report_poster": lambda world, t: lambda: poster_pdf(world.city.school_a),
+    "campus_plan": build_campus_plan,  # #20 risk grading
 }
 KIND_NAMES = [kind.name for kind in PDF_KINDS]
 

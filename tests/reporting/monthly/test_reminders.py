@@ -67,7 +67,8 @@ def test_on_the_due_date_and_for_seven_days_after(city, reporters):
         .filter(dedup_key__contains=":overdue:")
         .values_list("dedup_key", flat=True)
     }
-    assert overdue_days == {f"2026-11-0{day}" for day in range(1, 8)}
+    # #20: the daily overdue reminders skip the weekend (1 and 7 November 2026).
+    assert overdue_days == {f"2026-11-0{day}" for day in range(2, 7)}
 
 
 def test_after_the_due_date_the_bureau_above_is_told_which_units_are_missing(
@@ -76,7 +77,7 @@ def test_after_the_due_date_the_bureau_above_is_told_which_units_are_missing(
     people, _ = reporters
     submit_school(people.staff_a)
 
-    services.reminder_pass(day=datetime.date(2026, 11, 1))
+    services.reminder_pass(day=datetime.date(2026, 11, 2))  # a Monday (#20: working days)
 
     to_county = reminders().get(recipient=people.county_official, dedup_key__contains="missing")
     assert to_county.body == "甲区第二中学"
@@ -159,10 +160,10 @@ def test_the_pass_costs_the_same_number_of_queries_for_many_more_schools(
 
     _bulk_schools(city.county_a, 30, 0)
     with CaptureQueriesContext(connection) as small:
-        services.reminder_pass(day=datetime.date(2026, 11, 1))
+        services.reminder_pass(day=datetime.date(2026, 11, 2))
     _bulk_schools(city.county_a, 300, 1000)
     with CaptureQueriesContext(connection) as large:
-        services.reminder_pass(day=datetime.date(2026, 11, 2))
+        services.reminder_pass(day=datetime.date(2026, 11, 3))
 
-    assert reminders().filter(dedup_key__contains="2026-11-02").count() > 330
+    assert reminders().filter(dedup_key__contains="2026-11-03").count() > 330
     assert len(large) == len(small) <= 15

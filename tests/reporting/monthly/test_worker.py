@@ -26,7 +26,7 @@ def test_worker_renders_the_pdf_and_delivers_reminders(
     leader_b.save(update_fields=["email"])
     version = submit_monthly(people.staff_a, text="队列测试。")
     # The pass records rows only; delivery below goes through the worker.
-    services.reminder_pass(day=datetime.date(2026, 11, 1))
+    services.reminder_pass(day=datetime.date(2026, 11, 2))  # a Monday (#20)
     assert Notification.objects.filter(kind=services.REMINDER_KIND, emailed_at__isnull=True)
 
     media = tmp_path / "media"

@@ -1,0 +1,89 @@
+"""#20 the bureaus' desktop ledger: the hazard ledger as a sortable table (django-tables2),
+filters kept in the sort links, the phone's cards unchanged, and a query count flat in
+the number of rows."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inspections.models import Hazard, HazardEvent
+
+
+def hazards(city, crew, fire_area, count, *, start=0):
+    made = []
+    for n in range(start, start + count):
+        hazard = Hazard.objects.create(
+            school=city.school_a if n % 2 else city.school_a2,
+            area=fire_area,
+            location=f"教学楼{n}层",
+            description=f"隐患{n:03d}",
+            source=Hazard.Source.AD_HOC,
+            status=Hazard.Status.IN_RECTIFICATION,
+            reporter=crew.reporter,
+            owner=crew.owner,
+            supervisor=crew.leader,
+            deadline=datetime.date(2026, 12, 1) + datetime.timedelta(days=(n * 7) % 30),
+        )
+        HazardEvent.objects.create(hazard=hazard, action="reported", actor=crew.reporter)
+        made.append(hazard)
+    return made
+
+
+def table_descriptions(html: str) -> list[str]:
+    table = html.split('id="ledger-table"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r">(隐患\d{3})<", table)
+
+
+def test_a_bureau_official_sorts_the_ledger_table_by_deadline(client_for, city, crew, fire_area):
+    made = hazards(city, crew, fire_area, 6)
+    client = client_for("county_official")
+    html = client.get(reverse("inspections:ledger") + "?sort=deadline&severity=general").content
+    html = html.decode()
+    by_deadline = [h.description for h in sorted(made, key=lambda h: (h.deadline, h.pk))]
+    assert table_descriptions(html) == by_deadline
+    # The header links keep the filters and turn the order around.
+    assert "sort=-deadline" in html and "severity=general" in html
+    html = client.get(reverse("inspections:ledger") + "?sort=-deadline").content.decode()
+    assert table_descriptions(html) == [
+        h.description for h in sorted(made, key=lambda h: (h.deadline, -h.pk), reverse=True)
+    ]
+    for header in (
+        "学校",
+        "安全领域",
+        "地点",
+        "隐患描述",
+        "等级",
+        "状态",
+        "整改期限",
+        "整改责任人",
+        "最近更新",
+    ):
+        assert header in html
+
+
+def test_an_unknown_sort_is_ignored_and_schools_keep_their_cards(client_for, city, crew, fire_area):
+    hazards(city, crew, fire_area, 2)
+    response = client_for("county_official").get(reverse("inspections:ledger") + "?sort=password")
+    assert response.status_code == 200
+    school = client_for("leader_a").get(reverse("inspections:ledger")).content.decode()
+    assert 'id="ledger-table"' not in school
+    assert 'data-testid="ledger"' in school
+
+
+def test_the_table_costs_the_same_queries_for_more_rows(client_for, city, crew, fire_area):
+    client = client_for("city_official")
+    url = reverse("inspections:ledger") + "?sort=-updated"
+    hazards(city, crew, fire_area, 3)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    hazards(city, crew, fire_area, 30, start=3)
+    with CaptureQueriesContext(connection) as large:
+        html = client.get(url).content.decode()
+    assert len(table_descriptions(html)) == 25  # a full page (PAGE_SIZE)
+    assert len(large) == len(small) <= 8
