@@ -26,6 +26,7 @@ def test_county_administrator_sees_only_county_accounts(city, people, client_for
         people.county_official,
         people.county_admin,
         people.leader_a,
+        people.liaison,  # #17: county A's department liaison account
     }
     assert changelist_ids(response) == {user.pk for user in expected}
 
