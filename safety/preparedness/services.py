@@ -95,7 +95,7 @@ def plan_upload(
         next_review_on=next_review_on or today + datetime.timedelta(days=REVIEW_DAYS),
         created_by=actor,
     )
-    extension = "pdf" if document.content_type == "application/pdf" else "jpg"
+    extension = document.content_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
     plan.document.save(generated_name("preparedness/plans", extension), document.content, False)
     plan.save()
     audit_record(
