@@ -138,7 +138,7 @@ def board_export(request: HttpRequest, pk: int) -> HttpResponse:
         _("Short report"),
     ]
     sheet = Sheet(
-        title=campaign.title,
+        title=_("Schools"),  # a sheet title may not hold / \\ ? * [ ]: never the typed title
         header=header,
         rows=_export_rows(tasks, forms.STATUS_LABELS),
         widths=(16, 24, 12, 10, 12, 18, 10, 10, 40),
@@ -291,7 +291,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         county = unit
         if county_id:
             county = get_visible_object_or_404(
-                Organisation.objects.filter(kind=Organisation.Kind.COUNTY), user, pk=county_id
+                Organisation, user, pk=county_id, kind=Organisation.Kind.COUNTY
             )
         paged = paginate(request, selectors.county_coverage(county, semester))
         context |= {"county": county, **paged.context()}
@@ -303,7 +303,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
 @login_required
 def spot_checks(request: HttpRequest, pk: int) -> HttpResponse:
     """The city's spot-check results of one school for a school year."""
-    school = get_visible_object_or_404(Organisation.objects.schools(), request.user, pk=pk)
+    school = get_visible_object_or_404(
+        Organisation, request.user, pk=pk, kind=Organisation.Kind.SCHOOL
+    )
     year = request.GET.get("year", "")
     year = year if is_school_year(year) else current_school_year()
     context = {

@@ -23,7 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from inspections.models import Hazard
+from inspections.campaigns import services as campaign_services
+from inspections.models import CampaignTask, ChecklistTemplate, Hazard
 from safety import exports, services
 from safety.models import SafetyArea
 
@@ -129,10 +130,30 @@ def _renamed(unit, name):
     return unit
 
 
+def _campaign(city, people, client_for):
+    """Issue #18: the campaign board's export, with a hostile title, school name and report."""
+    services.organisation_save(
+        actor=people.administrator, organisation=_renamed(city.school_a, HOSTILE[0])
+    )
+    campaign = campaign_services.campaign_launch(
+        actor=people.city_official,
+        bureau=city.city,
+        title=HOSTILE[1][:100],
+        purpose=HOSTILE[2],
+        deadline=timezone.localdate() + datetime.timedelta(days=5),
+        filters={},
+        template=ChecklistTemplate.objects.get(area__key="fire"),
+    )
+    CampaignTask.objects.filter(school=city.school_a).update(report=HOSTILE[2])
+    url = reverse("campaigns:export", args=[campaign.pk])
+    return client_for("city_official"), url, [HOSTILE[0], HOSTILE[2]]
+
+
 RECIPES: dict[str, Callable] = {
     "inspections:ledger_export": _ledger,
     "dashboards:dashboard_csv": _dashboard,
     "responsibility:import_template": _template,
+    "campaigns:export": _campaign,  # issue #18
 }
 
 
