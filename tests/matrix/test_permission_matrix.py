@@ -192,6 +192,8 @@ def county_record(attribute: str):
         record = getattr(getattr(world, side), attribute)
         return [Target({"pk": record.pk}, record.unit)]
 
+    return targets
+
 
 def variants_page(data: dict[str, Any]):
     """A page (no object) posted with `data`."""
