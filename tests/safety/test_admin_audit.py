@@ -30,7 +30,14 @@ from django_celery_beat.models import (
 from inspections.models import ChecklistTemplate, InspectionSettings
 from reporting.incidents.models import ReportingTimeLimit
 from safety.admin import AuditedModelAdmin
-from safety.models import AuditEvent, Post, ResponsibilitySettings, SafetyArea, User
+from safety.models import (
+    AuditEvent,
+    GuardingSettings,
+    Post,
+    ResponsibilitySettings,
+    SafetyArea,
+    User,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +124,11 @@ SCENARIOS: dict[str, Scenario] = {
             unit=city.county_a, unsigned_letter_grace_days=10
         ),
         change={"unsigned_letter_grace_days": "20"},
+    ),
+    # Daily guarding (issue #15).
+    "safety.GuardingSettings": Scenario(
+        lambda city, people: GuardingSettings.objects.create(unit=city.county_a),
+        change={"gate_retention_days": "90", "follow_up_minutes": "20"},
     ),
     "inspections.ChecklistTemplate": Scenario(
         lambda city, people: ChecklistTemplate.objects.get(area__key="fire"),
