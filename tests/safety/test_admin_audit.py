@@ -35,6 +35,7 @@ from safety.admin import AuditedModelAdmin
 from safety.models import (
     AuditEvent,
     CalendarYear,
+    GuardingSettings,
     Post,
     ResponsibilitySettings,
     SafetyArea,
@@ -137,6 +138,11 @@ SCENARIOS: dict[str, Scenario] = {
             unit=city.county_a, unsigned_letter_grace_days=10
         ),
         change={"unsigned_letter_grace_days": "20"},
+    ),
+    # Daily guarding (issue #15).
+    "safety.GuardingSettings": Scenario(
+        lambda city, people: GuardingSettings.objects.create(unit=city.county_a),
+        change={"gate_retention_days": "90", "follow_up_minutes": "20"},
     ),
     "inspections.ChecklistTemplate": Scenario(
         lambda city, people: ChecklistTemplate.objects.get(area__key="fire"),
