@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from safety.tables import SORT_FIELD, column_chooser_attrs
 
@@ -42,7 +42,7 @@ class HazardTable(tables.Table):
     description = tables.Column(_("Description"), linkify=False)
     severity = tables.Column(_("Severity"))
     status = tables.Column(_("Status"))
-    deadline = tables.Column(_("Deadline"), empty_values=())
+    deadline = tables.Column(pgettext_lazy("hazard", "Deadline"), empty_values=())
     owner = tables.Column(_("Owner"), accessor="owner__full_name", empty_values=())
     updated = tables.Column(_("Updated"), empty_values=())
 

@@ -292,32 +292,32 @@ def public_report_submit(
     return report
 
 
+@audit.atomic
 def public_report_accept_as_spot(
     *, actor: User, report: PublicReport, fields: dict[str, Any]
 ) -> SurroundingsSpot:
     """Accept an unverified report as a surroundings spot found by the public."""
-    with audit.atomic():
-        check_unit_permission(actor, roles.HANDLE_PUBLIC_REPORT, report.school)
-        report = inspection_services.lock_unverified_report(report)
-        spot = spot_record(
-            actor=actor,
-            school=report.school,
-            fields={"description": report.text, **fields},
-            public_report=report,
-        )
-        if report.photo:
-            spot.photo.name = report.photo.name
-            spot.save(update_fields=["photo"])
-        PublicReport.objects.filter(pk=report.pk).update(
-            status=PublicReport.Status.ACCEPTED, decided_by=actor, decided_at=timezone.now()
-        )
-        audit_record(
-            actor=actor,
-            action="public_report.accept",
-            target=report,
-            unit=report.school,
-            changes={"spot": str(spot.pk)},
-        )
+    check_unit_permission(actor, roles.HANDLE_PUBLIC_REPORT, report.school)
+    report = inspection_services.lock_unverified_report(report)
+    spot = spot_record(
+        actor=actor,
+        school=report.school,
+        fields={"description": report.text, **fields},
+        public_report=report,
+    )
+    if report.photo:
+        spot.photo.name = report.photo.name
+        spot.save(update_fields=["photo"])
+    PublicReport.objects.filter(pk=report.pk).update(
+        status=PublicReport.Status.ACCEPTED, decided_by=actor, decided_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action="public_report.accept",
+        target=report,
+        unit=report.school,
+        changes={"spot": str(spot.pk)},
+    )
     return spot
 
 
