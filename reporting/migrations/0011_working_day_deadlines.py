@@ -4,25 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0010_activities'),
+        ("reporting", "0010_activities"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='activitysettings',
-            name='decide_unit',
-            field=models.CharField(choices=[('working', 'working days'), ('calendar', 'calendar days')], default='calendar', help_text='Working days follow the official holiday calendar (holidays and make-up working days); calendar days count every day.', max_length=8, verbose_name='the days before the start count'),
+            model_name="activitysettings",
+            name="decide_unit",
+            field=models.CharField(
+                choices=[("working", "working days"), ("calendar", "calendar days")],
+                default="calendar",
+                help_text="Working days follow the official holiday calendar (holidays and make-up working days); calendar days count every day.",
+                max_length=8,
+                verbose_name="the days before the start count",
+            ),
         ),
         migrations.AddField(
-            model_name='ordersettings',
-            name='default_term',
-            field=models.PositiveSmallIntegerField(default=10, help_text='The deadline offered when an order is issued, counted from the issue date.', verbose_name='default rectification term'),
+            model_name="ordersettings",
+            name="default_term",
+            field=models.PositiveSmallIntegerField(
+                default=10,
+                help_text="The deadline offered when an order is issued, counted from the issue date.",
+                verbose_name="default rectification term",
+            ),
         ),
         migrations.AddField(
-            model_name='ordersettings',
-            name='term_unit',
-            field=models.CharField(choices=[('working', 'working days'), ('calendar', 'calendar days')], default='working', help_text='Working days follow the official holiday calendar (holidays and make-up working days); calendar days count every day.', max_length=8, verbose_name='the term counts'),
+            model_name="ordersettings",
+            name="term_unit",
+            field=models.CharField(
+                choices=[("working", "working days"), ("calendar", "calendar days")],
+                default="working",
+                help_text="Working days follow the official holiday calendar (holidays and make-up working days); calendar days count every day.",
+                max_length=8,
+                verbose_name="the term counts",
+            ),
         ),
     ]

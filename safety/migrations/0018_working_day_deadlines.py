@@ -5,20 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('safety', '0017_working_days'),
+        ("safety", "0017_working_days"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='guardingsettings',
-            name='roster_lead_days',
-            field=models.PositiveSmallIntegerField(default=3, help_text='A holiday set without a deadline gets one this many days before its first day.', validators=[django.core.validators.MaxValueValidator(60)], verbose_name='roster deadline before a holiday'),
+            model_name="guardingsettings",
+            name="roster_lead_days",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                help_text="A holiday set without a deadline gets one this many days before its first day.",
+                validators=[django.core.validators.MaxValueValidator(60)],
+                verbose_name="roster deadline before a holiday",
+            ),
         ),
         migrations.AddField(
-            model_name='guardingsettings',
-            name='roster_lead_unit',
-            field=models.CharField(choices=[('working', 'working days'), ('calendar', 'calendar days')], default='working', help_text='Working days follow the official holiday calendar (holidays and make-up working days); calendar days count every day.', max_length=8, verbose_name='the roster deadline counts'),
+            model_name="guardingsettings",
+            name="roster_lead_unit",
+            field=models.CharField(
+                choices=[("working", "working days"), ("calendar", "calendar days")],
+                default="working",
+                help_text="Working days follow the official holiday calendar (holidays and make-up working days); calendar days count every day.",
+                max_length=8,
+                verbose_name="the roster deadline counts",
+            ),
         ),
     ]
