@@ -65,6 +65,7 @@ def test_issue_page_offers_the_working_day_deadline(city, people, hazard, client
 
 
 def test_a_term_into_a_year_without_calendar_is_a_clear_message(city, hazard, client_for):
+    workdays.clear_cache()  # another test may have entered that year in this process
     OrderSettings.objects.create(bureau=city.county_a, prefix="甲教安", default_term=400)
     with pytest.raises(workdays.CalendarYearMissing):
         services.suggested_deadline(city.county_a, timezone.localdate())
