@@ -21,6 +21,14 @@ PATH_SEGMENT_WIDTH = 8
 SCHOOL_YEAR_START_MONTH = 9
 
 
+class DayUnit(models.TextChoices):
+    """How a deadline setting counts its days (#20; safety.workdays re-exports it, defined
+    here so the safety features' models can use it without an import cycle)."""
+
+    WORKING = "working", _("working days")
+    CALENDAR = "calendar", _("calendar days")
+
+
 class OrganisationQuerySet(ScopedQuerySet):
     scope_lookup = ""
 

@@ -18,23 +18,15 @@ import time
 
 import chinese_calendar
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
-from .models import CalendarDay, CalendarYear
+from .models import CalendarDay, CalendarYear, DayUnit
 
 ONE_DAY = datetime.timedelta(days=1)
 # An admin-entered year is read from the database at most once per this many seconds per
 # process (saving a CalendarYear/CalendarDay clears this process's copy at once).
 CACHE_SECONDS = 300
-
-
-class DayUnit(models.TextChoices):
-    """How a deadline setting counts its days."""
-
-    WORKING = "working", _("working days")
-    CALENDAR = "calendar", _("calendar days")
 
 
 class CalendarYearMissing(ValidationError):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safety import audit, notifications, roles
+from safety import audit, notifications, roles, workdays
 from safety.access import check_unit_permission, check_within
 from safety.messages import Message, MessageDate
 from safety.models import Organisation, SafetyArea, User
@@ -271,18 +271,28 @@ def campaign_task_submit(*, actor: User, task: CampaignTask, report: str) -> Cam
 
 
 @audit.atomic
-def campaign_remind(*, actor: User | None, campaign: Campaign, unit: Organisation) -> int:
+def campaign_remind(
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    unit: Organisation,
+    today: datetime.date | None = None,
+) -> int:
     """Remind the schools below `unit` that have not submitted: a school is reminded at most
     once a day (`reminded_on`, set conditionally), so a second press the same day sends
-    nothing. Returns the number of schools reminded."""
+    nothing. On a day that is not a working day (#20, `workdays.should_remind`) only the
+    tasks due today or overdue are urgent enough; the others stay unreminded, so the next
+    working day's press reaches them. Returns the number of schools reminded."""
     check_unit_permission(actor, roles.SUPERVISE, unit)
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     due = (
         CampaignTask.objects.select_for_update()
         .filter(campaign=campaign, school__path__startswith=unit.path)
         .exclude(status=CampaignTask.Status.SUBMITTED)
         .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
     )
+    if not workdays.should_remind(today):
+        due = due.filter(deadline__lte=today)
     school_ids = list(due.values_list("school_id", flat=True))
     if not school_ids:
         return 0

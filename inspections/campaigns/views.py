@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from safety import confirm, roles
+from safety import confirm, roles, workdays
 from safety.exports import Sheet, xlsx_response
 from safety.models import Organisation, current_school_year, is_school_year
 from safety.paging import paginate
@@ -166,6 +166,14 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             ngettext("%(count)s school reminded.", "%(count)s schools reminded.", count)
             % {"count": count},
+        )
+    elif not workdays.should_remind(timezone.localdate()):
+        messages.info(
+            request,
+            _(
+                "Today is not a working day: only reminders due today or overdue go out. "
+                "Remind the others on the next working day."
+            ),
         )
     else:
         messages.info(request, _("Nobody to remind: laggards are reminded at most once a day."))

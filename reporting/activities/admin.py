@@ -14,7 +14,13 @@ from .models import ActivitySettings
 
 @admin.register(ActivitySettings)
 class ActivitySettingsAdmin(ScopedAdminMixin, AuditedModelAdmin):
-    list_display = ("bureau", "large_threshold", "decide_days_before", "bus_reminder_days")
+    list_display = (
+        "bureau",
+        "large_threshold",
+        "decide_days_before",
+        "decide_unit",
+        "bus_reminder_days",
+    )
     list_select_related = ("bureau",)
     autocomplete_fields = ("bureau",)
 

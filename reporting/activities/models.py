@@ -17,6 +17,7 @@ from safety.responsibility.models import Holder
 from safety.scoping import ScopedQuerySet
 from safety.uploads import generated_name
 from safety.validators import validate_phone
+from safety.workdays import DayUnit
 
 
 class ActivitySettingsQuerySet(ScopedQuerySet):
@@ -49,6 +50,17 @@ class ActivitySettings(models.Model):
         help_text=_(
             "An application still undecided this many days before the activity starts is "
             "escalated to the approver's supervisor (once)."
+        ),
+    )
+    # #20 working days: how decide_days_before counts its days.
+    decide_unit = models.CharField(
+        _("the days before the start count"),
+        max_length=8,
+        choices=DayUnit.choices,
+        default=DayUnit.CALENDAR,
+        help_text=_(
+            "Working days follow the official holiday calendar (holidays and make-up working "
+            "days); calendar days count every day."
         ),
     )
     bus_reminder_days = models.PositiveSmallIntegerField(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safety import audit, roles
+from safety import audit, roles, workdays
 from safety.access import check_unit_permission
 from safety.messages import Message, MessageDate
 from safety.models import Organisation, User
@@ -414,8 +414,18 @@ def activity_file_summary(
 
 
 def _escalation_due(activity: Activity, today: datetime.date) -> bool:
-    days = selectors.settings_for(activity.school).decide_days_before
-    return timezone.localdate(activity.starts_at) - datetime.timedelta(days=days) <= today
+    """Whether `today` is on or after the day N days (the bureau's setting, in its unit)
+    before the activity starts. Working days count back on the official calendar (#20); a
+    year with no calendar data counts its days as calendar days, as `should_remind` counts
+    such a day as a working day (an escalation is a reminder, not a deadline)."""
+    settings = selectors.settings_for(activity.school)
+    start = timezone.localdate(activity.starts_at)
+    if settings.decide_unit == workdays.DayUnit.WORKING:
+        try:
+            return workdays.add_working_days(start, -settings.decide_days_before) <= today
+        except workdays.CalendarYearMissing:
+            pass
+    return start - datetime.timedelta(days=settings.decide_days_before) <= today
 
 
 def escalation_pass(now: datetime.datetime | None = None) -> int:
@@ -484,8 +494,11 @@ def bus_reminder_pass(day: datetime.date | None = None) -> int:
     within the reminder window (the bureau setting, 30 days by default). The notification
     key names the document and its expiry date, so each is reminded once (a renewed
     document with a new date is reminded again when its time comes). Returns the number of
-    reminders sent."""
+    reminders sent. On a day that is not a working day (#20, `workdays.should_remind`)
+    only a document expiring that very day goes out; the others wait for the next
+    working day's run (their keys are still unused)."""
     day = day or timezone.localdate()
+    working = workdays.should_remind(day)
     widest = max(
         [ActivitySettings().bus_reminder_days]
         + list(ActivitySettings.objects.values_list("bus_reminder_days", flat=True))
@@ -500,7 +513,7 @@ def bus_reminder_pass(day: datetime.date | None = None) -> int:
     for bus in buses:
         limit = day + datetime.timedelta(days=selectors.settings_for(bus.school).bus_reminder_days)
         for key, label, expiry in bus.documents():
-            if day <= expiry <= limit:
+            if day <= expiry <= limit and (working or expiry == day):
                 sent += _remind(
                     bus.school, f"bus:{bus.pk}:{key}:{expiry}", bus.plate, label, expiry
                 )
@@ -511,7 +524,7 @@ def bus_reminder_pass(day: datetime.date | None = None) -> int:
         limit = day + datetime.timedelta(
             days=selectors.settings_for(driver.school).bus_reminder_days
         )
-        if driver.licence_expires <= limit:
+        if driver.licence_expires <= limit and (working or driver.licence_expires == day):
             key = f"driver:{driver.pk}:{driver.licence_expires}"
             label = str(_("driving licence"))
             sent += _remind(driver.school, key, driver.name, label, driver.licence_expires)

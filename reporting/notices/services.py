@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from inspections.campaigns import services as campaign_services
 from inspections.campaigns.selectors import target_schools
-from safety import audit, notifications, roles
+from safety import audit, notifications, roles, workdays
 from safety.access import check_unit_permission
 from safety.messages import Message
 from safety.models import Organisation, User
@@ -308,11 +308,19 @@ def missing(notice: Notice, unit: Organisation):
 
 
 @audit.atomic
-def notice_remind(*, actor: User, notice: Notice, unit: Organisation) -> int:
+def notice_remind(
+    *, actor: User, notice: Notice, unit: Organisation, today: datetime.date | None = None
+) -> int:
     """Remind the units below `unit` that have not read the notice or still owe a reply; a
-    unit is reminded at most once a day. Returns the number of units reminded."""
+    unit is reminded at most once a day. On a day that is not a working day (#20,
+    `workdays.should_remind`) only a notice whose reply is due today or overdue is urgent
+    enough; otherwise nobody is marked reminded, so the next working day's press sends.
+    Returns the number of units reminded."""
     check_unit_permission(actor, roles.SUPERVISE, unit)
-    today = timezone.localdate()
+    today = today or timezone.localdate()
+    urgent = notice.reply_due is not None and notice.reply_due <= today
+    if not workdays.should_remind(today, urgent=urgent):
+        return 0
     due = (
         missing(notice, unit)
         .select_for_update()

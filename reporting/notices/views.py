@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from safety import roles
+from safety import roles, workdays
 from safety.paging import paginate
 from safety.uploads import file_response
 
@@ -145,6 +146,14 @@ def notice_remind(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             ngettext("%(count)s unit reminded.", "%(count)s units reminded.", count)
             % {"count": count},
+        )
+    elif not workdays.should_remind(timezone.localdate()):
+        messages.info(
+            request,
+            _(
+                "Today is not a working day: only reminders due today or overdue go out. "
+                "Remind the others on the next working day."
+            ),
         )
     else:
         messages.info(request, _("Nobody to remind: each unit is reminded at most once a day."))

@@ -16,7 +16,7 @@ from .models import OrderSettings
 
 @admin.register(OrderSettings)
 class OrderSettingsAdmin(AuditedModelAdmin):
-    list_display = ("bureau", "prefix", "number_format")
+    list_display = ("bureau", "prefix", "number_format", "default_term", "term_unit")
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).visible_to(request.user)

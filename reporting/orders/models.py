@@ -12,8 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from safety.models import Organisation
 from safety.scoping import ScopedQuerySet
+from safety.workdays import DayUnit
 
 DEFAULT_NUMBER_FORMAT = "{prefix}督整〔{year}〕{seq}号"
+# #20 working days: the rectification term offered when an order is issued.
+DEFAULT_TERM_DAYS = 10
 
 
 class OrderSettingsQuerySet(ScopedQuerySet):
@@ -40,6 +43,22 @@ class OrderSettings(models.Model):
         help_text=_(
             "{prefix} is the abbreviation, {year} the year, {seq} the order's number in the "
             "year (three digits)."
+        ),
+    )
+    # #20 working days: the deadline offered when issuing (the official may pick another).
+    default_term = models.PositiveSmallIntegerField(
+        _("default rectification term"),
+        default=DEFAULT_TERM_DAYS,
+        help_text=_("The deadline offered when an order is issued, counted from the issue date."),
+    )
+    term_unit = models.CharField(
+        _("the term counts"),
+        max_length=8,
+        choices=DayUnit.choices,
+        default=DayUnit.WORKING,
+        help_text=_(
+            "Working days follow the official holiday calendar (holidays and make-up working "
+            "days); calendar days count every day."
         ),
     )
 

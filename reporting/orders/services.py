@@ -15,14 +15,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safety import audit, notifications, roles
+from safety import audit, notifications, roles, workdays
 from safety.access import check_unit_permission
 from safety.messages import Message, MessageDate
 from safety.models import Organisation, User
 from safety.services import audit_record
 from safety.uploads import CleanUpload, generated_name
 
-from .models import DEFAULT_NUMBER_FORMAT, OrderEvidence, OrderReply, OrderSettings
+from .models import (
+    DEFAULT_NUMBER_FORMAT,
+    DEFAULT_TERM_DAYS,
+    OrderEvidence,
+    OrderReply,
+    OrderSettings,
+)
 from .models import RectificationOrder as Order
 
 SCHOOL_ROLES = (User.Role.SCHOOL_STAFF, User.Role.SCHOOL_LEADER)
@@ -243,6 +249,17 @@ def escalation_unit(order: Order) -> Organisation:
     """The next level above the issuing bureau (the city for a county); the city itself for
     the city's own orders (there is no level above it in SafeCampus)."""
     return order.bureau.parent or order.bureau
+
+
+def suggested_deadline(bureau: Organisation, today: datetime.date) -> datetime.date:
+    """The deadline offered when `bureau` issues an order on `today`: its default term
+    (OrderSettings, else 10 working days) counted by `workdays.deadline_after`.
+
+    Raises `CalendarYearMissing` when the term runs into a year with no calendar data."""
+    settings = OrderSettings.objects.filter(bureau=bureau).first()
+    term = settings.default_term if settings else DEFAULT_TERM_DAYS
+    unit = settings.term_unit if settings else workdays.DayUnit.WORKING
+    return workdays.deadline_after(today, term, unit)
 
 
 @audit.atomic

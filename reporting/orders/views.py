@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from safety import confirm, roles
 from safety.paging import paginate
 from safety.pdf import render_pdf
 from safety.uploads import file_response
+from safety.workdays import CalendarYearMissing
 
 from ..incidents import selectors as incident_selectors
 from . import forms, selectors, services
@@ -67,6 +69,11 @@ def _issue(request: HttpRequest, source: str, pk: int) -> HttpResponse:
     if not user.has_perm(roles.SUPERVISE) or not campaign_selectors.is_bureau_user(user):
         raise PermissionDenied
     initial = {"problems": summary}
+    term_error = None
+    try:
+        initial["deadline"] = services.suggested_deadline(user.unit, timezone.localdate())
+    except CalendarYearMissing as error:
+        term_error = error.messages
     form = forms.OrderForm(
         request.POST or None,
         initial=initial,
@@ -98,6 +105,7 @@ def _issue(request: HttpRequest, source: str, pk: int) -> HttpResponse:
         "record": record,
         "school": record.school,
         "source_label": Order.Source(source).label,
+        "term_error": term_error,
     }
     return render(request, "reporting/orders/order_new.html", context, status=status)
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from safety import audit, roles
+from safety import audit, roles, workdays
 from safety.access import check_unit_permission
 from safety.messages import Message, MessageDate
 from safety.models import Organisation, User
@@ -138,9 +138,13 @@ def legal_vp_appoint(
 def legal_vp_remind_term_end(*, today: datetime.date | None = None) -> int:
     """Remind each school's leaders once that their legal vice-principal's term of office
     ends within TERM_END_REMINDER_DAYS days. Returns the number of appointments reminded; a
-    second run sends nothing (`reminded_at` is set by a conditional update)."""
+    second run sends nothing (`reminded_at` is set by a conditional update). On a day that
+    is not a working day (#20, `workdays.should_remind`) only a term ending that day is
+    urgent; the others stay unclaimed for the next working day's run."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=TERM_END_REMINDER_DAYS)
+    if not workdays.should_remind(today):
+        horizon = today
     due = list(
         LegalVicePrincipal.objects.filter(
             reminded_at__isnull=True, ends_on__gte=today, ends_on__lte=horizon

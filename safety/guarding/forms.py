@@ -76,6 +76,12 @@ class PeriodForm(TextRulesMixin, CrispyMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # #20 working days: an empty deadline is computed from the bureau's roster lead.
+        self.fields["deadline"].required = False
+        self.fields["deadline"].help_text = _(
+            "Leave empty to use the bureau's setting (by default 3 working days before the "
+            "first day, on the official holiday calendar)."
+        )
         self._init_helper()
 
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safety.models import Organisation, TransitionEvent
+from safety.models import DayUnit, Organisation, TransitionEvent
 from safety.scoping import ScopedQuerySet
 from safety.validators import validate_phone
 
@@ -37,6 +37,7 @@ class GuardingSettings(models.Model):
 
     DEFAULT_RETENTION_DAYS = 180
     DEFAULT_FOLLOW_UP_MINUTES = 30
+    DEFAULT_ROSTER_LEAD_DAYS = 3
 
     unit = models.OneToOneField(
         Organisation,
@@ -56,6 +57,25 @@ class GuardingSettings(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(240)],
         help_text=_(
             "An unexplained absence not followed up within this time notifies the leader on duty."
+        ),
+    )
+    # #20 working days: a holiday's roster deadline left empty is this many days before it.
+    roster_lead_days = models.PositiveSmallIntegerField(
+        _("roster deadline before a holiday"),
+        default=DEFAULT_ROSTER_LEAD_DAYS,
+        validators=[MaxValueValidator(60)],
+        help_text=_(
+            "A holiday set without a deadline gets one this many days before its first day."
+        ),
+    )
+    roster_lead_unit = models.CharField(
+        _("the roster deadline counts"),
+        max_length=8,
+        choices=DayUnit.choices,
+        default=DayUnit.WORKING,
+        help_text=_(
+            "Working days follow the official holiday calendar (holidays and make-up working "
+            "days); calendar days count every day."
         ),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -36,6 +36,7 @@ from safety.access import access_object
 from safety.models import Organisation, User
 from safety.responsibility.models import Assignment
 from safety.scoping import nearest_unit_setting
+from safety.workdays import DayUnit
 
 from .models import (
     Absence,
@@ -124,6 +125,15 @@ def guarding_settings(unit: Organisation) -> tuple[int, int]:
     if row is None:
         return GuardingSettings.DEFAULT_RETENTION_DAYS, GuardingSettings.DEFAULT_FOLLOW_UP_MINUTES
     return row.gate_retention_days, row.follow_up_minutes
+
+
+def roster_lead(unit: Organisation) -> tuple[int, str]:
+    """(days, DayUnit) before a holiday's first day that its roster deadline falls when the
+    bureau `unit` leaves it empty (#20 working days)."""
+    row = nearest_unit_setting(GuardingSettings.objects.all(), unit, unit_field="unit")
+    if row is None:
+        return GuardingSettings.DEFAULT_ROSTER_LEAD_DAYS, DayUnit.WORKING
+    return row.roster_lead_days, row.roster_lead_unit
 
 
 # --- access helpers (404 outside, 403 for a role that may not act) ---------------------------

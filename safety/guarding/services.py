@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safety import audit, roles
+from safety import audit, roles, workdays
 from safety.access import check_unit_permission
 from safety.jobs import enqueue_on_commit
 from safety.messages import Message, MessageDate
@@ -67,12 +67,21 @@ def _own_unit(actor: User | None, permission: str, unit: Organisation) -> None:
 
 @audit.atomic
 def period_save(*, actor: User | None, period: HolidayPeriod) -> HolidayPeriod:
-    """A bureau sets (or edits the dates of) a holiday its schools file a roster for."""
+    """A bureau sets (or edits the dates of) a holiday its schools file a roster for. A
+    deadline left empty is the bureau's roster lead (GuardingSettings, default 3 working
+    days) before the first day, on the official calendar (#20; `CalendarYearMissing` shows
+    as the deadline's error)."""
     _own_unit(actor, roles.REVIEW_DUTY_ROSTER, period.unit)
     if not period.unit.is_bureau:
         raise PermissionDenied
     if period.end_date < period.start_date:
         raise _invalid(_("The last day cannot be before the first day."), "end_date")
+    if period.deadline is None:
+        days, unit = selectors.roster_lead(period.unit)
+        try:
+            period.deadline = workdays.deadline_after(period.start_date, -days, unit)
+        except workdays.CalendarYearMissing as error:
+            raise ValidationError({"deadline": error.messages}) from error
     if period.deadline > period.start_date:
         raise _invalid(_("The deadline must be on or before the first day."), "deadline")
     creating = period.pk is None

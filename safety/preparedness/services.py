@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safety import audit, roles
+from safety import audit, roles, workdays
 from safety.access import check_unit_permission
 from safety.messages import Message
 from safety.models import Organisation, SafetyArea, User
@@ -427,8 +427,12 @@ def schools_behind(today: datetime.date, days_left: int) -> list[tuple[int, str]
 
 def send_drill_reminders(*, today: datetime.date | None = None, days_left: int = 10) -> int:
     """Remind the schools behind on drills, once per school and period (the outbox's unique
-    key: a second run records nothing). Returns the number of notices recorded."""
+    key: a second run records nothing). Not on a day that is not a working day (#20,
+    `workdays.should_remind`): nothing is recorded then, so the next working day's run
+    sends. Returns the number of notices recorded."""
     today = today or timezone.localdate()
+    if not workdays.should_remind(today):
+        return 0
     sent = 0
     by_period: dict[str, list[int]] = {}
     for pk, key in schools_behind(today, days_left):

@@ -33,7 +33,7 @@ from reporting.models import MonthlyReport, MonthlyReportVersion
 from reporting.monthly import services as monthly_services
 from reporting.notices import services as notice_services
 from reporting.orders import services as order_services
-from safety import audit
+from safety import audit, workdays
 from safety import services as safety_services
 from safety.models import (
     AuditEvent,
@@ -564,7 +564,10 @@ def _campaign_remind(city, people):
 
     def call():
         campaign_services.campaign_remind(
-            actor=people.city_official, campaign=campaign, unit=city.city
+            actor=people.city_official,
+            campaign=campaign,
+            unit=city.city,
+            today=workdays.next_working_day(timezone.localdate()),
         )
         return campaign
 
@@ -607,7 +610,10 @@ def _notice_remind(city, people):
 
     def call():
         notice_services.notice_remind(
-            actor=people.county_official, notice=notice, unit=city.county_a
+            actor=people.county_official,
+            notice=notice,
+            unit=city.county_a,
+            today=workdays.next_working_day(timezone.localdate()),
         )
         return notice
 

@@ -14,6 +14,7 @@ from inspections import services as inspection_services
 from inspections.campaigns import selectors, services
 from inspections.campaigns.models import CampaignTask
 from inspections.models import ChecklistTemplate, Hazard, Inspection
+from safety import workdays
 from safety.models import AuditEvent, Notification
 
 pytestmark = pytest.mark.django_db
@@ -186,12 +187,24 @@ def test_reminders_go_to_laggards_at_most_once_a_day(city, people):
     campaign = launch(people.city_official, city.city)
     _complete(campaign.tasks.get(school=city.school_a), people.staff_a, hazard=False)
     assert (
-        services.campaign_remind(actor=people.city_official, campaign=campaign, unit=city.city) == 3
+        services.campaign_remind(
+            actor=people.city_official,
+            campaign=campaign,
+            unit=city.city,
+            today=workdays.next_working_day(timezone.localdate()),
+        )
+        == 3
     )
     reminded = Notification.objects.filter(kind="campaign_reminder").count()
     assert reminded == 1  # staff_a2 (school A2); school B and the city school have nobody
     assert (
-        services.campaign_remind(actor=people.city_official, campaign=campaign, unit=city.city) == 0
+        services.campaign_remind(
+            actor=people.city_official,
+            campaign=campaign,
+            unit=city.city,
+            today=workdays.next_working_day(timezone.localdate()),
+        )
+        == 0
     )
     assert Notification.objects.filter(kind="campaign_reminder").count() == reminded
 

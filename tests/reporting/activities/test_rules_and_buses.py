@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from reporting.activities import services
 from reporting.activities.models import Activity, BusRoute
+from safety import workdays
 from safety.models import Notification
 
 from .factories import bus, driver, escort, fields, starts_in
@@ -152,7 +153,7 @@ def test_a_route_over_its_bus_seats_is_refused(city, people, client_for):
 
 
 def test_bus_documents_expiring_remind_the_school_once(city, people):
-    today = timezone.localdate()
+    today = workdays.next_working_day(timezone.localdate())
     bus(city.school_a, permit_expires=today + datetime.timedelta(days=20))
     bus(city.school_a, plate="苏A22222", inspection_expires=today + datetime.timedelta(days=90))
     driver(city.school_a, expires=today + datetime.timedelta(days=5))

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from reporting.notices import selectors, services
 from reporting.notices.models import NoticeReceipt, NoticeRecipient, NoticeReply
+from safety import workdays
 from safety.models import AuditEvent, Notification
 from safety.uploads import clean_document
 from tests.pdfs import plain_pdf
@@ -132,11 +133,23 @@ def test_reminders_once_a_day_to_those_missing(city, people):
         actor=people.staff_a, recipient=notice.recipients.get(unit=city.school_a), text="已完成"
     )
     assert (
-        services.notice_remind(actor=people.county_official, notice=notice, unit=city.county_a) == 1
+        services.notice_remind(
+            actor=people.county_official,
+            notice=notice,
+            unit=city.county_a,
+            today=workdays.next_working_day(timezone.localdate()),
+        )
+        == 1
     )
     assert Notification.objects.filter(kind="notice_reminder").count() == 1  # staff_a2
     assert (
-        services.notice_remind(actor=people.county_official, notice=notice, unit=city.county_a) == 0
+        services.notice_remind(
+            actor=people.county_official,
+            notice=notice,
+            unit=city.county_a,
+            today=workdays.next_working_day(timezone.localdate()),
+        )
+        == 0
     )
     assert Notification.objects.filter(kind="notice_reminder").count() == 1
 
