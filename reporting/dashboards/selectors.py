@@ -777,18 +777,20 @@ def school_tasks(user: User, school: Organisation, today: datetime.date) -> Scho
     )
     if not user.has_perm("safety.manage_responsibilities"):
         letters = letters.filter(assignment__holder__user=user)
+    # #18: the letters' count and the supervision items in one query (the home's budget)
+    row = _one_row(user, {"letters": _count(letters), **school_supervision_columns(user)})
     return SchoolTasks(
         **hazards,
         incidents=incidents,
         reports=report_tasks(school, today) if user.has_perm(roles.SUBMIT_MONTHLY_REPORT) else [],
-        letters=letters.count(),
+        letters=row.pop("letters"),
         letters_url=link("responsibility:letter_list", status=ResponsibilityLetter.Status.ISSUED),
         # issue #16: one query, for the roles that approve only
         activities=activity_selectors.awaiting_count(user)
         if user.has_perm(roles.APPROVE_ACTIVITY)
         else 0,
         activities_url=link("activities:list", mine="on"),
-        supervision=school_supervision_tasks(user, today),  # #18: one query
+        supervision=SupervisionTasks(today=today, **row),  # #18
     )
 
 
@@ -817,14 +819,19 @@ def bureau_tasks(
     of the pages linked (the console's review queue, the unit's coverage page)."""
     may_submit = user.has_perm(roles.SUBMIT_MONTHLY_REPORT)
     may_review = user.has_perm(roles.REVIEW_MONTHLY_REPORT)
+    # #18: the review queue's count and the supervision items in one query (the budget)
+    columns = bureau_supervision_columns(user)
+    if may_review:
+        columns["review_count"] = _count(review_queue(bureau))
+    row = _one_row(user, columns) if columns else {}
     return BureauTasks(
         reports=report_tasks(bureau, today) if may_submit else [],
         reports_url=reverse("monthly:unit", args=[bureau.pk]) if reports_monthly(bureau) else "",
-        review_count=review_queue(bureau).count() if may_review else 0,
+        review_count=row.pop("review_count", 0),
         review_url=reverse("monthly:console") if may_review else "",
         activities=activities_awaiting,  # issue #16: counted with the dashboard's figures
         activities_url=link("activities:list", mine="on"),
-        supervision=bureau_supervision_tasks(user, today),  # #18: one query
+        supervision=SupervisionTasks(today=today, **row),  # #18
     )
 
 
@@ -873,9 +880,10 @@ def inspections_against_plan(user: User, today: datetime.date) -> list[PlanRow]:
 @dataclass
 class SupervisionTasks:
     """The to-do items of the campaigns, notices and orders: counts and the nearest
-    deadline of each, read in one query (`_one_row`). A school's people who answer
-    supervision get the first four, bureau officials who supervise the last three; the
-    links are the filtered lists where they act, showing the same counts."""
+    deadline of each, read in the query of the to-do list's other counts (`_one_row`). A
+    school's people who answer supervision get the first four, bureau officials who
+    supervise the last three; the links are the filtered lists where they act, showing the
+    same counts."""
 
     campaigns: int = 0  # campaign tasks of the school not submitted
     campaigns_due: datetime.date | None = None
@@ -939,41 +947,38 @@ def _earliest(queryset: QuerySet, field_name: str) -> Subquery:
 
 def _one_row(user: User, columns: dict[str, Subquery]) -> dict[str, Any]:
     """The scalar subqueries `columns` evaluated in one query, on the user's unit's row."""
-    return Organisation.objects.filter(pk=user.unit_id).values(**columns).first() or {}
+    row = Organisation.objects.filter(pk=user.unit_id).values(**columns).first()
+    return dict(row or {key: None if key.endswith("_due") else 0 for key in columns})
 
 
-def school_supervision_tasks(user: User, today: datetime.date) -> SupervisionTasks:
-    """A school account's campaign tasks, replies and orders to answer (one query; none and
-    no query for a role that does not answer supervision)."""
+def school_supervision_columns(user: User) -> dict[str, Subquery]:
+    """A school account's campaign tasks, replies and orders to answer, as columns for
+    `_one_row` (none for a role that does not answer supervision)."""
     if not user.has_perm(roles.ANSWER_SUPERVISION):
-        return SupervisionTasks(today=today)
+        return {}
     campaigns = campaign_selectors.open_tasks(user)
     notices = notice_selectors.to_reply(user)
     orders = order_selectors.to_reply(user)
-    row = _one_row(
-        user,
-        {
-            "campaigns": _count(campaigns),
-            "campaigns_due": _earliest(campaigns, "deadline"),
-            "notices": _count(notices),
-            "notices_due": _earliest(notices, "notice__reply_due"),
-            "unread": _count(notice_selectors.unread(user)),
-            "orders": _count(orders),
-            "orders_due": _earliest(orders, "deadline"),
-        },
-    )
-    return SupervisionTasks(today=today, **row)
+    return {
+        "campaigns": _count(campaigns),
+        "campaigns_due": _earliest(campaigns, "deadline"),
+        "notices": _count(notices),
+        "notices_due": _earliest(notices, "notice__reply_due"),
+        "unread": _count(notice_selectors.unread(user)),
+        "orders": _count(orders),
+        "orders_due": _earliest(orders, "deadline"),
+    }
 
 
-def bureau_supervision_tasks(user: User, today: datetime.date) -> SupervisionTasks:
+def bureau_supervision_columns(user: User) -> dict[str, Subquery]:
     """A bureau official's campaigns to forward (a county's), notices with replies and order
-    replies to decide (one query; none and no query for a role that does not supervise)."""
+    replies to decide, as columns for `_one_row` (none for a role that does not supervise)."""
     if not user.has_perm(roles.SUPERVISE) or user.unit is None:
-        return SupervisionTasks(today=today)
+        return {}
     columns = {
         "notice_replies": _count(notice_selectors.replies_to_decide(user)),
         "order_replies": _count(order_selectors.replies_to_decide(user)),
     }
     if user.unit.kind == Organisation.Kind.COUNTY:
         columns["to_forward"] = _count(campaign_selectors.awaiting_forward(user))
-    return SupervisionTasks(today=today, **_one_row(user, columns))
+    return columns

@@ -2,7 +2,8 @@
 tasks, notices to reply to, unread notices and orders to reply to; a county's campaigns to
 forward and the replies waiting for its decision. Each item shows for the right role and
 unit only, disappears when done, and leads to a list showing the same count; the home page
-pays one query for all of them, however many records there are."""
+pays no query for them (they share the query of the letters' / review queue's count), however
+many records there are."""
 
 from __future__ import annotations
 
@@ -205,7 +206,7 @@ def home_queries(client) -> int:
     return len(captured.captured_queries)
 
 
-def test_home_pays_one_query_however_many_items(city, people):
+def test_home_pays_no_extra_query_however_many_items(city, people):
     school, county = client_of(people.staff_a), client_of(people.county_official)
     before = home_queries(school), home_queries(county)
     launch(people.city_official, city.city)
