@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from safety import roles
@@ -73,13 +73,16 @@ def target_schools(bureau: Organisation, filters: dict[str, Any]) -> QuerySet[Or
     return schools
 
 
-def campaign_list(user: User) -> QuerySet[Campaign]:
-    """Campaigns the user sees, with the counts of the tasks in the user's jurisdiction."""
+def campaign_list(user: User, state: str = "") -> QuerySet[Campaign]:
+    """Campaigns the user sees, with the counts of the tasks in the user's jurisdiction;
+    `state="to_forward"`: only those waiting for the user's county to forward them."""
     path = jurisdiction_path(user) or ""
     mine = Q(tasks__school__path__startswith=path)
+    campaigns = Campaign.objects.visible_to(user)
+    if state == "to_forward":
+        campaigns = campaigns.filter(pk__in=awaiting_forward(user).values("pk"))
     return (
-        Campaign.objects.visible_to(user)
-        .select_related("bureau")
+        campaigns.select_related("bureau")
         .annotate(
             task_count=Count("tasks", filter=mine),
             submitted_count=Count("tasks", filter=mine & Q(tasks__status="submitted")),
@@ -88,12 +91,38 @@ def campaign_list(user: User) -> QuerySet[Campaign]:
     )
 
 
-def school_tasks(user: User) -> QuerySet[CampaignTask]:
-    """The campaign tasks of the user's jurisdiction, open ones first (a school's to-do)."""
+def school_tasks(user: User, state: str = "") -> QuerySet[CampaignTask]:
+    """The campaign tasks of the user's jurisdiction, open ones first (a school's to-do);
+    `state="open"`: only those not submitted yet."""
+    tasks = CampaignTask.objects.visible_to(user)
+    if state == "open":
+        tasks = tasks.exclude(status=CampaignTask.Status.SUBMITTED)
+    return tasks.select_related("campaign__bureau", "school").order_by("status", "deadline", "id")
+
+
+def open_tasks(user: User) -> QuerySet[CampaignTask]:
+    """The campaign tasks of the user's own school not submitted yet (the home's to-do;
+    the same rows as `school_tasks(user, "open")` for a school account)."""
+    return CampaignTask.objects.filter(school_id=user.unit_id).exclude(
+        status=CampaignTask.Status.SUBMITTED
+    )
+
+
+def awaiting_forward(user: User) -> QuerySet[Campaign]:
+    """Campaigns of a bureau above the user's county that cover its schools, are still
+    running (deadline not passed: a forwarding must not be later) and that the county has
+    not forwarded yet. Empty for any other unit."""
+    unit = user.unit if user.is_authenticated else None
+    if unit is None or unit.kind != Organisation.Kind.COUNTY:
+        return Campaign.objects.none()
+    covered = CampaignTask.objects.filter(
+        campaign=OuterRef("pk"), school__path__startswith=unit.path
+    )
+    forwarded = CampaignForward.objects.filter(campaign=OuterRef("pk"), county=unit)
     return (
-        CampaignTask.objects.visible_to(user)
-        .select_related("campaign__bureau", "school")
-        .order_by("status", "deadline", "id")
+        Campaign.objects.exclude(bureau=unit)
+        .filter(Exists(covered), deadline__gte=timezone.localdate())
+        .exclude(Exists(forwarded))
     )
 
 

@@ -38,11 +38,16 @@ def _form_errors(form, error: ValidationError) -> None:
 def index(request: HttpRequest) -> HttpResponse:
     """Bureaus: the campaigns they launched or received. Schools: their campaign tasks."""
     user = request.user
+    state = request.GET.get("state", "")
     if selectors.is_bureau_user(user):
-        paged = paginate(request, selectors.campaign_list(user))
-        return render(request, "inspections/campaigns/campaign_list.html", paged.context())
-    paged = paginate(request, selectors.school_tasks(user))
-    return render(request, "inspections/campaigns/task_list.html", paged.context())
+        state = state if state == "to_forward" else ""
+        paged = paginate(request, selectors.campaign_list(user, state))
+        context = {"state": state, **paged.context()}
+        return render(request, "inspections/campaigns/campaign_list.html", context)
+    state = state if state == "open" else ""
+    paged = paginate(request, selectors.school_tasks(user, state))
+    context = {"state": state, **paged.context()}
+    return render(request, "inspections/campaigns/task_list.html", context)
 
 
 @login_required

@@ -17,10 +17,13 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     Count,
+    DateField,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -33,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspections.campaigns import selectors as campaign_selectors
 from inspections.models import Hazard, Inspection, PublicReport, SurroundingsSpot
 from reporting.activities import selectors as activity_selectors
 from reporting.incidents.models import Category, Incident, SchoolVeto, late_q, missed_q
@@ -47,6 +51,8 @@ from reporting.monthly.selectors import (
     school_due_date,
     unit_status,
 )
+from reporting.notices import selectors as notice_selectors
+from reporting.orders import selectors as order_selectors
 from safety import roles
 from safety.education.models import EducationRecord, LegalVicePrincipal, term_of
 from safety.education.selectors import PUPIL_KINDS
@@ -672,6 +678,7 @@ class SchoolTasks:
     letters_url: str
     activities: int = 0  # issue #16: applications waiting for the school leader's decision
     activities_url: str = ""
+    supervision: SupervisionTasks = field(default_factory=lambda: SupervisionTasks())  # #18
 
     @property
     def count(self) -> int:
@@ -685,6 +692,7 @@ class SchoolTasks:
             + len(self.reports)
             + self.letters
             + self.activities
+            + self.supervision.count
         )
 
 
@@ -769,17 +777,20 @@ def school_tasks(user: User, school: Organisation, today: datetime.date) -> Scho
     )
     if not user.has_perm("safety.manage_responsibilities"):
         letters = letters.filter(assignment__holder__user=user)
+    # #18: the letters' count and the supervision items in one query (the home's budget)
+    row = _one_row(user, {"letters": _count(letters), **school_supervision_columns(user)})
     return SchoolTasks(
         **hazards,
         incidents=incidents,
         reports=report_tasks(school, today) if user.has_perm(roles.SUBMIT_MONTHLY_REPORT) else [],
-        letters=letters.count(),
+        letters=row.pop("letters"),
         letters_url=link("responsibility:letter_list", status=ResponsibilityLetter.Status.ISSUED),
         # issue #16: one query, for the roles that approve only
         activities=activity_selectors.awaiting_count(user)
         if user.has_perm(roles.APPROVE_ACTIVITY)
         else 0,
         activities_url=link("activities:list", mine="on"),
+        supervision=SupervisionTasks(today=today, **row),  # #18
     )
 
 
@@ -794,10 +805,11 @@ class BureauTasks:
     review_url: str
     activities: int = 0  # issue #16: applications waiting for the bureau's decision
     activities_url: str = ""
+    supervision: SupervisionTasks = field(default_factory=lambda: SupervisionTasks())  # #18
 
     @property
     def count(self) -> int:
-        return len(self.reports) + self.review_count + self.activities
+        return len(self.reports) + self.review_count + self.activities + self.supervision.count
 
 
 def bureau_tasks(
@@ -807,13 +819,19 @@ def bureau_tasks(
     of the pages linked (the console's review queue, the unit's coverage page)."""
     may_submit = user.has_perm(roles.SUBMIT_MONTHLY_REPORT)
     may_review = user.has_perm(roles.REVIEW_MONTHLY_REPORT)
+    # #18: the review queue's count and the supervision items in one query (the budget)
+    columns = bureau_supervision_columns(user)
+    if may_review:
+        columns["review_count"] = _count(review_queue(bureau))
+    row = _one_row(user, columns) if columns else {}
     return BureauTasks(
         reports=report_tasks(bureau, today) if may_submit else [],
         reports_url=reverse("monthly:unit", args=[bureau.pk]) if reports_monthly(bureau) else "",
-        review_count=review_queue(bureau).count() if may_review else 0,
+        review_count=row.pop("review_count", 0),
         review_url=reverse("monthly:console") if may_review else "",
         activities=activities_awaiting,  # issue #16: counted with the dashboard's figures
         activities_url=link("activities:list", mine="on"),
+        supervision=SupervisionTasks(today=today, **row),  # #18
     )
 
 
@@ -854,3 +872,113 @@ def inspections_against_plan(user: User, today: datetime.date) -> list[PlanRow]:
         }
         for kind, expected in INSPECTION_PLAN
     ]
+
+
+# --- Bureau supervision in the to-do lists (issue #18) ----------------------------------------
+
+
+@dataclass
+class SupervisionTasks:
+    """The to-do items of the campaigns, notices and orders: counts and the nearest
+    deadline of each, read in the query of the to-do list's other counts (`_one_row`). A
+    school's people who answer supervision get the first four, bureau officials who
+    supervise the last three; the links are the filtered lists where they act, showing the
+    same counts."""
+
+    campaigns: int = 0  # campaign tasks of the school not submitted
+    campaigns_due: datetime.date | None = None
+    notices: int = 0  # notices waiting for the school's reply (none yet, or returned)
+    notices_due: datetime.date | None = None
+    unread: int = 0  # notices of the unit the user has not opened
+    orders: int = 0  # rectification orders waiting for the school's reply (or returned)
+    orders_due: datetime.date | None = None
+    to_forward: int = 0  # campaigns from above waiting for the county to forward them
+    notice_replies: int = 0  # the bureau's notices with a reply waiting for its decision
+    order_replies: int = 0  # order replies waiting for the user's decision
+    today: datetime.date | None = None
+
+    @property
+    def count(self) -> int:
+        return (
+            self.campaigns
+            + self.notices
+            + self.unread
+            + self.orders
+            + self.to_forward
+            + self.notice_replies
+            + self.order_replies
+        )
+
+    def late(self, due: datetime.date | None) -> bool:
+        return due is not None and self.today is not None and due < self.today
+
+    @property
+    def campaigns_late(self) -> bool:
+        return self.late(self.campaigns_due)
+
+    @property
+    def notices_late(self) -> bool:
+        return self.late(self.notices_due)
+
+    @property
+    def orders_late(self) -> bool:
+        return self.late(self.orders_due)
+
+    campaigns_url = property(lambda self: link("campaigns:index", state="open"))
+    notices_url = property(lambda self: link("notices:index", state="to_reply"))
+    unread_url = property(lambda self: link("notices:index", state="unread"))
+    orders_url = property(lambda self: link("orders:index", status="to_reply"))
+    to_forward_url = property(lambda self: link("campaigns:index", state="to_forward"))
+    notice_replies_url = property(lambda self: link("notices:index", state="to_decide"))
+    order_replies_url = property(lambda self: link("orders:index", status="to_decide"))
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """COUNT(*) of `queryset` as a scalar subquery (no GROUP BY: one value, 0 when empty)."""
+    rows = queryset.order_by().values(n=Func(F("pk"), function="COUNT"))
+    return Subquery(rows, output_field=IntegerField())
+
+
+def _earliest(queryset: QuerySet, field_name: str) -> Subquery:
+    """MIN(`field_name`) of `queryset` as a scalar subquery (NULL when empty)."""
+    rows = queryset.order_by().values(d=Func(F(field_name), function="MIN"))
+    return Subquery(rows, output_field=DateField())
+
+
+def _one_row(user: User, columns: dict[str, Subquery]) -> dict[str, Any]:
+    """The scalar subqueries `columns` evaluated in one query, on the user's unit's row."""
+    row = Organisation.objects.filter(pk=user.unit_id).values(**columns).first()
+    return dict(row or {key: None if key.endswith("_due") else 0 for key in columns})
+
+
+def school_supervision_columns(user: User) -> dict[str, Subquery]:
+    """A school account's campaign tasks, replies and orders to answer, as columns for
+    `_one_row` (none for a role that does not answer supervision)."""
+    if not user.has_perm(roles.ANSWER_SUPERVISION):
+        return {}
+    campaigns = campaign_selectors.open_tasks(user)
+    notices = notice_selectors.to_reply(user)
+    orders = order_selectors.to_reply(user)
+    return {
+        "campaigns": _count(campaigns),
+        "campaigns_due": _earliest(campaigns, "deadline"),
+        "notices": _count(notices),
+        "notices_due": _earliest(notices, "notice__reply_due"),
+        "unread": _count(notice_selectors.unread(user)),
+        "orders": _count(orders),
+        "orders_due": _earliest(orders, "deadline"),
+    }
+
+
+def bureau_supervision_columns(user: User) -> dict[str, Subquery]:
+    """A bureau official's campaigns to forward (a county's), notices with replies and order
+    replies to decide, as columns for `_one_row` (none for a role that does not supervise)."""
+    if not user.has_perm(roles.SUPERVISE) or user.unit is None:
+        return {}
+    columns = {
+        "notice_replies": _count(notice_selectors.replies_to_decide(user)),
+        "order_replies": _count(order_selectors.replies_to_decide(user)),
+    }
+    if user.unit.kind == Organisation.Kind.COUNTY:
+        columns["to_forward"] = _count(campaign_selectors.awaiting_forward(user))
+    return columns

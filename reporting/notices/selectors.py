@@ -58,23 +58,49 @@ def access_attachment(user: User, pk: Any) -> NoticeAttachment:
     return attachment
 
 
-def inbox(user: User) -> QuerySet[NoticeRecipient]:
-    """The notices addressed to the user's own unit, with whether the user opened each."""
+# The inbox's filters (the home's to-do links, #18): a reply still to give (required, none
+# submitted or the last one returned), notices the user has not opened.
+TO_REPLY = Q(notice__reply_due__isnull=False, reply_status__in=["", "returned"])
+INBOX_STATES = ("to_reply", "unread")
+
+
+def inbox(user: User, state: str = "") -> QuerySet[NoticeRecipient]:
+    """The notices addressed to the user's own unit, with whether the user opened each;
+    `state`: one of INBOX_STATES (others ignored)."""
     mine = NoticeReceipt.objects.filter(recipient=OuterRef("pk"), user=user)
-    return (
+    rows = (
         NoticeRecipient.objects.filter(unit_id=user.unit_id)
         .select_related("notice__bureau")
         .annotate(read_by_me=Exists(mine))
         .order_by("-notice__published_at", "-id")
     )
+    if state == "to_reply":
+        rows = rows.filter(TO_REPLY)
+    elif state == "unread":
+        rows = rows.filter(read_by_me=False)
+    return rows
 
 
-def sent(user: User) -> QuerySet[Notice]:
-    """Notices published by the user's bureau or below it, with recipient counts."""
+def to_reply(user: User) -> QuerySet[NoticeRecipient]:
+    """The notices of the user's unit still waiting for its reply (the home's to-do)."""
+    return NoticeRecipient.objects.filter(TO_REPLY, unit_id=user.unit_id)
+
+
+def replies_to_decide(user: User) -> QuerySet[Notice]:
+    """Notices of the user's own bureau with a reply submitted and not yet decided."""
+    waiting = NoticeRecipient.objects.filter(notice=OuterRef("pk"), reply_status="submitted")
+    return Notice.objects.filter(Exists(waiting), bureau_id=user.unit_id)
+
+
+def sent(user: User, state: str = "") -> QuerySet[Notice]:
+    """Notices published by the user's bureau or below it, with recipient counts;
+    `state="to_decide"`: only the bureau's own with replies waiting for its decision."""
     path = jurisdiction_path(user) or ""
+    notices = Notice.objects.filter(bureau__path__startswith=path)
+    if state == "to_decide":
+        notices = notices.filter(pk__in=replies_to_decide(user).values("pk"))
     return (
-        Notice.objects.filter(bureau__path__startswith=path)
-        .select_related("bureau")
+        notices.select_related("bureau")
         .annotate(
             unit_count=Count("recipients"),
             read_count=Count("recipients", filter=Q(recipients__first_read_at__isnull=False)),
@@ -121,7 +147,11 @@ def status_counts(user: User, notice: Notice) -> dict[str, int]:
     )
 
 
-def unread_count(user: User) -> int:
+def unread(user: User) -> QuerySet[NoticeRecipient]:
     """Notices addressed to the user's unit that the user has not opened."""
     mine = NoticeReceipt.objects.filter(recipient=OuterRef("pk"), user=user)
-    return NoticeRecipient.objects.filter(unit_id=user.unit_id).exclude(Exists(mine)).count()
+    return NoticeRecipient.objects.filter(unit_id=user.unit_id).exclude(Exists(mine))
+
+
+def unread_count(user: User) -> int:
+    return unread(user).count()

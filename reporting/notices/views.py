@@ -35,12 +35,16 @@ def _is_bureau(user) -> bool:
 def index(request: HttpRequest) -> HttpResponse:
     """Everyone: the inbox of the own unit. Bureaus: also the notices they published."""
     user = request.user
+    state = request.GET.get("state", "")
     if _is_bureau(user) and request.GET.get("box") != "inbox":
-        paged = paginate(request, selectors.sent(user))
+        state = state if state == "to_decide" else ""
+        paged = paginate(request, selectors.sent(user, state))
         context = {"box": "sent", **paged.context()}
     else:
-        paged = paginate(request, selectors.inbox(user))
+        state = state if state in selectors.INBOX_STATES else ""
+        paged = paginate(request, selectors.inbox(user, state))
         context = {"box": "inbox", **paged.context()}
+    context["state"] = state
     context["is_bureau"] = _is_bureau(user)
     return render(request, "reporting/notices/index.html", context)
 

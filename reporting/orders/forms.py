@@ -66,6 +66,7 @@ class OrderFilterForm(TextRulesMixin, forms.Form):
             ("to_decide", _("Replied, to decide")),
             ("overdue", _("Overdue")),
             ("accepted", _("Accepted")),
+            ("to_reply", _("Waiting for the school's reply")),  # to-do list (#18)
         ],
         widget=forms.Select(attrs={"class": "form-select"}),
     )

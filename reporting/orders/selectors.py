@@ -64,6 +64,8 @@ STATUS_FILTERS = {
     "to_decide": Q(status=Order.Status.REPLIED),
     "overdue": Q(status__in=[Order.Status.ISSUED, Order.Status.RETURNED]),
     "accepted": Q(status=Order.Status.ACCEPTED),
+    # The school's to-do (#18): issued or returned, its reply still due.
+    "to_reply": Q(status__in=[Order.Status.ISSUED, Order.Status.RETURNED]),
 }
 
 
@@ -73,7 +75,25 @@ def order_list(user: User, status: str = "") -> QuerySet[Order]:
         orders = orders.filter(STATUS_FILTERS[status])
     if status == "overdue":
         orders = orders.filter(deadline__lt=timezone.localdate())
+    if status == "to_decide" and user.unit is not None and user.unit.is_bureau:
+        # Only the replies the user may decide (`may_decide`): orders of the user's bureau
+        # or below it, not those of a bureau above (the home's to-do links here, #18).
+        orders = orders.filter(bureau__path__startswith=user.unit.path)
     return orders
+
+
+def to_reply(user: User) -> QuerySet[Order]:
+    """The orders of the user's own school waiting for its reply (the home's to-do)."""
+    return Order.objects.filter(STATUS_FILTERS["to_reply"], school_id=user.unit_id)
+
+
+def replies_to_decide(user: User) -> QuerySet[Order]:
+    """Orders replied to and waiting for a decision the user may take (`may_decide`)."""
+    if user.unit is None:
+        return Order.objects.none()
+    return Order.objects.filter(
+        STATUS_FILTERS["to_decide"], bureau__path__startswith=user.unit.path
+    )
 
 
 def school_orders(school: Organisation) -> QuerySet[Order]:

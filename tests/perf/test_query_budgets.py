@@ -28,6 +28,10 @@ OVER_BUDGET = {
     ("c01.official", "/"): 27,
     ("s00001.staff", "/"): 19,
 }
+# The to-do list (#18): the merged main already ran 28 on both bureau homes (#16 and #17 each
+# added their one query against the 27 held above); the supervision items add none (folded
+# into the query that counts the review queue / the letters), so they are held at 28.
+OVER_BUDGET |= {("city.official", "/"): 28, ("c01.official", "/"): 28}
 
 # (persona, path) of every list page that exists; a dashboard is one more line here.
 LIST_PAGES = [
