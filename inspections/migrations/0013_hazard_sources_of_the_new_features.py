@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0012_risk_grading'),
+        ("inspections", "0012_risk_grading"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='hazard',
-            name='source',
-            field=models.CharField(choices=[('self_inspection', 'Self-inspection'), ('county_inspection', 'County inspection'), ('spot_check', 'Spot check'), ('ad_hoc', 'Ad hoc report'), ('campaign', 'Special campaign'), ('drill', 'Emergency drill'), ('patrol', 'Night patrol'), ('public', 'Public report'), ('risk', 'Risk point check')], max_length=20, verbose_name='source'),
+            model_name="hazard",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("self_inspection", "Self-inspection"),
+                    ("county_inspection", "County inspection"),
+                    ("spot_check", "Spot check"),
+                    ("ad_hoc", "Ad hoc report"),
+                    ("campaign", "Special campaign"),
+                    ("drill", "Emergency drill"),
+                    ("patrol", "Night patrol"),
+                    ("public", "Public report"),
+                    ("risk", "Risk point check"),
+                ],
+                max_length=20,
+                verbose_name="source",
+            ),
         ),
     ]
