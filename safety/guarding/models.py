@@ -683,7 +683,7 @@ class ParentNotice(models.Model):
     leave = models.ForeignKey(
         Leave, verbose_name=_("leave"), on_delete=models.CASCADE, related_name="notices"
     )
-    phone = models.CharField(_("phone"), max_length=30)
+    phone = models.CharField(_("phone"), max_length=30, validators=[validate_phone])
     text = models.CharField(_("text"), max_length=300)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -48,6 +48,7 @@ from safety.uploads import clean_document
 from tests.builders import clean_photo
 from tests.pdfs import plain_pdf
 from tests.reporting.conftest import OCTOBER, facts, record_all_items, shanghai
+from tests.safety.guarding.audit_cases import GUARDING_CASES
 from tests.safety.responsibility.factories import YEAR_START, assign, holder
 
 pytestmark = pytest.mark.django_db
@@ -748,6 +749,10 @@ NO_SCOPE_OF_THEIR_OWN.update(
         "reporting.orders.services.store_evidence": "a step of its callers' scope",
     }
 )
+
+
+# --- #15 daily guarding (cases in tests/safety/guarding/audit_cases.py) -----------------------
+CASES.update(GUARDING_CASES)
 
 
 def test_every_service_that_names_its_change_is_in_the_table():

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -26,9 +27,11 @@ from openpyxl import load_workbook
 from inspections.campaigns import services as campaign_services
 from inspections.models import CampaignTask, ChecklistTemplate, Hazard
 from safety import exports, services
+from safety.guarding import services as guarding_services
 from safety.models import SafetyArea
 
 from ..inspections.conftest import photo_upload
+from .guarding.conftest import build_school
 
 pytestmark = pytest.mark.django_db
 
@@ -149,11 +152,33 @@ def _campaign(city, people, client_for):
     return client_for("city_official"), url, [HOSTILE[0], HOSTILE[2]]
 
 
+def _pupils(city, people, client_for):
+    """Issue #15: the boarding pupils' export (a leader), with hostile names and classes."""
+    school = build_school(city, people)
+    hostile = [HOSTILE[0], HOSTILE[1], HOSTILE[3]]
+    for pupil, text in zip(school.pupils, hostile, strict=True):
+        pupil.name = text
+        pupil.class_name = HOSTILE[2]
+        guarding_services.pupil_save(actor=school.leader, unit=school.unit, pupil=pupil)
+    client = Client()
+    client.force_login(school.leader)
+    url = reverse("guarding:pupil_export", args=[school.unit.pk])
+    return client, url, [*hostile, HOSTILE[2]]
+
+
+def _pupil_template(city, people, client_for):
+    """Issue #15: the pupil import template (fixed text, still checked for formulas)."""
+    return client_for("leader_a"), reverse("guarding:pupil_template"), []
+
+
 RECIPES: dict[str, Callable] = {
     "inspections:ledger_export": _ledger,
     "dashboards:dashboard_csv": _dashboard,
     "responsibility:import_template": _template,
     "campaigns:export": _campaign,  # issue #18
+    # issue #15 daily guarding
+    "guarding:pupil_export": _pupils,
+    "guarding:pupil_template": _pupil_template,
 }
 
 

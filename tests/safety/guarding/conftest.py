@@ -19,6 +19,11 @@ from .factories import give_post
 @pytest.fixture
 def school(city, people):
     """School A2 with its guarding people and a room of three pupils."""
+    return build_school(city, people)
+
+
+def build_school(city, people):
+    """The `school` fixture's world (also used by tests/safety/test_audit_rows.py)."""
     unit = city.school_a2
     leader = UserFactory(
         username="a2leader", unit=unit, role=User.Role.SCHOOL_LEADER, full_name="周校长"

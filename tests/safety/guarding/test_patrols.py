@@ -125,8 +125,9 @@ def test_missed_rounds_and_checkpoints_show(school, route, people):
     PatrolRound.objects.filter(pk=missed.pk).update(
         scheduled_at=timezone.now() - datetime.timedelta(days=2)
     )
-    # Four hours ago is yesterday just after midnight: keep the partial round inside today.
-    PatrolRound.objects.filter(pk=partial.pk).update(scheduled_at=timezone.now())
+    # Four hours ago is yesterday just after midnight: keep the partial round in today.
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    PatrolRound.objects.filter(pk=partial.pk).update(scheduled_at=today)
     row = next(
         r
         for r in selectors.bureau_rows(people.county_official, period=None)
