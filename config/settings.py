@@ -304,3 +304,17 @@ PUBLIC_REPORT_LIMITS = (
 )
 # The address printed in the QR code of the posters (the site's public origin).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://localhost:8000")
+
+# Emergency preparedness (issue #14): an incident of a category (reporting's
+# Incident.Category codes) flags the school's current plan of these scenarios (Scenario.key)
+# for review. A category the rules cannot split (fire, electric shock or poisoning; natural
+# disasters) names every scenario it may concern: reviewing one plan too many is cheap,
+# missing one is not. A scenario an administrator adds is mapped here.
+PREPAREDNESS_INCIDENT_SCENARIOS = {
+    "fire_electric_poisoning": ["fire", "food_poisoning", "dormitory_fire"],
+    "natural_disaster": ["earthquake", "flood_typhoon"],
+    "crush_stampede": ["stampede"],
+    "violence": ["intruder"],
+    "traffic": ["traffic_bus"],
+    "illegal_vehicle": ["traffic_bus"],
+}

@@ -276,6 +276,7 @@ class Generator:
                 "code": code,
                 "school_type": extra.get("school_type", ""),
                 "is_boarding": extra.get("is_boarding", False),
+                "has_school_buses": False,  # #14: kept by the school-bus register
                 "locality": extra.get("locality", ""),
                 "address": extra.get("address", ""),
                 "phone": f"0791-{self.rng.randint(80000000, 89999999)}",

@@ -47,6 +47,7 @@ def seed_demo_city() -> Seeded:
     reporter = User.objects.filter(unit_id=problem.drill.unit_id).first() if problem else None
     if problem is not None and reporter is not None:
         inspection_services.hazard_from_drill_problem(actor=reporter, problem=problem)
+    incidents_demo.flag_a_plan()  # #14: an incident flags a plan for review
     guarding_demo.seed()  # daily guarding (issue #15)
     # #17 education and surroundings
     education_demo.seed()

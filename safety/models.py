@@ -96,6 +96,14 @@ class Organisation(models.Model):
         _("school type"), max_length=20, choices=SchoolType.choices, blank=True
     )
     is_boarding = models.BooleanField(_("boarding school"), default=False)
+    # Emergency preparedness (issue #14): kept by the school-bus register's services
+    # (reporting.activities) so that safety reads it without importing reporting.
+    has_school_buses = models.BooleanField(
+        _("has school buses"),
+        default=False,
+        editable=False,
+        help_text=_("Kept by the school-bus register: the school has at least one active bus."),
+    )
     locality = models.CharField(
         _("urban/rural"), max_length=8, choices=Locality.choices, blank=True
     )
@@ -433,6 +441,8 @@ AUDIT_ACTION_LABELS = {
     "public_report.receive": _("Public report received"),
     "public_report.accept": _("Public report accepted"),
     "public_report.dismiss": _("Public report dismissed"),
+    # Emergency preparedness: school buses and incident flags (issue #14, part 2)
+    "preparedness.school_buses": _("School-bus fact for drills and plans updated"),
 }
 
 

@@ -1,11 +1,16 @@
-"""One upload path for every feature: photos (JPEG, PNG, WebP) and documents (PDF).
+"""One upload path for every feature: photos (JPEG, PNG, WebP), documents (PDF) and, where a
+feature takes them (emergency plans), Word documents (.docx).
 
 Files are checked by their content, not their name: images are opened and verified with
 Pillow, limited in bytes and pixels, re-encoded (orientation applied, all metadata such as
 EXIF location dropped) and given a thumbnail; PDFs are parsed with pypdf (names normalised, so
 `#xx` escapes hide nothing) and refused when encrypted, damaged, too large to check, or when
 they carry active content (scripts, automatic actions, launch actions, embedded files, XFA
-forms, multimedia). Stored names are generated, never taken from the user. Errors name the
+forms, multimedia). Word documents are opened as the zip container they are and refused
+unless they hold `[Content_Types].xml` and `word/document.xml` with the Word document content
+type, stay within entry-count and unpacked-size limits (no zip bombs), are not encrypted and
+carry no macros (`vbaProject.bin`, a macro-enabled content type: .docm), ActiveX controls or
+embedded OLE objects. Stored names are generated, never taken from the user. Errors name the
 file and the true reason, in the user's language.
 """
 
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import io
 import uuid
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -81,6 +87,25 @@ PDF_ACTIVE_VALUES = {
 }
 
 
+# Word documents (.docx, Office Open XML): the content type served back, and bounds on the
+# zip container so a hostile file cannot make the check (or a later reader) slow: the number
+# of parts, and the unpacked size, in total and of one part. A 300-page plan with pictures
+# stays far below them.
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_MAIN_PART_TYPE = (
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+)
+DOCX_MAX_ENTRIES = 1_000
+DOCX_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+DOCX_MAX_PART_BYTES = 30 * 1024 * 1024
+# Parts that carry code or foreign programs: macros (VBA), ActiveX controls, OLE objects.
+DOCX_ACTIVE_PARTS = ("vbaproject.bin", "vbadata.xml")
+DOCX_ACTIVE_FOLDERS = ("word/activex/",)
+DOCX_OLE_PREFIX = "word/embeddings/oleobject"
+# Content types of served files that the file name alone does not give reliably.
+SERVED_CONTENT_TYPES = {".docx": DOCX_CONTENT_TYPE, ".pdf": "application/pdf"}
+
+
 @dataclass(frozen=True)
 class CleanUpload:
     """A checked file ready to store: the content and a thumbnail for images."""
@@ -93,6 +118,11 @@ class CleanUpload:
     @property
     def is_image(self) -> bool:
         return self.thumbnail is not None
+
+    @property
+    def extension(self) -> str:
+        """The extension to store the file under ("pdf", "jpg", "png", "docx")."""
+        return PurePosixPath(self.content.name or "").suffix.lstrip(".") or "bin"
 
 
 def generated_name(prefix: str, extension: str) -> str:
@@ -206,7 +236,9 @@ def clean_document(upload: UploadedFile) -> CleanUpload:
         except ValidationError as exc:
             if exc.code != "not_an_image":
                 raise
-            raise _reject(upload, _("it is not a PDF document or a photo.")) from exc
+            raise _reject(
+                upload, _("it is not a PDF document or a photo."), code="not_a_document"
+            ) from exc
     reason = pdf_refusal(data)
     if reason:
         raise _reject(upload, reason)
@@ -216,6 +248,91 @@ def clean_document(upload: UploadedFile) -> CleanUpload:
         thumbnail=None,
         content_type="application/pdf",
     )
+
+
+def clean_plan_document(upload: UploadedFile) -> CleanUpload:
+    """A PDF, a photo or a Word document (.docx): the documents a plan may be.
+
+    A file that begins like a zip container is checked as a Word document (`docx_refusal`);
+    anything else as a PDF or photo (`clean_document`), whose "not a PDF or a photo" becomes
+    "not a PDF, Word document or photo". Raises ValidationError naming the file and the
+    reason; returns a CleanUpload of the original bytes.
+    """
+    data = _read_limited(upload)
+    if not data.startswith(b"PK\x03\x04"):
+        try:
+            return clean_document(upload)
+        except ValidationError as exc:
+            if exc.code != "not_a_document":
+                raise
+            raise _reject(
+                upload, _("it is not a PDF document, a Word document (.docx) or a photo.")
+            ) from exc
+    reason = docx_refusal(data, upload.name or "")
+    if reason:
+        raise _reject(upload, reason)
+    return CleanUpload(
+        original_name=PurePosixPath(upload.name or "").name[:200],
+        content=ContentFile(data, name="document.docx"),
+        thumbnail=None,
+        content_type=DOCX_CONTENT_TYPE,
+    )
+
+
+def docx_refusal(data: bytes, name: str = "") -> str | None:
+    """Why a Word document must be refused, in the user's language, or None.
+
+    Precondition: `data` is within UPLOAD_MAX_BYTES. Only the zip directory and the content
+    types part are read, and every part's checksum is verified within DOCX_MAX_UNPACKED_BYTES
+    (the sizes are checked from the directory first, so a zip bomb is refused before any of
+    it is unpacked). Never raises.
+    """
+    if PurePosixPath(name.lower()).suffix in (".docm", ".dotm"):
+        return _("macro-enabled Word documents (.docm) are not accepted; save it as .docx.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return _docx_archive_refusal(archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return _("the Word document is damaged and cannot be read.")
+    except Exception:  # noqa: BLE001 - any failure on hostile input means "damaged"
+        return _("the Word document is damaged and cannot be read.")
+
+
+def _docx_archive_refusal(archive: zipfile.ZipFile) -> str | None:
+    entries = archive.infolist()
+    if len(entries) > DOCX_MAX_ENTRIES:
+        return _("the Word document has too many parts to check.")
+    if sum(entry.file_size for entry in entries) > DOCX_MAX_UNPACKED_BYTES or any(
+        entry.file_size > DOCX_MAX_PART_BYTES for entry in entries
+    ):
+        return _("the Word document unpacks to more than its size allows.")
+    if any(entry.flag_bits & 0x1 for entry in entries):
+        return _("the Word document is encrypted (password-protected); save it without one.")
+    names = {entry.filename.lower() for entry in entries}
+    if "[content_types].xml" not in names or "word/document.xml" not in names:
+        return _("it is not a Word document (.docx), although it is a zip archive.")
+    if any(_is_active_part(part) for part in names):
+        return _("the Word document contains macros, ActiveX controls or embedded programs.")
+    content_types = archive.read(_original_name(archive, "[content_types].xml"))
+    if b"macroEnabled" in content_types or b"vbaProject" in content_types:
+        return _("macro-enabled Word documents (.docm) are not accepted; save it as .docx.")
+    if DOCX_MAIN_PART_TYPE not in content_types:
+        return _("it is not a Word document (.docx), although it is a zip archive.")
+    if archive.testzip() is not None:
+        return _("the Word document is damaged and cannot be read.")
+    return None
+
+
+def _is_active_part(name: str) -> bool:
+    return (
+        PurePosixPath(name).name in DOCX_ACTIVE_PARTS
+        or name.startswith(DOCX_ACTIVE_FOLDERS)
+        or name.startswith(DOCX_OLE_PREFIX)
+    )
+
+
+def _original_name(archive: zipfile.ZipFile, lowered: str) -> str:
+    return next(name for name in archive.namelist() if name.lower() == lowered)
 
 
 def pdf_refusal(data: bytes) -> str | None:
@@ -343,7 +460,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 class UploadField(forms.FileField):
     """A form field taking up to UPLOAD_MAX_FILES files, each cleaned into a CleanUpload.
 
-    `kind` is "image" (photos only; the phone opens its camera) or "document" (PDF or photo).
+    `kind` is "image" (photos only; the phone opens its camera), "document" (PDF or photo)
+    or "plan" (PDF, Word .docx or photo).
     Every rejected file is reported, by name, in one error list.
     """
 
@@ -351,8 +469,10 @@ class UploadField(forms.FileField):
         self.kind = kind
         self.max_files = max_files or settings.UPLOAD_MAX_FILES
         accept = "image/jpeg,image/png,image/webp"
-        if kind == "document":
+        if kind in ("document", "plan"):
             accept += ",application/pdf"
+        if kind == "plan":
+            accept += f",.docx,{DOCX_CONTENT_TYPE}"
         attrs = {"accept": accept, "multiple": True}
         if kind == "image":
             attrs["capture"] = "environment"
@@ -363,7 +483,9 @@ class UploadField(forms.FileField):
             format_lazy(
                 gettext_lazy("JPEG, PNG or WebP, up to 10 MB each, at most {count} files.")
                 if kind == "image"
-                else gettext_lazy("PDF or photos, up to 10 MB each, at most {count} files."),
+                else gettext_lazy("PDF or photos, up to 10 MB each, at most {count} files.")
+                if kind == "document"
+                else gettext_lazy("PDF, Word (.docx) or photos, up to 10 MB each."),
                 count=self.max_files,
             ),
         )
@@ -379,7 +501,7 @@ class UploadField(forms.FileField):
             raise ValidationError(
                 _("At most %(count)s files can be attached.") % {"count": self.max_files}
             )
-        cleaner = clean_image if self.kind == "image" else clean_document
+        cleaner = {"image": clean_image, "plan": clean_plan_document}.get(self.kind, clean_document)
         cleaned, errors = [], []
         for upload in files:
             try:
@@ -396,6 +518,8 @@ def file_response(field_file, *, download_name: str, as_attachment: bool) -> Fil
     extension = PurePosixPath(field_file.name).suffix
     name = PurePosixPath(download_name).stem[:80] + extension
     response = FileResponse(field_file.open("rb"), as_attachment=as_attachment, filename=name)
+    if extension.lower() in SERVED_CONTENT_TYPES:
+        response["Content-Type"] = SERVED_CONTENT_TYPES[extension.lower()]
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"

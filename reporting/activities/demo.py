@@ -96,6 +96,8 @@ def _register(school: Organisation, *, expired: bool) -> tuple[SchoolBus, School
         stops="东湖花园北门\n滨江小区\n实验小学东门",
         pupils=38,
     )
+    # Emergency preparedness (issue #14): a school with buses drills a bus evacuation.
+    services.sync_school_buses(actor=None, school=school)
     return first, driver
 
 

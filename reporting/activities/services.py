@@ -19,6 +19,7 @@ from safety.access import check_unit_permission
 from safety.messages import Message, MessageDate
 from safety.models import Organisation, User
 from safety.notifications import notify
+from safety.preparedness import services as preparedness_services
 from safety.services import audit_record
 from safety.uploads import CleanUpload
 
@@ -592,4 +593,14 @@ def register_save(
         target=instance,
         unit=school,
     )
+    if isinstance(instance, SchoolBus):
+        sync_school_buses(actor=actor, school=school)
     return instance
+
+
+def sync_school_buses(*, actor: User | None, school: Organisation) -> bool:
+    """Tell emergency preparedness whether the school has an active bus (it then needs the
+    school-bus plan and a bus evacuation drill each semester): safety keeps the fact on the
+    school (Organisation.has_school_buses) because it may not import reporting."""
+    has_buses = SchoolBus.objects.filter(school=school, is_active=True).exists()
+    return preparedness_services.school_buses_set(actor=actor, unit=school, has_buses=has_buses)

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from safety.models import Organisation, User
+from safety.preparedness.models import Plan
 
 from . import services
 from .models import Incident, IncidentEvent, IncidentReport, Severity
@@ -270,3 +271,14 @@ def _seed_disaster_closure(cast: _Cast) -> None:
             )
         services.incident_close(actor=official, incident=incident, is_liability=False)
         _backdate(incident, 30)
+
+
+def flag_a_plan() -> None:
+    """Emergency preparedness (issue #14): the first demo incident whose category maps to a
+    scenario with a filed plan flags that plan for review (run after the preparedness demo;
+    idempotent)."""
+    if Plan.objects.filter(review_flag_key__startswith="incident:").exists():
+        return
+    for incident in Incident.objects.select_related("school").order_by("id"):
+        if services.flag_plans_for_review(None, incident):
+            return

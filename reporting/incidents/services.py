@@ -27,6 +27,7 @@ from safety.messages import Message, choice_label
 from safety.models import Organisation, User
 from safety.notifications import notify
 from safety.pdf import render_pdf
+from safety.preparedness import services as preparedness_services
 from safety.services import audit_record
 from safety.uploads import CleanUpload, generated_name
 
@@ -256,6 +257,25 @@ def _check_occurred_at(facts: dict[str, Any], now: datetime.datetime) -> None:
         raise ValidationError({"occurred_at": _("The time of occurrence cannot be in the future.")})
 
 
+def flag_plans_for_review(actor: User | None, incident: Incident) -> list:
+    """The incident flags the school's current emergency plan for its category's scenarios
+    for review (Scenario.incident_categories), once per incident and plan."""
+    category = choice_label(incident, "category")
+    return preparedness_services.plans_flag_for_incident(
+        actor=actor,
+        unit=incident.school,
+        category=incident.category,
+        key=f"incident:{incident.pk}",
+        reason=_("Incident of %(day)s (%(category)s): %(summary)s")
+        % {
+            "day": timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d"),
+            "category": category,
+            "summary": incident.summary,
+        },
+        url=incident.get_absolute_url(),
+    )
+
+
 # --- reports ------------------------------------------------------------------------------
 
 
@@ -289,6 +309,7 @@ def incident_report(
     _store_attachments(incident, attachments, actor, report=report)
     _event(incident, actor, IncidentEvent.Action.REPORTED)
     _notify_reported(incident)
+    flag_plans_for_review(actor, incident)
     return incident
 
 
@@ -329,6 +350,7 @@ def incident_record(
     _store_attachments(incident, attachments, actor, report=report)
     _event(incident, actor, IncidentEvent.Action.RECORDED, comment=source_note)
     _notify_reported(incident)
+    flag_plans_for_review(actor, incident)
     title = Message(gettext_lazy("The bureau recorded an incident at your school: report it now"))
     leaders = User.objects.filter(unit=school, role=User.Role.SCHOOL_LEADER, is_active=True)
     _notify_all(
@@ -340,6 +362,16 @@ def incident_record(
         urgent=True,
     )
     return incident
+
+
+def _check_report_allowed(
+    incident: Incident, kind: str, facts: dict[str, Any], now: datetime.datetime
+) -> None:
+    if incident.is_closed:
+        raise ValidationError(_("The incident is closed; no more reports can be added."))
+    if kind == Kind.WRITTEN and incident.written_reported_at is not None:
+        raise ValidationError(_("The written report has already been submitted."))
+    _check_occurred_at(facts, now)
 
 
 @audit.atomic
@@ -361,13 +393,10 @@ def incident_add_report(
         raise ValidationError(_("Unknown report kind."))
     incident = _locked(incident)
     check_unit_permission(actor, roles.REPORT_INCIDENT, incident.school)
-    if incident.is_closed:
-        raise ValidationError(_("The incident is closed; no more reports can be added."))
-    if kind == Kind.WRITTEN and incident.written_reported_at is not None:
-        raise ValidationError(_("The written report has already been submitted."))
     now = timezone.now()
-    _check_occurred_at(facts, now)
+    _check_report_allowed(incident, kind, facts, now)
     was_city_at_once = incident.severity in CITY_AT_ONCE
+    category_before = incident.category  # a corrected category flags its plans too
     _apply_facts(incident, facts)
     by_school = actor.unit_id == incident.school_id
     if by_school and incident.school_reported_at is None:
@@ -382,6 +411,8 @@ def incident_add_report(
         IncidentEvent.Action.WRITTEN if kind == Kind.WRITTEN else IncidentEvent.Action.FOLLOW_UP
     )
     _event(incident, actor, action, from_status=incident.status)
+    if incident.category != category_before:
+        flag_plans_for_review(actor, incident)
     if not was_city_at_once and incident.severity in CITY_AT_ONCE:
         _notify_reported(incident)  # escalated: the city hears of it now, once
     title = Message(

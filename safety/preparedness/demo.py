@@ -20,7 +20,7 @@ from safety.uploads import CleanUpload
 
 from . import services
 from .models import Drill, DrillProblem, Plan, Scenario, Team, TeamMember
-from .selectors import YOUNG_TYPES, add_months
+from .selectors import YOUNG_TYPES, add_months, semester_bounds
 
 # The school with plans in every state (the demo leader's), and the school whose drill found a
 # hazard and whose team has a member who left (away from the schools other journeys count).
@@ -50,6 +50,9 @@ def _ensure_scenarios() -> None:
     """The scenarios come from a data migration; a flushed test database gets them back."""
     if not Scenario.objects.exists():
         importlib.import_module("safety.migrations.0014_preparedness").seed(apps, None)
+        importlib.import_module("safety.migrations.0018_preparedness_buses_incidents").link(
+            apps, None
+        )
 
 
 def seed(*, school_codes: list[str]) -> DrillProblem | None:
@@ -229,6 +232,10 @@ def _seed_drills(school, index, today):
             _held(school, scenarios[night], second, max(seconds, 60) + 15, index + 1)
         if back >= 1:
             last = drill
+    if school.has_school_buses:  # a school with buses: a bus evacuation this semester
+        semester_start, _end = semester_bounds(today)
+        day = min(semester_start + datetime.timedelta(days=index % 20 + 16), today)
+        _held(school, scenarios["traffic_bus"], day, base + 60, index)
     if school.code == GAP_SCHOOL and last is not None:
         problem = services.drill_problem_add(
             actor=None,

@@ -69,11 +69,11 @@ class PlanForm(TextRulesMixin, CrispyMixin, forms.Form):
         label=_("Title"), max_length=120, help_text=_("For example 某某小学消防安全应急预案.")
     )
     document = UploadField(
-        kind="document",
+        kind="plan",
         max_files=1,
         required=True,
         label=_("Plan document"),
-        help_text=_("A PDF (save a Word document as PDF first), up to 10 MB."),
+        help_text=_("A PDF or a Word document (.docx, no macros), up to 10 MB."),
     )
     next_review_on = forms.DateField(
         label=_("Next review"),

@@ -33,6 +33,14 @@ class Scenario(models.Model):
         _("required"), default=True, help_text=_("Every school it applies to needs a plan.")
     )
     boarding_only = models.BooleanField(_("boarding schools only"), default=False)
+    buses_only = models.BooleanField(
+        _("schools with buses only"),
+        default=False,
+        help_text=_(
+            "Required only of schools with school buses, which also drill it (a bus evacuation) "
+            "every semester."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -53,7 +61,11 @@ class Scenario(models.Model):
         return self.is_active and (not self.boarding_only or unit.is_boarding)
 
     def is_required_for(self, unit: Organisation) -> bool:
-        return self.is_required and self.applies_to(unit)
+        return (
+            self.is_required
+            and self.applies_to(unit)
+            and (not self.buses_only or unit.has_school_buses)
+        )
 
 
 class PlanQuerySet(ScopedQuerySet):
@@ -109,6 +121,13 @@ class Plan(models.Model):
     )
     review_flagged_at = models.DateTimeField(_("flagged for review at"), null=True, blank=True)
     review_flag_reason = models.CharField(_("reason for review"), max_length=200, blank=True)
+    review_flag_key = models.CharField(
+        _("flagged by"),
+        max_length=60,
+        blank=True,
+        help_text=_("What flagged the plan (for example incident:12), so it flags it only once."),
+    )
+    review_flag_url = models.CharField(_("link to what flagged it"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from safety import roles
 from safety.access import access_object
-from safety.models import Organisation, User
+from safety.models import Organisation, User, school_year_bounds, school_year_of
 from safety.responsibility.models import Assignment, Holder
 from safety.scoping import nearest_unit_setting
 
@@ -51,6 +51,9 @@ TREND_MONTHS = 6
 DEFAULT_SETTINGS = DrillSettings()
 # School types whose pupils are young: the guide's target of about three minutes.
 YOUNG_TYPES = {SchoolType.KINDERGARTEN, SchoolType.PRIMARY, SchoolType.SPECIAL}
+# Schools with buses: a bus evacuation (a drill of a `buses_only` scenario) each semester.
+BUS_DRILLS_PER_SEMESTER = 1
+SECOND_SEMESTER_MONTH = 2
 
 
 # --- Access ----------------------------------------------------------------------------------
@@ -165,6 +168,41 @@ def period_key(period: str, day: datetime.date) -> str:
     if period == "quarter":
         return f"{day.year}Q{(day.month - 1) // MONTHS_IN_QUARTER + 1}"
     return f"{day:%Y-%m}"
+
+
+def semester_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """[first day, first day of the next semester) of the semester containing `day`: 1
+    September to 31 January, and 1 February to 31 August, of the school year of
+    `safety.models.school_year_of` (the split inspections' campaigns use too)."""
+    first, last = school_year_bounds(school_year_of(day))
+    second = datetime.date(first.year + 1, SECOND_SEMESTER_MONTH, 1)
+    if day < second:
+        return first, second
+    return second, last + datetime.timedelta(days=1)
+
+
+def semester_key(day: datetime.date) -> str:
+    """ "2026-2027-1" for a day of the first semester of 2026-2027."""
+    start, _end = semester_bounds(day)
+    return f"{school_year_of(day)}-{1 if start.month != SECOND_SEMESTER_MONTH else 2}"
+
+
+def bus_drills_held(units: Any, today: datetime.date) -> dict[int, int]:
+    """Recorded bus evacuation drills (scenarios for schools with buses) this semester, per
+    school: one query."""
+    start, _end = semester_bounds(today)
+    rows = (
+        Drill.objects.filter(
+            unit__in=units,
+            status=Drill.Status.RECORDED,
+            scenario__buses_only=True,
+            held_on__gte=start,
+            held_on__lte=today,
+        )
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
 
 
 def settings_resolver() -> Any:
@@ -342,10 +380,17 @@ class CoverageRow:
     overdue_reviews: int = 0
     waiting: int = 0
     trend: list[int | None] = field(default_factory=list)
+    has_buses: bool = False
+    bus_drills: int = 0
+
+    @property
+    def bus_ok(self) -> bool:
+        """A school without buses needs no bus evacuation; one with buses, one a semester."""
+        return not self.has_buses or self.bus_drills >= BUS_DRILLS_PER_SEMESTER
 
     @property
     def drills_ok(self) -> bool:
-        return self.held >= self.requirement.count
+        return self.held >= self.requirement.count and self.bus_ok
 
     @property
     def plans_ok(self) -> bool:
@@ -443,23 +488,31 @@ def _plan_facts(
 def _drill_facts(rows: dict[int, CoverageRow], months: list[datetime.date], today) -> list:
     """Drills held this period and the monthly evacuation times per school, and the county
     sums for the trend: one grouped query."""
+    semester_start, _semester_end = semester_bounds(today)
     grouped = (
         Drill.objects.filter(
             unit_id__in=list(rows),
             status=Drill.Status.RECORDED,
-            held_on__gte=months[0],
+            held_on__gte=min(months[0], semester_start),
             held_on__lt=add_months(months[-1], 1),
         )
         .annotate(month=TruncMonth("held_on"))
         .values_list("unit_id", "month")
         .annotate(
-            n=Count("id"), seconds=Sum("evacuation_seconds"), timed=Count("evacuation_seconds")
+            n=Count("id"),
+            seconds=Sum("evacuation_seconds"),
+            timed=Count("evacuation_seconds"),
+            bus=Count("id", filter=Q(scenario__buses_only=True)),
         )
     )
     index = {month: i for i, month in enumerate(months)}
     sums: dict[int, list] = {}
-    for unit_id, month, n, seconds, timed in grouped:
-        row, position = rows[unit_id], index[_as_date(month)]
+    for unit_id, month, n, seconds, timed, bus in grouped:
+        row, position = rows[unit_id], index.get(_as_date(month))
+        if _as_date(month) >= semester_start:
+            row.bus_drills += bus
+        if position is None:
+            continue  # before the trend's months: only the semester's bus drills count
         start, end = period_bounds(row.requirement.period, today)
         if start <= _as_date(month) < end:
             row.held += n
@@ -514,6 +567,7 @@ def coverage(
         "code",
         "school_type",
         "is_boarding",
+        "has_school_buses",
         "parent_id",
         "parent__name",
         *SETTINGS_LOOKUPS,
@@ -525,6 +579,7 @@ def coverage(
             kind=Organisation.Kind.SCHOOL,
             school_type=school["school_type"],
             is_boarding=school["is_boarding"],
+            has_school_buses=school["has_school_buses"],
         )
         rows[school["id"]] = CoverageRow(
             school_id=school["id"],
@@ -535,6 +590,7 @@ def coverage(
             school_type=str(type_labels.get(school["school_type"], "")),
             requirement=requirement(probe, _joined_settings(school)),
             trend=[None] * len(months),
+            has_buses=school["has_school_buses"],
         )
     county_trend: list[tuple[str, list[int | None]]] = []
     waiting: list[dict[str, Any]] = []
@@ -576,7 +632,25 @@ def drill_status(unit: Organisation, today: datetime.date | None = None) -> dict
     held = Drill.objects.filter(
         unit=unit, status=Drill.Status.RECORDED, held_on__gte=start, held_on__lt=end
     ).count()
-    return {"requirement": need, "held": held, "start": start, "end": end, "ok": held >= need.count}
+    status = {
+        "requirement": need,
+        "held": held,
+        "start": start,
+        "end": end,
+        "ok": held >= need.count,
+    }
+    if unit.has_school_buses:  # one more query, for schools with buses only
+        bus_held = bus_drills_held([unit.pk], today).get(unit.pk, 0)
+        semester_start, semester_end = semester_bounds(today)
+        status["bus"] = {
+            "held": bus_held,
+            "count": BUS_DRILLS_PER_SEMESTER,
+            "start": semester_start,
+            "end": semester_end - datetime.timedelta(days=1),
+            "ok": bus_held >= BUS_DRILLS_PER_SEMESTER,
+        }
+        status["ok"] = status["ok"] and status["bus"]["ok"]
+    return status
 
 
 def drill_plans(unit: Organisation) -> QuerySet[Plan]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.urls import reverse
@@ -30,6 +31,9 @@ REVIEW_DAYS = 365
 MAX_EVACUATION_SECONDS = 3600
 REMINDER_KIND = "drill_reminder"
 FILING_KIND = "plan_filing"
+# Schools with buses are reminded of a missing bus evacuation when this many days (or the
+# task's `days_left`, if more) of the semester remain.
+BUS_REMINDER_DAYS_LEFT = 30
 # The teams every school starts with (kind, Chinese name, duties).
 DEFAULT_TEAMS = [
     (
@@ -95,8 +99,9 @@ def plan_upload(
         next_review_on=next_review_on or today + datetime.timedelta(days=REVIEW_DAYS),
         created_by=actor,
     )
-    extension = document.content_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
-    plan.document.save(generated_name("preparedness/plans", extension), document.content, False)
+    plan.document.save(
+        generated_name("preparedness/plans", document.extension), document.content, False
+    )
     plan.save()
     audit_record(
         actor=actor,
@@ -208,12 +213,24 @@ def plan_return(*, actor: User | None, plan: Plan, comment: str) -> Plan:
     return _review(actor=actor, plan=plan, decision=Status.RETURNED, comment=comment)
 
 
-def _flag_for_review(actor: User | None, plan: Plan, reason: str) -> None:
-    """Mark a plan for review (a drill showed a flaw): it counts as due for review."""
+def _flag_for_review(
+    actor: User | None, plan: Plan, reason: str, *, key: str = "", url: str = ""
+) -> None:
+    """Mark a plan for review (a drill or an incident showed a flaw): it counts as due for
+    review. `key` and `url` name what flagged it (e.g. "incident:12" and its page)."""
     Plan.objects.filter(pk=plan.pk).update(
-        review_flagged_at=timezone.now(), review_flag_reason=reason[:200]
+        review_flagged_at=timezone.now(),
+        review_flag_reason=reason[:200],
+        review_flag_key=key[:60],
+        review_flag_url=url[:200],
     )
-    audit_record(actor=actor, action="plan.flag_review", target=plan, unit=plan.unit)
+    audit_record(
+        actor=actor,
+        action="plan.flag_review",
+        target=plan,
+        unit=plan.unit,
+        changes={"reason": reason[:200], "by": key} if key else None,
+    )
 
 
 @audit.atomic
@@ -221,6 +238,71 @@ def plan_flag_for_review(*, actor: User | None, plan: Plan, reason: str) -> None
     """Flag the unit's current plan for review (a drill or an incident showed a flaw)."""
     _check_own_unit(actor, roles.MANAGE_PREPAREDNESS, plan.unit)
     _flag_for_review(actor, plan, reason)
+
+
+def plans_for_incident(unit: Organisation, category: str) -> list[Plan]:
+    """The unit's current (latest acknowledged) plan of every active scenario that
+    settings.PREPAREDNESS_INCIDENT_SCENARIOS maps the incident category to: one query."""
+    keys = settings.PREPAREDNESS_INCIDENT_SCENARIOS.get(category, [])
+    if not keys:
+        return []
+    current: dict[int, Plan] = {}
+    for plan in Plan.objects.filter(
+        unit=unit,
+        scenario__key__in=keys,
+        scenario__is_active=True,
+        status=Status.ACKNOWLEDGED,
+    ).order_by("version"):
+        current[plan.scenario_id] = plan
+    return list(current.values())
+
+
+@audit.atomic
+def plans_flag_for_incident(
+    *, actor: User | None, unit: Organisation, category: str, key: str, reason: str, url: str
+) -> list[Plan]:
+    """An incident of `category` at the unit flags its current plans for the scenarios that
+    settings.PREPAREDNESS_INCIDENT_SCENARIOS maps it to for review, each once per incident:
+    a plan already flagged with `key` is left alone. One audit row per plan flagged. Called by
+    the incident services (reporting may import safety); the actor is whoever reported or
+    recorded the incident, so the check is the incident-reporting permission at the unit.
+    Returns the plans flagged now."""
+    check_unit_permission(actor, roles.REPORT_INCIDENT, unit)
+    flagged = []
+    for plan in plans_for_incident(unit, category):
+        if plan.review_flag_key == key:
+            continue
+        plan.unit = unit
+        _flag_for_review(actor, plan, reason, key=key, url=url)
+        flagged.append(plan)
+    return flagged
+
+
+# --- School buses (kept by the school-bus register) ------------------------------------------
+
+
+@audit.atomic
+def school_buses_set(*, actor: User | None, unit: Organisation, has_buses: bool) -> bool:
+    """Record whether the school has at least one active school bus (the school-bus register
+    calls this whenever a bus is added, changed or taken out of service). A school with buses
+    needs the bus plan and a bus evacuation each semester. Returns whether it changed; an
+    audit row only when it did."""
+    check_unit_permission(actor, roles.MANAGE_SCHOOL_BUSES, unit)
+    changed = (
+        Organisation.objects.filter(pk=unit.pk)
+        .exclude(has_school_buses=has_buses)
+        .update(has_school_buses=has_buses)
+    )
+    unit.has_school_buses = has_buses
+    if changed:
+        audit_record(
+            actor=actor,
+            action="preparedness.school_buses",
+            target=unit,
+            unit=unit,
+            changes={"has_school_buses": has_buses},
+        )
+    return bool(changed)
 
 
 # --- Teams -----------------------------------------------------------------------------------
@@ -425,15 +507,51 @@ def schools_behind(today: datetime.date, days_left: int) -> list[tuple[int, str]
     return behind
 
 
+def schools_without_bus_drill(today: datetime.date, days_left: int) -> list[int]:
+    """The active schools with buses that have recorded no bus evacuation this semester, when
+    at most `days_left` days of the semester remain: two queries."""
+    _start, end = selectors.semester_bounds(today)
+    if (end - today).days > days_left:
+        return []
+    schools = list(
+        Organisation.objects.schools()
+        .filter(is_active=True, has_school_buses=True)
+        .values_list("id", flat=True)
+    )
+    held = selectors.bus_drills_held(schools, today)
+    return [pk for pk in schools if held.get(pk, 0) < selectors.BUS_DRILLS_PER_SEMESTER]
+
+
+def _send_bus_reminders(today: datetime.date, days_left: int) -> int:
+    school_ids = schools_without_bus_drill(today, max(days_left, BUS_REMINDER_DAYS_LEFT))
+    if not school_ids:
+        return 0
+    semester = selectors.semester_key(today)
+    return notify_many(
+        recipients=selectors.school_people(school_ids),
+        kind=REMINDER_KIND,
+        key=f"bus-{semester}:{UNIT}",
+        title=Message(
+            gettext_lazy(
+                "Your school has school buses but has not held a bus evacuation drill in "
+                "semester %(semester)s"
+            ),
+            semester=semester,
+        ),
+        url=_unit_url_pattern(),
+    )
+
+
 def send_drill_reminders(*, today: datetime.date | None = None, days_left: int = 10) -> int:
-    """Remind the schools behind on drills, once per school and period (the outbox's unique
-    key: a second run records nothing). Not on a day that is not a working day (#20,
-    `workdays.should_remind`): nothing is recorded then, so the next working day's run
-    sends. Returns the number of notices recorded."""
+    """Remind the schools behind on drills, once per school and period, and the schools with
+    buses without a bus evacuation this semester, once per school and semester (the
+    outbox's unique key: a second run records nothing). Not on a day that is not a working
+    day (#20, `workdays.should_remind`): nothing is recorded then, so the next working day's
+    run sends. Returns the number of notices recorded."""
     today = today or timezone.localdate()
     if not workdays.should_remind(today):
         return 0
-    sent = 0
+    sent = _send_bus_reminders(today, days_left)
     by_period: dict[str, list[int]] = {}
     for pk, key in schools_behind(today, days_left):
         by_period.setdefault(key, []).append(pk)

@@ -97,6 +97,7 @@ def coverage_export(request: HttpRequest) -> FileResponse:
         _("Scenarios without a filed plan"),
         _("Plans due for review"),
         _("Plans waiting for acknowledgement"),
+        _("Bus evacuation drills this semester"),
         *[_("Evacuation time %(month)s (s)") % {"month": month} for month in months],
     ]
     periods = {"month": _("month"), "quarter": _("quarter")}
@@ -111,6 +112,7 @@ def coverage_export(request: HttpRequest) -> FileResponse:
             "、".join(row.missing_scenarios),
             row.overdue_reviews,
             row.waiting,
+            row.bus_drills if row.has_buses else "",
             *row.trend,
         ]
         for row in result.rows

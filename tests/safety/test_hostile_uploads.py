@@ -20,8 +20,9 @@ from PIL import Image
 from inspections.models import Hazard, Photo
 from reporting.models import Incident, IncidentAttachment
 from safety.models import ResponsibilityLetter, SafetyArea
+from safety.preparedness.models import Plan, Scenario
 from safety.responsibility import services
-from tests import pdfs
+from tests import docx, pdfs
 from tests.builders import jpeg_bytes
 from tests.safety.responsibility.factories import assign
 
@@ -150,8 +151,26 @@ HOSTILE = {
 }
 
 
+# Emergency plans (issue #14) also take Word documents (.docx): the hostile Word files, and
+# the reasons the plan field gives where they differ (a zip container is checked as Word).
+NOT_A_PLAN_DOCUMENT = "不是 PDF 文件、Word 文档（.docx）或照片"
+DOCX_TOO_BIG = "解压后超过允许的大小"
+HOSTILE_DOCX = {
+    "renamed exe as docx": Hostile(
+        "预案.docx", b"MZ\x90\x00\x03\x00\x00\x00 this program", NOT_A_PLAN_DOCUMENT
+    ),
+    "docx with an oversized part": Hostile("预案.docx", docx.bomb_docx(), DOCX_TOO_BIG),
+    "docx with a macro part": Hostile("预案.docx", docx.vba_part_docx(), "含有宏"),
+    "docm renamed docx": Hostile("预案.docx", docx.macro_docx(), "含有宏"),
+    "macro content type": Hostile("预案.docx", docx.docx_bytes(main=docx.MACRO_MAIN), "启用宏"),
+    "zip that is not Word": Hostile("预案.docx", docx.plain_zip(), "不是 Word 文档"),
+}
+PLAN_REASONS = {"zip bomb": DOCX_TOO_BIG, "zip bomb renamed": DOCX_TOO_BIG}
+
+
 def hostile(case: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(HOSTILE[case].name, HOSTILE[case].data, content_type="image/jpeg")
+    entry = HOSTILE.get(case) or HOSTILE_DOCX[case]
+    return SimpleUploadedFile(entry.name, entry.data, content_type="image/jpeg")
 
 
 def _refused(response, case: str, *, photo_field: bool = False) -> None:
@@ -240,3 +259,49 @@ def test_signed_letter_form_accepts_a_plain_pdf(data, city, client_for):
     letter.refresh_from_db()
     assert letter.status == ResponsibilityLetter.Status.SIGNED
     assert letter.signed_scan.read() == data
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE) + sorted(HOSTILE_DOCX))
+def test_plan_document_form_refuses(case, city, client_for):
+    entry = HOSTILE.get(case) or HOSTILE_DOCX[case]
+    reason = PLAN_REASONS.get(case) or entry.reason
+    if reason == NOT_A_DOCUMENT:
+        reason = NOT_A_PLAN_DOCUMENT
+    response = client_for("leader_a").post(
+        reverse("preparedness:plan_new", args=[city.school_a.pk]),
+        {
+            "scenario": Scenario.objects.get(key="fire").pk,
+            "title": "消防安全应急预案（修订稿）",
+            "document": hostile(case),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code in (200, 400)
+    assert entry.name in page and "未能上传" in page
+    assert reason in page, f"the true reason: {reason}"
+    assert "消防安全应急预案（修订稿）" in page, "the rest of the form is kept"
+    assert not Plan.objects.exists()
+
+
+def test_plan_document_form_accepts_a_word_document_and_serves_it_back(city, client_for):
+    leader = client_for("leader_a")
+    response = leader.post(
+        reverse("preparedness:plan_new", args=[city.school_a.pk]),
+        {
+            "scenario": Scenario.objects.get(key="fire").pk,
+            "title": "消防安全应急预案",
+            "document": SimpleUploadedFile("消防预案.docx", docx.docx_bytes()),
+        },
+    )
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    assert plan.document.name.endswith(".docx") and plan.document_name == "消防预案.docx"
+    served = leader.get(reverse("preparedness:plan_document", args=[plan.pk]))
+    assert served.status_code == 200
+    assert served["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert served["Content-Disposition"].startswith("attachment")
+    assert ".docx" in served["Content-Disposition"]
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(served.streaming_content) == docx.docx_bytes()

@@ -7,7 +7,7 @@ import safety.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("safety", "0017_working_days"),
+        ("safety", "0018_working_day_deadlines"),
     ]
 
     operations = [
