@@ -213,7 +213,10 @@ class PublicReportForm(TextRulesMixin, forms.Form):
     )
     photo = UploadField(kind="image", max_files=1, label=_("Photo (optional)"))
     phone = forms.CharField(
-        label=_("Phone for a call-back (optional)"), max_length=20, required=False
+        label=_("Phone for a call-back (optional)"),
+        max_length=20,
+        required=False,
+        validators=[validate_phone],
     )
     website = forms.CharField(label=_("Leave this empty"), required=False, max_length=100)
 
@@ -231,10 +234,7 @@ class PublicReportForm(TextRulesMixin, forms.Form):
         return text
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data.get("phone", "").strip()
-        if phone:
-            validate_phone(phone)
-        return phone
+        return self.cleaned_data.get("phone", "").strip()
 
     @property
     def is_robot(self) -> bool:

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from safety.models import Organisation, TransitionEvent, User
 from safety.scoping import ScopedQuerySet
+from safety.validators import validate_phone
 
 
 def liaison_path(user) -> str | None:
@@ -268,7 +269,9 @@ class PublicReport(models.Model):
     )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     text = models.TextField(_("what was seen"))
-    phone = models.CharField(_("phone for a call-back"), max_length=30, blank=True)
+    phone = models.CharField(
+        _("phone for a call-back"), max_length=30, blank=True, validators=[validate_phone]
+    )
     photo = models.ImageField(_("photo"), upload_to="public/", blank=True)
     status = models.CharField(
         _("status"),

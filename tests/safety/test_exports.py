@@ -26,9 +26,11 @@ from openpyxl import load_workbook
 
 from inspections.campaigns import services as campaign_services
 from inspections.models import CampaignTask, ChecklistTemplate, Hazard
+from reporting.activities import services as activity_services
 from safety import exports, services
 from safety.guarding import services as guarding_services
 from safety.models import SafetyArea
+from tests.reporting.activities.factories import draft as activity_draft
 
 from ..inspections.conftest import photo_upload
 from .guarding.conftest import build_school
@@ -171,6 +173,26 @@ def _pupil_template(city, people, client_for):
     return client_for("leader_a"), reverse("guarding:pupil_template"), []
 
 
+def _preparedness_coverage(city, people, client_for):
+    """Issue #14: the bureau's preparedness coverage export, with a hostile school name."""
+    services.organisation_save(
+        actor=people.administrator, organisation=_renamed(city.school_a, HOSTILE[0])
+    )
+    return client_for("county_official"), reverse("preparedness:coverage_export"), [HOSTILE[0]]
+
+
+def _activity_calendar(city, people, client_for):
+    """Issue #16: the activity calendar's export, with a hostile school name and title."""
+    services.organisation_save(
+        actor=people.administrator, organisation=_renamed(city.school_a, HOSTILE[0])
+    )
+    activity = activity_draft(people.staff_a, city.school_a, title=HOSTILE[1][:100])
+    activity_services.activity_submit(actor=people.staff_a, activity=activity)
+    day = timezone.localtime(activity.starts_at).date().isoformat()
+    url = reverse("activities:calendar_export") + f"?view=day&day={day}"
+    return client_for("county_official"), url, [HOSTILE[0], HOSTILE[1][:100]]
+
+
 RECIPES: dict[str, Callable] = {
     "inspections:ledger_export": _ledger,
     "dashboards:dashboard_csv": _dashboard,
@@ -179,6 +201,8 @@ RECIPES: dict[str, Callable] = {
     # issue #15 daily guarding
     "guarding:pupil_export": _pupils,
     "guarding:pupil_template": _pupil_template,
+    "preparedness:coverage_export": _preparedness_coverage,  # issue #14
+    "activities:calendar_export": _activity_calendar,  # issue #16
 }
 
 

@@ -84,9 +84,13 @@ def test_the_monthly_section_counts_approved_returned_unapproved_and_expired(cit
     )
     late = draft(people.staff_a, city.school_a, title="未批先办")
     services.activity_submit(actor=people.staff_a, activity=late)
+    # Held earlier today, inside this month whatever the hour (at 00:40 three hours ago is
+    # last month).
+    now = timezone.now()
+    month_start = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
+    started = max(now - datetime.timedelta(hours=3), month_start + datetime.timedelta(seconds=1))
     Activity.objects.filter(pk__in=[returned.pk, late.pk]).update(
-        starts_at=timezone.now() - datetime.timedelta(hours=3),
-        ends_at=timezone.now() - datetime.timedelta(hours=1),
+        starts_at=started, ends_at=started + (now - started) / 2
     )
     bus(city.school_a, insurance_expires=timezone.localdate() - datetime.timedelta(days=1))
     figures = compile_school_figures(city.school_a, month)
