@@ -49,6 +49,7 @@ from tests.builders import clean_photo
 from tests.pdfs import plain_pdf
 from tests.reporting.conftest import OCTOBER, facts, record_all_items, shanghai
 from tests.safety.guarding.audit_cases import GUARDING_CASES
+from tests.safety.preparedness.audit_cases import PREPAREDNESS_CASES
 from tests.safety.responsibility.factories import YEAR_START, assign, holder
 
 pytestmark = pytest.mark.django_db
@@ -753,6 +754,9 @@ NO_SCOPE_OF_THEIR_OWN.update(
 
 # --- #15 daily guarding (cases in tests/safety/guarding/audit_cases.py) -----------------------
 CASES.update(GUARDING_CASES)
+
+# --- #14 emergency preparedness (cases in tests/safety/preparedness/audit_cases.py) ---------
+CASES.update(PREPAREDNESS_CASES)
 
 
 def test_every_service_that_names_its_change_is_in_the_table():
