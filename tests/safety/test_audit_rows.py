@@ -46,8 +46,11 @@ from safety.models import (
 from safety.responsibility import services as responsibility_services
 from safety.uploads import clean_document
 from tests.builders import clean_photo
+from tests.inspections.surroundings.audit_cases import SURROUNDINGS_CASES
 from tests.pdfs import plain_pdf
+from tests.reporting.activities.audit_cases import ACTIVITY_CASES
 from tests.reporting.conftest import OCTOBER, facts, record_all_items, shanghai
+from tests.safety.education.audit_cases import EDUCATION_CASES
 from tests.safety.guarding.audit_cases import GUARDING_CASES
 from tests.safety.preparedness.audit_cases import PREPAREDNESS_CASES
 from tests.safety.responsibility.factories import YEAR_START, assign, holder
@@ -757,6 +760,18 @@ CASES.update(GUARDING_CASES)
 
 # --- #14 emergency preparedness (cases in tests/safety/preparedness/audit_cases.py) ---------
 CASES.update(PREPAREDNESS_CASES)
+
+
+# --- #16 activities, #17 education and surroundings (cases in their audit_cases.py) ---------
+CASES.update(ACTIVITY_CASES)
+CASES.update(EDUCATION_CASES)
+CASES.update(SURROUNDINGS_CASES)
+NO_SCOPE_OF_THEIR_OWN.update(
+    {
+        "reporting.activities.services.escalation_pass": "a job: each _escalate is its own scope",
+        "reporting.activities.services.sync_school_buses": "reads, then school_buses_set",
+    }
+)
 
 
 def test_every_service_that_names_its_change_is_in_the_table():
