@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
 from config.celery import app as celery_app
-from safety import jobs
+from safety import jobs, workdays
 from tests import personas
 
 
@@ -21,6 +21,15 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Hashing every persona's password with PBKDF2 would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_years():
+    """The admin-entered holiday years are cached per process; a test that entered a year
+    inside its rolled-back transaction must not leave it for the next one."""
+    workdays.clear_cache()
+    yield
+    workdays.clear_cache()
 
 
 @pytest.fixture(scope="session", autouse=True)
