@@ -440,7 +440,7 @@ RULES: dict[str, Rule] = {
     "activities:escort_new": Rule(obj("school"), get=APPLICANTS_A, post=APPLICANTS_A),
     "activities:escort_edit": Rule(obj("escort"), get=APPLICANTS_A, post=APPLICANTS_A),
     "activities:route_new": Rule(obj("school"), get=APPLICANTS_A, post=APPLICANTS_A),
-    "activities:route_edit": Rule(obj("route"), get=APPLICANTS_A, post=APPLICANTS_A),
+    "activities:route_edit": Rule(obj("bus_route"), get=APPLICANTS_A, post=APPLICANTS_A),
     # --- safety: emergency preparedness (issue #14) -------------------------------------
     "preparedness:home": Rule(page),
     "preparedness:coverage": Rule(page, get=OFFICIALS | ADMINS),

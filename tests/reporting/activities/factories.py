@@ -111,5 +111,5 @@ def matrix_records(school: Organisation, staff) -> dict[str, Any]:
         "bus": school_bus,
         "bus_driver": bus_driver,
         "escort": bus_escort,
-        "route": route,
+        "bus_route": route,  # "route" is the guarding patrol route in the matrix world
     }
