@@ -50,7 +50,7 @@ def _ensure_scenarios() -> None:
     """The scenarios come from a data migration; a flushed test database gets them back."""
     if not Scenario.objects.exists():
         importlib.import_module("safety.migrations.0014_preparedness").seed(apps, None)
-        importlib.import_module("safety.migrations.0018_preparedness_buses_incidents").link(
+        importlib.import_module("safety.migrations.0020_preparedness_buses_incidents").link(
             apps, None
         )
 
