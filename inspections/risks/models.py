@@ -285,7 +285,7 @@ class RiskReport(models.Model):
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Reported")
-        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("risk list", "Acknowledged")
 
     school = models.ForeignKey(
         Organisation, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
