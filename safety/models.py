@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -687,6 +688,51 @@ def school_year_bounds(school_year: str) -> tuple[datetime.date, datetime.date]:
         datetime.date(first, SCHOOL_YEAR_START_MONTH, 1),
         datetime.date(first + 1, SCHOOL_YEAR_START_MONTH, 1) - datetime.timedelta(days=1),
     )
+
+
+SECOND_SEMESTER_START_MONTH = 2
+
+
+@dataclass(frozen=True)
+class Semester:
+    """A semester (学期) of the school year: the first from 1 September to the last day of
+    January, the second from 1 February to 31 August. The one place this rule lives
+    (campaign coverage, bus drills, education terms and risk reviews use it)."""
+
+    school_year: str
+    number: int
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def key(self) -> str:
+        """ "2026-2027-1" for the first semester of 2026-2027."""
+        return f"{self.school_year}-{self.number}"
+
+
+def semester_of(day: datetime.date) -> Semester:
+    """The semester `day` belongs to."""
+    year = school_year_of(day)
+    first_day, last_day = school_year_bounds(year)
+    second_start = datetime.date(first_day.year + 1, SECOND_SEMESTER_START_MONTH, 1)
+    if day < second_start:
+        return Semester(year, 1, first_day, second_start - datetime.timedelta(days=1))
+    return Semester(year, 2, second_start, last_day)
+
+
+def semester_from_key(key: str) -> Semester | None:
+    """ "2026-2027-1" → the first semester of 2026-2027; None for anything else."""
+    try:
+        first = int(key[:4])
+        number = int(key[10:])
+    except ValueError:
+        return None
+    if len(key) != 11 or key[4:10] != f"-{first + 1}-" or number not in (1, 2):
+        return None
+    start = datetime.date(first, SCHOOL_YEAR_START_MONTH, 1)
+    if number == 2:
+        start = datetime.date(first + 1, SECOND_SEMESTER_START_MONTH, 1)
+    return semester_of(start)
 
 
 def is_school_year(value: str) -> bool:

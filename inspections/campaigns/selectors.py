@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +11,14 @@ from django.utils import timezone
 
 from safety import roles
 from safety.access import access_object
-from safety.models import Organisation, User, school_year_bounds, school_year_of
+from safety.models import (  # noqa: F401  (semester_of and semester_from_key: used through this module)
+    Organisation,
+    Semester,
+    User,
+    school_year_bounds,
+    semester_from_key,
+    semester_of,
+)
 from safety.scoping import jurisdiction_path
 from safety.selectors import counties_visible_to
 
@@ -276,45 +282,6 @@ def may_forward(user: User, campaign: Campaign) -> bool:
 
 
 # --- supervisory-inspection coverage -------------------------------------------------------
-
-SECOND_SEMESTER_START_MONTH = 2
-
-
-@dataclass(frozen=True)
-class Semester:
-    """A semester of the school year: the first from 1 September to the last day of
-    January, the second from 1 February to 31 August (school_year_bounds)."""
-
-    school_year: str
-    number: int
-    start: datetime.date
-    end: datetime.date
-
-    @property
-    def key(self) -> str:
-        return f"{self.school_year}-{self.number}"
-
-
-def semester_of(day: datetime.date) -> Semester:
-    year = school_year_of(day)
-    first_day, last_day = school_year_bounds(year)
-    second_start = datetime.date(first_day.year + 1, SECOND_SEMESTER_START_MONTH, 1)
-    if day < second_start:
-        return Semester(year, 1, first_day, second_start - datetime.timedelta(days=1))
-    return Semester(year, 2, second_start, last_day)
-
-
-def semester_from_key(key: str) -> Semester | None:
-    """ "2026-2027-1" → the first semester of 2026-2027; None for anything else."""
-    try:
-        first = int(key[:4])
-        number = int(key[10:])
-    except ValueError:
-        return None
-    if len(key) != 11 or key[4:10] != f"-{first + 1}-" or number not in (1, 2):
-        return None
-    start = datetime.date(first, 9, 1) if number == 1 else datetime.date(first + 1, 2, 1)
-    return semester_of(start)
 
 
 def _supervisions(semester: Semester) -> QuerySet[Inspection]:

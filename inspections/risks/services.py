@@ -21,7 +21,7 @@ from PIL import Image
 from safety import audit, roles, workdays
 from safety.access import check_unit_permission
 from safety.messages import Message, MessageDate
-from safety.models import Organisation, User
+from safety.models import Organisation, User, semester_of
 from safety.notifications import notify
 from safety.services import audit_record
 from safety.uploads import CleanUpload, generated_name
@@ -302,16 +302,6 @@ def report_acknowledge(*, actor: User, report: RiskReport, comment: str = "") ->
 # --- the daily job -------------------------------------------------------------------------
 
 
-def term_of(day: datetime.date) -> tuple[str, datetime.date]:
-    """The school term `day` falls in: ("2026-autumn", its first day 1 September) or
-    ("2027-spring", 15 February). January belongs to the autumn term of the year before."""
-    if day.month >= 9:
-        return f"{day.year}-autumn", datetime.date(day.year, 9, 1)
-    if day.month >= 3 or (day.month == 2 and day.day >= 15):
-        return f"{day.year}-spring", datetime.date(day.year, 2, 15)
-    return f"{day.year - 1}-autumn", datetime.date(day.year - 1, 9, 1)
-
-
 def _leaders(school_ids: list[int]) -> list[User]:
     return list(
         User.objects.filter(
@@ -323,7 +313,8 @@ def _leaders(school_ids: list[int]) -> list[User]:
 def remind_term_review(today: datetime.date) -> int:
     """Once per school per term: tell the leaders of schools with points not reviewed this
     term (the notification key carries the term, so a second run sends nothing)."""
-    term, start = term_of(today)
+    semester = semester_of(today)
+    term, start = semester.key, semester.start
     schools = list(
         RiskPoint.objects.filter(is_active=True)
         .exclude(reviewed_on__gte=start)

@@ -1,9 +1,10 @@
 """Safety and legal education (安全教育、法治教育): term plans, education records, the
 bureau's per-term minimum, and the legal vice-principal (法制副校长) appointments.
 
-A term (学期) runs from 1 September to 31 January (autumn) or from 1 February to 31 August
-(spring); `term_of` is the one place this rule lives. Coverage is computed in
-`safety.education.selectors`; docs/education.md defines every figure.
+A term (学期) is a semester of the school year (`safety.models.semester_of`: 1 September to
+31 January, autumn; 1 February to 31 August, spring), keyed here as "2026-autumn" or
+"2027-spring". Coverage is computed in `safety.education.selectors`; docs/education.md
+defines every figure.
 """
 
 from __future__ import annotations
@@ -18,12 +19,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from safety.models import Organisation
+from safety.models import (
+    SCHOOL_YEAR_START_MONTH,
+    SECOND_SEMESTER_START_MONTH,
+    Organisation,
+    semester_of,
+)
 from safety.scoping import ScopedQuerySet
 from safety.validators import validate_phone
 
-AUTUMN_START_MONTH = 9
-SPRING_START_MONTH = 2
+AUTUMN_START_MONTH = SCHOOL_YEAR_START_MONTH
+SPRING_START_MONTH = SECOND_SEMESTER_START_MONTH
 
 
 @dataclass(frozen=True)
@@ -52,23 +58,11 @@ class Term:
 
 
 def term_of(day: datetime.date) -> Term:
-    """The term a day belongs to: autumn from 1 September to 31 January, spring from
-    1 February to 31 August."""
-    if day.month >= AUTUMN_START_MONTH:
-        year = day.year
-    elif day.month < SPRING_START_MONTH:
-        year = day.year - 1
-    else:
-        return Term(
-            f"{day.year}-spring",
-            datetime.date(day.year, SPRING_START_MONTH, 1),
-            datetime.date(day.year, AUTUMN_START_MONTH, 1) - datetime.timedelta(days=1),
-        )
-    return Term(
-        f"{year}-autumn",
-        datetime.date(year, AUTUMN_START_MONTH, 1),
-        datetime.date(year + 1, SPRING_START_MONTH, 1) - datetime.timedelta(days=1),
-    )
+    """The term a day belongs to: the semester of `safety.models.semester_of`, named by the
+    calendar year it starts in and its season."""
+    semester = semester_of(day)
+    season = "autumn" if semester.number == 1 else "spring"
+    return Term(f"{semester.start.year}-{season}", semester.start, semester.end)
 
 
 def term_from_key(key: str) -> Term | None:

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from safety import roles
 from safety.access import access_object
-from safety.models import Organisation, User, school_year_bounds, school_year_of
+from safety.models import Organisation, User, semester_of
 from safety.responsibility.models import Assignment, Holder
 from safety.scoping import nearest_unit_setting
 
@@ -53,7 +53,6 @@ DEFAULT_SETTINGS = DrillSettings()
 YOUNG_TYPES = {SchoolType.KINDERGARTEN, SchoolType.PRIMARY, SchoolType.SPECIAL}
 # Schools with buses: a bus evacuation (a drill of a `buses_only` scenario) each semester.
 BUS_DRILLS_PER_SEMESTER = 1
-SECOND_SEMESTER_MONTH = 2
 
 
 # --- Access ----------------------------------------------------------------------------------
@@ -171,20 +170,15 @@ def period_key(period: str, day: datetime.date) -> str:
 
 
 def semester_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """[first day, first day of the next semester) of the semester containing `day`: 1
-    September to 31 January, and 1 February to 31 August, of the school year of
-    `safety.models.school_year_of` (the split inspections' campaigns use too)."""
-    first, last = school_year_bounds(school_year_of(day))
-    second = datetime.date(first.year + 1, SECOND_SEMESTER_MONTH, 1)
-    if day < second:
-        return first, second
-    return second, last + datetime.timedelta(days=1)
+    """[first day, first day of the next semester) of the semester containing `day`
+    (`safety.models.semester_of`), as the half-open range the drill queries filter on."""
+    semester = semester_of(day)
+    return semester.start, semester.end + datetime.timedelta(days=1)
 
 
 def semester_key(day: datetime.date) -> str:
     """ "2026-2027-1" for a day of the first semester of 2026-2027."""
-    start, _end = semester_bounds(day)
-    return f"{school_year_of(day)}-{1 if start.month != SECOND_SEMESTER_MONTH else 2}"
+    return semester_of(day).key
 
 
 def bus_drills_held(units: Any, today: datetime.date) -> dict[int, int]:
