@@ -745,6 +745,43 @@ def is_school_year(value: str) -> bool:
     )
 
 
+class ReviewedReply(models.Model):
+    """A school's reply that its bureau accepts or returns with a comment, kept as numbered
+    versions (a returned reply is answered by a new version; nothing a reviewer saw is
+    overwritten). Concrete replies add their parent and their text."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
+
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    comment = models.TextField(_("reviewer's comment"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-version"]
+
+
 class TransitionEvent(models.Model):
     """The shape every workflow timeline shares: one append-only row per transition.
 

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safety.models import Organisation
+from safety.models import Organisation, ReviewedReply
 from safety.scoping import ScopedQuerySet, jurisdiction_path
 
 
@@ -147,47 +147,20 @@ class NoticeReplyQuerySet(ScopedQuerySet):
     scope_lookup = "recipient__unit"
 
 
-class NoticeReply(models.Model):
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        ACCEPTED = "accepted", _("Accepted")
-
+class NoticeReply(ReviewedReply):
     recipient = models.ForeignKey(
         NoticeRecipient,
         verbose_name=_("notice recipient"),
         on_delete=models.CASCADE,
         related_name="replies",
     )
-    version = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("reply"))
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    comment = models.TextField(_("reviewer's comment"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = NoticeReplyQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ReviewedReply.Meta):
         verbose_name = _("notice reply")
         verbose_name_plural = _("notice replies")
-        ordering = ["-version"]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "version"], name="notice_reply_version")
         ]

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safety.models import Organisation
+from safety.models import Organisation, ReviewedReply
 from safety.scoping import ScopedQuerySet
 from safety.workdays import DayUnit
 
@@ -204,47 +204,20 @@ class OrderReplyQuerySet(ScopedQuerySet):
     scope_lookup = "order__school"
 
 
-class OrderReply(models.Model):
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        ACCEPTED = "accepted", _("Accepted")
-
+class OrderReply(ReviewedReply):
     order = models.ForeignKey(
         RectificationOrder,
         verbose_name=_("rectification order"),
         on_delete=models.CASCADE,
         related_name="replies",
     )
-    version = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("rectification done"))
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    comment = models.TextField(_("reviewer's comment"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = OrderReplyQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ReviewedReply.Meta):
         verbose_name = _("rectification reply")
         verbose_name_plural = _("rectification replies")
-        ordering = ["-version"]
         constraints = [
             models.UniqueConstraint(fields=["order", "version"], name="order_reply_version")
         ]
