@@ -13,7 +13,24 @@ from django.test import Client
 
 from config.celery import app as celery_app
 from safety import jobs, workdays
+from safety.guarding import selectors as guarding_selectors
 from tests import personas
+
+
+def pytest_collection_modifyitems(items):
+    """Every test whose rows are committed (transactional_db, live_server, a transactional
+    django_db mark) gets Django's serialized rollback: the flush that ends such a test deletes
+    the rows the data migrations created (areas, posts, checklists, time limits, drill
+    scenarios, …), and without it every later such test would find them gone. The rows are
+    serialized once when the test database is created and loaded again before each of these
+    tests (tests/test_reference_rows.py guards this)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction"))
+        names = item.fixturenames
+        committed = transactional or "transactional_db" in names or "live_server" in names
+        if committed and "django_db_serialized_rollback" not in names:
+            names.append("django_db_serialized_rollback")
 
 
 @pytest.fixture(autouse=True)
@@ -24,12 +41,15 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar_years():
-    """The admin-entered holiday years are cached per process; a test that entered a year
-    inside its rolled-back transaction must not leave it for the next one."""
+def _fresh_cached_settings():
+    """The admin-entered holiday years are cached per process, the guarding settings a page
+    shows in the shared cache; a test that entered a year or a settings row inside its
+    rolled-back transaction (no signal tells of a rollback) must not leave it for the next."""
     workdays.clear_cache()
+    guarding_selectors.settings_changed()
     yield
     workdays.clear_cache()
+    guarding_selectors.settings_changed()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -44,30 +44,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.real_broker
 
 
-@pytest.fixture(autouse=True)
-def reference_rows(transactional_db) -> None:
-    """The worker and beat processes read the test database, so rows must be committed
-    (transactional_db). A database flushed by an earlier such test has lost the rows data
-    migrations created (areas, posts, checklists, time limits): load them again."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from inspections.models import ChecklistTemplate
-    from reporting.models import ReportingTimeLimit
-    from safety.models import Post, SafetyArea
-
-    loaders = (
-        (SafetyArea, "safety.migrations.0002_safety_areas", "load_areas"),
-        (Post, "safety.migrations.0006_standard_posts", "load_posts"),
-        (ChecklistTemplate, "inspections.migrations.0002_checklists", "seed"),
-        (ReportingTimeLimit, "reporting.migrations.0002_default_time_limits", "create_defaults"),
-    )
-    for model, module, function in loaders:
-        if not model.objects.exists():
-            getattr(import_module(module), function)(apps, None)
-
-
 def _require_postgres_and_redis_server() -> None:
     missing = []
     if connection.vendor != "postgresql":
@@ -268,7 +244,9 @@ class Processes:
 
 
 @pytest.fixture
-def processes(broker, tmp_path) -> Iterator[Processes]:
+def processes(transactional_db, broker, tmp_path) -> Iterator[Processes]:
+    """Worker and beat processes read the test database, so rows must be committed
+    (transactional_db; the reference rows come back by serialized rollback, tests/conftest.py)."""
     running = Processes(broker.url, tmp_path)
     try:
         yield running
