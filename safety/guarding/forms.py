@@ -380,8 +380,15 @@ class LeaveRequestForm(TextRulesMixin, BigControlsMixin, forms.Form):
 
     def __init__(self, *args: Any, unit: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pupil"].queryset = BoardingPupil.objects.filter(unit=unit, is_active=True)
-        self.fields["pupil"].label_from_instance = lambda pupil: f"{pupil.class_name} {pupil.name}"
+        field = self.fields["pupil"]
+        field.queryset = BoardingPupil.objects.filter(unit=unit, is_active=True)
+        # The choices are read once (the page records how many names it showed); the
+        # queryset still validates the posted pupil.
+        pupils = list(field.queryset)
+        self.pupil_count = len(pupils)
+        field.choices = [("", field.empty_label)] + [
+            (pupil.pk, f"{pupil.class_name} {pupil.name}") for pupil in pupils
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -11,9 +11,11 @@ Who reads what (docs/guarding.md, docs/decisions.md "#15"):
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     CharField,
@@ -125,6 +127,33 @@ def guarding_settings(unit: Organisation) -> tuple[int, int]:
     if row is None:
         return GuardingSettings.DEFAULT_RETENTION_DAYS, GuardingSettings.DEFAULT_FOLLOW_UP_MINUTES
     return row.gate_retention_days, row.follow_up_minutes
+
+
+SETTINGS_VERSION_KEY = "guarding:settings-version"
+
+
+def settings_changed() -> None:
+    """Start a new version of the cached settings (any settings row saved or deleted: the
+    receivers in safety/guarding/signals.py). A random token, not a counter, so that an
+    evicted version key can never bring back values cached under an earlier one."""
+    cache.set(SETTINGS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def shown_settings(unit: Organisation) -> tuple[int, int]:
+    """`guarding_settings(unit)` for a page: (gate retention days, follow-up minutes), from the
+    shared cache (Redis when several nodes run) under the current settings version, so that
+    the gate and roll-call pages stay within the query budget. Jobs and services read the
+    rows themselves (`guarding_settings`)."""
+    version = cache.get(SETTINGS_VERSION_KEY)
+    if version is None:
+        cache.add(SETTINGS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(SETTINGS_VERSION_KEY)
+    key = f"guarding:settings:{version}:{unit.pk}"
+    values = cache.get(key)
+    if values is None:
+        values = guarding_settings(unit)
+        cache.set(key, values, timeout=24 * 3600)
+    return tuple(values)
 
 
 def roster_lead(unit: Organisation) -> tuple[int, str]:

@@ -35,6 +35,7 @@ urlpatterns = [
     path("units/<id:pk>/pupils/export.xlsx", views.pupil_export, name="pupil_export"),
     path("pupils/template.xlsx", views.pupil_template, name="pupil_template"),
     path("units/<id:pk>/leaves/", views.leaves, name="leaves"),
+    path("units/<id:pk>/leaves/new/", views.leave_new, name="leave_new"),
     path("leaves/<id:pk>/approve/", views.leave_approve, name="leave_approve"),
     path("leaves/<id:pk>/refuse/", views.leave_refuse, name="leave_refuse"),
     path("leaves/<id:pk>/depart/", views.leave_depart, name="leave_depart"),

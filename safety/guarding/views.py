@@ -505,7 +505,7 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
         "day": day,
         "on_campus": selectors.on_campus(school),
         **paginate(request, entries).context(),
-        "retention": selectors.guarding_settings(school)[0],
+        "retention": selectors.shown_settings(school)[0],
     }
     return _page(request, "gate.html", context, status=400 if form.errors else 200)
 
@@ -680,7 +680,9 @@ def pupil_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def leaves(request: HttpRequest, pk: int) -> HttpResponse:
+def leave_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request form on a page of its own (a class teacher on a phone): the pupil choice
+    lists the school's boarding pupils, a read recorded like every list of names."""
     school = access_unit(request.user, pk)
     selectors.require(selectors.can_read_pupils(request.user, school))
     form = LeaveRequestForm(request.POST or None, unit=school)
@@ -692,6 +694,16 @@ def leaves(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The leave was requested."))
             return redirect("guarding:leaves", pk=school.pk)
+    services.pupils_read(actor=request.user, unit=school, what="leave_form", count=form.pupil_count)
+    context = {"unit": school, "form": form}
+    return _page(request, "leave_new.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def leaves(request: HttpRequest, pk: int) -> HttpResponse:
+    """Leave requests of the school (a status or overdue filter), each with its next step."""
+    school = access_unit(request.user, pk)
+    selectors.require(selectors.can_read_pupils(request.user, school))
     status = request.GET.get("status", "")
     status = status if status in {*Leave.Status.values, "overdue"} else ""
     page = paginate(request, selectors.leaves_of(school, status=status))
@@ -701,13 +713,12 @@ def leaves(request: HttpRequest, pk: int) -> HttpResponse:
         **page.context(),
         "rows": rows,
         "unit": school,
-        "form": form,
         "status": status,
         "statuses": Leave.Status.choices,
         "can_decide": selectors.can_decide_leave(request.user, school),
     }
     services.pupils_read(actor=request.user, unit=school, what="leaves", count=len(rows))
-    return _page(request, "leaves.html", context, status=400 if form.errors else 200)
+    return _page(request, "leaves.html", context)
 
 
 def _leave_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
@@ -768,7 +779,7 @@ def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
         "rooms": selectors.rooms_tonight(school, timezone.localdate()),
         "absences": absences,
         "follow_form": FollowUpForm(),
-        "limit": selectors.guarding_settings(school)[1],
+        "limit": selectors.shown_settings(school)[1],
     }
     services.pupils_read(actor=request.user, unit=school, what="roll_call", count=len(absences))
     return _page(request, "roll_call.html", context)

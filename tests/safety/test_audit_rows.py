@@ -751,6 +751,7 @@ NO_SCOPE_OF_THEIR_OWN.update(
     {
         "reporting.notices.services.store_attachments": "a step of its callers' scope",
         "reporting.orders.services.store_evidence": "a step of its callers' scope",
+        "safety.guarding.services.pupils_read": "a read: one audit row, no transaction",
     }
 )
 

@@ -5,6 +5,7 @@ audited without names)."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -131,3 +132,22 @@ def test_retention_follows_the_bureau_setting(school, city):
 def test_the_retention_task_runs_the_job(school):
     _entry(school, days_ago=181)
     assert tasks.purge_gate_register.delay().get() == 1
+
+
+def _retention_shown(client, page):
+    return re.search(r"保存 (\d+) 天后自动删除", client.get(page).content.decode()).group(1)
+
+
+def test_the_gate_page_shows_the_retention_a_bureau_just_changed(school, client):
+    """The page reads the setting from the shared cache; saving it (here in the admin, as a
+    bureau administrator would) is seen on the next page view, and so is deleting it."""
+    client.force_login(school.gatekeeper)
+    page = f"/guarding/units/{school.unit.pk}/gate/"
+    assert _retention_shown(client, page) == "180"
+    settings_row = GuardingSettings.objects.create(unit=school.unit.parent, gate_retention_days=30)
+    assert _retention_shown(client, page) == "30"
+    settings_row.gate_retention_days = 45
+    settings_row.save()
+    assert _retention_shown(client, page) == "45"
+    settings_row.delete()
+    assert _retention_shown(client, page) == "180"

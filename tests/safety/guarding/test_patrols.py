@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from PIL import Image
 
 from inspections import services as inspection_services
 from inspections.models import Hazard
@@ -190,3 +191,21 @@ def test_round_page_offers_the_hazard_step_and_links_back(school, route, client)
     assert response.url == f"/hazards/{hazard.pk}/"
     page = client.get(f"/guarding/rounds/{current.pk}/").content.decode()
     assert f"/hazards/{hazard.pk}/" in page
+
+
+def test_the_checkpoint_photo_becomes_the_hazard_photo(school, route):
+    current = _round(route, 0)
+    record = services.checkpoint_record(
+        actor=school.staff,
+        patrol_round=current,
+        checkpoint=route.checkpoints.get(name="男生宿舍"),
+        result="problem",
+        note="消防通道堆放杂物",
+        photo=clean_photo(),
+    )
+    hazard = inspection_services.hazard_from_patrol(actor=school.staff, record=record)
+    photo = hazard.photos.get()
+    assert photo.school == school.unit and photo.uploaded_by == school.staff
+    with photo.image.open("rb") as copied, record.photo.open("rb") as original:
+        assert Image.open(copied).size == Image.open(original).size
+    assert photo.image.name != record.photo.name and photo.thumbnail

@@ -53,7 +53,7 @@ def test_gate_entry_with_a_whole_id_number_is_not_saved(school, client):
 def test_leave_back_before_leaving_is_refused(school, client):
     client.force_login(school.teacher)
     response = client.post(
-        f"/guarding/units/{school.unit.pk}/leaves/",
+        f"/guarding/units/{school.unit.pk}/leaves/new/",
         {
             "pupil": school.pupils[0].pk,
             "reason": "看病",
