@@ -9,12 +9,21 @@ import os
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from django.test import Client
 
 from config.celery import app as celery_app
 from safety import jobs, workdays
 from safety.guarding import selectors as guarding_selectors
 from tests import personas
+
+
+def _commits_its_rows(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = item.fixturenames
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(names)
+    )
 
 
 def pytest_collection_modifyitems(items):
@@ -25,12 +34,33 @@ def pytest_collection_modifyitems(items):
     serialized once when the test database is created and loaded again before each of these
     tests (tests/test_reference_rows.py guards this)."""
     for item in items:
-        marker = item.get_closest_marker("django_db")
-        transactional = bool(marker and marker.kwargs.get("transaction"))
-        names = item.fixturenames
-        committed = transactional or "transactional_db" in names or "live_server" in names
-        if committed and "django_db_serialized_rollback" not in names:
-            names.append("django_db_serialized_rollback")
+        if _commits_its_rows(item) and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
+
+
+_SERIALIZED_ROWS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database as pytest-django creates it, with the rows serialized at creation
+    kept here: Django keeps them on the connection object, and a browser test (Playwright's
+    sync API runs in a greenlet) leaves later tests with another connection object of their
+    own, which has none; `_serialized_rows_on_this_connection` puts them back."""
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            _SERIALIZED_ROWS[alias] = contents
+
+
+@pytest.fixture(autouse=True)
+def _serialized_rows_on_this_connection(request):
+    if not _commits_its_rows(request.node):
+        return
+    request.getfixturevalue("django_db_setup")
+    for alias, contents in _SERIALIZED_ROWS.items():
+        if getattr(connections[alias], "_test_serialized_contents", None) is None:
+            connections[alias]._test_serialized_contents = contents
 
 
 @pytest.fixture(autouse=True)
