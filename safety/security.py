@@ -117,7 +117,7 @@ class SecurityHeadersMiddleware:
                 "connect-src 'self'",
                 "object-src 'none'",
                 "base-uri 'self'",
-                "form-action 'self'",
+                " ".join(["form-action 'self'", *settings.CSP_FORM_ACTION_EXTRA]),
                 "frame-ancestors 'none'",
             ]
         )
