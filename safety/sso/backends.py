@@ -59,9 +59,7 @@ class OIDCBackend(_AccountLoader, OIDCAuthenticationBackend):
 
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict) -> User:
         claims = self.get_userinfo(access_token, id_token, payload)
-        identifier = services.identifier_from(
-            claims, default=claims.get("preferred_username", "")
-        )
+        identifier = services.identifier_from(claims, default=claims.get("preferred_username", ""))
         return services.resolve_account(self.request, identifier=identifier, protocol="oidc")
 
 

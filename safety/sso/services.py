@@ -114,9 +114,7 @@ def resolve_account(request: HttpRequest | None, *, identifier: str, protocol: s
     if not account.is_active:
         pending = account.unit_id is None and not account.has_usable_password()
         raise SignInRefused(PENDING if pending else INACTIVE, account.username)
-    if request is not None and AxesProxyHandler.is_locked(
-        request, {"username": account.username}
-    ):
+    if request is not None and AxesProxyHandler.is_locked(request, {"username": account.username}):
         raise SignInRefused(LOCKED, account.username)
     return account
 

@@ -77,7 +77,7 @@ def sso_context() -> dict[str, Any]:
 
 
 def _require(protocol: str) -> None:
-    if settings.SSO_PROTOCOL != protocol:
+    if protocol != settings.SSO_PROTOCOL:
         raise Http404
 
 
@@ -99,7 +99,9 @@ class SignInView(LoginView):
         refusal = getattr(self.request, "sso_refusal", None)
         if refusal is not None:
             services.record_refusal(
-                self.request, refusal, protocol=settings.SSO_PROTOCOL or "local",
+                self.request,
+                refusal,
+                protocol=settings.SSO_PROTOCOL or "local",
                 count_failure=False,
             )
             return redirect("sso:refused")
@@ -165,7 +167,9 @@ def cas_callback(request: HttpRequest) -> HttpResponse:
     user = authenticate(request, cas_ticket=ticket, service_url=service) if ticket else None
     if user is None:
         refusal = getattr(request, "sso_refusal", None)
-        return _refuse(request, refusal or SignInRefused(services.INVALID, detail="no ticket"), "cas")
+        return _refuse(
+            request, refusal or SignInRefused(services.INVALID, detail="no ticket"), "cas"
+        )
     next_url = request.session.pop("sso_next", "")
     login(request, user)
     request.session[SESSION_PROTOCOL_KEY] = "cas"

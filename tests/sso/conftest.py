@@ -129,7 +129,10 @@ class Browser:
             if nxt:
                 data["next"] = nxt.group(1).replace("&amp;", "&")
             posted = self.session.post(
-                page.url, data=data, allow_redirects=False, timeout=10,
+                page.url,
+                data=data,
+                allow_redirects=False,
+                timeout=10,
                 headers={"Referer": page.url},
             )
             assert posted.is_redirect, posted.text[:500]

@@ -80,22 +80,37 @@ def start_platform(workdir: Path, *, users: list[dict], redirect_uris: list[str]
     spec = {
         "users": users,
         "redirect_uris": redirect_uris,
-        "post_logout_redirect_uris": [uri.split("/accounts/")[0] + "/accounts/login/" for uri in redirect_uris],
+        "post_logout_redirect_uris": [
+            uri.split("/accounts/")[0] + "/accounts/login/" for uri in redirect_uris
+        ],
         "client_id": "safecampus",
         "client_secret": "platform-test-secret",
     }
     subprocess.run(
         [sys.executable, "-m", "tests.sso.idp.seed", json.dumps(spec)],
-        cwd=ROOT, env=environment, check=True, timeout=120,
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        timeout=120,
     )
     port = free_port()
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "tests.sso.idp.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
-            "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "tests.sso.idp.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
         ],
-        cwd=ROOT, env=environment,
+        cwd=ROOT,
+        env=environment,
     )
     wait_for_port(port, process)
     return Platform(f"http://127.0.0.1:{port}", spec["client_id"], spec["client_secret"], process)
@@ -151,7 +166,10 @@ def start_directory(workdir: Path, people: list[dict]) -> Directory:
     connection = ldap.initialize(uri)
     connection.simple_bind_s(ADMIN_DN, ADMIN_PASSWORD)
     entries = [
-        (SUFFIX, {"objectClass": [b"dcObject", b"organization"], "dc": [b"bureau"], "o": [b"Bureau"]}),
+        (
+            SUFFIX,
+            {"objectClass": [b"dcObject", b"organization"], "dc": [b"bureau"], "o": [b"Bureau"]},
+        ),
         (f"ou=people,{SUFFIX}", {"objectClass": [b"organizationalUnit"], "ou": [b"people"]}),
     ]
     for person in people:

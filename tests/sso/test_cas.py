@@ -44,7 +44,11 @@ def test_a_replayed_or_forged_ticket_is_refused(cas, people, agent, caplog):
     back = agent.sign_in(start(client), "bob")
     assert client.get(back).status_code == 302
     with caplog.at_level("WARNING", logger="safecampus.security"):
-        for url in (back, reverse("sso:cas_callback") + "?ticket=ST-forged", reverse("sso:cas_callback")):
+        for url in (
+            back,
+            reverse("sso:cas_callback") + "?ticket=ST-forged",
+            reverse("sso:cas_callback"),
+        ):
             other = Client()
             response = other.get(url)
             assert response.status_code == 302 and response["Location"] == reverse("sso:refused")

@@ -39,9 +39,7 @@ def test_the_break_glass_administrator_still_signs_in(passwords_off, people):
     assert int(client.session["_auth_user_id"]) == people.administrator.pk
 
 
-def test_the_login_page_hides_the_password_form_behind_the_emergency_sign_in(
-    passwords_off, client
-):
+def test_the_login_page_hides_the_password_form_behind_the_emergency_sign_in(passwords_off, client):
     page = client.get(reverse("login")).content.decode()
     assert "<details" in page and "应急登录" in page
     assert page.index("统一身份认证登录") < page.index("<details")
