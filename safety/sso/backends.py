@@ -130,7 +130,9 @@ class LDAPBackend(_AccountLoader, BaseLDAPBackend):
 class LocalPasswordGate:
     """Refuses a SafeCampus password when local passwords are off (SSO_LOCAL_PASSWORDS=false),
     except for the break-glass accounts (SSO_BREAK_GLASS_USERS). Sits before the role backend;
-    with LDAP, the directory's backend has already had its turn."""
+    with LDAP, the directory's backend has already had its turn. It has no get_user(): it
+    never signs anyone in (and the test client's force_login takes the first backend that
+    has one)."""
 
     def authenticate(
         self,
@@ -148,6 +150,3 @@ class LocalPasswordGate:
             # With LDAP the form is the directory's: a failed bind is a wrong password.
             _keep_refusal(request, refusal)
         raise refusal
-
-    def get_user(self, user_id: Any) -> None:
-        return None

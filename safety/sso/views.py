@@ -147,6 +147,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+@liaison_allowed
 @never_cache
 @require_GET
 def cas_login(request: HttpRequest) -> HttpResponse:
@@ -157,6 +158,7 @@ def cas_login(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(cas_client(service).get_login_url())
 
 
+@liaison_allowed
 @never_cache
 @require_GET
 def cas_callback(request: HttpRequest) -> HttpResponse:
@@ -176,6 +178,7 @@ def cas_callback(request: HttpRequest) -> HttpResponse:
     return redirect(_safe_next(request, next_url))
 
 
+@liaison_allowed
 @never_cache
 @require_GET
 def refused(request: HttpRequest) -> HttpResponse:
@@ -204,7 +207,8 @@ class SignOutView(LogoutView):
         return response
 
 
+# Public pages: a department liaison account (#17) reaches them like everyone.
 sign_in = SignInView.as_view()
 sign_out = liaison_allowed(SignOutView.as_view())
-oidc_login = OIDCLoginView.as_view()
-oidc_callback = OIDCCallbackView.as_view()
+oidc_login = liaison_allowed(OIDCLoginView.as_view())
+oidc_callback = liaison_allowed(OIDCCallbackView.as_view())
