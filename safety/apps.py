@@ -9,6 +9,7 @@ class SafetyConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit, converters, signals  # noqa: F401  (signals: the authentication receivers)
+        from .sso import checks  # noqa: F401  (#21: the identity platform's settings)
 
         audit.connect()
         # Before any URLconf is imported: every app's patterns use `<id:pk>` and

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.checks import run_checks
 from django.test import Client
 from django.urls import reverse
 
@@ -47,3 +48,11 @@ def test_the_login_page_hides_the_password_form_behind_the_emergency_sign_in(pas
 
 def test_passwords_stay_on_by_default(people, client):
     assert sign_in(client, "alice").status_code == 302
+
+
+def test_an_incomplete_platform_configuration_fails_the_check(settings):
+    settings.SSO_PROTOCOL = "cas"
+    settings.CAS_SERVER_URL = ""
+    assert "safety.E210" in {error.id for error in run_checks()}
+    settings.CAS_SERVER_URL = "https://cas.example.gov.cn/cas/"
+    assert "safety.E210" not in {error.id for error in run_checks()}
