@@ -13,6 +13,7 @@ import secrets
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.core.checks import Error
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
@@ -152,3 +153,44 @@ def local_password_allowed(username: str) -> bool:
         return True
     allowed = {name.strip().lower() for name in settings.SSO_BREAK_GLASS_USERS}
     return username.strip().lower() in allowed
+
+
+# setting → the environment variable that sets it (config/settings.py).
+REQUIRED_SETTINGS = {
+    "oidc": {
+        "OIDC_RP_CLIENT_ID": "OIDC_CLIENT_ID",
+        "OIDC_RP_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": "OIDC_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT": "OIDC_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT": "OIDC_USERINFO_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT": "OIDC_JWKS_ENDPOINT",
+    },
+    "cas": {"CAS_SERVER_URL": "CAS_SERVER_URL"},
+    "ldap": {
+        "AUTH_LDAP_SERVER_URI": "LDAP_SERVER_URI",
+        "LDAP_USER_SEARCH_BASE": "LDAP_USER_SEARCH_BASE",
+    },
+}
+
+
+def settings_problems(app_configs: object = None, **kwargs: object) -> list[Error]:
+    """A Django system check (registered in safety.apps): every variable the configured
+    platform needs is set and the choices are known ones, so a deploy fails at
+    `manage.py check` instead of at the first sign-in. Returns the errors (safety.E210-E213)."""
+    errors = [
+        Error(
+            f"SSO_PROTOCOL={settings.SSO_PROTOCOL} needs {variable} (see docs/operations.md).",
+            id="safety.E210",
+        )
+        for name, variable in REQUIRED_SETTINGS.get(settings.SSO_PROTOCOL, {}).items()
+        if not getattr(settings, name, "")
+    ]
+    if settings.SSO_UNKNOWN_USERS not in {"refuse", "create_inactive"}:
+        errors.append(
+            Error("SSO_UNKNOWN_USERS must be refuse or create_inactive.", id="safety.E211")
+        )
+    if settings.SSO_MATCH_FIELD not in {"username", "email"}:
+        errors.append(Error("SSO_MATCH_FIELD must be username or email.", id="safety.E212"))
+    if str(settings.CAS_VERSION) not in {"2", "3"}:
+        errors.append(Error("CAS_VERSION must be 2 or 3.", id="safety.E213"))
+    return errors

@@ -1,5 +1,6 @@
 """#21 A school user signs in through the bureau's identity platform (OIDC) in Chromium, at
-phone width, against the test platform (tests/sso/idp, a real process), and signs out of both."""
+phone width, against the test platform (tests/safety/sso/idp, a real process), and signs out
+of both."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.personas import build_city, person
-from tests.sso import servers
-from tests.sso.conftest import PLATFORM_PASSWORD, PLATFORM_USERS
+from tests.safety.sso import servers
+from tests.safety.sso.conftest import PLATFORM_PASSWORD, PLATFORM_USERS
 
 PHONE = {"width": 375, "height": 812}
 

@@ -584,7 +584,7 @@ RULES: dict[str, Rule] = {
 
 # Public pages, the same for everyone: the favicon is tested in tests/test_setup.py.
 # #21: the sign-in pages of the identity platform are the way in, public like the login page;
-# their rows are test_sign_in_through_the_platform_is_public below (and tests/sso/).
+# their rows are test_sign_in_through_the_platform_is_public below (and tests/safety/sso/).
 SSO_NAMES = {"sso:oidc_login", "sso:oidc_callback", "sso:cas_login", "sso:cas_callback"}
 UNTESTED_NAMES = {"login", "logout", "favicon", "sso:refused", *SSO_NAMES}
 

@@ -1,5 +1,5 @@
 """Real servers for the #21 tests, started on 127.0.0.1 by the test and stopped after it: the
-test identity platform (tests/sso/idp: OIDC by django-oauth-toolkit, CAS by django-mama-cas)
+test identity platform (tests/safety/sso/idp: OIDC by django-oauth-toolkit, CAS by django-mama-cas)
 under gunicorn, and Debian's slapd with a throwaway configuration and test directory."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SLAPD = shutil.which("slapd") or "/usr/sbin/slapd"
 SCHEMA = Path("/etc/ldap/schema")
 
@@ -70,7 +70,7 @@ def start_platform(workdir: Path, *, users: list[dict], redirect_uris: list[str]
     ).decode()
     environment = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.sso.idp.settings",
+        "DJANGO_SETTINGS_MODULE": "tests.safety.sso.idp.settings",
         "IDP_DB": str(workdir / "idp.sqlite3"),
         "IDP_RSA_KEY": pem,
         "PYTHONPATH": str(ROOT),
@@ -87,7 +87,7 @@ def start_platform(workdir: Path, *, users: list[dict], redirect_uris: list[str]
         "client_secret": "platform-test-secret",
     }
     subprocess.run(
-        [sys.executable, "-m", "tests.sso.idp.seed", json.dumps(spec)],
+        [sys.executable, "-m", "tests.safety.sso.idp.seed", json.dumps(spec)],
         cwd=ROOT,
         env=environment,
         check=True,
@@ -99,7 +99,7 @@ def start_platform(workdir: Path, *, users: list[dict], redirect_uris: list[str]
             sys.executable,
             "-m",
             "gunicorn",
-            "tests.sso.idp.wsgi:application",
+            "tests.safety.sso.idp.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -1,4 +1,4 @@
-"""Prepare the test platform's database: `python -m tests.sso.idp.seed SPEC_JSON`.
+"""Prepare the test platform's database: `python -m tests.safety.sso.idp.seed SPEC_JSON`.
 
 SPEC_JSON: {"users": [{"username", "password", "email"}], "redirect_uris": [...],
 "post_logout_redirect_uris": [...], "client_id", "client_secret"}."""
@@ -9,7 +9,7 @@ import sys
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.sso.idp.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.safety.sso.idp.settings")
 django.setup()
 
 from django.contrib.auth.models import User  # noqa: E402

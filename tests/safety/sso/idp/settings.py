@@ -1,7 +1,7 @@
 """A small identity platform for the #21 tests, run as its own process on 127.0.0.1: an OpenID
 Connect provider (django-oauth-toolkit) and a CAS server (django-mama-cas) in one Django
 project. Not part of SafeCampus. Configured by environment variables the test fixture sets
-(tests/sso/servers.py)."""
+(tests/safety/sso/servers.py)."""
 
 import os
 from pathlib import Path
@@ -25,7 +25,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
-ROOT_URLCONF = "tests.sso.idp.urls"
+ROOT_URLCONF = "tests.safety.sso.idp.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -60,7 +60,7 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
     "PKCE_REQUIRED": True,
     "SCOPES": {"openid": "OpenID Connect", "profile": "Profile", "email": "E-mail"},
-    "OAUTH2_VALIDATOR_CLASS": "tests.sso.idp.validator.Validator",
+    "OAUTH2_VALIDATOR_CLASS": "tests.safety.sso.idp.validator.Validator",
 }
 # The CAS server accepts the SafeCampus services of the tests; attributes: the user name and
 # e-mail (django-mama-cas's callbacks).

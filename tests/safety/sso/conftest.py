@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from tests.factories import TEST_PASSWORD
-from tests.sso import servers
+from tests.safety.sso import servers
 
 SERVICE = "http://testserver"
 # The platform's people: alice and bob are SafeCampus's staff_a and staff_a2; stranger has no

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from safety.models import User, UserSession
 from tests.factories import TEST_PASSWORD
-from tests.sso.conftest import DIRECTORY_PASSWORD
+from tests.safety.sso.conftest import DIRECTORY_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -2,5 +2,5 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.sso.idp.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.safety.sso.idp.settings")
 application = get_wsgi_application()
