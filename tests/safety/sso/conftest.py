@@ -73,6 +73,7 @@ def oidc(settings, platform):
     settings.OIDC_OP_USER_ENDPOINT = platform.endpoint("o/userinfo/")
     settings.OIDC_OP_JWKS_ENDPOINT = platform.endpoint("o/.well-known/jwks.json")
     settings.OIDC_OP_LOGOUT_ENDPOINT = platform.endpoint("o/logout/")
+    settings.CSP_FORM_ACTION_EXTRA = [platform.url]
     return platform
 
 
@@ -82,6 +83,7 @@ def cas(settings, platform):
     settings.AUTHENTICATION_BACKENDS = _backends("cas")
     settings.CAS_SERVER_URL = platform.endpoint("cas/")
     settings.CAS_VERSION = "3"
+    settings.CSP_FORM_ACTION_EXTRA = [platform.url]
     return platform
 
 

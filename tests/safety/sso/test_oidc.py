@@ -151,6 +151,8 @@ def test_platform_refusals_count_towards_the_lockout(oidc, people, agent, settin
 def test_logout_ends_the_platform_session_too(oidc, people, agent):
     client = Client()
     assert client.get(agent.sign_in(start(client), "alice")).status_code == 302
+    page = client.get(reverse("dashboards:home"))
+    assert f"form-action 'self' {oidc.url}" in page["Content-Security-Policy"]
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     to_platform = response["Location"]
