@@ -5,11 +5,14 @@ at them."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 import requests
+from django.conf import settings
 
+from tests.conftest import services_required
 from tests.factories import TEST_PASSWORD
 from tests.safety.sso import servers
 
@@ -45,14 +48,17 @@ def platform(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def directory(tmp_path_factory):
+    if not Path(servers.SLAPD).exists():
+        reason = "the LDAP tests need Debian's slapd (bin/install-system-packages --test)"
+        if services_required():
+            pytest.fail(f"SAFECAMPUS_REQUIRE_SERVICES=1 but {reason}")
+        pytest.skip(reason)
     started = servers.start_directory(tmp_path_factory.mktemp("ldap"), DIRECTORY_PEOPLE)
     yield started
     servers.stop(started.process)
 
 
 def _backends(protocol: str) -> list[str]:
-    from django.conf import settings  # noqa: PLC0415
-
     middle = [settings.SSO_BACKENDS[protocol]] if protocol else []
     return [
         "safety.security.LockoutBackend",
