@@ -52,6 +52,8 @@ def test_a_school_user_signs_in_through_oidc(oidc, people, agent, caplog):
     assert response["Location"] == reverse("dashboards:home")
     assert int(client.session["_auth_user_id"]) == people.staff_a.pk
     assert client.session[services.SESSION_PROTOCOL_KEY] == "oidc"
+    # The session limits' clock starts as for a password login (SessionLifetimeMiddleware).
+    assert client.session["login_at"] == client.session["last_seen"]
     # The session register and the security log, as for a password login.
     assert UserSession.objects.filter(user=people.staff_a).count() == 1
     assert AuditEvent.objects.filter(action="account.login", target_id=people.staff_a.pk).exists()
