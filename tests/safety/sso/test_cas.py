@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from safety.models import UserSession
 from safety.sso import services
+from tests.safety.sso import servers
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,13 @@ def test_platform_urls_answer_404_when_another_platform_is_configured(settings, 
     settings.SSO_PROTOCOL = ""
     for name in ("sso:cas_login", "sso:cas_callback", "sso:oidc_login", "sso:oidc_callback"):
         assert client.get(reverse(name)).status_code == 404
+
+
+def test_an_unreachable_or_garbled_cas_server_is_a_refusal_not_an_error(cas, settings, people):
+    """No answer (nothing listens), or an answer that is not CAS XML: refused, logged."""
+    for server in (f"http://127.0.0.1:{servers.free_port()}/cas/", cas.endpoint("o/")):
+        settings.CAS_SERVER_URL = server
+        client = Client(raise_request_exception=False)
+        response = client.get(reverse("sso:cas_callback"), {"ticket": "ST-1-abc"})
+        assert response.status_code == 302 and response["Location"] == reverse("sso:refused")
+        assert "_auth_user_id" not in client.session

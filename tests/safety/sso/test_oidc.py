@@ -13,6 +13,7 @@ from django.urls import reverse
 from safety.models import AuditEvent, User, UserSession
 from safety.sso import services
 from tests.factories import TEST_PASSWORD
+from tests.safety.sso import servers
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -168,3 +169,12 @@ def test_logout_ends_the_platform_session_too(oidc, people, agent):
     # Signing in again asks for the platform's password again.
     page = agent.follow(start(Client()))
     assert not page.is_redirect and 'name="password"' in page.text
+
+
+def test_an_unreachable_platform_is_a_refusal_not_an_error(oidc, settings, people):
+    client = Client(raise_request_exception=False)
+    state = parse_qs(urlsplit(start(client)).query)["state"][0]
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"http://127.0.0.1:{servers.free_port()}/o/token/"
+    response = client.get(reverse("sso:oidc_callback"), {"code": "abc", "state": state})
+    assert "无法验证" in refusal(client, response)
+    assert "_auth_user_id" not in client.session
