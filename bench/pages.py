@@ -71,6 +71,8 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
      None),
     ("risks", "Risk points", CITY, "/risks/", None),
     ("risk_lists", "Yellow-and-above lists", COUNTY, "/risks/lists/", None),
+    # #21 the identity platform's refusal page (public; the login page sends the signed-in on).
+    ("sso_refused", "Sign-in refused page", COUNTY, "/accounts/sso/refused/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.

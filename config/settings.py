@@ -7,6 +7,7 @@ See the table of variables in README.md.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -275,8 +276,79 @@ if CELERY_TASK_ALWAYS_EAGER:
     # noise there. A worker (REDIS_URL set) keeps them; failures are logged at ERROR anyway.
     LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 
+# --- #21 sign-in through the bureau's identity platform (统一身份认证) ----------------------
+# One platform per installation, or none: SSO_PROTOCOL = oidc | cas | ldap | "" (local passwords
+# only). See docs/sso.md and the table of variables in docs/operations.md.
+SSO_PROTOCOL = env.str("SSO_PROTOCOL", default="").strip().lower()
+if SSO_PROTOCOL not in {"", "oidc", "cas", "ldap"}:
+    raise ImproperlyConfigured("SSO_PROTOCOL must be oidc, cas, ldap or empty.")
+SSO_BUTTON_LABEL = env.str("SSO_BUTTON_LABEL", default="统一身份认证登录")
+# The SafeCampus field an identity is matched to (username or email), and the claim (OIDC),
+# attribute (CAS, LDAP) that carries it; empty: the platform's user name (OIDC: the
+# preferred_username claim, CAS: the authenticated user, LDAP: the name typed in).
+SSO_MATCH_FIELD = env.str("SSO_MATCH_FIELD", default="username")
+SSO_CLAIM = env.str("SSO_CLAIM", default="")
+# An identity with no SafeCampus account: "refuse" (a page says so) or "create_inactive" (an
+# inactive account an administrator places in a unit and role, then activates).
+SSO_UNKNOWN_USERS = env.str("SSO_UNKNOWN_USERS", default="refuse")
+# Local passwords off: only the break-glass accounts listed (a city administrator) may still
+# sign in with a SafeCampus password.
+SSO_LOCAL_PASSWORDS = env.bool("SSO_LOCAL_PASSWORDS", default=True)
+SSO_BREAK_GLASS_USERS = env.list("SSO_BREAK_GLASS_USERS", default=[])
+# OIDC, authorization-code flow with PKCE (mozilla-django-oidc).
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_ENDPOINT", default="") or None
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_END_SESSION_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid profile email")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for the platform's logout (id_token_hint)
+OIDC_CREATE_USER = False  # safety.sso decides (SSO_UNKNOWN_USERS)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:oidc_callback"
+OIDC_VERIFY_SSL = env.bool("OIDC_VERIFY_SSL", default=True)
+OIDC_TIMEOUT = env.int("SSO_TIMEOUT_SECONDS", default=10)
+LOGIN_REDIRECT_URL_FAILURE = "sso:refused"
+# CAS 2.0 / 3.0 (python-cas).
+CAS_SERVER_URL = env.str("CAS_SERVER_URL", default="")
+CAS_VERSION = env.str("CAS_VERSION", default="3")
+# LDAP bind (django-auth-ldap): bind as the service account, search the person, bind as them.
+AUTH_LDAP_SERVER_URI = env.str("LDAP_SERVER_URI", default="")
+AUTH_LDAP_BIND_DN = env.str("LDAP_BIND_DN", default="")
+AUTH_LDAP_BIND_PASSWORD = env.str("LDAP_BIND_PASSWORD", default="")
+AUTH_LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+LDAP_USER_SEARCH_BASE = env.str("LDAP_USER_SEARCH_BASE", default="")
+LDAP_USER_FILTER = env.str("LDAP_USER_FILTER", default="(uid=%(user)s)")
+AUTH_LDAP_ALWAYS_UPDATE_USER = False  # units, roles and names stay SafeCampus's
+AUTH_LDAP_CONNECTION_OPTIONS = {}
+if AUTH_LDAP_SERVER_URI:
+    import ldap  # noqa: PLC0415 (only where LDAP is configured)
+    from django_auth_ldap.config import LDAPSearch  # noqa: PLC0415
+
+    AUTH_LDAP_USER_SEARCH = LDAPSearch(LDAP_USER_SEARCH_BASE, ldap.SCOPE_SUBTREE, LDAP_USER_FILTER)
+    AUTH_LDAP_CONNECTION_OPTIONS = {ldap.OPT_NETWORK_TIMEOUT: OIDC_TIMEOUT}
+
+# Signing out posts a form that is redirected to the platform's logout: the Content Security
+# Policy's form-action must allow its origin (safety.security.SecurityHeadersMiddleware).
+CSP_FORM_ACTION_EXTRA = sorted(
+    {
+        "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        for url in (OIDC_OP_LOGOUT_ENDPOINT, CAS_SERVER_URL)
+        if url
+    }
+)
+SSO_BACKENDS = {
+    "oidc": "safety.sso.backends.OIDCBackend",
+    "cas": "safety.sso.backends.CASBackend",
+    "ldap": "safety.sso.backends.LDAPBackend",
+}
 AUTHENTICATION_BACKENDS = [
     "safety.security.LockoutBackend",  # django-axes: refuses locked-out user names first
+    *([SSO_BACKENDS[SSO_PROTOCOL]] if SSO_PROTOCOL else []),
+    "safety.sso.backends.LocalPasswordGate",  # SSO_LOCAL_PASSWORDS / SSO_BREAK_GLASS_USERS
     "safety.roles.RolePermissionBackend",
 ]
 

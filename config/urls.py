@@ -1,12 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from safety.middleware import liaison_allowed
+from safety.sso import views as sso_views
 
 admin.site.site_header = _("SafeCampus administration")
 admin.site.site_title = _("SafeCampus")
@@ -20,12 +19,11 @@ urlpatterns = [
         RedirectView.as_view(url=lazy(static, str)("img/favicon.ico"), permanent=False),
         name="favicon",
     ),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", liaison_allowed(auth_views.LogoutView.as_view()), name="logout"),
+    # #21: the login form with the identity platform's button, and a sign-out that ends the
+    # platform's session too (safety/sso/).
+    path("accounts/login/", sso_views.sign_in, name="login"),
+    path("accounts/logout/", sso_views.sign_out, name="logout"),
+    path("accounts/sso/", include("safety.sso.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("inspections.urls")),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +10,11 @@ class SafetyConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit, converters, signals  # noqa: F401  (signals: the authentication receivers)
+        from .sso import services as sso_services
 
         audit.connect()
+        # #21: `manage.py check` refuses an incomplete identity-platform configuration.
+        checks.register(sso_services.settings_problems, checks.Tags.security)
         # Before any URLconf is imported: every app's patterns use `<id:pk>` and
         # `<month:month>` (safety/converters.py).
         register_converter(converters.IdConverter, "id")

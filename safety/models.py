@@ -334,6 +334,8 @@ AUDIT_ACTION_LABELS = {
     "account.login": _("Signed in"),
     "account.logout": _("Signed out"),
     "account.password_change": _("Password changed"),
+    # #21 an identity-platform sign-in of an unknown person (SSO_UNKNOWN_USERS=create_inactive)
+    "account.sso_create": _("Account created by the identity platform, waiting to be placed"),
     "organisation.create": _("Unit created"),
     "organisation.update": _("Unit changed"),
     "safety_area.create": _("Safety area created"),

@@ -584,7 +584,10 @@ RULES: dict[str, Rule] = {
 }
 
 # Public pages, the same for everyone: the favicon is tested in tests/test_setup.py.
-UNTESTED_NAMES = {"login", "logout", "favicon"}
+# #21: the sign-in pages of the identity platform are the way in, public like the login page;
+# their rows are test_sign_in_through_the_platform_is_public below (and tests/safety/sso/).
+SSO_NAMES = {"sso:oidc_login", "sso:oidc_callback", "sso:cas_login", "sso:cas_callback"}
+UNTESTED_NAMES = {"login", "logout", "favicon", "sso:refused", *SSO_NAMES}
 
 
 def url_patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""):
@@ -720,6 +723,27 @@ def test_login_and_logout(world, db):
     signed_in.force_login(world.people.staff_a)
     assert signed_in.get(reverse("login")).status_code == 302
     assert signed_in.post(reverse("logout")).status_code == 302
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_sign_in_through_the_platform_is_public(persona, world, db, settings):
+    """#21: the refusal page answers everyone (GET only); a platform's URLs answer 404 unless
+    that platform is configured, and then send everyone, signed in or not, to the platform."""
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(getattr(world.people, persona))
+    assert client.get(reverse("sso:refused")).status_code == 200
+    assert client.post(reverse("sso:refused")).status_code == 405
+    settings.SSO_PROTOCOL = ""
+    for name in SSO_NAMES:
+        assert client.get(reverse(name)).status_code == 404, name
+    settings.SSO_PROTOCOL = "cas"
+    settings.CAS_SERVER_URL = "https://cas.invalid/cas/"
+    response = client.get(reverse("sso:cas_login"))
+    assert response.status_code == 302 and response["Location"].startswith(settings.CAS_SERVER_URL)
+    assert client.post(reverse("sso:cas_login")).status_code == 405
+    # Back without a ticket: refused, never signed in by it.
+    assert client.get(reverse("sso:cas_callback"))["Location"] == reverse("sso:refused")
 
 
 @pytest.mark.parametrize("persona", sorted(SIGNED_IN))

@@ -44,6 +44,7 @@ from safety.models import (
     SafetyArea,
 )
 from safety.responsibility import services as responsibility_services
+from safety.sso import services as sso_services
 from safety.uploads import clean_document
 from tests.builders import clean_photo
 from tests.inspections.surroundings.audit_cases import SURROUNDINGS_CASES
@@ -773,6 +774,17 @@ NO_SCOPE_OF_THEIR_OWN.update(
         "reporting.activities.services.sync_school_buses": "reads, then school_buses_set",
     }
 )
+
+
+# --- #21 sign-in through the identity platform: an unknown identity created inactive ------
+def _sso_create_pending_account(city, people):
+    def call():
+        return sso_services.create_pending_account(identifier="stranger", protocol="oidc")
+
+    return None, call, "account.sso_create", {"username"}
+
+
+CASES["safety.sso.services.create_pending_account"] = _sso_create_pending_account
 
 
 def test_every_service_that_names_its_change_is_in_the_table():
