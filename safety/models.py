@@ -830,6 +830,11 @@ class TransitionEvent(models.Model):
 # Emergency preparedness (issue #14): its models live in safety/preparedness/.
 # Daily guarding (issue #15): models in their feature package, registered under this app.
 # #17 education: the education feature's models (term plans, records, legal vice-principals).
+# #21 delivery channels: identities, preferences and per-channel delivery records.
+from .channels.models import (  # noqa: E402, F401
+    ChannelDelivery,
+    ChannelProfile,
+)
 from .education.models import (  # noqa: E402, F401
     EducationRecord,
     EducationSettings,
