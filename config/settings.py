@@ -301,6 +301,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # pypdf warns about every oddity of hostile uploads; the refusal says what matters.
         "pypdf": {"level": "ERROR"},
+        # #21: urllib3 logs request URLs at DEBUG, and WeCom's and DingTalk's token requests
+        # carry the application secret in the query string (their documented API).
+        "urllib3": {"level": "WARNING"},
     },
 }
 if CELERY_TASK_ALWAYS_EAGER:

@@ -430,6 +430,8 @@ AUDIT_ACTION_LABELS = {
     "absence.follow_up": _("Absence followed up"),
     # #17 education and surroundings
     "education.record": _("Education activity recorded"),
+    # #21 delivery channels
+    "channels.profile": _("Notification channels changed"),
     "education.plan": _("Education term plan saved"),
     "education.settings": _("Education minimum set"),
     "education.legal_vp_appoint": _("Legal vice-principal appointed"),
@@ -527,6 +529,7 @@ CHANNEL_OUTCOMES = (
     ("no_address", _("no address")),
     ("invalid_number", _("no valid number")),
     ("failed", _("failed")),
+    ("retry", _("waiting to retry")),
 )
 
 
@@ -615,7 +618,12 @@ class Notification(models.Model):
     def delivery_summary(self) -> str:
         """What each channel did, in the reader's words ("e-mail: sent; SMS: no number")."""
         labels = dict(CHANNEL_OUTCOMES)
-        channels = {"email": _("e-mail"), "sms": _("SMS")}
+        channels = {
+            "email": _("e-mail"),
+            "sms": _("SMS"),
+            "wecom": _("WeCom"),
+            "dingtalk": _("DingTalk"),
+        }
         return "; ".join(
             f"{channels.get(channel, channel)}: {labels.get(outcome, outcome)}"
             for channel, outcome in (self.delivery_log or {}).items()

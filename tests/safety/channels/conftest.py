@@ -39,5 +39,17 @@ def providers(settings):
             f"channels:dingtalk:token:{fake.DING_APP_KEY}",
         ]
     )
+    _forget_duty_posts()
     yield server
     server.stop()
+
+
+def _forget_duty_posts() -> None:
+    """Duty group posts are de-duplicated in the cache (Redis): ids repeat across test runs."""
+    backend = getattr(cache, "_cache", None)
+    if backend is None or not hasattr(backend, "get_client"):
+        cache.clear()  # a local-memory cache
+        return
+    client = backend.get_client(write=True)
+    for key in client.scan_iter("*channels:duty:*"):
+        client.delete(key)
