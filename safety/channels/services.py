@@ -327,6 +327,5 @@ def channel_profile_update(
         action="channels.profile",
         target=profile,
         unit=account.unit,
-        changes=dict(fields),
     )
     return profile
