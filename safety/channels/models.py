@@ -92,7 +92,7 @@ class ChannelDelivery(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     error_code = models.CharField(_("error code"), max_length=64, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("number of tries"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -149,7 +149,10 @@ class Migration(migrations.Migration):
                     models.CharField(blank=True, max_length=64, verbose_name="error code"),
                 ),
                 ("detail", models.CharField(blank=True, max_length=200, verbose_name="detail")),
-                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "attempts",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="number of tries"),
+                ),
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
                 (
                     "notification",
