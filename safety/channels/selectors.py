@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from safety import roles
 from safety.access import access_object
@@ -66,7 +66,17 @@ def access_account(user: Any, pk: int, *, for_change: bool = False) -> User:
 
 def undeliverable_notices(user: User) -> QuerySet[Notification]:
     """Urgent notices to accounts in the user's jurisdiction that no channel accepted
-    (failed or unreachable), newest first, with their per-channel records. A QuerySet."""
+    (failed or unreachable), newest first. Each carries `first_error`: the provider's error
+    code of its first failed channel ("" when none failed: no address anywhere), in the same
+    query (the page's budget). A QuerySet."""
+    first_error = (
+        ChannelDelivery.objects.filter(
+            notification=OuterRef("pk"), status=ChannelDelivery.Status.FAILED
+        )
+        .exclude(error_code="")
+        .order_by("id")
+        .values("error_code")[:1]
+    )
     return (
         Notification.objects.filter(
             urgent=True,
@@ -74,8 +84,6 @@ def undeliverable_notices(user: User) -> QuerySet[Notification]:
             recipient__in=User.objects.visible_to(user),
         )
         .select_related("recipient", "recipient__unit")
-        .prefetch_related(
-            Prefetch("channel_deliveries", queryset=ChannelDelivery.objects.order_by("id"))
-        )
+        .annotate(first_error=Subquery(first_error))
         .order_by("-created_at", "-id")
     )
