@@ -167,7 +167,7 @@ def test_while_waiting_for_a_retry_the_sweeper_finds_the_notice(city, people, pr
 
 
 def test_malformed_answers_and_unapproved_templates_are_recorded(
-    city, people, providers, settings, django_capture_on_commit_callbacks
+    city, people, providers, settings, client_for, django_capture_on_commit_callbacks
 ):
     settings.SAFECAMPUS_CHANNELS = ["wecom", "sms"]
     settings.SMS_TEMPLATES = {"default": "SMS_NOT_APPROVED"}
@@ -182,6 +182,9 @@ def test_malformed_answers_and_unapproved_templates_are_recorded(
         ChannelDelivery.objects.filter(notification=notice).values_list("channel", "error_code")
     )
     assert codes == {"wecom": "malformed", "sms": "isv.SMS_TEMPLATE_ILLEGAL"}
+    # The administrators' list shows the notice with its channels and the first error code.
+    page = client_for("county_admin").get(reverse("channels:reach")).content.decode()
+    assert "企业微信: 发送失败" in page and "<code>malformed</code>" in page
 
 
 def test_tencent_sms_carries_the_configured_parameters_in_order(
