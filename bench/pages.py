@@ -73,6 +73,9 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("risk_lists", "Yellow-and-above lists", COUNTY, "/risks/lists/", None),
     # #21 the identity platform's refusal page (public; the login page sends the signed-in on).
     ("sso_refused", "Sign-in refused page", COUNTY, "/accounts/sso/refused/", None),
+    # #21 delivery channels: undelivered notices and unreachable accounts.
+    ("channel_reach", "Undelivered notices", "city.admin", "/channels/reach/", None),
+    ("channel_reach", "Undelivered notices", "c01.admin", "/channels/reach/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.

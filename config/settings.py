@@ -253,6 +253,39 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # SMS for urgent notifications: a dotted path to a class with send(phone, text).
 SMS_BACKEND = env.str("SMS_BACKEND", default="safety.notifications.LoggingSmsBackend")
 
+# #21 delivery channels (safety/channels, docs/operations.md "Delivery channels"): the channels
+# this installation uses, in the order urgent notices try them; secrets only from here.
+SAFECAMPUS_CHANNELS = env.list("SAFECAMPUS_CHANNELS", default=["email", "sms"])
+CHANNEL_TIMEOUT = env.float("CHANNEL_TIMEOUT", default=5.0)
+CHANNEL_MAX_RETRIES = env.int("CHANNEL_MAX_RETRIES", default=5)
+WECOM_BASE_URL = env.str("WECOM_BASE_URL", default="https://qyapi.weixin.qq.com")
+WECOM_CORP_ID = env.str("WECOM_CORP_ID", default="")
+WECOM_AGENT_ID = env.str("WECOM_AGENT_ID", default="")
+WECOM_SECRET = env.str("WECOM_SECRET", default="")
+# A unit's duty group robot: "unit code=webhook key", comma-separated.
+WECOM_ROBOT_KEYS = env.dict("WECOM_ROBOT_KEYS", default={})
+DINGTALK_BASE_URL = env.str("DINGTALK_BASE_URL", default="https://oapi.dingtalk.com")
+DINGTALK_APP_KEY = env.str("DINGTALK_APP_KEY", default="")
+DINGTALK_APP_SECRET = env.str("DINGTALK_APP_SECRET", default="")
+DINGTALK_AGENT_ID = env.str("DINGTALK_AGENT_ID", default="")
+# "unit code=robot access token:signing secret (SEC…)", comma-separated.
+DINGTALK_ROBOTS = env.dict("DINGTALK_ROBOTS", default={})
+# Template SMS: log (SMS_BACKEND, development), aliyun or tencent.
+SMS_PROVIDER = env.str("SMS_PROVIDER", default="log")
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="")
+# "notice kind=template code" (and "default=…"); parameters per kind "kind=name|name".
+SMS_TEMPLATES = env.dict("SMS_TEMPLATES", default={})
+SMS_TEMPLATE_PARAMS = env.dict("SMS_TEMPLATE_PARAMS", default={})
+ALIYUN_SMS_BASE_URL = env.str("ALIYUN_SMS_BASE_URL", default="https://dysmsapi.aliyuncs.com")
+ALIYUN_SMS_REGION = env.str("ALIYUN_SMS_REGION", default="cn-hangzhou")
+ALIYUN_SMS_ACCESS_KEY_ID = env.str("ALIYUN_SMS_ACCESS_KEY_ID", default="")
+ALIYUN_SMS_ACCESS_KEY_SECRET = env.str("ALIYUN_SMS_ACCESS_KEY_SECRET", default="")
+TENCENT_SMS_BASE_URL = env.str("TENCENT_SMS_BASE_URL", default="https://sms.tencentcloudapi.com")
+TENCENT_SMS_REGION = env.str("TENCENT_SMS_REGION", default="ap-guangzhou")
+TENCENT_SMS_SECRET_ID = env.str("TENCENT_SMS_SECRET_ID", default="")
+TENCENT_SMS_SECRET_KEY = env.str("TENCENT_SMS_SECRET_KEY", default="")
+TENCENT_SMS_SDK_APP_ID = env.str("TENCENT_SMS_SDK_APP_ID", default="")
+
 # Lists page at this size; choices that can grow use a search box instead of a <select>.
 PAGE_SIZE = 25
 
@@ -269,6 +302,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # pypdf warns about every oddity of hostile uploads; the refusal says what matters.
         "pypdf": {"level": "ERROR"},
+        # #21: urllib3 logs request URLs at DEBUG, and WeCom's and DingTalk's token requests
+        # carry the application secret in the query string (their documented API).
+        "urllib3": {"level": "WARNING"},
     },
 }
 if CELERY_TASK_ALWAYS_EAGER:

@@ -43,6 +43,8 @@ urlpatterns = [
     path("guarding/", include("safety.guarding.urls")),
     # #17 education and surroundings
     path("education/", include("safety.education.urls")),
+    # #21 delivery channels
+    path("channels/", include("safety.channels.urls")),
     path("surroundings/", include("inspections.surroundings.urls")),
     path("risks/", include("inspections.risks.urls")),  # #20 risk grading
 ]

@@ -18,6 +18,7 @@ from reporting.monthly import demo as monthly_demo
 from reporting.notices import demo as notices_demo
 from reporting.orders import demo as orders_demo
 from safety import demo as safety_demo
+from safety.channels import demo as channels_demo
 from safety.education import demo as education_demo
 from safety.guarding import demo as guarding_demo
 from safety.models import User
@@ -53,4 +54,5 @@ def seed_demo_city() -> Seeded:
     education_demo.seed()
     surroundings_demo.seed()
     risks_demo.seed()  # #20 risk grading
+    channels_demo.seed()  # #21 delivery channels: identities of some officials
     return Seeded(created_units=created_units, created_accounts=created_accounts)

@@ -116,3 +116,11 @@ def choice_label(instance: Any, field_name: str) -> Any:
     field = instance._meta.get_field(field_name)
     value = getattr(instance, field.attname)
     return dict(field.flatchoices).get(value, value)
+
+
+def message_params(data: dict[str, Any]) -> dict[str, str]:
+    """The parameters of a stored message (`Message.as_json()`) as texts in the active
+    language (a lazy choice label translated, a date formatted): the named parameters of an
+    SMS template (safety.channels)."""
+    raw = (data or {}).get("params") or {}
+    return {name: str(_param_text(value)) for name, value in raw.items()}

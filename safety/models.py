@@ -432,6 +432,8 @@ AUDIT_ACTION_LABELS = {
     "absence.follow_up": _("Absence followed up"),
     # #17 education and surroundings
     "education.record": _("Education activity recorded"),
+    # #21 delivery channels
+    "channels.profile": _("Notification channels changed"),
     "education.plan": _("Education term plan saved"),
     "education.settings": _("Education minimum set"),
     "education.legal_vp_appoint": _("Legal vice-principal appointed"),
@@ -529,6 +531,7 @@ CHANNEL_OUTCOMES = (
     ("no_address", _("no address")),
     ("invalid_number", _("no valid number")),
     ("failed", _("failed")),
+    ("retry", _("waiting to retry")),
 )
 
 
@@ -617,7 +620,12 @@ class Notification(models.Model):
     def delivery_summary(self) -> str:
         """What each channel did, in the reader's words ("e-mail: sent; SMS: no number")."""
         labels = dict(CHANNEL_OUTCOMES)
-        channels = {"email": _("e-mail"), "sms": _("SMS")}
+        channels = {
+            "email": _("e-mail"),
+            "sms": _("SMS"),
+            "wecom": _("WeCom"),
+            "dingtalk": _("DingTalk"),
+        }
         return "; ".join(
             f"{channels.get(channel, channel)}: {labels.get(outcome, outcome)}"
             for channel, outcome in (self.delivery_log or {}).items()
@@ -832,6 +840,11 @@ class TransitionEvent(models.Model):
 # Emergency preparedness (issue #14): its models live in safety/preparedness/.
 # Daily guarding (issue #15): models in their feature package, registered under this app.
 # #17 education: the education feature's models (term plans, records, legal vice-principals).
+# #21 delivery channels: identities, preferences and per-channel delivery records.
+from .channels.models import (  # noqa: E402, F401
+    ChannelDelivery,
+    ChannelProfile,
+)
 from .education.models import (  # noqa: E402, F401
     EducationRecord,
     EducationSettings,

@@ -1,14 +1,18 @@
 """Notifications: write them with `notify` inside the transaction of the change that
 causes them; tasks deliver what the database holds.
 
-- Urgent notices (an incident report) are e-mailed and sent by SMS at once, by a task queued
-  after commit; a sweeper task every few minutes delivers any whose task was lost.
-- Other notices wait for the daily digest: one e-mail per recipient per day (EmailDigest is
+- Urgent notices (an incident report) go out at once by the recipient's channels (WeCom,
+  DingTalk, template SMS, e-mail: safety.channels), by a task queued after commit; a channel
+  that is rate-limited or times out is retried with backoff, and a sweeper task every few
+  minutes delivers any whose task was lost.
+- Other notices wait for the daily digest: one message per recipient per day (e-mail, or
+  the recipient's routine channel) (EmailDigest is
   unique per recipient and day), so a digest job that runs twice sends nothing twice.
 - A notice is delivered only when a channel accepted it (the e-mail was sent without error,
-  the SMS gateway took it): `delivery_log` says what each channel did, `delivered_at` is set
-  only then, and a recipient with neither an e-mail address nor a valid phone number leaves
-  the notice "unreachable" (the in-app list is not a delivery channel for urgent notices).
+  the SMS gateway took it, WeCom answered errcode 0): `ChannelDelivery` rows and
+  `delivery_log` say what each channel did, `delivered_at` is set only then, and a recipient
+  without an address on any channel leaves the notice "unreachable" (the in-app list is not
+  a delivery channel for urgent notices).
   `selectors.unreachable_accounts` lists such accounts for administrators.
 - Titles and bodies are stored as message ids with parameters (safety.messages) and rendered
   in the reader's language: the in-app list in the active language, e-mails and SMS in the
@@ -23,7 +27,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, CharField, F, JSONField, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
@@ -31,10 +34,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from .channels import services as channel_services
 from .jobs import enqueue_on_commit
 from .messages import Message
 from .models import DeliveryStatus, EmailDigest, Notification, Organisation, User
-from .validators import is_mobile
 
 logger = logging.getLogger(__name__)
 
@@ -265,80 +268,42 @@ def recipient_language(recipient: User) -> str:
     return settings.LANGUAGE_CODE
 
 
-def _email_outcome(notification: Notification, title: str) -> str:
-    """Send the urgent e-mail: "sent", "no_address" or "failed" (the error is logged)."""
-    recipient = notification.recipient
-    if not recipient.email:
-        return "no_address"
-    text = render_to_string(
-        "emails/notification.txt",
-        {"notification": notification, "link": _absolute(notification.url)},
-    )
-    try:
-        send_mail(f"【平安校园】{title}", text, None, [recipient.email])
-    except Exception:
-        logger.exception("Urgent notice %s: the e-mail was not sent", notification.pk)
-        return "failed"
-    return "sent"
-
-
-def _sms_outcome(notification: Notification, title: str) -> str:
-    """Hand the SMS to the gateway: "sent" when it accepted it, "no_address" without a
-    number, "invalid_number" for a number that cannot take an SMS, "failed" when the
-    gateway refused (raised)."""
-    phone = notification.recipient.phone
-    if not phone:
-        return "no_address"
-    if not is_mobile(phone):
-        return "invalid_number"  # a landline (or a malformed number) cannot receive an SMS
-    try:
-        sms_backend().send(phone, f"【平安校园】{title}")
-    except Exception:
-        logger.exception("Urgent notice %s: the SMS gateway refused it", notification.pk)
-        return "failed"
-    return "sent"
-
-
-def _delivery_status(log: dict[str, str]) -> str:
-    if "sent" in log.values():
-        return DeliveryStatus.DELIVERED
-    if "failed" in log.values():
-        return DeliveryStatus.FAILED
-    return DeliveryStatus.UNREACHABLE
-
-
 @transaction.atomic
-def deliver_urgent(notification_id: int) -> bool:
-    """E-mail and text one urgent notice unless it was already handled.
+def deliver_urgent(notification_id: int, *, final: bool = False) -> bool:
+    """Send one urgent notice by its recipient's channels unless it was already handled.
 
-    Records what each channel did (`delivery_log`); the notice is delivered (`delivered_at`)
-    only when at least one channel accepted it, else "unreachable" (no e-mail, no mobile
-    number) or "failed" (every channel that was tried refused). Returns True when the
-    notice was handled now, False when it had been handled before."""
+    The channels (safety.channels.services) record what each did (`ChannelDelivery` rows,
+    summarised in `delivery_log`); the notice is delivered (`delivered_at`) only when at
+    least one channel accepted it, else "unreachable" (no address on any channel) or
+    "failed" (every channel that was tried refused). While a channel waits for a retry (a
+    rate limit, a timeout) the notice stays unhandled (`emailed_at` empty) and the task
+    tries again; `final` ends the waiting. Returns True when the notice was handled now (or
+    waits for a retry), False when it had been handled before."""
     notification = (
-        Notification.objects.select_for_update()
-        .select_related("recipient")
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("recipient", "recipient__unit")
         .filter(pk=notification_id, emailed_at__isnull=True)
         .first()
     )
     if notification is None:
         return False
-    with translation.override(recipient_language(notification.recipient)):
-        title = notification.display_title
-        log = {
-            "email": _email_outcome(notification, title),
-            "sms": _sms_outcome(notification, title),
-        }
+    delivery = channel_services.deliver_urgent_notice(notification, final=final)
     now = timezone.now()
-    notification.emailed_at = now
-    notification.delivery_log = log
-    notification.delivery_status = _delivery_status(log)
-    if notification.delivery_status == DeliveryStatus.DELIVERED:
+    notification.delivery_log = delivery.log
+    notification.delivery_status = channel_services.delivery_status(delivery)
+    if delivery.accepted and notification.delivered_at is None:
         notification.delivered_at = now
+    if not delivery.waiting:
+        notification.emailed_at = now
     notification.save(
         update_fields=["emailed_at", "delivery_log", "delivery_status", "delivered_at"]
     )
     return True
+
+
+def awaits_retry(notification_id: int) -> bool:
+    """True while a channel of the urgent notice waits for a retry."""
+    return Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).exists()
 
 
 def deliver_pending_urgent(older_than: datetime.timedelta = datetime.timedelta(minutes=2)) -> int:
@@ -352,7 +317,9 @@ def deliver_pending_urgent(older_than: datetime.timedelta = datetime.timedelta(m
     return sum(deliver_urgent(pk) for pk in ids)
 
 
-def record_email_delivery(*, emailed: list[int], unreachable: list[int]) -> None:
+def record_email_delivery(
+    *, emailed: list[int], unreachable: list[int], channel: str = "email"
+) -> None:
     """Mark notices handled by e-mail: `emailed` ones were sent (delivered), `unreachable`
     ones had nobody to send to (no address, inactive account) and are not delivered. For the
     callers that send non-urgent notices by e-mail (the digest, monthly reminders)."""
@@ -361,7 +328,7 @@ def record_email_delivery(*, emailed: list[int], unreachable: list[int]) -> None
         emailed_at=now,
         delivered_at=now,
         delivery_status=DeliveryStatus.DELIVERED,
-        delivery_log={"email": "sent"},
+        delivery_log={channel or "email": "sent"},
     )
     Notification.objects.filter(pk__in=unreachable).update(
         emailed_at=now,
@@ -404,8 +371,8 @@ def _send_digest(recipient_id: int, day: datetime.date) -> int:
     if not pending:
         digest.delete()
         return 0
-    reachable = bool(recipient.email and recipient.is_active)
-    if reachable:
+    channel = ""
+    if recipient.is_active:
         with translation.override(recipient_language(recipient)):
             text = render_to_string(
                 "emails/digest.txt",
@@ -416,16 +383,16 @@ def _send_digest(recipient_id: int, day: datetime.date) -> int:
                     "site_url": settings.SITE_URL.rstrip("/"),
                 },
             )
-            send_mail(
-                f"【平安校园】{day:%Y年%m月%d日} 待办提醒（{len(pending)}条）",
-                text,
-                None,
-                [recipient.email],
-            )
-    # A failing mail server raises: the transaction (digest row included) rolls back and the
-    # next run tries again. Without an e-mail address the notices are not delivered.
+            subject = f"【平安校园】{day:%Y年%m月%d日} 待办提醒（{len(pending)}条）"
+            channel = channel_services.send_digest_text(recipient, subject, text)
+    # By the recipient's routine channels (e-mail unless they chose WeCom or DingTalk). A
+    # failing mail server raises: the transaction (digest row included) rolls back and the
+    # next run tries again. Without an address on any channel the notices are not delivered.
+    reachable = bool(channel)
     ids = [n.pk for n in pending]
-    record_email_delivery(emailed=ids if reachable else [], unreachable=[] if reachable else ids)
+    record_email_delivery(
+        emailed=ids if reachable else [], unreachable=[] if reachable else ids, channel=channel
+    )
     digest.notification_count = len(pending)
     digest.save(update_fields=["notification_count"])
     return 1

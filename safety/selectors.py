@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models as db_models
 from django.db.models import Count, Q, QuerySet, Sum
@@ -158,13 +159,24 @@ URGENT_RECIPIENT_ROLES = (User.Role.BUREAU_OFFICIAL,)
 
 def unreachable_accounts(user: User) -> QuerySet[User]:
     """Active accounts in the user's jurisdiction that receive urgent notices but cannot be
-    reached: no e-mail address and no mobile number (无法接收紧急通知的账号; a landline cannot
-    take an SMS). The in-app list does not count: an urgent notice must reach the person at
-    once. Returns a QuerySet."""
+    reached (无法接收紧急通知的账号): no address on any channel the installation uses
+    (SAFECAMPUS_CHANNELS: an e-mail address, a mobile number — a landline cannot take an
+    SMS —, a WeCom or DingTalk user id, safety.channels). The in-app list does not count: an
+    urgent notice must reach the person at once. Returns a QuerySet."""
+    channels = {name.strip().lower() for name in settings.SAFECAMPUS_CHANNELS}
+    reachable = Q(pk__in=[])
+    if "email" in channels:
+        reachable |= ~Q(email="")
+    if "sms" in channels:
+        reachable |= Q(phone__regex=MOBILE_PATTERN)
+    if "wecom" in channels:
+        reachable |= Q(channel_profile__wecom_user_id__gt="")
+    if "dingtalk" in channels:
+        reachable |= Q(channel_profile__dingtalk_user_id__gt="")
     return (
         User.objects.visible_to(user)
-        .filter(is_active=True, role__in=URGENT_RECIPIENT_ROLES, email="")
-        .exclude(phone__regex=MOBILE_PATTERN)
+        .filter(is_active=True, role__in=URGENT_RECIPIENT_ROLES)
+        .exclude(reachable)
     )
 
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import logging
 import socket
+from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -26,13 +28,25 @@ def healthcheck() -> dict[str, object]:
 
 
 @shared_task(
+    bind=True,
     name="safety.deliver_urgent_notification",
     autoretry_for=(OSError,),
     retry_backoff=True,
     max_retries=5,
 )
-def deliver_urgent_notification(notification_id: int) -> bool:
-    return notifications.deliver_urgent(notification_id)
+def deliver_urgent_notification(self: Any, notification_id: int) -> bool:
+    """Deliver an urgent notice; while a channel is rate-limited or timed out, try again
+    with backoff (30 s, 60 s, 120 s … at most 10 minutes), CHANNEL_MAX_RETRIES times, the
+    last try final (safety.channels.services). The sweeper catches a lost task."""
+    final = self.request.retries >= settings.CHANNEL_MAX_RETRIES
+    handled = notifications.deliver_urgent(notification_id, final=final)
+    if not final and notifications.awaits_retry(notification_id):
+        if self.request.is_eager:  # no broker (development, tests): the next try at once
+            retried = self.apply(args=(notification_id,), retries=self.request.retries + 1)
+            return bool(retried.get())
+        countdown = min(600, 30 * 2**self.request.retries)
+        raise self.retry(countdown=countdown, max_retries=settings.CHANNEL_MAX_RETRIES)
+    return handled
 
 
 @shared_task(name="safety.deliver_pending_urgent_notifications")

@@ -212,6 +212,13 @@ def overview_month(world, persona, side):
     return [Target({"month": "2026-10"}, None)] if side == "a" else []
 
 
+def channel_account(world, persona, side):
+    """#21: the channels of the side's school staff account (a unit administrator edits them)."""
+    account = world.people.staff_a if side == "a" else world.people.staff_b
+    data = {"wecom_user_id": "ZhangSan", "urgent_channels": ["email"]}
+    return [Target({"pk": account.pk}, getattr(world, side).school, data)]
+
+
 # --- #17 education and surroundings ---------------------------------------------------------
 LIAISON = frozenset({"liaison"})
 # The only pages a department liaison account opens (everything else is a 404 for it).
@@ -507,6 +514,12 @@ RULES: dict[str, Rule] = {
     "guarding:room_roll_call": Rule(obj("room"), get=LEADER_A, post=LEADER_A),
     "guarding:absence_follow_up": Rule(obj("absence"), get=None, post=LEADER_A),
     "inspections:patrol_hazard": Rule(obj("checkpoint_record"), get=None, post=REPORTERS),
+    # --- #21 delivery channels -----------------------------------------------------------
+    "channels:mine": Rule(
+        variants_page({"dingtalk_user_id": "manager4521"}), get=NOT_LIAISON, post=NOT_LIAISON
+    ),
+    "channels:reach": Rule(page, get=ADMINS),
+    "channels:account": Rule(channel_account, get=ADMINS, post=ADMINS),
     # --- #17 safety education -----------------------------------------------------------
     "education:coverage": Rule(page, get=NOT_LIAISON),
     "education:settings": Rule(

@@ -99,6 +99,10 @@ LIST_PAGES = [
     ("city.official", "/risks/"),
     ("city.official", "/risks/lists/"),
     ("s00001.staff", "/risks/"),
+    # #21 delivery channels: the undelivered notices and unreachable accounts; one's channels.
+    ("city.admin", "/channels/reach/"),
+    ("c01.admin", "/channels/reach/?q=c01"),
+    ("c01.official", "/channels/"),
 ]
 
 

@@ -52,6 +52,8 @@ NOT_AWAITED = {
     # #17 education
     "safety.legal_vp_term_end_reminders": "daily beat run; reminded_at marks each appointment",
     "risks.daily_reminders": "daily beat run; reminders are marked once (#20 risk grading)",
+    # #21 delivery channels
+    "channels.reach_digests": "daily beat run; the outbox's key names administrator and day",
 }
 
 

@@ -51,6 +51,7 @@ from tests.inspections.surroundings.audit_cases import SURROUNDINGS_CASES
 from tests.pdfs import plain_pdf
 from tests.reporting.activities.audit_cases import ACTIVITY_CASES
 from tests.reporting.conftest import OCTOBER, facts, record_all_items, shanghai
+from tests.safety.channels.audit_cases import CHANNELS_CASES
 from tests.safety.education.audit_cases import EDUCATION_CASES
 from tests.safety.guarding.audit_cases import GUARDING_CASES
 from tests.safety.preparedness.audit_cases import PREPAREDNESS_CASES
@@ -768,6 +769,7 @@ CASES.update(PREPAREDNESS_CASES)
 CASES.update(ACTIVITY_CASES)
 CASES.update(EDUCATION_CASES)
 CASES.update(SURROUNDINGS_CASES)
+CASES.update(CHANNELS_CASES)  # #21 delivery channels
 NO_SCOPE_OF_THEIR_OWN.update(
     {
         "reporting.activities.services.escalation_pass": "a job: each _escalate is its own scope",
