@@ -65,7 +65,7 @@ from safety import roles
 from safety.education.models import EducationRecord, LegalVicePrincipal, term_of
 from safety.education.selectors import PUPIL_KINDS
 from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, current_school_year
-from safety.responsibility.selectors import GridRow, coverage_rows, unit_gap_count
+from safety.responsibility.selectors import GridRow, kept_coverage_rows, unit_gap_count
 from safety.selectors import day_start, local_days
 
 from .forms import Period
@@ -693,9 +693,7 @@ def bureau_dashboard(scope: Scope, period: Period, today: datetime.date) -> Bure
     """Every figure, series and table of a bureau's home page for `scope` and `period`: one
     grouped query per figure family, however many schools the jurisdiction holds."""
     areas = list(SafetyArea.objects.filter(is_active=True))
-    coverage = coverage_rows(
-        scope.units().order_by(), today=today, area_ids=[area.pk for area in areas]
-    )
+    coverage = kept_coverage_rows(scope.units().order_by(), today=today)
     own = [row.gap_count for row in coverage if row.school_id == scope.unit.pk]
     counts = hazard_counts(scope, today, period)
     return BureauDashboard(

@@ -52,6 +52,8 @@ NOT_AWAITED = {
     # #17 education
     "safety.legal_vp_term_end_reminders": "daily beat run; reminded_at marks each appointment",
     "risks.daily_reminders": "daily beat run; reminders are marked once (#20 risk grading)",
+    # #23: stale or missing gap summaries are counted live until the next run rewrites them.
+    "safety.refresh_gap_summaries": "nightly beat run; readers count stale units live",
 }
 
 
