@@ -20,8 +20,8 @@ from reporting.orders import demo as orders_demo
 from safety import demo as safety_demo
 from safety.education import demo as education_demo
 from safety.guarding import demo as guarding_demo
-from safety.models import Organisation, User
-from safety.responsibility import gaps as gap_summaries
+from safety.models import User
+from safety.responsibility import services as responsibility_services
 
 
 @dataclass(frozen=True)
@@ -54,5 +54,5 @@ def seed_demo_city() -> Seeded:
     education_demo.seed()
     surroundings_demo.seed()
     risks_demo.seed()  # #20 risk grading
-    gap_summaries.refresh(Organisation.objects.all())  # #23: the coverage gap summaries
+    responsibility_services.gap_summaries_refresh()  # #23: the coverage gap summaries
     return Seeded(created_units=created_units, created_accounts=created_accounts)

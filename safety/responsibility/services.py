@@ -584,3 +584,10 @@ def assignment_handover_with_holder(
     if new_holder is None:
         new_holder = _new_holder(actor=actor, unit=assignment.unit, fields=new_holder_fields or {})
     return assignment_handover(actor=actor, assignment=assignment, new_holder=new_holder, **fields)
+
+
+def gap_summaries_refresh(below_id: int | None = None) -> int:
+    """Rewrite the coverage gap summaries of every active unit (below the unit `below_id`, or
+    everywhere) for today (issue #23; see safety.responsibility.gaps). For the nightly task,
+    `manage.py refresh_gap_summaries` and the demo loaders. Returns the units written."""
+    return gaps.refresh_all(below_id)

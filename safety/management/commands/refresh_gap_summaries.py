@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from safety.responsibility import gaps
+from safety.responsibility import services
 
 
 class Command(BaseCommand):
@@ -14,5 +14,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = gaps.refresh_all()
+        count = services.gap_summaries_refresh()
         self.stdout.write(self.style.SUCCESS(f"Gap summaries written for {count} units."))
