@@ -62,6 +62,7 @@ from safety.models import (
     school_year_bounds,
     school_year_of,
 )
+from safety.responsibility import services as responsibility_services
 from safety.services import name_sort_key, person_name_sort_key
 
 PASSWORD = "SafeCampus@2026"  # noqa: S105 - the demo password, for generated cities only
@@ -255,6 +256,7 @@ class Generator:
             step()
             self.log(f"{step.__name__}: {time.perf_counter() - started:.1f} s")
         self._reset_sequences()
+        responsibility_services.gap_summaries_refresh()  # #23: the grid's summaries
         return self.counts
 
     def units(self) -> None:

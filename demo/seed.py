@@ -22,6 +22,7 @@ from safety.channels import demo as channels_demo
 from safety.education import demo as education_demo
 from safety.guarding import demo as guarding_demo
 from safety.models import User
+from safety.responsibility import services as responsibility_services
 
 
 @dataclass(frozen=True)
@@ -55,4 +56,5 @@ def seed_demo_city() -> Seeded:
     surroundings_demo.seed()
     risks_demo.seed()  # #20 risk grading
     channels_demo.seed()  # #21 delivery channels: identities of some officials
+    responsibility_services.gap_summaries_refresh()  # #23: the coverage gap summaries
     return Seeded(created_units=created_units, created_accounts=created_accounts)

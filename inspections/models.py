@@ -584,6 +584,44 @@ class HazardTally(models.Model):
         return f"{self.bureau_id} {self.status} {self.count}"
 
 
+class HazardMonthQuerySet(ScopedQuerySet):
+    scope_lookup = "bureau"
+
+
+class HazardMonth(models.Model):
+    """How many hazards the schools directly under each bureau found and closed in each
+    month (local time, settings.TIME_ZONE): the dashboards' twelve-month trends and the
+    "found in the period" figure sum these rows instead of scanning the hazard table. Kept,
+    like the tally, by PostgreSQL triggers on every insert, update and delete of a hazard and
+    on a school's move (inspections/tally.py); rebuilt with `tally.rebuild()`. A hazard counts
+    as closed in the month of its `closed_at` while its status is closed (a reopened hazard
+    leaves that month). Never written by Django; not kept on SQLite, where the dashboards count
+    the hazards directly."""
+
+    bureau = models.ForeignKey(
+        Organisation,
+        verbose_name=_("bureau"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    found = models.IntegerField(_("found"), default=0)
+    closed = models.IntegerField(_("closed"), default=0)
+
+    objects = HazardMonthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazards of a month")
+        verbose_name_plural = _("hazards of a month")
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "month"], name="hazard_month_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id} {self.month:%Y-%m}: {self.found}/{self.closed}"
+
+
 class PhotoQuerySet(ScopedQuerySet):
     scope_lookup = "school"
 

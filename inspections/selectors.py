@@ -14,6 +14,7 @@ from safety import roles, workdays
 from safety.access import access_object, check_unit_permission
 from safety.models import Organisation, User
 from safety.scoping import nearest_unit_setting
+from safety.selectors import local_days
 from safety.workdays import DayUnit
 
 from . import guards, tally
@@ -115,10 +116,9 @@ def ledger_queryset(*, user: User, filters: dict[str, Any]) -> QuerySet[Hazard]:
         hazards = hazards.filter(
             Q(school__name__icontains=filters["school"]) | Q(school__code=filters["school"])
         )
-    if filters.get("date_from"):
-        hazards = hazards.filter(created_at__date__gte=filters["date_from"])
-    if filters.get("date_to"):
-        hazards = hazards.filter(created_at__date__lte=filters["date_to"])
+    if filters.get("date_from") or filters.get("date_to"):
+        dates = local_days("created_at", filters.get("date_from"), filters.get("date_to"))
+        hazards = hazards.filter(dates)
     return hazards
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime
 import decimal
+import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -102,32 +103,49 @@ def xlsx_response(sheets: Sequence[Sheet], *, filename: str) -> FileResponse:
     return response
 
 
-def _csv_text(value: Any) -> str:
-    value = _typed(value)
+def _csv_text(value: Any, tz: datetime.tzinfo) -> str:
+    """A cell of the .csv: the rules of `_typed`, written for speed (the hot loop of a large
+    export: one call per cell; `tz` is the current time zone, looked up once per file)."""
+    kind = type(value)
+    if kind is str:
+        return neutralise(value)
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime):
+    if kind is datetime.datetime:
+        if timezone.is_aware(value):
+            value = value.astimezone(tz)
         return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, datetime.date):
+    if kind is datetime.date:
         return value.isoformat()
-    return str(value)
+    if isinstance(value, (bool, *NUMBER_TYPES)):
+        return str(value)
+    return neutralise(str(value))  # lazy translations and model choices too
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+CSV_BATCH_ROWS = 1000  # rows per chunk sent: one write to the socket per chunk, not per row
 
 
 def csv_response(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, filename: str):
     """The rows as a streamed UTF-8 .csv download (with a byte-order mark, so that Excel reads
-    the Chinese as UTF-8)."""
-    writer = csv.writer(_Echo())
+    the Chinese as UTF-8). The header leaves at once, before `rows` is read; the rows follow
+    in chunks of CSV_BATCH_ROWS."""
 
     def lines() -> Iterator[str]:
-        yield "\ufeff"
-        yield writer.writerow([_csv_text(value) for value in header])
-        for row in rows:
-            yield writer.writerow([_csv_text(value) for value in row])
+        tz = timezone.get_current_timezone()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([_csv_text(value, tz) for value in header])
+        yield "\ufeff" + buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        for count, row in enumerate(rows, 1):
+            writer.writerow([_csv_text(value, tz) for value in row])
+            if count % CSV_BATCH_ROWS == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        if buffer.tell():
+            yield buffer.getvalue()
 
     response = StreamingHttpResponse(lines(), content_type=CSV_CONTENT_TYPE)
     _attachment(response, filename)

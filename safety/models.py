@@ -888,6 +888,7 @@ from .responsibility.models import (  # noqa: E402, F401
     Assignment,
     Certificate,
     CertificateKind,
+    GapSummary,
     Holder,
     LetterEvent,
     LetterIssueRequest,

@@ -36,8 +36,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspections import tally
 from inspections.campaigns import selectors as campaign_selectors
-from inspections.models import Hazard, Inspection, PublicReport, SurroundingsSpot
+from inspections.models import (
+    Hazard,
+    HazardMonth,
+    HazardTally,
+    Inspection,
+    PublicReport,
+    SurroundingsSpot,
+)
 from reporting.activities import selectors as activity_selectors
 from reporting.incidents.models import Category, Incident, SchoolVeto, late_q, missed_q
 from reporting.monthly.models import MonthlyReport
@@ -57,7 +65,8 @@ from safety import roles
 from safety.education.models import EducationRecord, LegalVicePrincipal, term_of
 from safety.education.selectors import PUPIL_KINDS
 from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, current_school_year
-from safety.responsibility.selectors import GridRow, coverage_rows, unit_gap_count
+from safety.responsibility.selectors import GridRow, kept_coverage_rows, unit_gap_count
+from safety.selectors import day_start, local_days
 
 from .forms import Period
 
@@ -177,39 +186,140 @@ class Scope:
 
 
 def _in_period(prefix: str, period: Period) -> Q:
-    return Q(**{f"{prefix}__date__gte": period.first, f"{prefix}__date__lte": period.last})
+    """`prefix` (a timestamp) within the period's local days, as a range an index serves."""
+    return local_days(prefix, period.first, period.last)
 
 
 # --- Hazards ---------------------------------------------------------------------------------
 
 
-def hazard_figures(scope: Scope, period: Period) -> list[Figure]:
-    counts = scope.hazards().aggregate(
-        open=Count("id", filter=OPEN),
-        overdue=Count("id", filter=OPEN & Q(is_overdue=True)),
-        major=Count("id", filter=OPEN & Q(severity=Hazard.Severity.MAJOR)),
-        found=Count("id", filter=_in_period("created_at", period)),
+@dataclass
+class HazardCounts:
+    """What the bureau dashboard knows about hazards, read once: the open hazards per bureau
+    (the schools' parent), area, severity and overdue flag, and the hazards found and closed
+    per month. At bureau level both come from the summaries PostgreSQL's triggers keep (the
+    tally and the hazards of each month, inspections/tally.py), never from the hazard table;
+    on SQLite (the demo) and for a school they are counted from the hazards."""
+
+    open_rows: list[dict[str, Any]]  # bureau_id, bureau_name, bureau_kind, area_id, ...
+    months: dict[datetime.date, tuple[int, int]]  # month -> (found, closed)
+
+    def total(self, **match: Any) -> int:
+        return sum(
+            row["n"]
+            for row in self.open_rows
+            if all(row[key] == value for key, value in match.items())
+        )
+
+    def found(self, period: Period) -> int:
+        first, last = period.first.replace(day=1), period.last.replace(day=1)
+        return sum(found for month, (found, _c) in self.months.items() if first <= month <= last)
+
+
+def _summaries_serve(scope: Scope) -> bool:
+    return tally.is_kept() and scope.unit is not None and scope.unit.is_bureau
+
+
+def _open_rows(scope: Scope) -> list[dict[str, Any]]:
+    if _summaries_serve(scope):
+        rows = HazardTally.objects.visible_to(scope.user).exclude(status=CLOSED)
+        if scope.county is not None:
+            rows = rows.filter(bureau__path__startswith=scope.county.path)
+        n, prefix = Sum("count"), "bureau"
+    else:
+        rows, n, prefix = scope.hazards().filter(OPEN), Count("id"), "school__parent"
+    keys = (f"{prefix}_id", f"{prefix}__name", f"{prefix}__kind")
+    fetched = rows.order_by().values(*keys, "area_id", "severity", "is_overdue").annotate(n=n)
+    return [
+        {
+            "bureau_id": row.pop(keys[0]),
+            "bureau_name": row.pop(keys[1]),
+            "bureau_kind": row.pop(keys[2]),
+            **row,
+        }
+        for row in fetched
+    ]
+
+
+def _month_rows(scope: Scope, months: list[datetime.date], period: Period | None):
+    """(month, found, closed) of the trend's months and of the period's."""
+    wanted = Q(month__gte=months[0])
+    if period is not None:
+        wanted |= Q(month__gte=period.first.replace(day=1), month__lte=period.last)
+    if _summaries_serve(scope):
+        rows = HazardMonth.objects.visible_to(scope.user).filter(wanted)
+        if scope.county is not None:
+            rows = rows.filter(bureau__path__startswith=scope.county.path)
+        return rows.order_by().values("month").annotate(f=Sum("found"), c=Sum("closed"))
+    return _month_rows_counted(scope, months, period)
+
+
+def _month_rows_counted(scope: Scope, months: list[datetime.date], period: Period | None):
+    """The same rows counted from the hazard table (SQLite, where no trigger keeps them)."""
+    start = months[0] if period is None else min(months[0], period.first.replace(day=1))
+    hazards = scope.hazards().order_by()
+    found = (
+        hazards.filter(created_at__gte=day_start(start))
+        .annotate(m=TruncMonth("created_at"))
+        .values("m")
+        .annotate(n=Count("id"))
+        .values_list("m", "n")
     )
+    closed = (
+        hazards.filter(status=CLOSED, closed_at__gte=day_start(start))
+        .annotate(m=TruncMonth("closed_at"))
+        .values("m")
+        .annotate(n=Count("id"))
+        .values_list("m", "n")
+    )
+    by_month: dict[datetime.date, dict[str, int]] = {}
+    for key, rows in (("f", found), ("c", closed)):
+        for month, count in rows:
+            row = by_month.setdefault(_local_month(month), {"f": 0, "c": 0})
+            row[key] += count
+    return [{"month": month, **row} for month, row in by_month.items()]
+
+
+def trend_months(today: datetime.date) -> list[datetime.date]:
+    return [add_months(today.replace(day=1), offset) for offset in range(1 - TREND_MONTHS, 1)]
+
+
+def hazard_counts(scope: Scope, today: datetime.date, period: Period | None = None) -> HazardCounts:
+    """The dashboard's hazard numbers for `scope` (see HazardCounts): two queries."""
+    rows = _month_rows(scope, trend_months(today), period)
+    return HazardCounts(
+        open_rows=_open_rows(scope),
+        months={row["month"]: (row["f"], row["c"]) for row in rows},
+    )
+
+
+def hazard_figures(
+    scope: Scope, period: Period, counts: HazardCounts | None = None
+) -> list[Figure]:
+    counts = counts or hazard_counts(scope, period.last, period)
+    open_, overdue = counts.total(), counts.total(is_overdue=True)
+    major = counts.total(severity=Hazard.Severity.MAJOR)
+    found = counts.found(period)
     ledger, query = "inspections:ledger", scope.query
     return [
-        Figure("open_hazards", _("Open hazards"), counts["open"], link(ledger, open=1, **query)),
+        Figure("open_hazards", _("Open hazards"), open_, link(ledger, open=1, **query)),
         Figure(
             "overdue_hazards",
             _("Overdue hazards"),
-            counts["overdue"],
+            overdue,
             link(ledger, overdue=1, **query),
-            css="figure-alert" if counts["overdue"] else "",
+            css="figure-alert" if overdue else "",
         ),
         Figure(
             "major_hazards",
             _("Open major hazards"),
-            counts["major"],
+            major,
             link(ledger, open=1, severity=Hazard.Severity.MAJOR, **query),
         ),
         Figure(
             "hazards_found",
             _("Hazards found in the period"),
-            counts["found"],
+            found,
             link(ledger, **period.query(), **query),
         ),
     ]
@@ -223,31 +333,16 @@ def _local_month(value: datetime.date | datetime.datetime) -> datetime.date:
     return value.replace(day=1)
 
 
-def hazard_trend(scope: Scope, today: datetime.date) -> list[TrendRow]:
+def hazard_trend(
+    scope: Scope, today: datetime.date, counts: HazardCounts | None = None
+) -> list[TrendRow]:
     """Hazards found and closed per month over the last twelve months, oldest first."""
-    months = [add_months(today.replace(day=1), offset) for offset in range(1 - TREND_MONTHS, 1)]
-    hazards = scope.hazards().order_by()
-    found = (
-        hazards.filter(created_at__date__gte=months[0])
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(count=Count("id"))
-        .values_list("month", "count")
-    )
-    closed = (
-        hazards.filter(status=CLOSED, closed_at__date__gte=months[0])
-        .annotate(month=TruncMonth("closed_at"))
-        .values("month")
-        .annotate(count=Count("id"))
-        .values_list("month", "count")
-    )
-    found_by = {_local_month(month): count for month, count in found}
-    closed_by = {_local_month(month): count for month, count in closed}
+    counts = counts or hazard_counts(scope, today)
     return [
         {
             "month": month,
-            "found": found_by.get(month, 0),
-            "closed": closed_by.get(month, 0),
+            "found": counts.months.get(month, (0, 0))[0],
+            "closed": counts.months.get(month, (0, 0))[1],
             "url": link(
                 "inspections:ledger",
                 date_from=month.isoformat(),
@@ -255,24 +350,20 @@ def hazard_trend(scope: Scope, today: datetime.date) -> list[TrendRow]:
                 **scope.query,
             ),
         }
-        for month in months
+        for month in trend_months(today)
     ]
 
 
-def open_by_area(scope: Scope, areas: list[SafetyArea]) -> list[AreaRow]:
+def open_by_area(
+    scope: Scope, areas: list[SafetyArea], counts: HazardCounts | None = None
+) -> list[AreaRow]:
     """Open hazards per safety area, split by severity, with the overdue ones."""
-    rows = (
-        scope.hazards()
-        .filter(OPEN)
-        .order_by()
-        .values("area_id")
-        .annotate(
-            general=Count("id", filter=Q(severity=Hazard.Severity.GENERAL)),
-            major=Count("id", filter=Q(severity=Hazard.Severity.MAJOR)),
-            overdue=Count("id", filter=Q(is_overdue=True)),
-        )
-    )
-    by_area = {row["area_id"]: row for row in rows}
+    rows = counts.open_rows if counts is not None else _open_rows(scope)
+    by_area: dict[int, dict[str, int]] = {}
+    for row in rows:
+        area = by_area.setdefault(row["area_id"], {"general": 0, "major": 0, "overdue": 0})
+        area[row["severity"]] = area.get(row["severity"], 0) + row["n"]
+        area["overdue"] += row["n"] if row["is_overdue"] else 0
     result = []
     for area in areas:
         row = by_area.get(area.pk, {"general": 0, "major": 0, "overdue": 0})
@@ -290,27 +381,32 @@ def open_by_area(scope: Scope, areas: list[SafetyArea]) -> list[AreaRow]:
     return result
 
 
-def overdue_by_unit(scope: Scope) -> list[OverdueRow]:
-    """Overdue hazards per county (the whole city) or per school (a county), worst first."""
-    overdue = scope.hazards().filter(OPEN, is_overdue=True).order_by()
+def _overdue_by_bureau(counts: HazardCounts) -> list[OverdueRow]:
+    """The city's overdue hazards per county (the city's own schools as one row)."""
+    totals: dict[int, list[Any]] = {}
+    for row in counts.open_rows:
+        if row["is_overdue"] and row["n"]:
+            entry = totals.setdefault(row["bureau_id"], [0, row["bureau_name"], row["bureau_kind"]])
+            entry[0] += row["n"]
+    worst = sorted(totals.items(), key=lambda item: (-item[1][0], item[1][1]))[:WORST_UNITS]
+    county = Organisation.Kind.COUNTY
+    return [
+        {
+            "name": name if kind == county else _("City-direct schools"),
+            "count": count,
+            "url": link("inspections:ledger", overdue=1, county=pk) if kind == county else "",
+        }
+        for pk, (count, name, kind) in worst
+    ]
+
+
+def overdue_by_unit(scope: Scope, counts: HazardCounts | None = None) -> list[OverdueRow]:
+    """Overdue hazards per county (the whole city, from the summaries) or per school (a
+    county: the open overdue hazards, which the index on (is_overdue, status) finds), worst
+    first."""
     if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
-        rows = (
-            overdue.values("school__parent_id", "school__parent__name", "school__parent__kind")
-            .annotate(count=Count("id"))
-            .order_by("-count", "school__parent__name")[:WORST_UNITS]
-        )
-        return [
-            {
-                "name": row["school__parent__name"]
-                if row["school__parent__kind"] == Organisation.Kind.COUNTY
-                else _("City-direct schools"),
-                "count": row["count"],
-                "url": link("inspections:ledger", overdue=1, county=row["school__parent_id"])
-                if row["school__parent__kind"] == Organisation.Kind.COUNTY
-                else "",
-            }
-            for row in rows
-        ]
+        return _overdue_by_bureau(counts or hazard_counts(scope, timezone.localdate()))
+    overdue = scope.hazards().filter(OPEN, is_overdue=True).order_by()
     rows = (
         overdue.values("school__name", "school__code")
         .annotate(count=Count("id"))
@@ -597,20 +693,19 @@ def bureau_dashboard(scope: Scope, period: Period, today: datetime.date) -> Bure
     """Every figure, series and table of a bureau's home page for `scope` and `period`: one
     grouped query per figure family, however many schools the jurisdiction holds."""
     areas = list(SafetyArea.objects.filter(is_active=True))
-    coverage = coverage_rows(
-        scope.units().order_by(), today=today, area_ids=[area.pk for area in areas]
-    )
+    coverage = kept_coverage_rows(scope.units().order_by(), today=today)
     own = [row.gap_count for row in coverage if row.school_id == scope.unit.pk]
+    counts = hazard_counts(scope, today, period)
     return BureauDashboard(
-        hazards=hazard_figures(scope, period),
+        hazards=hazard_figures(scope, period, counts),
         incidents=incident_figures(scope, period, today),
         monthly=monthly_figures(scope, period, today),
         coverage=coverage_figures(coverage, scope),
         own_gap_count=own[0] if own else unit_gap_count(scope.unit),
         veto=veto_figure(scope, today),
-        trend=hazard_trend(scope, today),
-        areas=open_by_area(scope, areas),
-        overdue=overdue_by_unit(scope),
+        trend=hazard_trend(scope, today, counts),
+        areas=open_by_area(scope, areas, counts),
+        overdue=overdue_by_unit(scope, counts),
         categories=incidents_by_category(scope, period),
         **activity_figures(scope, period),
         education=education_figures(scope, today),  # #17

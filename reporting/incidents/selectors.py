@@ -14,6 +14,7 @@ from inspections.models import Hazard
 from safety import roles
 from safety.access import access_object
 from safety.models import Organisation, User
+from safety.selectors import local_days
 
 from .models import (
     ClosureItem,
@@ -77,10 +78,9 @@ def incident_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Incident]:
         incidents = incidents.filter(school__path__startswith=filters["county"].path)
     if filters.get("school"):
         incidents = incidents.filter(school=filters["school"])
-    if filters.get("date_from"):
-        incidents = incidents.filter(occurred_at__date__gte=filters["date_from"])
-    if filters.get("date_to"):
-        incidents = incidents.filter(occurred_at__date__lte=filters["date_to"])
+    if filters.get("date_from") or filters.get("date_to"):
+        dates = local_days("occurred_at", filters.get("date_from"), filters.get("date_to"))
+        incidents = incidents.filter(dates)
     if filters.get("veto"):
         vetoes = SchoolVeto.objects.filter(year=filters["veto"])
         incidents = incidents.filter(pk__in=vetoes.values("incident_id"))

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety.admin import AuditedModelAdmin
+from safety.jobs import STALLED_AFTER
 
 from . import services
 from .models import MonthlyReport, MonthlyReportEvent, MonthlyReportVersion
@@ -47,9 +49,37 @@ class MonthlyReportAdmin(AuditedModelAdmin):
         return False
 
 
+class PdfStateFilter(admin.SimpleListFilter):
+    """#23: the versions whose PDF failed or stalled (requested more than STALLED_AFTER ago
+    and still not rendered; the sweeper retries them for a day), for the administrator to
+    see and render again, and those still being prepared."""
+
+    title = _("PDF")
+    parameter_name = "pdf"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("failed", _("Not prepared (failed or stalled)")),
+            ("preparing", _("Being prepared")),
+            ("ready", _("Ready")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        waiting = queryset.filter(pdf_rendered_at__isnull=True)
+        cutoff = timezone.now() - STALLED_AFTER
+        if self.value() == "failed":
+            return waiting.filter(pdf_requested_at__lt=cutoff)
+        if self.value() == "preparing":
+            return waiting.filter(pdf_requested_at__gte=cutoff)
+        if self.value() == "ready":
+            return queryset.filter(pdf_rendered_at__isnull=False)
+        return queryset
+
+
 @admin.register(MonthlyReportVersion)
 class MonthlyReportVersionAdmin(AuditedModelAdmin):
     list_display = ("report", "number", "submitted_at", "is_late", "decision", "pdf_rendered_at")
+    list_filter = (PdfStateFilter,)
     list_select_related = ("report__unit",)
     search_fields = ("report__unit__name",)
     actions = ["rerender_pdf"]

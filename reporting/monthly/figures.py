@@ -134,8 +134,15 @@ def _hazard_counts(unit: Organisation, month: datetime.date, group_by: str) -> d
     """
     start, end = month_bounds(month)
     last_day = add_months(month, 1) - datetime.timedelta(days=1)
+    # #23: a hazard closed before the month began (and not flagged overdue) counts in no
+    # column: it was not found, rectified, open or overdue in the month (closed_at is its
+    # latest closure; a re-opening clears it). Leaving those out before the per-hazard
+    # subqueries keeps the page flat in the school's history: their cost follows the
+    # hazards open in or since the month, not every hazard the school ever had.
+    settled = Q(status=Hazard.Status.CLOSED, closed_at__lt=start, is_overdue=False)
     rows = (
         Hazard.objects.filter(school=unit, created_at__lt=end)
+        .exclude(settled)
         .alias(**_hazard_state_in_month(start, end))
         .values(group_by)
         .annotate(

@@ -413,3 +413,43 @@ class ResponsibilitySettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+class GapSummaryQuerySet(ScopedQuerySet):
+    scope_lookup = "unit"
+    audited = False  # derived numbers, rewritten by the services and the nightly task
+
+
+class GapSummary(models.Model):
+    """A unit's coverage gaps by kind as of the day `on` (issue #23): the responsibility
+    grid, the dashboards and the school pages read these rows instead of recomputing every
+    unit's gaps per request. Rewritten by the responsibility services when a unit's posts,
+    holders, certificates or letters change (safety.responsibility.gaps.refresh_units) and for
+    every unit each night (the task "safety.refresh_gap_summaries": an unsigned letter becomes
+    a gap when its grace period runs out, with no change to any row). A row not of today is
+    stale: the readers count that unit's gaps live (correct, only slower). Emergency team
+    gaps (#14) are not stored: the readers count them in the same query."""
+
+    unit = models.OneToOneField(
+        Organisation,
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="gap_summary",
+    )
+    on = models.DateField(_("computed for"))
+    covered_areas = models.JSONField(_("covered safety areas"), default=list)
+    missing_posts = models.PositiveIntegerField(_("posts nobody holds"), default=0)
+    missing_areas = models.PositiveIntegerField(_("areas nobody covers"), default=0)
+    certificate_gaps = models.PositiveIntegerField(_("certificates missing"), default=0)
+    letter_gaps = models.PositiveIntegerField(_("letters not signed"), default=0)
+    gap_count = models.PositiveIntegerField(_("gaps"), default=0)  # the four above
+
+    objects = GapSummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coverage gap summary")
+        verbose_name_plural = _("coverage gap summaries")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.on}: {self.gap_count}"

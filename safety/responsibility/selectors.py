@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -488,6 +488,50 @@ def _missing_posts(values: dict[str, Any], posts: list[Post], held: set[int]) ->
     return sum(1 for post in posts if post.is_required_for(probe) and post.pk not in held)
 
 
+SUMMARY_FIELDS = ("missing_posts", "missing_areas", "certificate_gaps", "letter_gaps")
+
+
+def kept_coverage_rows(
+    units: QuerySet[Organisation], *, today: datetime.date | None = None
+) -> list[GridRow]:
+    """`coverage_rows(units)` read from the units' gap summaries (models.GapSummary, kept by
+    the services and the nightly task): one query for the units with a summary of `today`;
+    the units without one (new, or stale because the nightly task did not run) are counted
+    live by `coverage_rows` in its fixed number of queries. Same rows, same order."""
+    today = today or timezone.localdate()
+    kept = {f"kept_{name}": F(f"gap_summary__{name}") for name in SUMMARY_FIELDS}
+    values = list(
+        units.values(
+            "id",
+            "name",
+            "code",
+            "kind",
+            "school_type",
+            "parent__name",
+            kept_on=F("gap_summary__on"),
+            kept_areas=F("gap_summary__covered_areas"),
+            team_gaps=preparedness_selectors.team_gap_count(),
+            **kept,
+        )
+    )
+    stale = [row["id"] for row in values if row["kept_on"] != today]
+    live = {}
+    if stale:
+        live_rows = coverage_rows(Organisation.objects.filter(pk__in=stale), today=today)
+        live = {row.school_id: row for row in live_rows}
+    rows = []
+    for row in values:
+        if row["id"] in live:
+            rows.append(live[row["id"]])
+            continue
+        grid_row = _grid_row(row, set(row["kept_areas"] or ()))
+        for name in SUMMARY_FIELDS:
+            setattr(grid_row, name, row[f"kept_{name}"])
+        grid_row.team_gaps = row["team_gaps"]
+        rows.append(grid_row)
+    return rows
+
+
 def coverage_grid(
     *, user: User, filters: dict[str, Any], today: datetime.date | None = None
 ) -> list[GridRow]:
@@ -502,7 +546,7 @@ def coverage_grid(
     query = (filters.get("q") or "").strip()
     if query:
         schools = schools.filter(Q(name__icontains=query) | Q(code__startswith=query))
-    rows = coverage_rows(schools.order_by("name_sort_key", "id"), today=today)
+    rows = kept_coverage_rows(schools.order_by("name_sort_key", "id"), today=today)
     if filters.get("sort") != "name":
         rows.sort(key=lambda row: -row.gap_count)  # stable: name order within a gap count
     return rows
@@ -511,7 +555,7 @@ def coverage_grid(
 def unit_gap_count(unit: Organisation) -> int:
     """The number of gaps of one unit (school or bureau), by the grid's rules (for the
     summaries on the home pages; the same number as `school_coverage(unit).gap_count`)."""
-    rows = coverage_rows(Organisation.objects.filter(pk=unit.pk))
+    rows = kept_coverage_rows(Organisation.objects.filter(pk=unit.pk))
     return rows[0].gap_count if rows else 0
 
 

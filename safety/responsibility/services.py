@@ -41,6 +41,7 @@ from safety.pdf import render_pdf
 from safety.services import audit_record, field_changes
 from safety.uploads import CleanUpload, generated_name
 
+from . import gaps
 from .models import (
     Assignment,
     Certificate,
@@ -72,6 +73,7 @@ def post_update(*, actor: User | None, post: Post, changed_fields: Iterable[str]
         unit=None,
         changes=field_changes(post, changed_fields),
     )
+    gaps.forget_below(None)  # every unit's required posts may have changed (#23)
     return post
 
 
@@ -98,6 +100,7 @@ def responsibility_settings_save(
         unit=unit,
         changes=field_changes(settings_row, changed_fields),
     )
+    gaps.forget_below(unit)  # the grace period of every unit below (#23)
     return settings_row
 
 
@@ -131,6 +134,8 @@ def holder_save(
         unit=holder.unit,
         changes=field_changes(holder, changed_fields),
     )
+    if not creating:
+        gaps.refresh_unit(holder.unit_id)  # #23
     return holder
 
 
@@ -154,6 +159,7 @@ def certificate_save(
         unit=unit,
         changes=field_changes(certificate, changed_fields),
     )
+    gaps.refresh_unit(unit)  # #23
     return certificate
 
 
@@ -224,6 +230,7 @@ def assignment_create(
             "areas": sorted(a.key for a in assignment.areas.all()),
         },
     )
+    gaps.refresh_unit(unit)  # #23
     return assignment
 
 
@@ -257,6 +264,7 @@ def assignment_end(
         unit=locked.unit,
         changes={"end_date": end_date.isoformat(), "note": note},
     )
+    gaps.refresh_unit(locked.unit)  # #23
     return locked
 
 
@@ -525,6 +533,7 @@ def letter_sign(
         to_status=ResponsibilityLetter.Status.SIGNED,
         comment=str(signed_on),
     )
+    gaps.refresh_unit(unit)  # #23
     letter.refresh_from_db()
     return letter
 
@@ -575,3 +584,10 @@ def assignment_handover_with_holder(
     if new_holder is None:
         new_holder = _new_holder(actor=actor, unit=assignment.unit, fields=new_holder_fields or {})
     return assignment_handover(actor=actor, assignment=assignment, new_holder=new_holder, **fields)
+
+
+def gap_summaries_refresh(below_id: int | None = None) -> int:
+    """Rewrite the coverage gap summaries of every active unit (below the unit `below_id`, or
+    everywhere) for today (issue #23; see safety.responsibility.gaps). For the nightly task,
+    `manage.py refresh_gap_summaries` and the demo loaders. Returns the units written."""
+    return gaps.refresh_all(below_id)

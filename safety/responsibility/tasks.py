@@ -9,7 +9,7 @@ from celery import shared_task
 from safety.jobs import TRANSIENT_ERRORS, register_awaited_job
 from safety.models import Organisation, User
 
-from . import services
+from . import gaps, services
 
 
 @shared_task(
@@ -26,3 +26,11 @@ def issue_letters(actor_id: int, unit_id: int, school_year: str) -> int:
 
 
 register_awaited_job("safety.issue_letters", services.stalled_letter_issues)
+
+
+@shared_task(name="safety.refresh_gap_summaries")
+def refresh_gap_summaries(below_id: int | None = None) -> int:
+    """Nightly (beat), and after a change that reaches many units: rewrite the coverage gap
+    summaries of every active unit (below the unit `below_id`, or everywhere) for today.
+    Idempotent; a missed run leaves stale rows that the readers count live."""
+    return gaps.refresh_all(below_id)

@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from inspections.selectors import ledger_queryset
+from safety.models import User
 from tests.conftest import services_required
 
 from .conftest import logged_in
@@ -60,3 +62,56 @@ def test_ledger_pages_never_scan_the_whole_hazard_table(postgresql, generate_cit
         if seq:
             scanned[(persona, path)] = seq
     assert not scanned, f"sequential scans of the hazard table: {scanned}"
+
+
+# The bureau home dashboards (issue #23): their hazard figures and trends come from the
+# summaries the triggers keep; the one hazard query left (a county's overdue hazards per
+# school) goes through the index on (is_overdue, status).
+DASHBOARD_PAGES = [
+    ("city.official", "/"),
+    ("city.official", "/?period=year"),
+    ("c01.official", "/"),
+    ("c01.official", "/?period=quarter"),
+]
+
+
+@pytest.mark.django_db
+def test_dashboards_never_scan_the_whole_hazard_table(postgresql, generate_city):
+    generate_city(schools=60, scale=1.0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    scanned = {}
+    for persona, path in DASHBOARD_PAGES:
+        plans = plans_touching_hazards(persona, path)
+        seq = [plan for plan in plans if "Seq Scan on inspections_hazard " in plan + " "]
+        if seq:
+            scanned[(persona, path)] = seq
+    assert not scanned, f"sequential scans of the hazard table: {scanned}"
+
+
+# Ledger text search (issue #23): `icontains` compiles to UPPER(column::text) LIKE UPPER(…) on
+# PostgreSQL, and the trigram indexes of inspections migration 0016 are on exactly those
+# expressions. On a test-sized table a sequential scan (or a walk of another index with the
+# search as a filter) is legitimately cheaper than a GIN lookup, so the test switches those
+# off and explains the search of the whole ledger (an administrator's: no other condition):
+# the planner then finds the rows through the trigram indexes, or has no plan but a
+# sequential scan if they do not serve the expressions the lookups compile to.
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["电梯困人", "配电箱门锁", "fire"])
+def test_ledger_search_is_served_by_the_trigram_indexes(postgresql, generate_city, query):
+    generate_city(schools=5, scale=1.0)
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "plan.admin",
+        password="x",  # noqa: S106
+    )
+    rows = ledger_queryset(user=admin, filters={"q": query}).values("id")
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inspections_hazard")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan on inspections_hazard" not in plan, plan
+    assert "hazard_description_trgm" in plan, plan
+    assert "hazard_location_trgm" in plan, plan

@@ -54,6 +54,8 @@ NOT_AWAITED = {
     "risks.daily_reminders": "daily beat run; reminders are marked once (#20 risk grading)",
     # #21 delivery channels
     "channels.reach_digests": "daily beat run; the outbox's key names administrator and day",
+    # #23: stale or missing gap summaries are counted live until the next run rewrites them.
+    "safety.refresh_gap_summaries": "nightly beat run; readers count stale units live",
 }
 
 

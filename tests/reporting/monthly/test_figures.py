@@ -277,3 +277,32 @@ def test_county_rollup_query_count_does_not_grow_with_schools(city, people, subm
         school = OrganisationFactory(name=f"甲区第{index + 3}小学", parent=city.county_a)
         submit_school(UserFactory(unit=school), when=timezone.now())
     assert count() == few
+
+
+def _subplan_loops(plan: dict) -> int:
+    """The most times any per-hazard subquery ran in an EXPLAIN ANALYZE (JSON) plan."""
+    loops = plan.get("Actual Loops", 0) if plan.get("Subplan Name") else 0
+    return max([loops, *(_subplan_loops(child) for child in plan.get("Plans", []))])
+
+
+def test_hazards_closed_before_the_month_cost_nothing_and_count_nothing(city, hazards):
+    """#23: the figures stay flat in the school's history: the per-hazard subqueries run
+    only for the hazards not closed before the month (same figures either way)."""
+    retime(hazards(), october(5))
+    before = figures.compile_school_figures(city.school_a, OCTOBER, AFTER)["sections"]
+    for day in range(1, 7):  # six hazards found and closed in September, long settled
+        old = hazards("closed")
+        retime(old, *(shanghai(2026, 9, day, hour) for hour in (8, 9, 10, 11)))
+        Hazard.objects.filter(pk=old.pk).update(closed_at=shanghai(2026, 9, day, 11))
+    after = figures.compile_school_figures(city.school_a, OCTOBER, AFTER)["sections"]
+    assert after["hazards_by_severity"] == before["hazards_by_severity"]
+    assert after["hazards_by_area"] == before["hazards_by_area"]
+    if connection.vendor != "postgresql":
+        return
+    with CaptureQueriesContext(connection) as captured:
+        figures.hazards_by_severity(city.school_a, OCTOBER, AFTER)
+    (query,) = [q["sql"] for q in captured.captured_queries if "inspections_hazard" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}")
+        plan = cursor.fetchone()[0][0]["Plan"]
+    assert _subplan_loops(plan) <= 1  # the one October hazard, not the six settled ones

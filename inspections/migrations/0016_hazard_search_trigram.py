@@ -1,0 +1,40 @@
+# Ledger text search through trigram indexes (issue #23). PostgreSQL only: the extension
+# operation is skipped on other databases, and so are the indexes (SQLite, the demo's
+# database, searches by scanning its few thousand rows).
+
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations
+
+# The expressions the ledger's `icontains` lookups compile to on PostgreSQL
+# (UPPER(column::text) LIKE UPPER('%…%')), so that the planner matches them to the indexes.
+CREATE = """
+CREATE INDEX IF NOT EXISTS hazard_description_trgm
+    ON inspections_hazard USING gin (UPPER(description::text) gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS hazard_location_trgm
+    ON inspections_hazard USING gin (UPPER(location::text) gin_trgm_ops);
+"""
+DROP = """
+DROP INDEX IF EXISTS hazard_description_trgm;
+DROP INDEX IF EXISTS hazard_location_trgm;
+"""
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("inspections", "0015_hazard_month"),
+    ]
+
+    operations = [
+        TrigramExtension(),
+        migrations.RunPython(create, drop),
+    ]

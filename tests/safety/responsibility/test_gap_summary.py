@@ -1,0 +1,99 @@
+"""The coverage gap summaries (models.GapSummary, issue #23) equal the live count after every
+responsibility change made through the services, go stale (and are counted live) after a
+change that reaches many units, and are rewritten for the new day by the nightly task."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from safety.models import (
+    Certificate,
+    GapSummary,
+    Organisation,
+    ResponsibilitySettings,
+)
+from safety.responsibility import gaps, selectors, services, tasks
+from tests.safety.responsibility.factories import assign, cover_school, holder
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = ("missing_posts", "missing_areas", "certificate_gaps", "letter_gaps")
+
+
+def live(unit: Organisation) -> dict[str, int]:
+    row = selectors.coverage_rows(Organisation.objects.filter(pk=unit.pk))[0]
+    return {name: getattr(row, name) for name in FIELDS}
+
+
+def kept(unit: Organisation) -> dict[str, int]:
+    summary = GapSummary.objects.get(unit=unit)
+    assert summary.on == timezone.localdate()
+    assert summary.gap_count == sum(getattr(summary, name) for name in FIELDS)
+    return {name: getattr(summary, name) for name in FIELDS}
+
+
+def test_the_summary_follows_assignments_certificates_and_holders(city):
+    school = city.school_a
+    first = assign(school, "principal", "张校长")
+    assert kept(school) == live(school)
+    before = kept(school)["missing_posts"]
+
+    cover_school(school)
+    assert kept(school) == live(school)
+    assert kept(school)["missing_posts"] < before
+
+    # A certificate the post needs expires: a certificate gap, once saved through the service.
+    certificate = Certificate.objects.filter(holder__unit=school).first()
+    certificate.expires_on = timezone.localdate() - datetime.timedelta(days=1)
+    services.certificate_save(actor=None, certificate=certificate, changed_fields=["expires_on"])
+    assert kept(school)["certificate_gaps"] >= 1
+    assert kept(school) == live(school)
+
+    services.assignment_end(actor=None, assignment=first, end_date=timezone.localdate())
+    assert kept(school) == live(school)
+
+    successor = holder(school, "李校长")
+    current = school.assignments.filter(end_date__isnull=True).first()
+    services.assignment_handover(
+        actor=None, assignment=current, new_holder=successor, on=timezone.localdate()
+    )
+    assert kept(school) == live(school)
+
+
+def test_readers_use_the_summary_and_count_stale_units_live(city):
+    school = city.school_a
+    cover_school(school)
+    units = Organisation.objects.filter(pk__in=[school.pk, city.school_b.pk]).order_by("pk")
+    expected = [(row.school_id, row.gap_count) for row in selectors.coverage_rows(units)]
+
+    # school_b has no summary (no change made yet), school_a a stale one: both counted live.
+    GapSummary.objects.filter(unit=school).update(
+        on=timezone.localdate() - datetime.timedelta(days=1), missing_posts=99
+    )
+    rows = selectors.kept_coverage_rows(units)
+    assert [(row.school_id, row.gap_count) for row in rows] == expected
+
+    # The nightly task writes everyone's for today; readers then read them.
+    assert tasks.refresh_gap_summaries() == Organisation.objects.filter(is_active=True).count()
+    assert GapSummary.objects.filter(on=timezone.localdate()).count() >= 2
+    rows = selectors.kept_coverage_rows(units)
+    assert [(row.school_id, row.gap_count) for row in rows] == expected
+    assert selectors.unit_gap_count(school) == expected[0][1]
+
+
+def test_a_grace_period_change_makes_the_units_below_stale(
+    city, django_capture_on_commit_callbacks
+):
+    cover_school(city.school_a)
+    gaps.refresh(Organisation.objects.all())
+    settings_row = ResponsibilitySettings(unit=city.county_a, unsigned_letter_grace_days=0)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.responsibility_settings_save(actor=None, settings_row=settings_row)
+    assert not GapSummary.objects.filter(unit__path__startswith=city.county_a.path).exists()
+    assert GapSummary.objects.filter(unit=city.school_b).exists()  # another county's
+    assert len(callbacks) == 1  # the refresh job, queued after the commit
+    row = selectors.kept_coverage_rows(Organisation.objects.filter(pk=city.school_a.pk))[0]
+    assert row.letter_gaps == live(city.school_a)["letter_gaps"]
