@@ -252,6 +252,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # SMS for urgent notifications: a dotted path to a class with send(phone, text).
 SMS_BACKEND = env.str("SMS_BACKEND", default="safety.notifications.LoggingSmsBackend")
 
+# #22 operations: /health/ turns red when the media disk has less free space than this.
+HEALTH_DISK_MIN_FREE_PERCENT = env.int("HEALTH_DISK_MIN_FREE_PERCENT", default=5)
+
 # Lists page at this size; choices that can grow use a search box instead of a <select>.
 PAGE_SIZE = 25
 

@@ -27,6 +27,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", liaison_allowed(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # #22 operations: /health/ for load balancers (public, reveals nothing).
+    path("", include("safety.operations.urls")),
     path("admin/", admin.site.urls),
     path("", include("inspections.urls")),
     path("", include("reporting.incidents.urls")),
