@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from safety.operations.logs import configure_error_reporting, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # #22: the request id first, so every later line of the request carries it.
+    "safety.operations.logs.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safety.middleware.PreferredLanguageMiddleware",
@@ -258,21 +262,17 @@ HEALTH_DISK_MIN_FREE_PERCENT = env.int("HEALTH_DISK_MIN_FREE_PERCENT", default=5
 # Lists page at this size; choices that can grow use a search box instead of a <select>.
 PAGE_SIZE = 25
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-        # pypdf warns about every oddity of hostile uploads; the refusal says what matters.
-        "pypdf": {"level": "ERROR"},
-    },
-}
+# #22: JSON lines (LOG_FORMAT=json, the default unless DEBUG) with the request id of the
+# request or of the task it queued (safety.operations.logs).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))
+# Workers log through LOGGING too (Celery would replace the root logger's handlers).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Error reports to a Sentry-compatible service (self-hosted Sentry, GlitchTip) when set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+configure_error_reporting(
+    SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production")
+)
 if CELERY_TASK_ALWAYS_EAGER:
     # Tasks run inside this process (a laptop, a demo seed): a line per successful task is
     # noise there. A worker (REDIS_URL set) keeps them; failures are logged at ERROR anyway.
