@@ -10,7 +10,7 @@ from django.test import RequestFactory
 
 from safety import jobs
 from safety.operations.logs import RequestIdMiddleware
-from tests.safety.test_faults import (  # noqa: F401 - fixtures
+from tests.safety.test_faults import (  # noqa: F401, F811 - fixtures
     broker,
     processes,
     redis_server,
@@ -25,7 +25,7 @@ def _queue_a_task(request):
     return HttpResponse("queued")
 
 
-def test_the_request_id_travels_to_the_worker_log_lines_of_the_task(processes):
+def test_the_request_id_travels_to_the_worker_log_lines_of_the_task(processes):  # noqa: F811
     processes.env["LOG_FORMAT"] = "json"
     worker = processes.worker()
     request = RequestFactory().post("/", headers={"X-Request-ID": "req-to-worker-42"})
