@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # #22: the request id first, so every later line of the request carries it.
     "safety.operations.logs.RequestIdMiddleware",
+    # #22: the object store down → a clear 503 page instead of a 500.
+    "safety.operations.storage.StorageUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safety.middleware.PreferredLanguageMiddleware",
@@ -147,6 +149,26 @@ STORAGES = {
         )
     },
 }
+
+# #22: MEDIA_STORAGE=s3 keeps photos, uploads and rendered PDFs in a private S3-compatible
+# bucket (MinIO, Aliyun OSS, Huawei OBS); "local" (the default) keeps them under MEDIA_ROOT.
+# Files are always served by views that check access first (safety.operations.storage).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "safety.operations.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
+            "location": env.str("AWS_LOCATION", default=""),
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
 
 # --- Redis: Celery broker and cache ---------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

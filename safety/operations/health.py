@@ -11,6 +11,8 @@ import dataclasses
 import inspect
 import logging
 import shutil
+import tempfile
+from pathlib import Path
 
 from asgiref.sync import async_to_sync
 from celery import current_app
@@ -48,7 +50,8 @@ class Disk(HealthCheck):
     """The local disk holding media (or temporary files) keeps HEALTH_DISK_MIN_FREE_PERCENT free."""
 
     def run(self) -> None:
-        usage = shutil.disk_usage(settings.MEDIA_ROOT if settings.MEDIA_ROOT.exists() else "/")
+        media = Path(settings.MEDIA_ROOT)
+        usage = shutil.disk_usage(media if media.exists() else tempfile.gettempdir())
         if usage.free * 100 < usage.total * settings.HEALTH_DISK_MIN_FREE_PERCENT:
             raise ServiceUnavailable("disk nearly full")
 
