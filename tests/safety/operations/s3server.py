@@ -79,7 +79,7 @@ class S3Server:
             self.process.wait(timeout=10)
             self.process = None
 
-    def keys(self) -> list[str]:
+    def object_names(self) -> list[str]:
         listing = self.client().list_objects_v2(Bucket=BUCKET)
         return [entry["Key"] for entry in listing.get("Contents", [])]
 
