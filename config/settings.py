@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # #22: dashboards and exports read the replica; a user's own writes pin them to the primary.
+    "safety.operations.replica.ReplicaMiddleware",
     "safety.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -102,6 +104,21 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Persistent connections halve HTTP time; health checks drop dead ones.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# #22: a streaming replica for dashboards, exports and API reads (safety.operations.replica):
+# writes, reads inside a write's transaction and a user's reads for READ_YOUR_WRITES_SECONDS
+# after their own write go to the primary; a replica down or lagging more than
+# REPLICA_MAX_LAG_SECONDS is skipped (checked every REPLICA_CHECK_SECONDS per process).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    # Tests read the test database through the alias (no second test database).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["safety.operations.replica.ReplicaRouter"]
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=30)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
