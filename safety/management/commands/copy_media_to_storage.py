@@ -9,6 +9,7 @@ Exit status 1 when a file could not be copied or verified (each is listed).
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 from pathlib import Path
 
@@ -40,7 +41,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--source", default=str(settings.MEDIA_ROOT), help="local folder")
-        parser.add_argument("--dry-run", action="store_true", help="list, copy nothing")
+        parser.add_argument(
+            "--dry-run", action=argparse.BooleanOptionalAction, default=False, help="copy nothing"
+        )
 
     def handle(self, *args, source: str, dry_run: bool, **options):
         root = Path(source)
