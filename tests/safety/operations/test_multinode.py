@@ -109,8 +109,8 @@ class Cluster:
 
     def sql(self, statement: str, database: str = "safecampus") -> str:
         result = subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database,
-             "-tAc", statement],
+            [str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+             "-d", database, "-tAc", statement],
             check=True, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         return result.stdout.strip()
@@ -251,13 +251,14 @@ def _start_databases(bin_dir_cluster: Cluster, replica: Cluster) -> None:
     primary.sql("CREATE DATABASE safecampus", database="postgres")
     source = connection.settings_dict
     dump = subprocess.Popen(
-        ["pg_dump", "--no-owner", "--no-privileges", "-h", source["HOST"] or "127.0.0.1",
-         "-p", str(source["PORT"] or 5432), "-U", source["USER"] or "postgres", source["NAME"]],
+        [str(primary.bin / "pg_dump"), "--no-owner", "--no-privileges",
+         "-h", source["HOST"] or "127.0.0.1", "-p", str(source["PORT"] or 5432),
+         "-U", source["USER"] or "postgres", source["NAME"]],
         stdout=subprocess.PIPE,
     )  # fmt: skip
     subprocess.run(
-        ["psql", "-q", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
-         "-d", "safecampus", "-v", "ON_ERROR_STOP=1"],
+        [str(primary.bin / "psql"), "-q", "-h", "127.0.0.1", "-p", str(primary.port),
+         "-U", "postgres", "-d", "safecampus", "-v", "ON_ERROR_STOP=1"],
         stdin=dump.stdout, check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     assert dump.wait(timeout=60) == 0
