@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from safety.operations.logs import configure_error_reporting, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -52,12 +54,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # #22: the request id first, so every later line of the request carries it.
+    "safety.operations.logs.RequestIdMiddleware",
+    # #22: the object store down → a clear 503 page instead of a 500.
+    "safety.operations.storage.StorageUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safety.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # #22: dashboards and exports read the replica; a user's own writes pin them to the primary.
+    "safety.operations.replica.ReplicaMiddleware",
     "safety.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -97,6 +105,21 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Persistent connections halve HTTP time; health checks drop dead ones.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# #22: a streaming replica for dashboards, exports and API reads (safety.operations.replica):
+# writes, reads inside a write's transaction and a user's reads for READ_YOUR_WRITES_SECONDS
+# after their own write go to the primary; a replica down or lagging more than
+# REPLICA_MAX_LAG_SECONDS is skipped (checked every REPLICA_CHECK_SECONDS per process).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    # Tests read the test database through the alias (no second test database).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["safety.operations.replica.ReplicaRouter"]
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=30)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -144,6 +167,26 @@ STORAGES = {
         )
     },
 }
+
+# #22: MEDIA_STORAGE=s3 keeps photos, uploads and rendered PDFs in a private S3-compatible
+# bucket (MinIO, Aliyun OSS, Huawei OBS); "local" (the default) keeps them under MEDIA_ROOT.
+# Files are always served by views that check access first (safety.operations.storage).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "safety.operations.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
+            "location": env.str("AWS_LOCATION", default=""),
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
 
 # --- Redis: Celery broker and cache ---------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -232,6 +275,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # #22: load balancers probe the nodes over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -285,28 +330,23 @@ TENCENT_SMS_REGION = env.str("TENCENT_SMS_REGION", default="ap-guangzhou")
 TENCENT_SMS_SECRET_ID = env.str("TENCENT_SMS_SECRET_ID", default="")
 TENCENT_SMS_SECRET_KEY = env.str("TENCENT_SMS_SECRET_KEY", default="")
 TENCENT_SMS_SDK_APP_ID = env.str("TENCENT_SMS_SDK_APP_ID", default="")
+# #22 operations: /health/ turns red when the media disk has less free space than this.
+HEALTH_DISK_MIN_FREE_PERCENT = env.int("HEALTH_DISK_MIN_FREE_PERCENT", default=5)
 
 # Lists page at this size; choices that can grow use a search box instead of a <select>.
 PAGE_SIZE = 25
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-        # pypdf warns about every oddity of hostile uploads; the refusal says what matters.
-        "pypdf": {"level": "ERROR"},
-        # #21: urllib3 logs request URLs at DEBUG, and WeCom's and DingTalk's token requests
-        # carry the application secret in the query string (their documented API).
-        "urllib3": {"level": "WARNING"},
-    },
-}
+# #22: JSON lines (LOG_FORMAT=json, the default unless DEBUG) with the request id of the
+# request or of the task it queued (safety.operations.logs).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+LOGGING = logging_config(LOG_FORMAT, env.str("LOG_LEVEL", default="INFO"))
+# Workers log through LOGGING too (Celery would replace the root logger's handlers).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Error reports to a Sentry-compatible service (self-hosted Sentry, GlitchTip) when set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+configure_error_reporting(
+    SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production")
+)
 if CELERY_TASK_ALWAYS_EAGER:
     # Tasks run inside this process (a laptop, a demo seed): a line per successful task is
     # noise there. A worker (REDIS_URL set) keeps them; failures are logged at ERROR anyway.

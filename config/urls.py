@@ -25,6 +25,8 @@ urlpatterns = [
     path("accounts/logout/", sso_views.sign_out, name="logout"),
     path("accounts/sso/", include("safety.sso.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # #22 operations: /health/ for load balancers (public, reveals nothing).
+    path("", include("safety.operations.urls")),
     path("admin/", admin.site.urls),
     path("", include("inspections.urls")),
     path("", include("reporting.incidents.urls")),

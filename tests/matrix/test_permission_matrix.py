@@ -75,6 +75,8 @@ class Rule:
     post: frozenset[str] | None = None
     # #17: a public page (the QR form): everyone, anonymous included, in and out of scope.
     public: bool = False
+    # #22: a public page that only reads (the health endpoint): a POST answers 405.
+    safe_only: bool = False
 
 
 def page(world, persona, side):
@@ -594,6 +596,8 @@ RULES: dict[str, Rule] = {
     "risks:report_submit": Rule(page, get=None, post=frozenset({"leader_a"})),
     "risks:report_detail": Rule(obj("risk_report")),
     "risks:report_acknowledge": Rule(obj("risk_report"), get=None, post=OFFICIALS),
+    # --- #22 operations: the load balancers' health endpoint -----------------------------
+    "health": Rule(page, public=True, safe_only=True),
 }
 
 # Public pages, the same for everyone: the favicon is tested in tests/test_setup.py.
@@ -674,6 +678,8 @@ def _special(name: str, rule: Rule, persona: str, method: str, expected: frozens
     """#17: a public page answers everyone; a liaison account meets a 404 outside its pages
     (the home page sends it to its ledger)."""
     if rule.public:
+        if method == "post" and rule.safe_only:
+            return frozenset({405})
         return OK_GET if method == "get" else OK_POST
     if persona == "liaison" and name not in LIAISON_URLS:
         return frozenset({302}) if name == "dashboards:home" else frozenset({404})
