@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/logout/", liaison_allowed(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),  # #22 the REST API (docs/api.md)
     path("", include("inspections.urls")),
     path("", include("reporting.incidents.urls")),
     path("monthly/", include("reporting.monthly.urls")),

@@ -1,0 +1,312 @@
+"""The API's endpoints. Every queryset starts from `visible_to(request.user)`, the user being
+the client's service account of its unit, so a client sees exactly what a user of its unit
+sees and meets a 404 outside. Reports go through the screens' forms and services."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from inspections import services as inspection_services
+from inspections.forms import HazardReportForm
+from inspections.models import Campaign, Hazard, HazardEvent, Inspection
+from inspections.risks.models import RiskPoint
+from reporting.activities.models import Activity
+from reporting.incidents import services as incident_services
+from reporting.incidents.forms import IncidentReportForm
+from reporting.models import Incident, MonthlyReport, RectificationOrder
+from safety.education.models import EducationRecord
+from safety.guarding.models import RollCall
+from safety.models import Organisation, SafetyArea
+from safety.preparedness.models import Drill
+from safety.responsibility.selectors import coverage_rows
+from safety.security import client_address
+
+from . import filters, serializers
+from .models import ApiClient
+from .permissions import IsApiClient, MayReport
+
+security_log = logging.getLogger("safecampus.security")
+
+# Query parameters every list accepts besides its filters.
+PAGING_PARAMETERS = frozenset({"cursor", "page_size"})
+
+
+class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    """A read-only resource: `model`'s rows visible to the client, with the joins its
+    serializer reads. Unknown query parameters are refused (a misspelt filter would
+    otherwise return everything); every call is written to the security log."""
+
+    model: Any = None
+    related: tuple[str, ...] = ()
+    prefetch: tuple[Any, ...] = ()
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.related:
+            queryset = queryset.select_related(*self.related)
+        if self.prefetch and self.action == "retrieve":
+            queryset = queryset.prefetch_related(*self.prefetch)
+        return queryset
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if self.action == "list":
+            self._refuse_unknown_parameters(request)
+
+    def _refuse_unknown_parameters(self, request: Request) -> None:
+        known = set(PAGING_PARAMETERS)
+        if self.filterset_class is not None:
+            known |= set(self.filterset_class.base_filters)
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise exceptions.ValidationError(
+                {name[:50]: [_("Unknown query parameter.")] for name in unknown[:20]}
+            )
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        log_call(request, response.status_code)
+        return response
+
+
+def log_call(request: Request | HttpRequest, status_code: int) -> None:
+    """One line per API call in the security log: client, method, path, status, address."""
+    client = getattr(request, "auth", None)
+    security_log.info(
+        "api call client=%s unit=%s method=%s path=%s status=%s ip=%s",
+        client.pk if isinstance(client, ApiClient) else "-",
+        client.unit_id if isinstance(client, ApiClient) else "-",
+        request.method,
+        request.path[:200],
+        status_code,
+        client_address(getattr(request, "_request", request)),
+    )
+
+
+class UnitViewSet(ScopedViewSet):
+    """Units of the client's jurisdiction: its own unit and every unit below it."""
+
+    model = Organisation
+    serializer_class = serializers.UnitSerializer
+    filterset_class = filters.UnitFilter
+
+
+class SchoolViewSet(UnitViewSet):
+    """Schools of the client's jurisdiction."""
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().filter(kind=Organisation.Kind.SCHOOL)
+
+
+class CoverageViewSet(ScopedViewSet):
+    """Responsibility coverage (责任体系): gap counts per unit of the jurisdiction, computed
+    by the responsibility grid's rules (safety.responsibility.selectors.coverage_rows)."""
+
+    model = Organisation
+    serializer_class = serializers.CoverageSerializer
+    filterset_class = filters.UnitFilter
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        units = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(units)
+        rows = coverage_rows(Organisation.objects.filter(pk__in=[u.pk for u in page]).order_by("-id"))
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        unit = self.get_object()
+        rows = coverage_rows(Organisation.objects.filter(pk=unit.pk))
+        return Response(self.get_serializer(rows[0]).data)
+
+
+class HazardViewSet(mixins.CreateModelMixin, ScopedViewSet):
+    """Hazards of the jurisdiction, newest first, with their timeline on the detail; in the
+    "report" scope, POST reports one (the screens' 随手拍: same form, same service)."""
+
+    model = Hazard
+    related = ("area", "school")
+    prefetch = (Prefetch("events", queryset=HazardEvent.objects.select_related("actor")),)
+    filterset_class = filters.HazardFilter
+    permission_classes = (IsApiClient, MayReport)
+
+    def get_serializer_class(self) -> type:
+        if self.action == "create":
+            return serializers.HazardReportSerializer
+        if self.action == "retrieve":
+            return serializers.HazardDetailSerializer
+        return serializers.HazardSerializer
+
+    @extend_schema(responses={201: serializers.HazardDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self._valid(request)
+        school = report_school(request.auth, request.user, data.get("school"))
+        area = SafetyArea.objects.filter(key=data["area"], is_active=True).first()
+        if area is None:
+            raise exceptions.ValidationError({"area": [_("No active safety area has this key.")]})
+        fields = {name: data.get(name, "") for name in ("description", "location", "kind", "severity")}
+        form = HazardReportForm(data={**fields, "area": area.pk})
+        if not form.is_valid():
+            raise exceptions.ValidationError(form_errors(form))
+        hazard = inspection_services.hazard_report(
+            actor=request.user, school=school, **form.cleaned_data
+        )
+        created = self.get_queryset().prefetch_related(*self.prefetch).get(pk=hazard.pk)
+        body = serializers.HazardDetailSerializer(created).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def _valid(self, request: Request) -> dict[str, Any]:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+def form_errors(form: Any) -> dict[str, list[str]]:
+    """A form's errors as the API shows them (field → messages; "non_field_errors")."""
+    return {
+        ("non_field_errors" if field == "__all__" else field): [str(m) for m in messages]
+        for field, messages in form.errors.items()
+    }
+
+
+def report_school(client: ApiClient, user: Any, school_id: int | None) -> Organisation:
+    """The school a report is for: a school's client reports for its own school; a bureau's
+    client names an active school of its jurisdiction (400 otherwise, never a hint whether
+    a school outside exists)."""
+    unit = client.unit
+    if unit.is_school:
+        if school_id not in (None, unit.pk):
+            raise exceptions.ValidationError(
+                {"school": [_("A school's client reports for its own school.")]}
+            )
+        return unit
+    if school_id is None:
+        raise exceptions.ValidationError({"school": [_("This field is required.")]})
+    school = (
+        Organisation.objects.visible_to(user)
+        .filter(kind=Organisation.Kind.SCHOOL, is_active=True, pk=school_id)
+        .first()
+    )
+    if school is None:
+        raise exceptions.ValidationError(
+            {"school": [_("No school of your jurisdiction has this id.")]}
+        )
+    return school
+
+
+class InspectionViewSet(ScopedViewSet):
+    model = Inspection
+    serializer_class = serializers.InspectionSerializer
+    filterset_class = filters.InspectionFilter
+
+
+class IncidentViewSet(mixins.CreateModelMixin, ScopedViewSet):
+    """Incidents of the jurisdiction with their flags; the detail adds the submitted
+    versions and the timeline. In the "report" scope, POST files an initial report (a
+    school's client) or records an incident (a bureau's client)."""
+
+    model = Incident
+    prefetch = ("reports", "events")
+    filterset_class = filters.IncidentFilter
+    permission_classes = (IsApiClient, MayReport)
+
+    def get_serializer_class(self) -> type:
+        if self.action == "create":
+            return serializers.IncidentReportSerializer
+        if self.action == "retrieve":
+            return serializers.IncidentDetailSerializer
+        return serializers.IncidentSerializer
+
+    @extend_schema(responses={201: serializers.IncidentDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        client: ApiClient = request.auth
+        school = report_school(client, request.user, data.pop("school", None))
+        source_note = data.pop("source_note", "")
+        if client.unit.is_bureau and not source_note:
+            raise exceptions.ValidationError({"source_note": [_("This field is required.")]})
+        form = IncidentReportForm(data=data)
+        if not form.is_valid():
+            raise exceptions.ValidationError(form_errors(form))
+        facts = {name: form.cleaned_data.get(name) for name in incident_services.FACT_FIELDS}
+        if client.unit.is_school:
+            incident = incident_services.incident_report(actor=request.user, facts=facts)
+        else:
+            incident = incident_services.incident_record(
+                actor=request.user, school=school, source_note=source_note, facts=facts
+            )
+        created = self.get_queryset().prefetch_related(*self.prefetch).get(pk=incident.pk)
+        body = serializers.IncidentDetailSerializer(created).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class MonthlyReportViewSet(ScopedViewSet):
+    """Monthly reports with the figures of their latest submitted version."""
+
+    model = MonthlyReport
+    related = ("latest_version",)
+    serializer_class = serializers.MonthlyReportSerializer
+    filterset_class = filters.MonthlyReportFilter
+
+
+class DrillViewSet(ScopedViewSet):
+    model = Drill
+    related = ("scenario",)
+    serializer_class = serializers.DrillSerializer
+    filterset_class = filters.DrillFilter
+
+
+class EducationRecordViewSet(ScopedViewSet):
+    model = EducationRecord
+    serializer_class = serializers.EducationRecordSerializer
+    filterset_class = filters.EducationRecordFilter
+
+
+class RiskPointViewSet(ScopedViewSet):
+    model = RiskPoint
+    related = ("area",)
+    serializer_class = serializers.RiskPointSerializer
+    filterset_class = filters.RiskPointFilter
+
+
+class CampaignViewSet(ScopedViewSet):
+    model = Campaign
+    serializer_class = serializers.CampaignSerializer
+    filterset_class = filters.CampaignFilter
+
+
+class OrderViewSet(ScopedViewSet):
+    model = RectificationOrder
+    serializer_class = serializers.OrderSerializer
+    filterset_class = filters.OrderFilter
+
+
+class ActivityViewSet(ScopedViewSet):
+    model = Activity
+    serializer_class = serializers.ActivitySerializer
+    filterset_class = filters.ActivityFilter
+
+
+class RollCallViewSet(ScopedViewSet):
+    """Dormitory roll calls as counts (expected, present): no pupil's name or absence."""
+
+    model = RollCall
+    related = ("room__dormitory",)
+    serializer_class = serializers.RollCallSerializer
+    filterset_class = filters.RollCallFilter
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any other path under /api/: a JSON 404, like the endpoints' own."""
+    log_call(request, 404)
+    return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
