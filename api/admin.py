@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from safety.admin import AuditedModelAdmin
 from safety.models import Organisation
@@ -76,4 +76,5 @@ class ApiClientAdmin(AuditedModelAdmin):
         count = sum(
             services.client_revoke(actor=request.user, client=client) for client in queryset
         )
-        self.message_user(request, _("%(count)d client(s) revoked.") % {"count": count})
+        message = ngettext("%(count)d client revoked.", "%(count)d clients revoked.", count)
+        self.message_user(request, message % {"count": count})

@@ -20,11 +20,12 @@ class IsApiClient(permissions.BasePermission):
 
 
 class MayReport(permissions.BasePermission):
-    """Writes need the "report" scope (403 for a read-only client)."""
+    """Reports (the `create` action) need the "report" scope: 403 for a read-only client.
+    Other methods a route does not have stay a 405 for every client."""
 
     message = _("This client's scope is read only.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if request.method in permissions.SAFE_METHODS:
+        if getattr(view, "action", None) != "create":
             return True
         return isinstance(request.auth, ApiClient) and request.auth.may_report

@@ -148,7 +148,7 @@ class IncidentFlagsSerializer(serializers.Serializer):
     missed = serializers.BooleanField(source="is_missed")
     late = serializers.SerializerMethodField()
     concealed = serializers.BooleanField(source="is_concealed")
-    liability = serializers.CharField(source="is_liability")
+    liability = serializers.BooleanField(source="is_liability", allow_null=True)
 
     def get_late(self, incident: Incident) -> bool:
         return incident.is_late()

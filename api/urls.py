@@ -31,7 +31,7 @@ router.register("roll-calls", views.RollCallViewSet, basename="roll_call")
 
 # The schema and its page: for signed-in users of the screens and for API clients.
 DOC_ACCESS = {
-    "authentication_classes": [SessionAuthentication, BearerTokenAuthentication],
+    "authentication_classes": [BearerTokenAuthentication, SessionAuthentication],
     "permission_classes": [IsAuthenticated],
 }
 
