@@ -23,21 +23,30 @@ from reporting.models import (
     RectificationOrder,
 )
 from safety.education.models import EducationRecord
+from safety.forms import CONTROL_CHARACTERS, control_character_error
 from safety.guarding.models import RollCall
 from safety.models import Organisation
 from safety.preparedness.models import Drill
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know (a typo must not be silently ignored)."""
+    """Refuses fields it does not know (a typo must not be silently ignored) and text with
+    control characters (PostgreSQL cannot store NUL), as the screens' text rules do."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
+            unknown = sorted(str(name)[:50] for name in set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
                     {name: [_("Unknown field.")] for name in unknown[:20]}
                 )
+            bad = {
+                name: [control_character_error(name)]
+                for name, value in data.items()
+                if isinstance(value, str) and CONTROL_CHARACTERS.search(value)
+            }
+            if bad:
+                raise serializers.ValidationError(bad)
         return super().to_internal_value(data)
 
 

@@ -24,6 +24,7 @@ from reporting.incidents import services as incident_services
 from reporting.incidents.forms import IncidentReportForm
 from reporting.models import Incident, MonthlyReport, RectificationOrder
 from safety.education.models import EducationRecord
+from safety.forms import SINGLE_LINE_CONTROL_CHARACTERS
 from safety.guarding.models import RollCall
 from safety.models import Organisation, SafetyArea
 from safety.preparedness.models import Drill
@@ -38,6 +39,8 @@ security_log = logging.getLogger("safecampus.security")
 
 # Query parameters every list accepts besides its filters.
 PAGING_PARAMETERS = frozenset({"cursor", "page_size"})
+# No filter value is longer (a cursor is about 30 characters).
+MAX_PARAMETER_LENGTH = 200
 
 
 class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
@@ -60,18 +63,25 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if self.action == "list":
-            self._refuse_unknown_parameters(request)
+        self._check_parameters(request)
 
-    def _refuse_unknown_parameters(self, request: Request) -> None:
+    def _check_parameters(self, request: Request) -> None:
+        """Refuse (400) unknown query parameters of a list, and values that are too long or
+        hold control characters (NUL cannot even reach PostgreSQL)."""
         known = set(PAGING_PARAMETERS)
-        if self.filterset_class is not None:
+        if self.action == "list" and self.filterset_class is not None:
             known |= set(self.filterset_class.base_filters)
-        unknown = sorted(set(request.query_params) - known)
-        if unknown:
-            raise exceptions.ValidationError(
-                {name[:50]: [_("Unknown query parameter.")] for name in unknown[:20]}
-            )
+        errors = {}
+        for name, values in request.query_params.lists():
+            if name not in known:
+                errors[name[:50]] = [_("Unknown query parameter.")]
+            elif any(
+                len(value) > MAX_PARAMETER_LENGTH or SINGLE_LINE_CONTROL_CHARACTERS.search(value)
+                for value in values
+            ):
+                errors[name] = [_("Enter a plain value of at most 200 characters.")]
+        if errors:
+            raise exceptions.ValidationError(dict(list(errors.items())[:20]))
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
