@@ -22,7 +22,15 @@ from .models import ApiClient
 @admin.register(ApiClient)
 class ApiClientAdmin(AuditedModelAdmin):
     form = ApiClientForm
-    list_display = ("name", "unit", "scope", "token_hint", "expires_at", "revoked_at", "last_used_at")
+    list_display = (
+        "name",
+        "unit",
+        "scope",
+        "token_hint",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
     list_filter = ("scope",)
     search_fields = ("name", "unit__name")
     readonly_fields = ("token_hint", "account", "revoked_at", "last_used_at", "last_used_ip")

@@ -36,9 +36,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = response.data if isinstance(response.data, dict) else {
-            "non_field_errors": response.data
-        }
+        errors = (
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
         response.data = {
             "detail": _("The request is invalid: see errors."),
             "code": "invalid",

@@ -30,12 +30,16 @@ class SyncFilterSet(filters.FilterSet):
     """A FilterSet with `updated_since` over the columns named in `change_columns` (and, with
     `event_model`, the rows whose timeline got an entry since then)."""
 
-    updated_since = filters.IsoDateTimeFilter(method="filter_updated_since", help_text=UPDATED_SINCE_HELP)
+    updated_since = filters.IsoDateTimeFilter(
+        method="filter_updated_since", help_text=UPDATED_SINCE_HELP
+    )
     change_columns: tuple[str, ...] = ()
     event_model: Any = None
     event_fk = ""
 
-    def filter_updated_since(self, queryset: QuerySet, name: str, value: datetime.datetime) -> QuerySet:
+    def filter_updated_since(
+        self, queryset: QuerySet, name: str, value: datetime.datetime
+    ) -> QuerySet:
         condition = Q()
         for column in self.change_columns:
             condition |= Q(**{f"{column}__gte": value})

@@ -14,7 +14,7 @@ from safety.models import Organisation
 from safety.scoping import ScopedQuerySet
 
 # Tokens start with this prefix so leaked ones are recognisable (secret scanners, logs).
-TOKEN_PREFIX = "scapi_"
+TOKEN_PREFIX = "scapi_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def token_digest(token: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from inspections import services as inspection_services
 from inspections.forms import HazardReportForm
-from inspections.models import Campaign, Hazard, HazardEvent, Inspection
+from inspections.models import Campaign, Hazard, Inspection
 from inspections.risks.models import RiskPoint
 from reporting.activities.models import Activity
 from reporting.incidents import services as incident_services
@@ -26,12 +26,12 @@ from reporting.models import Incident, MonthlyReport, RectificationOrder
 from safety.education.models import EducationRecord
 from safety.forms import SINGLE_LINE_CONTROL_CHARACTERS
 from safety.guarding.models import RollCall
-from safety.models import Organisation, SafetyArea
+from safety.models import Organisation
 from safety.preparedness.models import Drill
 from safety.responsibility.selectors import coverage_rows
 from safety.security import client_address
 
-from . import filters, serializers
+from . import filters, selectors, serializers
 from .models import ApiClient
 from .permissions import IsApiClient, MayReport
 
@@ -129,12 +129,13 @@ class CoverageViewSet(ScopedViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         units = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(units)
-        rows = coverage_rows(Organisation.objects.filter(pk__in=[u.pk for u in page]).order_by("-id"))
+        units = self.get_queryset().filter(pk__in=[unit.pk for unit in page]).order_by("-id")
+        rows = coverage_rows(units)
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         unit = self.get_object()
-        rows = coverage_rows(Organisation.objects.filter(pk=unit.pk))
+        rows = coverage_rows(self.get_queryset().filter(pk=unit.pk))
         return Response(self.get_serializer(rows[0]).data)
 
 
@@ -144,7 +145,7 @@ class HazardViewSet(mixins.CreateModelMixin, ScopedViewSet):
 
     model = Hazard
     related = ("area", "school")
-    prefetch = (Prefetch("events", queryset=HazardEvent.objects.select_related("actor")),)
+    prefetch = (selectors.hazard_events(),)
     filterset_class = filters.HazardFilter
     permission_classes = (IsApiClient, MayReport)
 
@@ -158,11 +159,11 @@ class HazardViewSet(mixins.CreateModelMixin, ScopedViewSet):
     @extend_schema(responses={201: serializers.HazardDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._valid(request)
-        school = report_school(request.auth, request.user, data.get("school"))
-        area = SafetyArea.objects.filter(key=data["area"], is_active=True).first()
-        if area is None:
-            raise exceptions.ValidationError({"area": [_("No active safety area has this key.")]})
-        fields = {name: data.get(name, "") for name in ("description", "location", "kind", "severity")}
+        school = selectors.report_school(request.auth, request.user, data.get("school"))
+        area = selectors.active_area(data["area"])
+        fields = {
+            name: data.get(name, "") for name in ("description", "location", "kind", "severity")
+        }
         form = HazardReportForm(data={**fields, "area": area.pk})
         if not form.is_valid():
             raise exceptions.ValidationError(form_errors(form))
@@ -185,31 +186,6 @@ def form_errors(form: Any) -> dict[str, list[str]]:
         ("non_field_errors" if field == "__all__" else field): [str(m) for m in messages]
         for field, messages in form.errors.items()
     }
-
-
-def report_school(client: ApiClient, user: Any, school_id: int | None) -> Organisation:
-    """The school a report is for: a school's client reports for its own school; a bureau's
-    client names an active school of its jurisdiction (400 otherwise, never a hint whether
-    a school outside exists)."""
-    unit = client.unit
-    if unit.is_school:
-        if school_id not in (None, unit.pk):
-            raise exceptions.ValidationError(
-                {"school": [_("A school's client reports for its own school.")]}
-            )
-        return unit
-    if school_id is None:
-        raise exceptions.ValidationError({"school": [_("This field is required.")]})
-    school = (
-        Organisation.objects.visible_to(user)
-        .filter(kind=Organisation.Kind.SCHOOL, is_active=True, pk=school_id)
-        .first()
-    )
-    if school is None:
-        raise exceptions.ValidationError(
-            {"school": [_("No school of your jurisdiction has this id.")]}
-        )
-    return school
 
 
 class InspectionViewSet(ScopedViewSet):
@@ -241,7 +217,7 @@ class IncidentViewSet(mixins.CreateModelMixin, ScopedViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         client: ApiClient = request.auth
-        school = report_school(client, request.user, data.pop("school", None))
+        school = selectors.report_school(client, request.user, data.pop("school", None))
         source_note = data.pop("source_note", "")
         if client.unit.is_bureau and not source_note:
             raise exceptions.ValidationError({"source_note": [_("This field is required.")]})

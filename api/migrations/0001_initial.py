@@ -7,36 +7,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('safety', '0021_user_role_api_client'),
+        ("safety", "0021_user_role_api_client"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiClient',
+            name="ApiClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('scope', models.CharField(choices=[('read', 'Read'), ('report', 'Read and report')], default='read', max_length=8, verbose_name='scope')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name='token digest')),
-                ('token_hint', models.CharField(editable=False, max_length=16, verbose_name='token begins with')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='expires at')),
-                ('revoked_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='revoked at')),
-                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last used at')),
-                ('last_used_ip', models.GenericIPAddressField(blank=True, editable=False, null=True, verbose_name='last used from')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='registered at')),
-                ('account', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='api_client', to=settings.AUTH_USER_MODEL, verbose_name='service account')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registered by')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='safety.organisation', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("read", "Read"), ("report", "Read and report")],
+                        default="read",
+                        max_length=8,
+                        verbose_name="scope",
+                    ),
+                ),
+                (
+                    "token_hash",
+                    models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="token digest"
+                    ),
+                ),
+                (
+                    "token_hint",
+                    models.CharField(
+                        editable=False, max_length=16, verbose_name="token begins with"
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="expires at"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="revoked at"
+                    ),
+                ),
+                (
+                    "last_used_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="last used at"
+                    ),
+                ),
+                (
+                    "last_used_ip",
+                    models.GenericIPAddressField(
+                        blank=True, editable=False, null=True, verbose_name="last used from"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="registered at",
+                    ),
+                ),
+                (
+                    "account",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="api_client",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="service account",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registered by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="safety.organisation",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API client',
-                'verbose_name_plural': 'API clients',
-                'ordering': ['unit__path', 'name', 'id'],
+                "verbose_name": "API client",
+                "verbose_name_plural": "API clients",
+                "ordering": ["unit__path", "name", "id"],
             },
         ),
     ]

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('safety', '0020_preparedness_buses_incidents'),
+        ("safety", "0020_preparedness_buses_incidents"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(blank=True, choices=[('school_staff', 'School staff'), ('school_leader', 'School leader'), ('bureau_official', 'Bureau official'), ('administrator', 'Administrator'), ('department_liaison', 'Department liaison'), ('api_client', 'API client')], max_length=20, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("school_staff", "School staff"),
+                    ("school_leader", "School leader"),
+                    ("bureau_official", "Bureau official"),
+                    ("administrator", "Administrator"),
+                    ("department_liaison", "Department liaison"),
+                    ("api_client", "API client"),
+                ],
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
     ]

@@ -225,5 +225,7 @@ def test_every_call_is_in_the_security_log(api_clients, caplog):
         api_clients.county.http.get(HAZARDS)
         Client().get(HAZARDS)
     lines = [r.getMessage() for r in caplog.records if r.name == "safecampus.security"]
-    assert any(f"client={api_clients.county.record.pk}" in line and "status=200" in line for line in lines)
+    assert any(
+        f"client={api_clients.county.record.pk}" in line and "status=200" in line for line in lines
+    )
     assert any("client=-" in line and "status=401" in line for line in lines)

@@ -120,7 +120,9 @@ def test_wrong_types_and_unknown_fields_are_400(basename, world, city):
     from tests.matrix.test_api_matrix import _report_body
 
     url = reverse(f"api:{basename}-list")
-    fake = type("W", (), {"clients": {"county": type("C", (), {"unit": city.county_a})}, "city": city})
+    fake = type(
+        "W", (), {"clients": {"county": type("C", (), {"unit": city.county_a})}, "city": city}
+    )
     valid = _report_body(basename, fake, "county")
     before = (Hazard.objects.count(), Incident.objects.count())
     failures = []
@@ -136,7 +138,9 @@ def test_wrong_types_and_unknown_fields_are_400(basename, world, city):
                 failures.append(f"{field}={value!r:.20}: {response.status_code}")
     assert not failures, "\n".join(failures)
     # Unknown fields are refused, never ignored.
-    response = world.county.http.post(url, {**valid, "status": "closed"}, content_type="application/json")
+    response = world.county.http.post(
+        url, {**valid, "status": "closed"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "status" in response.json()["errors"]
     assert (Hazard.objects.count(), Incident.objects.count())[0] >= before[0]
