@@ -229,3 +229,38 @@ def test_every_call_is_in_the_security_log(api_clients, caplog):
         f"client={api_clients.county.record.pk}" in line and "status=200" in line for line in lines
     )
     assert any("client=-" in line and "status=401" in line for line in lines)
+
+
+def test_registration_and_revocation_are_audited(city, people):
+    client, _token = services.client_register(
+        actor=people.administrator, unit=city.county_a, name="县平台"
+    )
+    rows = AuditEvent.objects.filter(target_id=str(client.pk), target_type__model="apiclient")
+    assert rows.get().action == "create"
+    assert services.client_revoke(actor=people.administrator, client=client)
+    assert not services.client_revoke(actor=people.administrator, client=client)
+    assert rows.count() == 2
+    client.account.refresh_from_db()
+    assert not client.account.is_active
+
+
+def test_only_an_administrator_of_the_unit_registers_clients(city, people):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.client_register(actor=people.county_official, unit=city.county_a, name="x")
+    with pytest.raises(PermissionDenied):
+        services.client_register(actor=people.county_admin, unit=city.county_b, name="x")
+    client, _token = services.client_register(
+        actor=people.county_admin, unit=city.school_a, name="校园平台"
+    )
+    assert client.account.unit == city.school_a
+
+
+def test_a_service_account_cannot_sign_in(api_clients):
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"username": api_clients.county.account.username, "password": ""}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
