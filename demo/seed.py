@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from api import demo as api_demo
 from inspections import demo as inspections_demo
 from inspections import services as inspection_services
 from inspections.campaigns import demo as campaigns_demo
@@ -53,4 +54,5 @@ def seed_demo_city() -> Seeded:
     education_demo.seed()
     surroundings_demo.seed()
     risks_demo.seed()  # #20 risk grading
+    api_demo.seed()  # #22 the demo API client of 江城区
     return Seeded(created_units=created_units, created_accounts=created_accounts)
