@@ -57,7 +57,7 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = self.model.objects.visible_to(self.request.user)
         if self.related:
             queryset = queryset.select_related(*self.related)
-        if self.prefetch and self.action == "retrieve":
+        if self.prefetch and self.action in {"retrieve"}:
             queryset = queryset.prefetch_related(*self.prefetch)
         return queryset
 
@@ -69,7 +69,7 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
         """Refuse (400) unknown query parameters of a list, and values that are too long or
         hold control characters (NUL cannot even reach PostgreSQL)."""
         known = set(PAGING_PARAMETERS)
-        if self.action == "list" and self.filterset_class is not None:
+        if self.action in {"list"} and self.filterset_class is not None:
             known |= set(self.filterset_class.base_filters)
         errors = {}
         for name, values in request.query_params.lists():
@@ -150,9 +150,9 @@ class HazardViewSet(mixins.CreateModelMixin, ScopedViewSet):
     permission_classes = (IsApiClient, MayReport)
 
     def get_serializer_class(self) -> type:
-        if self.action == "create":
+        if self.action in {"create"}:
             return serializers.HazardReportSerializer
-        if self.action == "retrieve":
+        if self.action in {"retrieve"}:
             return serializers.HazardDetailSerializer
         return serializers.HazardSerializer
 
@@ -205,9 +205,9 @@ class IncidentViewSet(mixins.CreateModelMixin, ScopedViewSet):
     permission_classes = (IsApiClient, MayReport)
 
     def get_serializer_class(self) -> type:
-        if self.action == "create":
+        if self.action in {"create"}:
             return serializers.IncidentReportSerializer
-        if self.action == "retrieve":
+        if self.action in {"retrieve"}:
             return serializers.IncidentDetailSerializer
         return serializers.IncidentSerializer
 
