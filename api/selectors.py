@@ -3,9 +3,11 @@ the timeline prefetch of a hazard."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
@@ -13,6 +15,31 @@ from inspections.models import HazardEvent
 from safety.models import Organisation, SafetyArea
 
 from .models import ApiClient
+
+# The hazard list's columns: (output name, lookup) in HazardSerializer's order.
+HAZARD_FIELDS = (
+    ("id", "id"), ("school", "school_id"), ("county", "school__parent_id"), ("area", "area__key"),
+    ("location", "location"), ("description", "description"), ("kind", "kind"),
+    ("severity", "severity"), ("source", "source"), ("status", "status"),
+    ("deadline", "deadline"), ("is_overdue", "is_overdue"), ("overdue_since", "overdue_since"),
+    ("fixed_on_spot", "fixed_on_spot"), ("inspection", "inspection_id"),
+    ("campaign", "campaign_id"), ("created_at", "created_at"), ("closed_at", "closed_at"),
+)  # fmt: skip
+HAZARD_COLUMNS = tuple(lookup for _name, lookup in HAZARD_FIELDS)
+
+
+def _json_value(value: Any) -> Any:
+    """A value as DRF's fields write it: date-times in the installation's time zone."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def hazard_row(row: dict[str, Any]) -> dict[str, Any]:
+    """One `values()` row of HAZARD_COLUMNS as the API shows a hazard in a list."""
+    return {name: _json_value(row[lookup]) for name, lookup in HAZARD_FIELDS}
 
 
 def hazard_events() -> Prefetch:

@@ -264,3 +264,14 @@ def test_a_service_account_cannot_sign_in(api_clients):
     )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_a_list_row_shows_a_hazard_as_its_record_does(api_clients, city, people):
+    hazard = _hazard(city.school_a, people.staff_a)
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=datetime.date(2026, 12, 1))
+    row = api_clients.county.http.get(HAZARDS).json()["results"][0]
+    record = api_clients.county.http.get(f"{HAZARDS}{hazard.pk}/").json()
+    assert row == {name: record[name] for name in row}
+    assert row["county"] == city.county_a.pk
+    assert row["deadline"] == "2026-12-01"
+    assert row["created_at"].endswith("+08:00")
