@@ -24,6 +24,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.api_clients import API_PREFIX, api_token  # noqa: E402
 from bench.pages import PAGES  # noqa: E402
 from inspections.models import Hazard  # noqa: E402
 from safety.models import Organisation, SafetyArea, User  # noqa: E402
@@ -61,6 +62,10 @@ def time_get(client: Client, path: str, repeats: int) -> dict:
 def clients() -> dict[str, Client]:
     made = {}
     for username in {persona for _k, _t, persona, _p, _a in PAGES} | {"bench.admin"}:
+        if username.startswith(API_PREFIX):  # #22: an API client of the user's unit
+            token = api_token(username.removeprefix(API_PREFIX))
+            made[username] = Client(headers={"authorization": f"Bearer {token}"})
+            continue
         client = Client()
         client.force_login(User.objects.get(username=username))
         made[username] = client
@@ -76,7 +81,9 @@ def measure_pages(repeats: int) -> list[dict]:
         row["samples"] = time_get(logged_in[persona], row["path"], repeats)
         if admin_path:
             row["admin_path"] = admin_path.format(**ids)
-            row["admin_samples"] = time_get(logged_in["bench.admin"], row["admin_path"], repeats)
+            # The API's baseline is called by the same client; a page's by the admin.
+            baseline = persona if persona.startswith(API_PREFIX) else "bench.admin"
+            row["admin_samples"] = time_get(logged_in[baseline], row["admin_path"], repeats)
         results.append(row)
         median = statistics.median(row["samples"]["times"])
         print(f"  {title} [{persona}]: {median:.1f} ms", file=sys.stderr)

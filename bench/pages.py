@@ -76,6 +76,16 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     # #21 delivery channels: undelivered notices and unreachable accounts.
     ("channel_reach", "Undelivered notices", "city.admin", "/channels/reach/", None),
     ("channel_reach", "Undelivered notices", "c01.admin", "/channels/reach/", None),
+    # #22 the REST API: the hazard list of an API client of the persona's unit (persona
+    # "api:<username>", bench.api_clients) vs the stock DRF ListAPIView (ModelSerializer,
+    # PageNumberPagination) over the same rows, same client (bench.urls).
+    ("api_hazards", "API hazard list", f"api:{CITY}", "/api/v1/hazards/",
+     "/bench-api/hazards/"),
+    ("api_hazards", "API hazard list", f"api:{COUNTY}", "/api/v1/hazards/",
+     "/bench-api/hazards/"),
+    ("api_hazards_filtered", "API hazard list, two filters", f"api:{CITY}",
+     "/api/v1/hazards/?severity=general&area=fire",
+     "/bench-api/hazards/?severity=general&area=fire"),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.
@@ -83,5 +93,6 @@ LIST_PAGES = {"ledger", "ledger_filtered", "console", "incidents", "grid", "scho
               "notifications", "home", "inspections"}  # fmt: skip
 LIST_PAGES |= {"activities", "calendar", "buses"}  # issue #16
 LIST_PAGES |= {"preparedness"}  # issue #14
+LIST_PAGES |= {"api_hazards", "api_hazards_filtered"}  # #22 the REST API
 LIST_PAGES |= {"guarding"}  # issue #15
 LIST_PAGES |= {"ledger_sorted", "risks", "risk_lists"}  # #20 risk grading, ledger table

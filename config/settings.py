@@ -43,9 +43,15 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "django_tables2",  # #20 the bureaus' desktop ledger tables
+    # #22 the REST API: DRF, its OpenAPI schema, vendored Swagger UI, filters
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
     "safety",
     "inspections",
     "reporting",
+    "api",  # #22 the REST API (reads every app; no product app imports it)
     # Tools, not product (docs/decisions.md, issue #12): management commands only (seed_demo,
     # generate_city, bench_rollup); no models, URLs or signals; no product app imports them.
     "demo",
@@ -465,4 +471,58 @@ PREPAREDNESS_INCIDENT_SCENARIOS = {
     "violence": ["intruder"],
     "traffic": ["traffic_bus"],
     "illegal_vehicle": ["traffic_bus"],
+}
+
+# --- #22 the REST API (api/, docs/api.md) ------------------------------------------------------
+# Requests per client (API client id, not address) in the rate's window; the counters live in
+# the cache (Redis when REDIS_URL is set, so every web node shares them).
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/min")
+# Largest `page_size` a client may ask for; larger values are refused with a 400.
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsApiClient"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_client": API_THROTTLE_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SafeCampus API",
+    "DESCRIPTION": "平安校园开放接口：按单位管辖范围读取数据，报告隐患和事故（docs/api.md）。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set where several models call a field alike (status, kind, …).
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "safety.models.Organisation.Kind",
+        "HazardStatusEnum": "inspections.models.Hazard.Status",
+        "HazardKindEnum": "inspections.models.Hazard.Kind",
+        "HazardSeverityEnum": "inspections.models.Hazard.Severity",
+        "HazardSourceEnum": "inspections.models.Hazard.Source",
+        "InspectionStatusEnum": "inspections.models.Inspection.Status",
+        "InspectionKindEnum": "inspections.models.Inspection.Kind",
+        "IncidentStatusEnum": "reporting.incidents.models.Incident.Status",
+        "IncidentSourceEnum": "reporting.incidents.models.Incident.Source",
+        "IncidentSeverityEnum": "reporting.incidents.models.Severity",
+        "IncidentReportKindEnum": "reporting.incidents.models.IncidentReport.Kind",
+        "MonthlyReportStatusEnum": "reporting.monthly.models.MonthlyReport.Status",
+        "DrillStatusEnum": "safety.preparedness.models.Drill.Status",
+        "EducationRecordKindEnum": "safety.education.models.EducationRecord.Kind",
+        "OrderStatusEnum": "reporting.orders.models.RectificationOrder.Status",
+        "OrderSourceEnum": "reporting.orders.models.RectificationOrder.Source",
+        "ActivityStatusEnum": "reporting.activities.models.Activity.Status",
+        "ActivityKindEnum": "reporting.activities.models.ActivityKind",
+    },
 }

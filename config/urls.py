@@ -28,6 +28,7 @@ urlpatterns = [
     # #22 operations: /health/ for load balancers (public, reveals nothing).
     path("", include("safety.operations.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),  # #22 the REST API (docs/api.md)
     path("", include("inspections.urls")),
     path("", include("reporting.incidents.urls")),
     path("monthly/", include("reporting.monthly.urls")),

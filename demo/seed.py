@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from api import demo as api_demo
 from inspections import demo as inspections_demo
 from inspections import services as inspection_services
 from inspections.campaigns import demo as campaigns_demo
@@ -56,5 +57,6 @@ def seed_demo_city() -> Seeded:
     surroundings_demo.seed()
     risks_demo.seed()  # #20 risk grading
     channels_demo.seed()  # #21 delivery channels: identities of some officials
+    api_demo.seed()  # #22 the demo API client of 江城区
     responsibility_services.gap_summaries_refresh()  # #23: the coverage gap summaries
     return Seeded(created_units=created_units, created_accounts=created_accounts)

@@ -62,6 +62,13 @@ def current_actor() -> Any:
     return _actor.get()
 
 
+def set_actor(user: Any) -> None:
+    """Name `user` the actor for the rest of the request (#22: an API client's service
+    account, known only once DRF has authenticated the token, after the middleware ran).
+    AuditActorMiddleware restores the previous value when the request ends."""
+    _actor.set(user)
+
+
 class AuditActorMiddleware:
     """Names the signed-in user as the actor of the changes made while serving a request."""
 

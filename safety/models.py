@@ -221,6 +221,9 @@ class User(AbstractUser):
         ADMINISTRATOR = "administrator", _("Administrator")
         # #17: a partner department's officer bound to a county bureau (see docs/surroundings.md).
         DEPARTMENT_LIAISON = "department_liaison", _("Department liaison")
+        # #22: the service account an API client acts as (api.models.ApiClient): it cannot
+        # sign in, sees its unit's jurisdiction and reports hazards and incidents.
+        API_CLIENT = "api_client", _("API client")
 
     unit = models.ForeignKey(
         Organisation,
@@ -270,6 +273,8 @@ class User(AbstractUser):
                 raise ValidationError(
                     {"unit": _("A department liaison account belongs to a county bureau.")}
                 )
+            return
+        if self.role == self.Role.API_CLIENT and self.unit is not None:
             return
         if self.role and self.unit is None:
             raise ValidationError({"unit": _("Choose the unit this account belongs to.")})

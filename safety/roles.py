@@ -198,6 +198,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # joint meetings only (safety.middleware.LiaisonConfinementMiddleware), answers referrals
     # and marks meeting decisions done. No VIEW_JURISDICTION: it sees nothing else.
     Role.DEPARTMENT_LIAISON: frozenset({ANSWER_SPOT, COMPLETE_DECISION}),
+    # #22: an API client's service account (api.models.ApiClient). The client's scope (read,
+    # or read and report) is checked by the API before a report reaches a service.
+    Role.API_CLIENT: frozenset({VIEW_JURISDICTION, REPORT_HAZARD, REPORT_INCIDENT}),
+}
+# #22: administrators register and revoke their jurisdiction's API clients (admin site).
+ROLE_PERMISSIONS[Role.ADMINISTRATOR] |= {
+    "api.view_apiclient",
+    "api.add_apiclient",
+    "api.change_apiclient",
 }
 
 # #17 education and surroundings: schools record education, spots and handle public reports;

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
-APPS = ("safety", "inspections", "reporting")
+APPS = ("safety", "inspections", "reporting", "api")  # #22: api
 # Folders of tests that cut across the apps.
 ACROSS = {"matrix", "perf", "e2e", "demo"}
 

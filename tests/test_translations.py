@@ -42,7 +42,7 @@ def test_every_message_has_a_chinese_translation():
 
 # --- Every label and value of the interface goes through the catalogue ---------------------
 
-PRODUCT_APPS = ("safety", "inspections", "reporting")
+PRODUCT_APPS = ("safety", "inspections", "reporting", "api")
 PRODUCT_ROOT = Path(__file__).resolve().parents[1]
 
 

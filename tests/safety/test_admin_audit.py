@@ -27,6 +27,7 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
+from api import services as api_services
 from inspections.models import ChecklistTemplate, InspectionSettings, RiskSettings
 from reporting.activities.models import ActivitySettings
 from reporting.incidents.models import ReportingTimeLimit
@@ -182,6 +183,14 @@ SCENARIOS: dict[str, Scenario] = {
         lambda city, people: ActivitySettings.objects.create(bureau=city.county_a),
         change={"large_threshold": "300"},
     ),
+    # #22 the REST API: a client of a unit, registered through api.services.
+    "api.ApiClient": Scenario(
+        lambda city, people: api_services.client_register(
+            actor=people.administrator, unit=city.county_a, name="大屏"
+        )[0],
+        change={"name": "指挥中心大屏"},
+        add={"name": "县平台", "unit": lambda city, people: city.county_a.pk, "scope": "read"},
+    ),
 }
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
@@ -281,14 +290,18 @@ def test_every_admin_change_is_audited_once_with_who_old_and_new(label, city, pe
 
     if scenario.add is not None:
         page = client.get(reverse("admin:{}_{}_add".format(*info)))
-        data = {**form_data(page), **scenario.add, "_save": "Save"}
+        # A value may depend on the test city (a unit's id): a callable of (city, people).
+        add = {k: v(city, people) if callable(v) else v for k, v in scenario.add.items()}
+        data = {**form_data(page), **add, "_save": "Save"}
         since = last_id()
         response = client.post(reverse("admin:{}_{}_add".format(*info)), data)
         assert response.status_code == 302, response.context["adminform"].form.errors
         created = model._default_manager.order_by("-pk").first()
         (row,) = rows_of(model, created.pk, since)
         assert row.actor == actor
-        assert all(row.changes[name][1] not in (None, "") for name in scenario.add)
+        # A foreign key is logged under its column (unit → unit_id).
+        changes = {name.removesuffix("_id"): value for name, value in row.changes.items()}
+        assert all(changes[name][1] not in (None, "") for name in scenario.add)
 
     if scenario.delete:
         since = last_id()

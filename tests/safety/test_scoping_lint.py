@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("safety", "inspections", "reporting")
+APPS = ("safety", "inspections", "reporting", "api")
 BANNED_CALLS = {"get_object_or_404", "get_list_or_404"}
 BANNED_ATTRIBUTES = {"_default_manager", "_base_manager", "raw", "cursor"}
 
