@@ -45,3 +45,15 @@ from .orders.models import (  # noqa: E402, F401
     OrderSettings,
     RectificationOrder,
 )
+
+# The year-end safe-campus assessment (issue #19).
+from .assessment.models import (  # noqa: E402, F401
+    AssessmentEvidence,
+    CountyScoring,
+    Indicator,
+    IndicatorGroup,
+    IndicatorScore,
+    Run,
+    Scheme,
+    SchoolAssessment,
+)
