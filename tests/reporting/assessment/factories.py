@@ -25,15 +25,27 @@ def scheme(city: Organisation, official: User, *, year: int = YEAR) -> Scheme:
     daily = services.group_add(actor=official, scheme=made, name="日常管理")
     site = services.group_add(actor=official, scheme=made, name="现场检查")
     services.indicator_add(
-        actor=official, group=daily, name="应急演练", weight=Decimal("40"), rule="drills_held",
+        actor=official,
+        group=daily,
+        name="应急演练",
+        weight=Decimal("40"),
+        rule="drills_held",
         target=Decimal("2"),
     )
     services.indicator_add(
-        actor=official, group=daily, name="逾期隐患", weight=Decimal("20"),
-        rule="overdue_hazards", deduction=Decimal("5"),
+        actor=official,
+        group=daily,
+        name="逾期隐患",
+        weight=Decimal("20"),
+        rule="overdue_hazards",
+        deduction=Decimal("5"),
     )
     services.indicator_add(
-        actor=official, group=site, name="校园安全现场", weight=Decimal("40"), rule=ON_SITE,
+        actor=official,
+        group=site,
+        name="校园安全现场",
+        weight=Decimal("40"),
+        rule=ON_SITE,
         guidance="现场查看门卫、消防通道",
     )
     return made

@@ -60,7 +60,10 @@ def test_opening_freezes_the_scheme_and_gives_every_school_its_computed_values(c
     assert run.scheme.is_frozen
     schools = SchoolAssessment.objects.filter(run=run)
     assert {a.school for a in schools} == {
-        city.school_a, city.school_a2, city.school_b, city.city_school
+        city.school_a,
+        city.school_a2,
+        city.school_b,
+        city.city_school,
     }
     drills = _assessment(run, city.school_a).scores.get(indicator__rule="drills_held")
     assert (drills.computed_value, drills.computed_points) == (Decimal("1"), Decimal("20.0"))
@@ -81,7 +84,11 @@ def test_bad_scheme_input_is_refused_with_the_field_named(city, people):
     official = people.city_official
     with pytest.raises(ValidationError) as error:
         services.scheme_create(
-            actor=official, city=city.city, year=2026, title="x", excellent_from=Decimal("80"),
+            actor=official,
+            city=city.city,
+            year=2026,
+            title="x",
+            excellent_from=Decimal("80"),
             good_from=Decimal("85"),
         )
     assert "good_from" in error.value.error_dict
@@ -147,9 +154,7 @@ def test_county_adjusts_a_computed_item_only_with_a_reason(city, people):
     item.refresh_from_db()
     assert item.county_total == Decimal("85.0")  # 35 + 20 + 30
     with pytest.raises(PermissionDenied):
-        services.county_score(
-            actor=people.other_county_official, assessment=item, entries=entries
-        )
+        services.county_score(actor=people.other_county_official, assessment=item, entries=entries)
 
 
 def test_the_city_returns_a_county_scoring_and_the_county_resubmits(city, people):
