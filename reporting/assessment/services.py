@@ -392,7 +392,7 @@ def _check_points(score: IndicatorScore, value: Decimal | None, field: str) -> d
     return {}
 
 
-def store_evidence(uploads: Sequence[CleanUpload], *, actor: User, score: IndicatorScore) -> None:
+def _store_evidence(uploads: Sequence[CleanUpload], *, actor: User, score: IndicatorScore) -> None:
     for upload in uploads:
         extension = PurePosixPath(upload.content.name).suffix.lstrip(".") or "bin"
         item = AssessmentEvidence(
@@ -441,7 +441,7 @@ def self_assess(
     IndicatorScore.objects.bulk_update(scores, ["self_points", "self_note"])
     for score in scores:
         if evidence and evidence.get(score.pk):
-            store_evidence(evidence[score.pk], actor=actor, score=score)
+            _store_evidence(evidence[score.pk], actor=actor, score=score)
     assessment.self_total = selectors.points_sum(
         [s.self_points if s.indicator.is_on_site else s.computed_points for s in scores]
     )

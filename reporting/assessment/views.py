@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety.exports import Sheet, xlsx_response
+from safety.paging import paginate
 from safety.pdf import render_pdf
 from safety.uploads import file_response
 
@@ -207,7 +208,7 @@ def scoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "scoring": scoring,
         "run": scoring.run,
-        "assessments": selectors.county_assessments(scoring),
+        **paginate(request, selectors.county_assessments(scoring)).context(),
         "may_submit": request.user.unit_id == scoring.county_id and scoring.may_score,
         "is_city": selectors.is_city_official(request.user, scoring.run.city),
         "return_form": forms.ReturnForm(),
@@ -365,7 +366,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "run": run,
         "form": form,
-        "rows": rows,
+        **paginate(request, rows).context(),
         "grade_rows": _grade_rows(run) if run.is_published else [],
     }
     return render(request, "reporting/assessment/results.html", context)

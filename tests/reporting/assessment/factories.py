@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from inspections.models import ChecklistTemplate, Hazard
 from reporting.assessment import services
-from reporting.assessment.models import ON_SITE, Run, Scheme
+from reporting.assessment.models import (
+    ON_SITE,
+    CountyScoring,
+    IndicatorScore,
+    Run,
+    Scheme,
+    SchoolAssessment,
+)
 from reporting.incidents.models import Incident, SchoolVeto
 from safety.models import Organisation, SafetyArea, User
 from tests.builders import report_incident, shanghai
@@ -18,10 +25,12 @@ from tests.builders import report_incident, shanghai
 YEAR = 2026
 
 
-def scheme(city: Organisation, official: User, *, year: int = YEAR) -> Scheme:
+def scheme(city: Organisation, official: User, *, year: int = YEAR, title: str = "") -> Scheme:
     """A ready scheme of 100 points: drills (computed, 40, target 2), overdue hazards
     (computed, 20, 5 points off each) and an on-site item of 40."""
-    made = services.scheme_create(actor=official, city=city, year=year, title=f"{year}年度考核")
+    made = services.scheme_create(
+        actor=official, city=city, year=year, title=title or f"{year}年度考核"
+    )
     daily = services.group_add(actor=official, scheme=made, name="日常管理")
     site = services.group_add(actor=official, scheme=made, name="现场检查")
     services.indicator_add(
@@ -51,8 +60,29 @@ def scheme(city: Organisation, official: User, *, year: int = YEAR) -> Scheme:
     return made
 
 
-def open_run(city: Organisation, official: User, *, year: int = YEAR) -> Run:
-    return services.run_open(actor=official, scheme=scheme(city, official, year=year))
+def open_run(city: Organisation, official: User, *, year: int = YEAR, title: str = "") -> Run:
+    return services.run_open(actor=official, scheme=scheme(city, official, year=year, title=title))
+
+
+def on_site(assessment: SchoolAssessment) -> IndicatorScore:
+    return assessment.scores.get(indicator__rule="on_site")
+
+
+def score_all(run: Run, official: User, points: Decimal = Decimal("30")) -> None:
+    """The official's bureau scores each of its schools: `points` on site, computed as is."""
+    for item in SchoolAssessment.objects.filter(run=run, scoring__county=official.unit):
+        services.county_score(
+            actor=official, assessment=item, entries={on_site(item).pk: (points, "")}
+        )
+
+
+def finish_run(run: Run, city, people) -> Run:
+    """Every bureau scores all its schools (30 of 40 on site) and submits; the city publishes."""
+    for official in (people.county_official, people.other_county_official, people.city_official):
+        score_all(run, official)
+        scoring = CountyScoring.objects.get(run=run, county=official.unit)
+        services.scoring_submit(actor=official, scoring=scoring)
+    return services.run_publish(actor=people.city_official, run=run)
 
 
 def overdue_hazard(school: Organisation, reporter: User, deadline: datetime.date, **extra):

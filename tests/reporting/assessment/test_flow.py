@@ -13,7 +13,6 @@ from reporting.assessment import services
 from reporting.assessment.models import (
     CountyScoring,
     Grade,
-    IndicatorScore,
     Run,
     SchoolAssessment,
 )
@@ -28,24 +27,9 @@ def _assessment(run: Run, school) -> SchoolAssessment:
     return SchoolAssessment.objects.get(run=run, school=school)
 
 
-def _on_site(assessment: SchoolAssessment) -> IndicatorScore:
-    return assessment.scores.get(indicator__rule="on_site")
-
-
-def _score_all(run: Run, official, points: Decimal = Decimal("30")) -> None:
-    for item in SchoolAssessment.objects.filter(run=run, scoring__county=official.unit):
-        services.county_score(
-            actor=official, assessment=item, entries={_on_site(item).pk: (points, "")}
-        )
-
-
-def _finish(run: Run, city, people) -> Run:
-    """Every bureau scores all its schools (30 of 40 on site) and submits; the city publishes."""
-    for official in (people.county_official, people.other_county_official, people.city_official):
-        _score_all(run, official)
-        scoring = CountyScoring.objects.get(run=run, county=official.unit)
-        services.scoring_submit(actor=official, scoring=scoring)
-    return services.run_publish(actor=people.city_official, run=run)
+_on_site = factories.on_site
+_score_all = factories.score_all
+_finish = factories.finish_run
 
 
 def test_opening_freezes_the_scheme_and_gives_every_school_its_computed_values(city, people):

@@ -17,7 +17,6 @@ from reporting.assessment.models import (
 from tests.pdfs import plain_pdf
 
 from . import factories
-from .test_flow import _finish, _on_site
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +92,7 @@ def test_scheme_pages_are_the_city_bureaus(client, city, people):
 def test_school_self_assesses_with_evidence(client, city, people):
     run = factories.open_run(city.city, people.city_official)
     item = SchoolAssessment.objects.get(run=run, school=city.school_a)
-    site = _on_site(item)
+    site = factories.on_site(item)
     c = _client(client, people.leader_a)
     url = reverse("assessment:assessment_detail", args=[item.pk])
     page = c.get(url)
@@ -130,7 +129,7 @@ def test_county_scores_and_submits_the_city_returns(client, city, people):
         drills = item.scores.get(indicator__rule="drills_held")
         overdue = item.scores.get(indicator__rule="overdue_hazards")
         data = {
-            f"points_{_on_site(item).pk}": "30",
+            f"points_{factories.on_site(item).pk}": "30",
             f"points_{drills.pk}": "10",
             f"points_{overdue.pk}": str(overdue.computed_points),
         }
@@ -156,7 +155,7 @@ def test_county_scores_and_submits_the_city_returns(client, city, people):
 def test_published_results_pdf_excel_and_certificate(client, city, people):
     factories.liability_veto(people.staff_a, people.county_official)
     factories.concealed_serious(people.staff_a2, people.county_official)
-    run = _finish(factories.open_run(city.city, people.city_official), city, people)
+    run = factories.finish_run(factories.open_run(city.city, people.city_official), city, people)
     c = _client(client, people.city_official)
     review = c.get(reverse("assessment:run_detail", args=[run.pk]))
     assert b'data-testid="concealment-flag"' in review.content
