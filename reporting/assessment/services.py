@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from safety import audit, roles
 from safety.access import check_unit_permission
@@ -535,7 +536,11 @@ def scoring_submit(*, actor: User | None, scoring: CountyScoring) -> CountyScori
     missing = scoring.assessments.exclude(status=SchoolAssessment.Status.SCORED).count()
     if missing:
         raise ValidationError(
-            _("%(count)s schools are not scored yet; score every school first.")
+            ngettext(
+                "%(count)s school is not scored yet; score every school first.",
+                "%(count)s schools are not scored yet; score every school first.",
+                missing,
+            )
             % {"count": missing}
         )
     old = scoring.status
@@ -618,7 +623,12 @@ def run_publish(*, actor: User | None, run: Run) -> Run:
     waiting = run.scorings.exclude(status=CountyScoring.Status.SUBMITTED).count()
     if waiting:
         raise ValidationError(
-            _("%(count)s bureaus have not submitted their scoring yet.") % {"count": waiting}
+            ngettext(
+                "%(count)s bureau has not submitted its scoring yet.",
+                "%(count)s bureaus have not submitted their scoring yet.",
+                waiting,
+            )
+            % {"count": waiting}
         )
     _finalise(run, list(SchoolAssessment.objects.filter(run=run)))
     Run.objects.filter(pk=run.pk).update(
