@@ -43,6 +43,8 @@ class SchemeForm(TextRulesMixin, forms.Form):
 
 
 class GroupForm(TextRulesMixin, forms.Form):
+    prefix = "group"  # the indicator form on the same page has its own "name"
+
     name = forms.CharField(
         label=_("Group name"), max_length=60, help_text=_("For example 组织保障 or 日常管理.")
     )

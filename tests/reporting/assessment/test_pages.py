@@ -55,7 +55,7 @@ def test_city_builds_a_scheme_through_the_pages(client, city, people):
     )
     scheme = Scheme.objects.get()
     assert response.status_code == 302
-    c.post(reverse("assessment:group_add", args=[scheme.pk]), {"name": "日常管理"})
+    c.post(reverse("assessment:group_add", args=[scheme.pk]), {"group-name": "日常管理"})
     group = scheme.groups.get()
     response = c.post(
         reverse("assessment:indicator_add", args=[scheme.pk]),
