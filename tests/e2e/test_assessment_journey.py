@@ -72,7 +72,7 @@ def _school_self_assesses(page: Page, base: str, tmp_path) -> None:
     fieldset.locator("input[name^=points_]").fill("70")
     fieldset.locator("textarea[name^=note_]").fill("门卫24小时值守")
     page.get_by_role("button", name="提交县区教育局").click()
-    expect(page.get_by_text("0 至 60 分", exact=False).first).to_be_visible()
+    expect(page.get_by_text("0 至 60.0 分", exact=False).first).to_be_visible()
     fieldset = page.locator("fieldset", has_text="校园安全现场检查")
     expect(fieldset.locator("textarea[name^=note_]")).to_have_value("门卫24小时值守")
     fieldset.locator("input[name^=points_]").fill("55")
