@@ -49,6 +49,10 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("notices", "Notices", CITY, "/notices/", None),
     ("orders", "Rectification orders", CITY, "/orders/", None),
     ("orders", "Rectification orders", COUNTY, "/orders/", None),
+    # #19 the year-end assessment (its run, scoring and results pages: tests/perf)
+    ("assessment", "Safe-campus assessment", CITY, "/assessment/", None),
+    ("assessment", "Safe-campus assessment", COUNTY, "/assessment/", None),
+    ("assessment_catalogue", "Computed indicators", COUNTY, "/assessment/catalogue/", None),
     # activities and school buses (issue #16)
     ("activities", "Activity applications", CITY, "/activities/", None),
     ("activities", "Activity applications", COUNTY, "/activities/", None),

@@ -41,6 +41,7 @@ urlpatterns = [
     path("campaigns/", include("inspections.campaigns.urls")),
     path("notices/", include("reporting.notices.urls")),
     path("orders/", include("reporting.orders.urls")),
+    path("assessment/", include("reporting.assessment.urls")),  # issue #19
     path("activities/", include("reporting.activities.urls")),  # issue #16
     # Daily guarding (issue #15).
     path("guarding/", include("safety.guarding.urls")),

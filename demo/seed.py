@@ -14,6 +14,7 @@ from inspections.campaigns import demo as campaigns_demo
 from inspections.risks import demo as risks_demo  # #20 risk grading
 from inspections.surroundings import demo as surroundings_demo
 from reporting.activities import demo as activities_demo
+from reporting.assessment import demo as assessment_demo  # #19 the year-end assessment
 from reporting.incidents import demo as incidents_demo
 from reporting.monthly import demo as monthly_demo
 from reporting.notices import demo as notices_demo
@@ -56,6 +57,7 @@ def seed_demo_city() -> Seeded:
     education_demo.seed()
     surroundings_demo.seed()
     risks_demo.seed()  # #20 risk grading
+    assessment_demo.seed()  # #19: last year published, this year open
     channels_demo.seed()  # #21 delivery channels: identities of some officials
     api_demo.seed()  # #22 the demo API client of 江城区
     responsibility_services.gap_summaries_refresh()  # #23: the coverage gap summaries

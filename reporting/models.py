@@ -14,6 +14,18 @@ from .activities.models import (  # noqa: E402, F401
     SchoolBus,
     SchoolBusDriver,
 )
+
+# The year-end safe-campus assessment (issue #19).
+from .assessment.models import (  # noqa: E402, F401
+    AssessmentEvidence,
+    CountyScoring,
+    Indicator,
+    IndicatorGroup,
+    IndicatorScore,
+    Run,
+    Scheme,
+    SchoolAssessment,
+)
 from .incidents.models import (  # noqa: F401
     ClosureItem,
     Incident,

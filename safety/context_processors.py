@@ -65,6 +65,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # #20 risk grading: the risk register for the roles that grade, check or receive it.
     if CHECK_RISK_POINT in granted or ACKNOWLEDGE_RISK_REPORT in granted:
         items.append((_("Risk points"), reverse("risks:point_list")))
+    if unit is not None:  # #19 the year-end safe-campus assessment
+        items.append((_("Safe-campus assessment"), reverse("assessment:index")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
     unread = Notification.objects.visible_to(user).unread().count()

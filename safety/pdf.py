@@ -46,6 +46,9 @@ PDF_KINDS: tuple[PdfKind, ...] = (
     # #17 surroundings: the school's QR poster for public reports.
     PdfKind("public_report_poster", "inspections/surroundings/pdf/poster.html"),
     PdfKind("campus_plan", "inspections/risks/pdf/campus_plan.html"),  # #20 risk grading
+    # #19 the year-end safe-campus assessment.
+    PdfKind("assessment_results", "reporting/assessment/pdf/results.html"),
+    PdfKind("assessment_certificate", "reporting/assessment/pdf/certificate.html"),
 )
 
 # The families pdf/base.html declares (and server-drawn SVG charts name): the only fonts a PDF

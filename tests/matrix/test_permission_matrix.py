@@ -188,6 +188,37 @@ OWN_SCHOOL_A = frozenset({"staff_a", "leader_a"})
 REVIEWERS = frozenset({"county_official", "other_county_official"})
 
 
+# #19 the assessment: the city bureau's officials manage schemes and publish; its
+# administrator may read a scheme.
+CITY_OFFICIAL = frozenset({"city_official"})
+CITY_READERS = frozenset({"city_official", "administrator"})
+
+
+def assessment_city(attribute: str):
+    """A scheme (or its indicator) of the world's city: the city bureau's own record."""
+
+    def targets(world, persona, side):
+        record = getattr(world.assessment, attribute)
+        return [Target({"pk": record.pk}, world.city.city)]
+
+    return targets
+
+
+def assessment_open(attribute: str):
+    """A run or a published result: open to every unit of the city."""
+
+    def targets(world, persona, side):
+        return [Target({"pk": getattr(world.assessment, attribute).pk}, None)]
+
+    return targets
+
+
+def assessment_scoring(world, persona, side):
+    """The side's county scoring (county A's or county B's)."""
+    record = getattr(world, side).assessment_scoring
+    return [Target({"pk": record.pk}, record.county)]
+
+
 def county_record(attribute: str):
     """A record of side A or B that belongs to the side's county (a holiday period)."""
 
@@ -599,6 +630,37 @@ RULES: dict[str, Rule] = {
     "risks:report_acknowledge": Rule(obj("risk_report"), get=None, post=OFFICIALS),
     # --- #22 operations: the load balancers' health endpoint -----------------------------
     "health": Rule(page, public=True, safe_only=True),
+    # --- reporting: the year-end safe-campus assessment (issue #19) -----------------------
+    # Schemes are the city bureau's own (404 below it); runs and published results are open to
+    # every unit of the city; a school's assessment follows the scoping rule until published.
+    "assessment:index": Rule(page),
+    "assessment:catalogue": Rule(page),
+    "assessment:scheme_new": Rule(page, get=CITY_OFFICIAL, post=CITY_OFFICIAL),
+    "assessment:scheme_detail": Rule(assessment_city("scheme_open"), get=CITY_READERS),
+    "assessment:group_add": Rule(assessment_city("scheme_draft"), get=None, post=CITY_OFFICIAL),
+    "assessment:indicator_add": Rule(assessment_city("scheme_draft"), get=None, post=CITY_OFFICIAL),
+    "assessment:scheme_version": Rule(
+        assessment_city("scheme_draft"), get=None, post=CITY_OFFICIAL
+    ),
+    "assessment:run_open": Rule(assessment_city("scheme_draft"), get=None, post=CITY_OFFICIAL),
+    "assessment:indicator_remove": Rule(assessment_city("indicator"), get=None, post=CITY_OFFICIAL),
+    "assessment:run_detail": Rule(assessment_open("run")),
+    "assessment:run_recompute": Rule(assessment_open("run"), get=None, post=CITY_OFFICIAL),
+    "assessment:run_publish": Rule(assessment_open("run"), get=None, post=CITY_OFFICIAL),
+    "assessment:results": Rule(assessment_open("published_run")),
+    "assessment:results_pdf": Rule(assessment_open("published_run")),
+    "assessment:results_xlsx": Rule(assessment_open("published_run")),
+    "assessment:scoring_detail": Rule(assessment_scoring, get=OFFICIALS | ADMINS),
+    "assessment:scoring_submit": Rule(assessment_scoring, get=None, post=COUNTY_OFFICIALS),
+    "assessment:scoring_return": Rule(assessment_scoring, get=None, post=CITY_OFFICIAL),
+    "assessment:assessment_detail": Rule(obj("assessment_item")),
+    "assessment:self_assess": Rule(obj("assessment_item"), get=None, post=APPLICANTS_A),
+    "assessment:county_score": Rule(obj("assessment_item"), get=None, post=COUNTY_OFFICIALS),
+    "assessment:model_school": Rule(
+        assessment_open("published_item"), get=None, post=CITY_OFFICIAL
+    ),
+    "assessment:certificate_pdf": Rule(assessment_open("published_item")),
+    "assessment:evidence": Rule(obj("assessment_evidence")),
 }
 
 # Public pages, the same for everyone: the favicon is tested in tests/test_setup.py.

@@ -18,6 +18,7 @@ from inspections.campaigns import services as campaign_services
 from inspections.models import ChecklistTemplate, Photo, SpotCheckDraw
 from inspections.risks.models import CampusPlan, RiskCheck, RiskPoint, RiskReport
 from inspections.surroundings import services as surroundings_services
+from reporting.assessment.models import AssessmentEvidence, Run, SchoolAssessment
 from reporting.models import IncidentAttachment, MonthlyOverview
 from reporting.notices import services as notice_services
 from reporting.orders import services as order_services
@@ -33,6 +34,7 @@ from tests.builders import OCTOBER, clean_photo, report_incident, shanghai, subm
 from tests.pdfs import plain_pdf
 from tests.personas import PERSONAS, build_city, build_people
 from tests.reporting.activities.factories import matrix_records as activity_records
+from tests.reporting.assessment import factories as assessment_factories
 from tests.safety.responsibility.factories import assign
 
 PDF = plain_pdf()
@@ -380,7 +382,42 @@ def build_world() -> SimpleNamespace:  # noqa: F811
     world = _build_world_before_guarding()
     _guarding_records(world.a, world.city.county_a, world.people.staff_a)
     _guarding_records(world.b, world.city.county_b, world.people.staff_b)
+    _assessment_records(world)  # #19 the year-end safe-campus assessment
     return world
+
+
+def _assessment_records(world: SimpleNamespace) -> None:
+    """#19: a published 2025 run (school A graded excellent, so its certificate exists), an
+    open 2026 run with each side's school assessment, scoring and an evidence file, and an
+    editable 2027 scheme with one indicator."""
+    city, people = world.city, world.people
+    past = assessment_factories.open_run(city.city, people.city_official, year=2025)
+    SchoolAssessment.objects.filter(run=past).update(grade="excellent", total=95)
+    Run.objects.filter(pk=past.pk).update(status="published", published_at=timezone.now())
+    run = assessment_factories.open_run(city.city, people.city_official)
+    draft = assessment_factories.scheme(city.city, people.city_official, year=2027)
+    world.assessment = SimpleNamespace(
+        published_run=past,
+        published_item=SchoolAssessment.objects.get(run=past, school=city.school_a),
+        run=run,
+        scheme_open=run.scheme,
+        scheme_draft=draft,
+        indicator=draft.indicators.first(),
+    )
+    for side, staff in ((world.a, people.staff_a), (world.b, people.staff_b)):
+        item = SchoolAssessment.objects.get(run=run, school=side.school)
+        side.assessment_item = item
+        side.assessment_scoring = item.scoring
+        score = item.scores.get(indicator__rule="on_site")
+        evidence = AssessmentEvidence(
+            score=score,
+            original_name="台账.pdf",
+            content_type="application/pdf",
+            uploaded_by=staff,
+        )
+        evidence.file.save("assessment.pdf", ContentFile(PDF), save=False)
+        evidence.save()
+        side.assessment_evidence = evidence
 
 
 def _risks_of(side: SimpleNamespace, staff: User) -> None:

@@ -50,6 +50,7 @@ from tests.builders import clean_photo
 from tests.inspections.surroundings.audit_cases import SURROUNDINGS_CASES
 from tests.pdfs import plain_pdf
 from tests.reporting.activities.audit_cases import ACTIVITY_CASES
+from tests.reporting.assessment.audit_cases import ASSESSMENT_CASES
 from tests.reporting.conftest import OCTOBER, facts, record_all_items, shanghai
 from tests.safety.channels.audit_cases import CHANNELS_CASES
 from tests.safety.education.audit_cases import EDUCATION_CASES
@@ -770,6 +771,7 @@ CASES.update(ACTIVITY_CASES)
 CASES.update(EDUCATION_CASES)
 CASES.update(SURROUNDINGS_CASES)
 CASES.update(CHANNELS_CASES)  # #21 delivery channels
+CASES.update(ASSESSMENT_CASES)  # #19 the year-end safe-campus assessment
 NO_SCOPE_OF_THEIR_OWN.update(
     {
         "reporting.activities.services.escalation_pass": "a job: each _escalate is its own scope",

@@ -31,6 +31,7 @@ from safety import exports, services
 from safety.guarding import services as guarding_services
 from safety.models import SafetyArea
 from tests.reporting.activities.factories import draft as activity_draft
+from tests.reporting.assessment import factories as assessment_factories
 
 from ..inspections.conftest import photo_upload
 from .guarding.conftest import build_school
@@ -193,6 +194,18 @@ def _activity_calendar(city, people, client_for):
     return client_for("county_official"), url, [HOSTILE[0], HOSTILE[1][:100]]
 
 
+def _assessment_results(city, people, client_for):
+    """Issue #19: the published results' export, with a hostile school name."""
+    services.organisation_save(
+        actor=people.administrator, organisation=_renamed(city.school_a, HOSTILE[0])
+    )
+    run = assessment_factories.finish_run(
+        assessment_factories.open_run(city.city, people.city_official), city, people
+    )
+    url = reverse("assessment:results_xlsx", args=[run.pk])
+    return client_for("city_official"), url, [HOSTILE[0]]
+
+
 RECIPES: dict[str, Callable] = {
     "inspections:ledger_export": _ledger,
     "dashboards:dashboard_csv": _dashboard,
@@ -203,6 +216,7 @@ RECIPES: dict[str, Callable] = {
     "guarding:pupil_template": _pupil_template,
     "preparedness:coverage_export": _preparedness_coverage,  # issue #14
     "activities:calendar_export": _activity_calendar,  # issue #16
+    "assessment:results_xlsx": _assessment_results,  # issue #19
 }
 
 

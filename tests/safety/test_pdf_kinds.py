@@ -44,9 +44,17 @@ from reporting.activities import services as activity_services
 from reporting.activities.models import Activity, ActivityApproval, ActivityVehicle
 from reporting.activities.views import PDF_TEMPLATE as ACTIVITY_PDF_TEMPLATE
 from reporting.activities.views import pdf_context as activity_pdf_context
+from reporting.assessment import selectors as assessment_selectors
+from reporting.assessment.models import Run, Scheme
 from reporting.incidents import selectors as incident_selectors
 from reporting.incidents import services as incident_services
-from reporting.incidents.models import ClosureItem, Incident, IncidentEvent, IncidentReport
+from reporting.incidents.models import (
+    ClosureItem,
+    Incident,
+    IncidentEvent,
+    IncidentReport,
+    SchoolVeto,
+)
 from reporting.models import MonthlyOverview, MonthlyReportVersion
 from reporting.monthly import services as monthly_services
 from reporting.orders import services as order_services
@@ -55,8 +63,9 @@ from safety.models import Organisation, SafetyArea, User
 from safety.pdf import BUNDLED_FONT_FAMILIES, PDF_KINDS, render_pdf
 from safety.responsibility.models import Post, ResponsibilityLetter
 from safety.responsibility.services import letter_pdf
-from tests.builders import jpeg_bytes
+from tests.builders import jpeg_bytes, report_incident
 from tests.reporting.activities.factories import draft as activity_draft
+from tests.reporting.assessment import factories as assessment_factories
 from tests.reporting.conftest import OCTOBER, facts
 from tests.safety.test_pdf import pdffonts, require_poppler
 
@@ -331,6 +340,35 @@ def build_campus_plan(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
     return lambda: render_pdf(template, risk_selectors.plan_pdf_context(school))
 
 
+def _published_run(world: SimpleNamespace, t: Texts):
+    """Issue #19: a published run whose title, school names and veto reason are at their
+    longest (a liability incident's summary names the veto)."""
+    year = 2026 - Run.objects.count()  # the linearity test builds twice in one database
+    incident = report_incident(world.people.staff_a, summary=t(Incident, "summary"))
+    SchoolVeto.objects.create(
+        school=world.city.school_a,
+        year=year,
+        incident=incident,
+        created_by=world.people.county_official,
+    )
+    run = assessment_factories.open_run(
+        world.city.city, world.people.city_official, year=year, title=t(Scheme, "title")
+    )
+    return assessment_factories.finish_run(run, world.city, world.people)
+
+
+def build_assessment_results(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    run = _published_run(world, t)
+    context = {"run": run, "rows": list(assessment_selectors.results(run)), "grade_rows": []}
+    return lambda: render_pdf("reporting/assessment/pdf/results.html", context)
+
+
+def build_assessment_certificate(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    run = _published_run(world, t)
+    item = assessment_selectors.results(run).get(school=world.city.school_a)
+    return lambda: render_pdf("reporting/assessment/pdf/certificate.html", {"item": item})
+
+
 def _plan_file() -> str:
     return default_storage.save("plans/plan.jpg", ContentFile(jpeg_bytes(size=(640, 480))))
 
@@ -348,6 +386,9 @@ BUILDERS: dict[str, Callable[[SimpleNamespace, Texts], Callable[[], bytes]]] = {
     # #17 surroundings
     "public_report_poster": lambda world, t: lambda: poster_pdf(world.city.school_a),
     "campus_plan": build_campus_plan,  # #20 risk grading
+    # #19 the year-end safe-campus assessment
+    "assessment_results": build_assessment_results,
+    "assessment_certificate": build_assessment_certificate,
 }
 KIND_NAMES = [kind.name for kind in PDF_KINDS]
 
@@ -473,7 +514,10 @@ def test_long_unbroken_text_stays_on_the_page(kind, maximal_pdf, tmp_path):
     # Every kind prints unit names (100 characters, the URL's first part) whole; the ones
     # with long texts print the whole 300-character URL.
     assert "".join(fill(100).split()) in text
-    if kind not in ("monthly_city", "public_report_poster"):  # the poster prints no free text
+    # The poster prints no free text; the assessment's PDFs print names and titles (100
+    # characters) and the veto's incident summary (200), none long enough for the whole URL.
+    short_texts = ("monthly_city", "public_report_poster", "assessment_results")
+    if kind not in (*short_texts, "assessment_certificate"):
         assert UNBROKEN in text
 
 

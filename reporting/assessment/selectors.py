@@ -1,0 +1,274 @@
+"""Reads of the year-end safe-campus assessment (issue #19): access helpers, the one-vote
+veto, the pages' rows (each a fixed number of queries, flat in the number of schools)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from reporting.incidents.models import CITY_AT_ONCE, Incident, SchoolVeto
+from safety import roles
+from safety.access import access_object
+from safety.models import Organisation, User
+
+from . import catalogue
+from .models import (
+    AssessmentEvidence,
+    CountyScoring,
+    Indicator,
+    IndicatorScore,
+    Run,
+    Scheme,
+    SchoolAssessment,
+)
+
+
+def is_city_official(user: Any, city: Organisation | None = None) -> bool:
+    """An official of a city bureau (of `city` when given): manages schemes and publishes."""
+    unit = getattr(user, "unit", None)
+    return bool(
+        unit is not None
+        and unit.kind == Organisation.Kind.CITY
+        and (city is None or unit.pk == city.pk)
+        and user.has_perm(roles.SUPERVISE)
+    )
+
+
+def access_scheme(user: User, pk: Any, *, for_change: bool = False) -> Scheme:
+    """A scheme of the user's city (404 for anyone else: counties and schools see the
+    indicators through their assessments); `for_change`: a city official (403 otherwise)."""
+    scheme = access_object(Scheme.objects.select_related("city"), user, pk=pk)
+    if user.unit_id != scheme.city_id and not user.is_superuser:
+        raise Http404
+    if for_change and not is_city_official(user, scheme.city):
+        raise PermissionDenied
+    return scheme
+
+
+def access_run(user: User, pk: Any, *, for_change: bool = False) -> Run:
+    """A run of the user's city: every unit of the city may read it (its page shows each unit
+    its own part); `for_change`: a city official of that city (403 otherwise)."""
+    unit = getattr(user, "unit", None)
+    try:
+        run = Run.objects.select_related("scheme", "city").get(pk=pk)
+    except (Run.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error
+    if not user.is_superuser and (unit is None or not unit.is_within(run.city)):
+        raise Http404
+    if for_change and not is_city_official(user, run.city):
+        raise PermissionDenied
+    return run
+
+
+def access_scoring(user: User, pk: Any, *, for_change: bool = False) -> CountyScoring:
+    """A scoring bureau's work (404 outside the jurisdiction); `for_change`: an official of
+    that very bureau (403 otherwise)."""
+    scoring = access_object(
+        CountyScoring.objects.select_related("run__scheme", "run__city", "county"), user, pk=pk
+    )
+    if for_change and not (user.unit_id == scoring.county_id and user.has_perm(roles.SUPERVISE)):
+        raise PermissionDenied
+    return scoring
+
+
+def access_assessment(user: User, pk: Any) -> SchoolAssessment:
+    """A school's assessment: the school, its county and the city (404 for others) — and,
+    once published, every unit of the city (the published results are public in the city)."""
+    related = SchoolAssessment.objects.select_related(
+        "school", "run__scheme", "run__city", "scoring__county"
+    )
+    item = related.visible_to(user).filter(pk=pk).first()
+    if item is None:
+        item = related.published_in_city_of(user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def may_self_assess(user: User, assessment: SchoolAssessment) -> bool:
+    return (
+        user.unit_id == assessment.school_id
+        and user.has_perm(roles.ANSWER_SUPERVISION)
+        and assessment.run.status == Run.Status.OPEN
+        and assessment.status == SchoolAssessment.Status.SELF_ASSESSING
+    )
+
+
+def may_score(user: User, assessment: SchoolAssessment) -> bool:
+    return (
+        user.unit_id == assessment.scoring.county_id
+        and user.has_perm(roles.SUPERVISE)
+        and assessment.scoring.status != CountyScoring.Status.SUBMITTED
+        and assessment.run.status == Run.Status.OPEN
+    )
+
+
+def access_evidence(user: User, pk: Any) -> AssessmentEvidence:
+    item = AssessmentEvidence.objects.visible_to(user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def scores_of(assessment: SchoolAssessment) -> QuerySet[IndicatorScore]:
+    return (
+        IndicatorScore.objects.filter(assessment=assessment)
+        .select_related("indicator__group")
+        .prefetch_related("evidence")
+    )
+
+
+def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    return catalogue.year_start(year), catalogue.year_start(year + 1)
+
+
+def veto_reasons(school_ids: list[int], year: int) -> dict[int, str]:
+    """The one-vote veto (一票否决) of each school in the year, with its reason: a liability
+    incident (the veto the incident's closure recorded for the year), or a concealed incident
+    of "larger" severity or above that occurred in the year (DOMAIN.md, "Assessment and
+    accountability"). Two queries."""
+    reasons: dict[int, list[str]] = {}
+    for veto in SchoolVeto.objects.filter(school_id__in=school_ids, year=year).select_related(
+        "incident"
+    ):
+        reasons.setdefault(veto.school_id, []).append(
+            _("Liability incident: %(summary)s") % {"summary": veto.incident.summary}
+        )
+    start, end = year_bounds(year)
+    for incident in concealed_serious(school_ids, start, end):
+        reasons.setdefault(incident.school_id, []).append(
+            _("Concealed serious incident: %(summary)s") % {"summary": incident.summary}
+        )
+    return {school_id: "；".join(texts) for school_id, texts in reasons.items()}
+
+
+def concealed_serious(school_ids: list[int], start, end) -> QuerySet[Incident]:
+    return Incident.objects.filter(
+        school_id__in=school_ids,
+        concealed_at__isnull=False,
+        severity__in=CITY_AT_ONCE,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+    ).order_by("occurred_at")
+
+
+def flagged_counties(run: Run) -> set[int]:
+    """Counties (scoring bureaus) whose schools concealed a serious incident in the year:
+    flagged on the city's review page (one query)."""
+    start, end = year_bounds(run.year)
+    school_ids = SchoolAssessment.objects.filter(run=run).values("school_id")
+    return set(
+        SchoolAssessment.objects.filter(
+            run=run,
+            school_id__in=concealed_serious(school_ids, start, end).values("school_id"),
+        ).values_list("scoring__county_id", flat=True)
+    )
+
+
+@dataclass
+class ScoringRow:
+    scoring: CountyScoring
+    schools: int
+    self_submitted: int
+    scored: int
+    flagged: bool
+
+
+def scoring_rows(run: Run) -> list[ScoringRow]:
+    """The city's review: one row per scoring bureau with its counts (two queries)."""
+    flagged = flagged_counties(run)
+    scorings = (
+        CountyScoring.objects.filter(run=run)
+        .select_related("county")
+        .annotate(
+            n=Count("assessments"),
+            n_self=Count(
+                "assessments",
+                filter=~Q(assessments__status=SchoolAssessment.Status.SELF_ASSESSING),
+            ),
+            n_scored=Count(
+                "assessments", filter=Q(assessments__status=SchoolAssessment.Status.SCORED)
+            ),
+        )
+    )
+    return [ScoringRow(s, s.n, s.n_self, s.n_scored, s.county_id in flagged) for s in scorings]
+
+
+def county_assessments(scoring: CountyScoring) -> QuerySet[SchoolAssessment]:
+    """The schools a bureau scores, with their totals (one query, flat in schools)."""
+    return (
+        SchoolAssessment.objects.filter(scoring=scoring)
+        .select_related("school")
+        .order_by("school__name_sort_key", "id")
+    )
+
+
+def runs_for(user: User) -> QuerySet[Run]:
+    """The runs of the user's city (every unit of the city takes part)."""
+    unit = getattr(user, "unit", None)
+    if user.is_superuser:
+        return Run.objects.select_related("scheme", "city")
+    if unit is None:
+        return Run.objects.none()
+    return Run.objects.filter(city_id=unit.ancestor_ids[0]).select_related("scheme", "city")
+
+
+def own_part(user: User, runs: list[Run]) -> dict[int, Any]:
+    """For each run: the user's own school assessment or bureau scoring (one query)."""
+    unit = getattr(user, "unit", None)
+    if unit is None:
+        return {}
+    if unit.is_school:
+        items = SchoolAssessment.objects.filter(run__in=runs, school=unit)
+    else:
+        items = CountyScoring.objects.filter(run__in=runs, county=unit)
+    return {item.run_id: item for item in items}
+
+
+def results(run: Run, county_id: int | None = None) -> QuerySet[SchoolAssessment]:
+    """Published results, ranked by total points (vetoed schools last), one query."""
+    rows = SchoolAssessment.objects.filter(run=run).select_related("school", "scoring__county")
+    if county_id:
+        rows = rows.filter(scoring__county_id=county_id)
+    return rows.order_by("scoring__county__name_sort_key", "rank_in_county", "school_id")
+
+
+def grade_counts(run: Run) -> dict[str, int]:
+    return dict(
+        SchoolAssessment.objects.filter(run=run)
+        .values("grade")
+        .annotate(n=Count("id"))
+        .values_list("grade", "n")
+        .order_by()
+    )
+
+
+def points_sum(values: list[Decimal | None]) -> Decimal:
+    return sum((value or Decimal("0") for value in values), Decimal("0"))
+
+
+def access_indicator(user: User, pk: Any) -> Any:
+    """An indicator of a scheme of the user's city, for change (city officials, 403 others)."""
+    indicator = access_object(
+        Indicator.objects.select_related("scheme__city", "group"), user, pk=pk
+    )
+    access_scheme(user, indicator.scheme_id, for_change=True)
+    return indicator
+
+
+def schemes_for(user: User) -> QuerySet[Scheme]:
+    """The schemes a city official manages (none for anyone else)."""
+    if not is_city_official(user):
+        return Scheme.objects.none()
+    return Scheme.objects.filter(city=user.unit).select_related("run")
+
+
+def scheme_indicators(scheme: Scheme) -> QuerySet:
+    return scheme.indicators.select_related("group")
