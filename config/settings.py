@@ -318,3 +318,7 @@ PREPAREDNESS_INCIDENT_SCENARIOS = {
     "traffic": ["traffic_bus"],
     "illegal_vehicle": ["traffic_bus"],
 }
+
+# #23 the province level: a city bureau under a province reports its monthly roll-up for
+# month M by this day of month M+1 (the counties report to the city by the 10th).
+MONTHLY_CITY_DUE_DAY = env.int("MONTHLY_CITY_DUE_DAY", default=15)

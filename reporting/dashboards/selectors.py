@@ -59,6 +59,7 @@ from safety.education.selectors import PUPIL_KINDS
 from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, current_school_year
 from safety.responsibility.selectors import GridRow, coverage_rows, unit_gap_count
 
+from . import province
 from .forms import Period
 
 CLOSED = Hazard.Status.CLOSED
@@ -293,6 +294,8 @@ def open_by_area(scope: Scope, areas: list[SafetyArea]) -> list[AreaRow]:
 def overdue_by_unit(scope: Scope) -> list[OverdueRow]:
     """Overdue hazards per county (the whole city) or per school (a county), worst first."""
     overdue = scope.hazards().filter(OPEN, is_overdue=True).order_by()
+    if province.is_province_level(scope.unit, scope.county):  # #23: per city
+        return province.overdue_by_city(overdue)
     if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
         rows = (
             overdue.values("school__parent_id", "school__parent__name", "school__parent__kind")

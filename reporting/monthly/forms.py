@@ -5,8 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safety.forms import MonthField, TextRulesMixin
-from safety.selectors import counties_visible_to
+from safety.forms import MonthField, TextRulesMixin, offer_subdivision_filter
 
 from .periods import UnitStatus
 
@@ -67,10 +66,8 @@ class ConsoleFilterForm(TextRulesMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = counties_visible_to(user)
-        if user.unit is not None and user.unit.kind != "city":
-            del self.fields["county"]
-        else:
+        # A city picks a county, a province a city (#23).
+        if offer_subdivision_filter(self, user):
             # A list, so the template's loop over the choices costs one query, not a COUNT
             # and a query (validation still goes through the queryset).
             field = self.fields["county"]
