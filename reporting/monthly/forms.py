@@ -68,7 +68,22 @@ class ConsoleFilterForm(TextRulesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # A city picks a county, a province a city (#23).
         if offer_subdivision_filter(self, user):
-            # A list, so the template's loop over the choices costs one query, not a COUNT
-            # and a query (validation still goes through the queryset).
+            # One query for the choices, and validation against the same list (a
+            # ModelChoiceField would fetch the chosen unit again: the console's ninth query).
             field = self.fields["county"]
-            field.choices = [("", field.empty_label), *[(c.pk, str(c)) for c in field.queryset]]
+            self._subdivisions = {unit.pk: unit for unit in field.queryset}
+            self.fields["county"] = forms.TypedChoiceField(
+                label=field.label,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[
+                    ("", field.empty_label),
+                    *[(pk, str(unit)) for pk, unit in self._subdivisions.items()],
+                ],
+            )
+
+    def clean_county(self) -> Any:
+        """The chosen county (a province's: city) as a unit, from the choices' query."""
+        chosen = self.cleaned_data.get("county")
+        return self._subdivisions.get(chosen) if chosen else None

@@ -23,9 +23,7 @@ def _drill(page: Page, base: str) -> None:
     expect(page.get_by_role("heading", name="各市逾期隐患")).to_be_visible()
     units = page.locator("section[aria-labelledby='units-title']")
     city = Organisation.objects.filter(kind="city").order_by("pk").first()
-    school = (
-        Organisation.objects.filter(kind="school", parent__parent=city).order_by("pk").first()
-    )
+    school = Organisation.objects.filter(kind="school", parent__parent=city).order_by("pk").first()
     county = school.parent
     # province → city: the home narrowed to the city lists its counties
     units.get_by_role("link", name=city.name).click()
@@ -41,9 +39,7 @@ def _drill(page: Page, base: str) -> None:
 
 
 @pytest.mark.browser_context_args(viewport=DESKTOP, locale="zh-CN")
-def test_province_official_drills_from_the_province_to_a_school(
-    page: Page, live_server, province
-):
+def test_province_official_drills_from_the_province_to_a_school(page: Page, live_server, province):
     _drill(page, live_server.url)
 
 
