@@ -25,7 +25,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.api_clients import API_PREFIX, api_token  # noqa: E402
-from bench.pages import PAGES  # noqa: E402
+from bench.pages import PAGES, PROVINCE, PROVINCE_PAGES  # noqa: E402
 from inspections.models import Hazard  # noqa: E402
 from safety.models import Organisation, SafetyArea, User  # noqa: E402
 
@@ -34,7 +34,9 @@ def reference_ids() -> dict[str, int]:
     county = User.objects.get(username="c01.official").unit
     school = Organisation.objects.filter(parent=county, kind="school").order_by("id").first()
     hazard = Hazard.objects.filter(school=school).order_by("-id").first()
+    city = Organisation.objects.filter(kind="city").order_by("id").first()
     return {
+        "city": city.pk,  # #23: the province's pages narrowed to its first city
         "county": county.pk,
         "school": school.pk,
         "hazard": hazard.pk,
@@ -59,9 +61,16 @@ def time_get(client: Client, path: str, repeats: int) -> dict:
     return {"times": times, "sql_times": sql_times, "counts": counts}
 
 
+def pages() -> list[tuple[str, str, str, str, str | None]]:
+    """PAGES, and the province official's when the database is a generated province (#23)."""
+    if User.objects.filter(username=PROVINCE).exists():
+        return [*PAGES, *PROVINCE_PAGES]
+    return PAGES
+
+
 def clients() -> dict[str, Client]:
     made = {}
-    for username in {persona for _k, _t, persona, _p, _a in PAGES} | {"bench.admin"}:
+    for username in {persona for _k, _t, persona, _p, _a in pages()} | {"bench.admin"}:
         if username.startswith(API_PREFIX):  # #22: an API client of the user's unit
             token = api_token(username.removeprefix(API_PREFIX))
             made[username] = Client(headers={"authorization": f"Bearer {token}"})
@@ -76,7 +85,7 @@ def measure_pages(repeats: int) -> list[dict]:
     ids = reference_ids()
     logged_in = clients()
     results = []
-    for key, title, persona, path, admin_path in PAGES:
+    for key, title, persona, path, admin_path in pages():
         row = {"key": key, "title": title, "persona": persona, "path": path.format(**ids)}
         row["samples"] = time_get(logged_in[persona], row["path"], repeats)
         if admin_path:

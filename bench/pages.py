@@ -100,3 +100,21 @@ LIST_PAGES |= {"preparedness"}  # issue #14
 LIST_PAGES |= {"api_hazards", "api_hazards_filtered"}  # #22 the REST API
 LIST_PAGES |= {"guarding"}  # issue #15
 LIST_PAGES |= {"ledger_sorted", "risks", "risk_lists"}  # #20 risk grading, ledger table
+
+# #23 the province official's pages, measured on a generated province (`generate_city
+# --cities N`: bench.measure adds them when the database has the province.official account);
+# {city} is the first city. Held to the same targets as the city official's rows.
+PROVINCE = "province.official"
+PROVINCE_PAGES: list[tuple[str, str, str, str, str | None]] = [
+    ("home", "Home dashboard", PROVINCE, "/", None),
+    ("home_city", "Home dashboard narrowed to a city (drill-down)", PROVINCE, "/?county={city}",
+     None),
+    ("console", "Monthly review console", PROVINCE, "/monthly/console/", None),
+    ("ledger", "Hazard ledger", PROVINCE, "/hazards/", ADMIN_LEDGER),
+    ("ledger_city", "Hazard ledger of one city", PROVINCE, "/hazards/?county={city}", None),
+    ("incidents", "Incident list", PROVINCE, "/incidents/", "/bench-admin/reporting/incident/"),
+    ("schools", "School list", PROVINCE, "/schools/",
+     "/bench-admin/safety/organisation/?kind__exact=school"),
+    ("school", "School page", PROVINCE, "/schools/{school}/", None),
+]  # fmt: skip
+LIST_PAGES |= {"home_city", "ledger_city"}  # issue #23

@@ -526,3 +526,6 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "reporting.activities.models.ActivityKind",
     },
 }
+# #23 the province level: a city bureau under a province reports its monthly roll-up for
+# month M by this day of month M+1 (the counties report to the city by the 10th).
+MONTHLY_CITY_DUE_DAY = env.int("MONTHLY_CITY_DUE_DAY", default=15)

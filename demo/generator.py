@@ -6,6 +6,11 @@ hazards in every state and area with a skewed spread (a few schools far worse th
 incidents; a monthly report for every unit and month with realistic lateness; notifications;
 photo rows. Reproducible: the same arguments and seed give the same rows.
 
+`--cities N` (#23) generates a province instead: the provincial education department
+(accounts province.official / province.admin) above N cities (the first city's accounts keep
+the names city.official / city.admin, the others m02.official, m03.official, …), the counties
+and schools spread over the cities, and each city's monthly roll-up to the province.
+
 Speed: rows are built as plain tuples with ids assigned here (no model instances, no
 round-trip per row), then written with PostgreSQL's COPY in batches (bulk_create on SQLite,
 which the budget tests use at small sizes). Materialised paths and sort keys are computed
@@ -46,7 +51,7 @@ from reporting.models import (
     MonthlyReport,
     MonthlyReportVersion,
 )
-from reporting.monthly.periods import add_months, county_due_date, school_due_date
+from reporting.monthly.periods import add_months, city_due_date, county_due_date, school_due_date
 from safety import demo as safety_demo
 from safety.models import (
     PATH_SEGMENT_WIDTH,
@@ -74,6 +79,11 @@ BATCH = 20_000
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国志文海波宁"
+# #23: the cities of a generated province (--cities N).
+CITY_NAMES = [
+    "南昌市", "九江市", "赣州市", "吉安市", "宜春市", "抚州市", "上饶市", "景德镇市",
+    "萍乡市", "新余市", "鹰潭市",
+]  # fmt: skip
 COUNTY_NAMES = [
     "东湖区", "西湖区", "青云谱区", "青山湖区", "新建区", "红谷滩区", "南昌县", "进贤县",
     "安义县", "湾里区", "高新区", "经开区", "临空区", "丰城市", "樟树市", "高安市",
@@ -128,6 +138,9 @@ class Plan:
     schools: int = 200
     years: int = 1
     counties: int | None = None
+    # #23: 0 generates one city (the root, as before); N > 0 a province of N cities, the
+    # counties and schools spread over them.
+    cities: int = 0
     seed: int = 1
     scale: float = 1.0
     today: datetime.date | None = None
@@ -141,6 +154,11 @@ class _City:
     """What later steps need from earlier ones (ids, not model instances)."""
 
     city: dict[str, Any] = field(default_factory=dict)
+    # #23: the province (empty for a single city) and every city (the first is `city`).
+    province: dict[str, Any] = field(default_factory=dict)
+    cities: list[dict[str, Any]] = field(default_factory=list)
+    # city id -> the username prefix of its official and administrator ("city", "m02", …)
+    city_prefix: dict[int, str] = field(default_factory=dict)
     counties: list[dict[str, Any]] = field(default_factory=list)
     schools: list[dict[str, Any]] = field(default_factory=list)
     users: dict[str, int] = field(default_factory=dict)
@@ -262,7 +280,8 @@ class Generator:
     def units(self) -> None:
         plan = self.plan
         county_count = plan.county_count()
-        ids = iter(self._ids(Organisation, 1 + county_count + plan.schools))
+        top = 1 + plan.cities if plan.cities else 1
+        ids = iter(self._ids(Organisation, top + county_count + plan.schools))
         rows = []
 
         def unit(name, kind, parent, code, **extra):
@@ -291,18 +310,21 @@ class Generator:
             rows.append(row)
             return row
 
-        self.c.city = unit("城市教育局", "city", None, "360100")
+        self._top_units(unit)
         for index in range(county_count):
             name = COUNTY_NAMES[index % len(COUNTY_NAMES)]
             if index >= len(COUNTY_NAMES):
                 name = f"{name}{index // len(COUNTY_NAMES) + 1}"
-            self.c.counties.append(
-                unit(f"{name}教育局", "county", self.c.city, f"3601{index + 1:02d}")
-            )
+            city = self.c.cities[index % len(self.c.cities)]
+            self.c.counties.append(unit(f"{name}教育局", "county", city, f"3601{index + 1:02d}"))
         numbers: dict[tuple[int, str], int] = {}
         for index in range(plan.schools):
             # About 2% are city-direct schools (市直学校).
-            parent = self.c.city if self.rng.random() < 0.02 else self.rng.choice(self.c.counties)
+            parent = (
+                self.rng.choice(self.c.cities)
+                if self.rng.random() < 0.02
+                else self.rng.choice(self.c.counties)
+            )
             school_type = self._weighted(TYPE_WEIGHTS)
             key = (parent["id"], school_type)
             numbers[key] = numbers.get(key, 0) + 1
@@ -332,13 +354,37 @@ class Generator:
         columns = [name for name in rows[0] if name != "badness"]
         self._write(Organisation, columns, ([row[c] for c in columns] for row in rows))
 
+    def _top_units(self, unit: Callable[..., dict[str, Any]]) -> None:
+        """The city (a single city: the root), or the province and its cities (#23)."""
+        if not self.plan.cities:
+            self.c.city = unit("城市教育局", "city", None, "360100")
+            self.c.cities = [self.c.city]
+        else:
+            self.c.province = unit("省教育厅", "province", None, "360000")
+            for index in range(self.plan.cities):
+                name = CITY_NAMES[index % len(CITY_NAMES)]
+                if index >= len(CITY_NAMES):
+                    name = f"{name}{index // len(CITY_NAMES) + 1}"
+                code = f"36{index + 1:02d}00" if index else "360100"
+                self.c.cities.append(unit(f"{name}教育局", "city", self.c.province, code))
+            self.c.city = self.c.cities[0]
+        for index, city in enumerate(self.c.cities, 1):
+            self.c.city_prefix[city["id"]] = "city" if index == 1 else f"m{index:02d}"
+
     def accounts(self) -> None:
         password = make_password(PASSWORD)
-        specs = [
-            ("bench.admin", self.c.city, "administrator", "系统管理员", True),
-            ("city.official", self.c.city, "bureau_official", self._person(), False),
-            ("city.admin", self.c.city, "administrator", self._person(), False),
-        ]
+        specs = [("bench.admin", self.c.city, "administrator", "系统管理员", True)]
+        if self.c.province:
+            specs += [
+                ("province.official", self.c.province, "bureau_official", self._person(), False),
+                ("province.admin", self.c.province, "administrator", self._person(), False),
+            ]
+        for city in self.c.cities:
+            prefix = self.c.city_prefix[city["id"]]
+            specs += [
+                (f"{prefix}.official", city, "bureau_official", self._person(), False),
+                (f"{prefix}.admin", city, "administrator", self._person(), False),
+            ]
         for index, county in enumerate(self.c.counties, 1):
             specs += [
                 (f"c{index:02d}.official", county, "bureau_official", self._person(), False),
@@ -477,7 +523,9 @@ class Generator:
                 None,
             )
             county_official = self.c.users[
-                f"c{county_index:02d}.official" if county_index else "city.official"
+                f"c{county_index:02d}.official"
+                if county_index
+                else f"{self.c.city_prefix[school['parent_id']]}.official"
             ]
             listed = []
             for _ in range(per_school):
@@ -702,18 +750,25 @@ class Generator:
         while month <= current:
             months.append(month)
             month = add_months(month, 1)
-        reviewer_of = {self.c.city["id"]: self.c.users["city.official"]}
+        reviewer_of = {
+            city["id"]: self.c.users[f"{self.c.city_prefix[city['id']]}.official"]
+            for city in self.c.cities
+        }
         for index, county in enumerate(self.c.counties, 1):
             reviewer_of[county["id"]] = self.c.users[f"c{index:02d}.official"]
         units = [(school, f"s{i:05d}.leader") for i, school in enumerate(self.c.schools, 1)]
         units += [(county, f"c{i:02d}.admin") for i, county in enumerate(self.c.counties, 1)]
+        if self.c.province:  # #23: each city's roll-up to the province
+            reviewer_of[self.c.province["id"]] = self.c.users["province.official"]
+            units += [(city, f"{self.c.city_prefix[city['id']]}.admin") for city in self.c.cities]
+        due_of = {"school": school_due_date, "county": county_due_date, "city": city_due_date}
         reports, versions = [], []
         for unit, submitter_name in units:
             submitter = self.c.users[submitter_name]
             reviewer = reviewer_of[unit["parent_id"]]
             badness = unit.get("badness", 1.0)
             for month in months:
-                due = school_due_date(month) if unit["kind"] == "school" else county_due_date(month)
+                due = due_of[unit["kind"]](month)
                 if due >= self.today and self.rng.random() < 0.6:
                     continue  # not started yet
                 late_days = 0
@@ -802,7 +857,8 @@ class Generator:
         for username, user_id in self.c.users.items():
             if username == "bench.admin":
                 continue
-            count = per_official if username.startswith(("c", "city")) else 3 * self.plan.years
+            bureau = username.startswith(("c", "city", "m", "province"))
+            count = per_official if bureau else 3 * self.plan.years
             for number in range(count):
                 created = self._moment(self._day(self.start, self.today))
                 rows.append(

@@ -5,7 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safety.forms import AccountChoiceField, TextRulesMixin, date_input
+from safety.forms import (
+    AccountChoiceField,
+    TextRulesMixin,
+    date_input,
+    offer_subdivision_filter,
+)
 from safety.models import Organisation, SafetyArea
 from safety.uploads import UploadField
 
@@ -62,12 +67,8 @@ class LedgerFilterForm(TextRulesMixin, forms.Form):
                 else ("form-select" if isinstance(widget, forms.Select) else "form-control")
             )
             widget.attrs["class"] = css
-        if user.unit is not None and user.unit.kind == Organisation.Kind.CITY:
-            self.fields["county"].queryset = Organisation.objects.visible_to(user).filter(
-                kind=Organisation.Kind.COUNTY
-            )
-        else:
-            del self.fields["county"]
+        # A city picks a county, a province a city (#23).
+        offer_subdivision_filter(self, user)
 
 
 class HazardReportForm(TextRulesMixin, forms.Form):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .converters import FIRST_MONTH, LAST_MONTH, parse_month
 from .models import Organisation, User
-from .selectors import account_order_key, counties_visible_to
+from .selectors import account_order_key, cities_visible_to, counties_visible_to
 
 # NUL and the other C0 controls and DEL; a multi-line text keeps its line breaks and tabs.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -100,6 +101,28 @@ class MonthField(forms.Field):
                 params={"first": f"{FIRST_MONTH:%Y-%m}", "last": f"{LAST_MONTH:%Y-%m}"},
             )
         return month
+
+
+def offer_subdivision_filter(form: forms.Form, user: Any, name: str = "county") -> bool:
+    """Keep the filter `name` one level below the user's bureau, or remove it.
+
+    A city official picks one of its counties; a province official (#23) picks one of its
+    cities with the same field (label "City"): every list filters it by the unit's path, so
+    a city narrows to everything below it. Other users lose the field. Returns whether the
+    field was kept; one query when the form's choices are drawn.
+    """
+    unit = getattr(user, "unit", None)
+    kind = unit.kind if unit is not None else ""
+    field = form.fields[name]
+    if kind == Organisation.Kind.CITY:
+        field.queryset = counties_visible_to(user)
+    elif kind == Organisation.Kind.PROVINCE:
+        field.queryset = cities_visible_to(user)
+        field.label, field.empty_label = _("City"), _("All cities")
+    else:
+        del form.fields[name]
+        return False
+    return True
 
 
 class SchoolFilterBase(TextRulesMixin, forms.Form):

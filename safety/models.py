@@ -45,13 +45,20 @@ class OrganisationQuerySet(ScopedQuerySet):
 
 
 class Organisation(models.Model):
-    """A unit (单位): the city bureau, a county/district bureau or a school.
+    """A unit (单位): the provincial education department, a city bureau, a county/district
+    bureau or a school.
+
+    The tree is (province →) city → county → school: an installation with only a city keeps
+    the city as its root (parent empty); a province installation puts its cities under the
+    province (issue #23). Any depth the path column allows (255 characters, 9 per level).
 
     `path` is a materialised path of zero-padded ids ("00000001/00000004/"), kept by the
     services in safety.services, so a subtree is one indexed `LIKE 'prefix%'` query.
     """
 
     class Kind(models.TextChoices):
+        # #23: the provincial education department (省教育厅) above the city bureaus.
+        PROVINCE = "province", _("Provincial education department")
         CITY = "city", _("City education bureau")
         COUNTY = "county", _("County/district education bureau")
         SCHOOL = "school", _("School")
@@ -133,10 +140,13 @@ class Organisation(models.Model):
             models.Index(fields=["parent", "kind"], name="org_parent_kind_idx"),
         ]
         constraints = [
+            # A province is always a root; a city is the root of a city installation or
+            # belongs to a province (#23); every other unit has a parent.
             models.CheckConstraint(
-                condition=Q(kind="city", parent__isnull=True)
-                | (~Q(kind="city") & Q(parent__isnull=False)),
-                name="org_only_city_is_root",
+                condition=Q(kind="province", parent__isnull=True)
+                | Q(kind="city")
+                | (~Q(kind__in=["city", "province"]) & Q(parent__isnull=False)),
+                name="org_only_province_or_city_is_root",
             ),
             models.CheckConstraint(
                 condition=(Q(kind="school") & ~Q(school_type=""))
@@ -178,14 +188,19 @@ class Organisation(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         allowed_parents = {
-            self.Kind.CITY: set(),
+            self.Kind.PROVINCE: set(),
+            # #23: a city belongs to a province, or is the root of a city installation.
+            self.Kind.CITY: {self.Kind.PROVINCE},
             self.Kind.COUNTY: {self.Kind.CITY},
             # City-direct schools (市直学校) hang off the city bureau itself.
             self.Kind.SCHOOL: {self.Kind.CITY, self.Kind.COUNTY},
         }.get(self.kind, set())
-        if self.kind == self.Kind.CITY and self.parent_id:
-            errors["parent"] = _("A city education bureau has no parent unit.")
-        elif self.kind and self.kind != self.Kind.CITY:
+        if self.kind == self.Kind.PROVINCE and self.parent_id:
+            errors["parent"] = _("A provincial education department has no parent unit.")
+        elif self.kind == self.Kind.CITY and self.parent is not None:
+            if self.parent.kind not in allowed_parents:
+                errors["parent"] = _("A city education bureau belongs to a province or to no unit.")
+        elif self.kind and self.kind not in (self.Kind.CITY, self.Kind.PROVINCE):
             if self.parent is None:
                 errors["parent"] = _("Choose the bureau this unit belongs to.")
             elif self.parent.kind not in allowed_parents:

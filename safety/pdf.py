@@ -39,6 +39,8 @@ PDF_KINDS: tuple[PdfKind, ...] = (
     PdfKind("monthly_school", "reporting/monthly/pdf/monthly_school.html"),
     PdfKind("monthly_county", "reporting/monthly/pdf/monthly_county.html"),
     PdfKind("monthly_city", "reporting/monthly/pdf/monthly_city.html"),
+    # #23: the province's overview of its cities.
+    PdfKind("monthly_province", "reporting/monthly/pdf/monthly_province.html"),
     # Bureau supervision (issue #18).
     PdfKind("campaign_summary", "inspections/campaigns/pdf/campaign_summary.html"),
     PdfKind("rectification_order", "reporting/orders/pdf/order.html"),

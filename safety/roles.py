@@ -224,7 +224,9 @@ ROLE_PERMISSIONS[Role.BUREAU_OFFICIAL] |= {
 
 def is_system_administrator(user: Any) -> bool:
     """An administrator of the whole installation: a superuser, or an administrator of the
-    city bureau (the root of the tree)."""
+    root of the tree (the city bureau of a city installation, the provincial education
+    department of a province installation, #23; a city's administrator under a province
+    manages its city only)."""
     if not (user and user.is_authenticated and user.is_active):
         return False
     if user.is_superuser:
@@ -233,7 +235,8 @@ def is_system_administrator(user: Any) -> bool:
     return (
         user.role == Role.ADMINISTRATOR
         and organisation is not None
-        and organisation.kind == Organisation.Kind.CITY
+        and organisation.parent_id is None
+        and organisation.kind in (Organisation.Kind.CITY, Organisation.Kind.PROVINCE)
     )
 
 

@@ -66,6 +66,11 @@ def counties_visible_to(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.visible_to(user).filter(kind=Organisation.Kind.COUNTY)
 
 
+def cities_visible_to(user: User) -> QuerySet[Organisation]:
+    """The city bureaus the user may see (for a province official's filter choices, #23)."""
+    return Organisation.objects.visible_to(user).filter(kind=Organisation.Kind.CITY)
+
+
 class JurisdictionTotals(TypedDict):
     schools: int
     boarding: int

@@ -59,13 +59,37 @@ EXTRAS = {
 }
 
 
-def build_city() -> SimpleNamespace:
+# #23 the province level: the provincial official above the city of `build_city(province=
+# True)`, and the official of a second province (the "outside" of the permission matrix).
+PROVINCE_PERSONAS = ("province_official", "other_province_official")
+PROVINCE_PEOPLE = {
+    "province_official": ("paula", "province", Role.BUREAU_OFFICIAL),
+    "other_province_official": ("quinn", "other_province", Role.BUREAU_OFFICIAL),
+}
+
+
+def build_city(*, province: bool = False) -> SimpleNamespace:
     """A small city: two counties, two schools in county A, one in county B, one
-    city-direct school."""
-    city = OrganisationFactory(name="测试市教育局", code="100000", kind=Kind.CITY)
+    city-direct school. `province=True` (#23): the city belongs to a province (测试省教育厅),
+    and a second province with a city of its own stands outside it."""
+    top = None
+    if province:
+        top = OrganisationFactory(name="测试省教育厅", code="100", kind=Kind.PROVINCE)
+    city = OrganisationFactory(name="测试市教育局", code="100000", kind=Kind.CITY, parent=top)
     county_a = OrganisationFactory(name="甲区教育局", code="100001", kind=Kind.COUNTY, parent=city)
     county_b = OrganisationFactory(name="乙县教育局", code="100002", kind=Kind.COUNTY, parent=city)
+    extra = {}
+    if province:
+        other = OrganisationFactory(name="另一省教育厅", code="200", kind=Kind.PROVINCE)
+        extra = {
+            "province": top,
+            "other_province": other,
+            "other_city": OrganisationFactory(
+                name="另一市教育局", code="200100", kind=Kind.CITY, parent=other
+            ),
+        }
     return SimpleNamespace(
+        **extra,
         city=city,
         county_a=county_a,
         county_b=county_b,
@@ -87,7 +111,7 @@ def build_city() -> SimpleNamespace:
 
 def person(city: SimpleNamespace, name: str, **fields) -> User:
     """Create the persona or extra person `name` of `city` (`fields`: e.g. an e-mail)."""
-    username, unit, role = PEOPLE.get(name) or EXTRAS[name]
+    username, unit, role = PEOPLE.get(name) or PROVINCE_PEOPLE.get(name) or EXTRAS[name]
     return UserFactory(username=username, unit=getattr(city, unit), role=role, **fields)
 
 

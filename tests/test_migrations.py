@@ -19,7 +19,9 @@ from django.db.migrations.executor import MigrationExecutor
 from inspections import selectors as inspection_selectors
 from reporting.incidents import selectors as incident_selectors
 from reporting.monthly import selectors as monthly_selectors
-from safety.models import User
+from reporting.monthly.periods import reports_monthly
+from safety import services as safety_services
+from safety.models import Organisation, User
 from safety.responsibility import selectors as responsibility_selectors
 
 BEFORE_THE_MOVE = [
@@ -226,4 +228,36 @@ def test_timelines_written_before_the_feature_layout_read_the_same_after_it():
         assert read_after_the_move(written) == written
     finally:
         # Whatever happened, the tests after this one find the newest schema.
+        migrate(newest)
+
+
+# --- #23 the province level ----------------------------------------------------------------
+BEFORE_THE_PROVINCE = [("safety", "0023_user_role_api_client")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_city_installation_keeps_working_after_the_province_level():
+    """A city installed before #23 stays the root (its parent empty), its units keep their
+    paths, it still only receives monthly reports, and a province can be put above it."""
+    newest = latest()
+    try:
+        executor = migrate(BEFORE_THE_PROVINCE)
+        units = _units(executor.loader.project_state(BEFORE_THE_PROVINCE).apps)
+        paths = {"city": units.city.path, "school": units.school.path}
+        migrate(newest)
+        city = Organisation.objects.get(pk=units.city.pk)
+        school = Organisation.objects.get(pk=units.school.pk)
+        assert city.parent_id is None and city.kind == "city"
+        assert {"city": city.path, "school": school.path} == paths
+        assert not reports_monthly(city)
+        province = safety_services.organisation_create(
+            actor=None, name="迁移省教育厅", code="M0", kind=Organisation.Kind.PROVINCE
+        )
+        city.parent = province
+        city.full_clean(exclude=["path"])
+        safety_services.organisation_save(actor=None, organisation=city)
+        school.refresh_from_db()
+        assert school.path.startswith(province.path) and school.is_within(province)
+        assert reports_monthly(Organisation.objects.get(pk=city.pk))
+    finally:
         migrate(newest)

@@ -9,9 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reporting.monthly.selectors import add_months
-from safety.forms import MonthField, TextRulesMixin
-from safety.models import Organisation
-from safety.selectors import counties_visible_to
+from safety.forms import MonthField, TextRulesMixin, offer_subdivision_filter
 
 
 @dataclass(frozen=True)
@@ -62,11 +60,8 @@ class DashboardFilterForm(TextRulesMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unit = user.unit
-        if unit is not None and unit.kind == Organisation.Kind.CITY:
-            self.fields["county"].queryset = counties_visible_to(user)
-        else:
-            del self.fields["county"]
+        # A city picks a county, a province a city (#23): the scope narrows by path.
+        offer_subdivision_filter(self, user)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css

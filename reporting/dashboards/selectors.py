@@ -68,6 +68,7 @@ from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, 
 from safety.responsibility.selectors import GridRow, kept_coverage_rows, unit_gap_count
 from safety.selectors import day_start, local_days
 
+from . import province
 from .forms import Period
 
 CLOSED = Hazard.Status.CLOSED
@@ -403,7 +404,9 @@ def _overdue_by_bureau(counts: HazardCounts) -> list[OverdueRow]:
 def overdue_by_unit(scope: Scope, counts: HazardCounts | None = None) -> list[OverdueRow]:
     """Overdue hazards per county (the whole city, from the summaries) or per school (a
     county: the open overdue hazards, which the index on (is_overdue, status) finds), worst
-    first."""
+    first. A province (#23): per city."""
+    if province.is_province_level(scope.unit, scope.county):
+        return province.overdue_by_city(scope.hazards().filter(OPEN, is_overdue=True).order_by())
     if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
         return _overdue_by_bureau(counts or hazard_counts(scope, timezone.localdate()))
     overdue = scope.hazards().filter(OPEN, is_overdue=True).order_by()

@@ -17,6 +17,7 @@ from safety.responsibility import selectors as responsibility_selectors
 from . import selectors
 from .charts import bureau_charts
 from .forms import DashboardFilterForm
+from .province import province_cities
 
 
 @login_required
@@ -56,10 +57,12 @@ def _dashboard(request: HttpRequest) -> tuple[DashboardFilterForm, Any, Any]:
 def _bureau_home(request: HttpRequest) -> HttpResponse:
     unit = request.user.unit
     form, period, dashboard = _dashboard(request)
-    units = safety_selectors.bureau_units(unit)
-    by_type = safety_selectors.schools_by_type(unit)
+    narrowed = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
+    units, shown = _units_below(unit, narrowed)
+    by_type = safety_selectors.schools_by_type(shown)
     context = {
         "unit": unit,
+        "shown": shown,
         "form": form,
         "period": period,
         "county": form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None,
@@ -75,6 +78,18 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
         **paginate(request, units).context(),
     }
     return render(request, "reporting/dashboards/home_bureau.html", context)
+
+
+def _units_below(unit: Any, narrowed: Any) -> tuple[Any, Any]:
+    """The units table of the home and the unit it is about: a province lists its cities
+    with the schools below each, and a city chosen in its filter lists that city's counties
+    (the drill-down, #23); a city or county lists its own children (the county filter
+    narrows the figures only, as before)."""
+    if unit.kind == unit.Kind.PROVINCE:
+        if narrowed is None:
+            return province_cities(unit), unit
+        return safety_selectors.bureau_units(narrowed), narrowed
+    return safety_selectors.bureau_units(unit), unit
 
 
 @login_required

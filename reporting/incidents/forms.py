@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import Hazard
-from safety.forms import TextRulesMixin, date_input
+from safety.forms import TextRulesMixin, date_input, offer_subdivision_filter
 from safety.models import Organisation, User
 from safety.selectors import counties_visible_to
 from safety.uploads import UploadField
@@ -286,9 +286,13 @@ class IncidentFilterForm(TextRulesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # A hidden filter set by links ("this school's incidents"), checked against scope.
         self.fields["school"].queryset = Organisation.objects.visible_to(user).schools()
-        counties = counties_visible_to(user)
-        if len(counties[:2]) > 1:
-            self.fields["county"].queryset = counties
+        unit = user.unit
+        if unit is not None and unit.kind == Organisation.Kind.PROVINCE:
+            offer_subdivision_filter(self, user)  # #23: a province picks a city
         else:
-            del self.fields["county"]
+            counties = counties_visible_to(user)
+            if len(counties[:2]) > 1:
+                self.fields["county"].queryset = counties
+            else:
+                del self.fields["county"]
         _style(self)

@@ -5,8 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safety.forms import MonthField, TextRulesMixin
-from safety.selectors import counties_visible_to
+from safety.forms import MonthField, TextRulesMixin, offer_subdivision_filter
 
 from .periods import UnitStatus
 
@@ -67,11 +66,24 @@ class ConsoleFilterForm(TextRulesMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = counties_visible_to(user)
-        if user.unit is not None and user.unit.kind != "city":
-            del self.fields["county"]
-        else:
-            # A list, so the template's loop over the choices costs one query, not a COUNT
-            # and a query (validation still goes through the queryset).
+        # A city picks a county, a province a city (#23).
+        if offer_subdivision_filter(self, user):
+            # One query for the choices, and validation against the same list (a
+            # ModelChoiceField would fetch the chosen unit again: the console's ninth query).
             field = self.fields["county"]
-            field.choices = [("", field.empty_label), *[(c.pk, str(c)) for c in field.queryset]]
+            self._subdivisions = {unit.pk: unit for unit in field.queryset}
+            self.fields["county"] = forms.TypedChoiceField(
+                label=field.label,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[
+                    ("", field.empty_label),
+                    *[(pk, str(unit)) for pk, unit in self._subdivisions.items()],
+                ],
+            )
+
+    def clean_county(self) -> Any:
+        """The chosen county (a province's: city) as a unit, from the choices' query."""
+        chosen = self.cleaned_data.get("county")
+        return self._subdivisions.get(chosen) if chosen else None

@@ -1,11 +1,13 @@
 """Months, due dates and the status of a unit's report for a month: one function each,
-so the rule "schools by the last day of M, counties by the 10th of M+1" lives here only."""
+so the rule "schools by the last day of M, counties by the 10th of M+1, cities under a
+province by settings.MONTHLY_CITY_DUE_DAY of M+1 (default the 15th)" lives here only."""
 
 from __future__ import annotations
 
 import calendar
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,14 +62,28 @@ def county_due_date(month: datetime.date) -> datetime.date:
     return add_months(month, 1).replace(day=COUNTY_DUE_DAY)
 
 
+def city_due_date(month: datetime.date) -> datetime.date:
+    """A city bureau under a province reports month M by settings.MONTHLY_CITY_DUE_DAY of
+    M+1 (default the 15th; a day past the month's end means its last day). #23."""
+    following = add_months(month, 1)
+    last = calendar.monthrange(following.year, following.month)[1]
+    return following.replace(day=min(max(settings.MONTHLY_CITY_DUE_DAY, 1), last))
+
+
 def reports_monthly(unit: Organisation) -> bool:
-    """Schools and county bureaus report; the city bureau only receives."""
+    """Schools and county bureaus report; a city bureau reports when a province is above it
+    (#23), otherwise it only receives; the province only receives."""
+    if unit.kind == Organisation.Kind.CITY:
+        return unit.parent_id is not None
     return unit.kind in (Organisation.Kind.SCHOOL, Organisation.Kind.COUNTY)
 
 
 def due_date(unit: Organisation, month: datetime.date) -> datetime.date:
+    """The day `unit`'s report for `month` is due (by its kind: school, county or city)."""
     if unit.kind == Organisation.Kind.SCHOOL:
         return school_due_date(month)
+    if unit.kind == Organisation.Kind.CITY:
+        return city_due_date(month)
     return county_due_date(month)
 
 

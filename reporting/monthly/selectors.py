@@ -113,13 +113,13 @@ def reviewers(bureaus: Any) -> QuerySet[User]:
     )
 
 
+REPORTING_KINDS = [Organisation.Kind.SCHOOL, Organisation.Kind.COUNTY, Organisation.Kind.CITY]
+
+
 def reporting_children(bureau: Organisation) -> QuerySet[Organisation]:
-    """The units that report to `bureau`: its schools and county bureaus."""
-    return Organisation.objects.filter(
-        parent=bureau,
-        is_active=True,
-        kind__in=[Organisation.Kind.SCHOOL, Organisation.Kind.COUNTY],
-    )
+    """The units that report to `bureau`: a county's schools, a city's county bureaus and
+    city-direct schools, a province's city bureaus (#23)."""
+    return Organisation.objects.filter(parent=bureau, is_active=True, kind__in=REPORTING_KINDS)
 
 
 def reports_for(units: list[Organisation], months: list[datetime.date]) -> dict[tuple, Any]:
@@ -190,18 +190,27 @@ def submitted_figures(rows: list[UnitRow]) -> list[dict]:
 
 
 def county_rollup(county: Organisation, month: datetime.date, today: datetime.date) -> dict:
-    """A county's figures for `month`: every school with its status, the count per status
-    and the sum of the schools' latest submitted figures. JSON-ready, to be frozen."""
-    schools = list(
-        reporting_children(county)
+    """A bureau's roll-up for `month`: every unit reporting to it with its status, the count
+    per status and the sum of those units' latest submitted figures. JSON-ready, to be frozen.
+
+    A county's roll-up lists its schools (the county's monthly report); a city's under a
+    province (#23) lists its county bureaus and city-direct schools and adds up their frozen
+    figures the same way (a county's figures already hold its schools' sums), so the figures
+    flow up the tree one step at a time. `kind` is the bureau's kind ("county" or "city");
+    the rows stay under "schools" so one template shows both. Two queries.
+    """
+    children = list(
+        reporting_children(county).order_by("kind", "name_sort_key", "id")
+        if county.kind == Organisation.Kind.CITY
+        else reporting_children(county)
         .filter(kind=Organisation.Kind.SCHOOL)
         .order_by("name_sort_key", "id")
     )
-    rows = unit_rows(schools, month, today)
+    rows = unit_rows(children, month, today)
     counts = Counter(row.status.value for row in rows)
     submitted = submitted_figures(rows)
     return {
-        "kind": "county",
+        "kind": "city" if county.kind == Organisation.Kind.CITY else "county",
         "month": month.isoformat(),
         "school_count": len(rows),
         "status_counts": {status.value: counts.get(status.value, 0) for status in UnitStatus},
@@ -209,6 +218,7 @@ def county_rollup(county: Organisation, month: datetime.date, today: datetime.da
             {
                 "id": row.unit.pk,
                 "name": row.unit.name,
+                "unit_kind": row.unit.kind,
                 "status": row.status.value,
                 "submitted_at": row.version.submitted_at.isoformat() if row.version else None,
                 "version": row.version.number if row.version else None,
@@ -250,6 +260,40 @@ def city_overview(city: Organisation, month: datetime.date, today: datetime.date
         "counties": lines,
         "city_direct_count": sum(direct.values()),
         "city_direct_cells": [direct[status.value] for status in UnitStatus],
+    }
+
+
+def province_overview(province: Organisation, month: datetime.date, today: datetime.date) -> dict:
+    """Every city of the province (#23): its own roll-up's status and the statuses of the
+    units reporting to it (county bureaus and city-direct schools), and the sum of the
+    cities' latest submitted roll-ups. Three queries, whatever the number of cities."""
+    cities = list(
+        reporting_children(province)
+        .filter(kind=Organisation.Kind.CITY)
+        .order_by("name_sort_key", "id")
+    )
+    city_rows = unit_rows(cities, month, today)
+    below = list(
+        Organisation.objects.filter(parent__in=cities, is_active=True, kind__in=REPORTING_KINDS)
+    )
+    by_parent: dict[int, Counter] = {}
+    for row in unit_rows(below, month, today):
+        by_parent.setdefault(row.unit.parent_id, Counter())[row.status.value] += 1
+    lines = [
+        {
+            "unit": row.unit,
+            "status": row.status,
+            "css": row.css,
+            "counts": by_parent.get(row.unit.pk, Counter()),
+            "unit_count": sum(by_parent.get(row.unit.pk, Counter()).values()),
+            "cells": [by_parent.get(row.unit.pk, Counter())[status.value] for status in UnitStatus],
+        }
+        for row in city_rows
+    ]
+    return {
+        "sections": figures.rollup_sections(submitted_figures(city_rows)),
+        "cities": lines,
+        "city_status_counts": Counter(row.status.value for row in city_rows),
     }
 
 

@@ -39,6 +39,7 @@ from .models import (
 from .periods import (
     UnitStatus,
     add_months,
+    city_due_date,
     county_due_date,
     due_date,
     is_late,
@@ -289,7 +290,7 @@ def pdf_context(version: MonthlyReportVersion) -> dict[str, Any]:
         "tables": figures.section_tables(frozen),
         "events": list(report.events.select_related("actor").filter(version=version)),
     }
-    if frozen.get("kind") == "county":
+    if frozen.get("kind") in ("county", "city"):
         labels = dict(UnitStatus.choices)
         context["schools"] = [
             {**row, "status_label": labels.get(row["status"], row["status"])}
@@ -317,7 +318,8 @@ def monthly_report_render_pdf(*, version_id: int) -> bool:
     )
     if version is None or (version.pdf and version.pdf_rendered_at is not None):
         return False
-    kind = "county" if version.figures.get("kind") == "county" else "school"
+    # A city's roll-up (#23) is drawn like a county's: the same template, its own words.
+    kind = "county" if version.figures.get("kind") in ("county", "city") else "school"
     pdf = render_pdf(f"reporting/monthly/pdf/monthly_{kind}.html", pdf_context(version))
     if version.pdf:
         version.pdf.delete(save=False)
@@ -354,15 +356,20 @@ def monthly_report_rerender(*, actor: User, version: MonthlyReportVersion) -> No
     _queue_version_pdf(version.pk)
 
 
+OVERVIEW_KINDS = (Organisation.Kind.CITY, Organisation.Kind.PROVINCE)
+
+
 @audit.atomic
 def monthly_overview_request(*, actor: User, month: datetime.date) -> MonthlyOverview:
-    """A city official asks for the city overview PDF of a month; a task renders it.
+    """A city or province official asks for the overview PDF of a month (the city's of its
+    counties, the province's of its cities, #23); a task renders it.
 
-    Raises `PermissionDenied` unless the actor is a reviewer of a city bureau. Returns the
-    overview row (its PDF cleared until the task has rendered it again).
+    Raises `PermissionDenied` unless the actor is a reviewer of a city bureau or a
+    provincial education department. Returns the overview row (its PDF cleared until the
+    task has rendered it again).
     """
     city = actor.unit
-    if city is None or city.kind != Organisation.Kind.CITY:
+    if city is None or city.kind not in OVERVIEW_KINDS:
         raise PermissionDenied
     check_unit_permission(actor, REVIEW_MONTHLY_REPORT, city)
     overview, _created = MonthlyOverview.objects.get_or_create(unit=city, month=month)
@@ -392,30 +399,58 @@ def monthly_overview_render_pdf(*, overview_id: int) -> bool:
     ).first()
     if overview is None or (overview.pdf and overview.pdf_rendered_at is not None):
         return False
-    today = timezone.localdate()
-    data = selectors.city_overview(overview.unit, overview.month, today)
-    chart_rows = [
-        (line["unit"].name.replace("教育局", ""), line["counts"].get("missing", 0), "#dc3545")
-        for line in data["counties"]
-    ]
-    context = {
-        "unit": overview.unit,
-        "month": overview.month,
-        "county_due": county_due_date(overview.month),
-        "school_due": school_due_date(overview.month),
-        "statuses": list(UnitStatus),
-        "generated_at": timezone.now(),
-        "chart": charts.bar_chart_svg(chart_rows, title=_("Missing school reports by county")),
-        "tables": figures.section_tables({"sections": data["sections"]}),
-        **data,
-    }
-    pdf = render_pdf("reporting/monthly/pdf/monthly_city.html", context)
+    if overview.unit.kind == Organisation.Kind.PROVINCE:
+        pdf = province_overview_pdf(overview.unit, overview.month)
+    else:
+        pdf = city_overview_pdf(overview.unit, overview.month)
     if overview.pdf:
         overview.pdf.delete(save=False)
     overview.pdf.save("overview.pdf", ContentFile(pdf), save=False)
     overview.pdf_rendered_at = timezone.now()
     overview.save(update_fields=["pdf", "pdf_rendered_at"])
     return True
+
+
+def province_overview_pdf(province: Organisation, month: datetime.date) -> bytes:
+    """The province's overview of its cities for `month` (#23), as PDF bytes: each city's
+    own roll-up status, the statuses of the units reporting to it, the summed figures."""
+    data = selectors.province_overview(province, month, timezone.localdate())
+    chart_rows = [
+        (line["unit"].name.replace("教育局", ""), line["counts"].get("missing", 0), "#dc3545")
+        for line in data["cities"]
+    ]
+    context = {
+        "unit": province,
+        "month": month,
+        "city_due": city_due_date(month),
+        "statuses": list(UnitStatus),
+        "generated_at": timezone.now(),
+        "chart": charts.bar_chart_svg(chart_rows, title=_("Missing reports by city")),
+        "tables": figures.section_tables({"sections": data["sections"]}),
+        **data,
+    }
+    return render_pdf("reporting/monthly/pdf/monthly_province.html", context)
+
+
+def city_overview_pdf(city: Organisation, month: datetime.date) -> bytes:
+    """The city's overview of its counties for `month`, as PDF bytes."""
+    data = selectors.city_overview(city, month, timezone.localdate())
+    chart_rows = [
+        (line["unit"].name.replace("教育局", ""), line["counts"].get("missing", 0), "#dc3545")
+        for line in data["counties"]
+    ]
+    context = {
+        "unit": city,
+        "month": month,
+        "county_due": county_due_date(month),
+        "school_due": school_due_date(month),
+        "statuses": list(UnitStatus),
+        "generated_at": timezone.now(),
+        "chart": charts.bar_chart_svg(chart_rows, title=_("Missing school reports by county")),
+        "tables": figures.section_tables({"sections": data["sections"]}),
+        **data,
+    }
+    return render_pdf("reporting/monthly/pdf/monthly_city.html", context)
 
 
 # --- Reminders ------------------------------------------------------------------------
@@ -446,6 +481,7 @@ def reminder_targets(
         for kind, due in (
             (Organisation.Kind.SCHOOL, school_due_date(month)),
             (Organisation.Kind.COUNTY, county_due_date(month)),
+            (Organisation.Kind.CITY, city_due_date(month)),  # #23: only cities under a province
         ):
             reminder = _reminder_kind(day, due, days_before, days_after)
             if reminder:
@@ -457,7 +493,9 @@ def _pending_units(kind: str, month: datetime.date):
     done = MonthlyReport.objects.filter(
         month=month, status__in=[Status.SUBMITTED, Status.APPROVED]
     ).values("unit_id")
-    return Organisation.objects.filter(kind=kind, is_active=True).exclude(pk__in=done)
+    pending = Organisation.objects.filter(kind=kind, is_active=True).exclude(pk__in=done)
+    # A city reports only when a province is above it (periods.reports_monthly).
+    return pending.filter(parent__isnull=False) if kind == Organisation.Kind.CITY else pending
 
 
 def _reporter_reminder_url(month: datetime.date) -> str:
@@ -472,7 +510,11 @@ def _insert_reporter_reminders(
 ) -> int:
     """Remind every reporter of every pending unit in one INSERT … SELECT (notify_many): the
     query count does not grow with the number of units; a second pass records nothing."""
-    due = school_due_date(month) if kind == Organisation.Kind.SCHOOL else county_due_date(month)
+    due = {
+        Organisation.Kind.SCHOOL: school_due_date,
+        Organisation.Kind.COUNTY: county_due_date,
+        Organisation.Kind.CITY: city_due_date,
+    }[kind](month)
     titles = {
         "due_soon": gettext_lazy("Reminder: the monthly report for %(month)s is due on %(due)s"),
         "due_today": gettext_lazy("Today is the due date of the monthly report for %(month)s"),

@@ -212,7 +212,7 @@ def console(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
     month = filters.get("month") or today.replace(day=1)
-    parent = filters.get("county") or bureau
+    parent = filters.get("county") or bureau  # a province's "county" field picks a city
     units = list(
         Organisation.objects.visible_to(request.user)
         .filter(pk__in=selectors.reporting_children(parent).values("pk"))
@@ -220,6 +220,7 @@ def console(request: HttpRequest) -> HttpResponse:
     )
     months = selectors.recent_months(month, 6)[::-1]
     queue_all = selectors.review_queue(bureau)
+    has_overview = bureau.kind in services.OVERVIEW_KINDS
     queue = list(queue_all[:QUEUE_SHOWN])
     # One query for the rows (the month) and the grid (six months up to it).
     reports = selectors.reports_for(units, months)
@@ -239,8 +240,10 @@ def console(request: HttpRequest) -> HttpResponse:
         **paged.context(),
         "queue": queue,
         "queue_total": len(queue) if len(queue) < QUEUE_SHOWN else queue_all.count(),
-        "overview": _overview(request, month) if bureau.kind == Organisation.Kind.CITY else None,
-        "is_city": bureau.kind == Organisation.Kind.CITY,
+        "overview": _overview(request, month) if has_overview else None,
+        # The city's overview of its counties, the province's of its cities (#23).
+        "is_city": has_overview,
+        "is_province": bureau.kind == Organisation.Kind.PROVINCE,
     }
     return render(request, "reporting/monthly/console.html", context)
 
@@ -257,7 +260,7 @@ def _overview(request: HttpRequest, month: datetime.date) -> MonthlyOverview | N
 @require_POST
 def overview_request(request: HttpRequest, month: datetime.date) -> HttpResponse:
     services.monthly_overview_request(actor=request.user, month=month)
-    messages.success(request, _("The city overview is being rendered; refresh in a moment."))
+    messages.success(request, _("The overview is being rendered; refresh in a moment."))
     return redirect(reverse("monthly:console") + f"?month={month:%Y-%m}")
 
 

@@ -36,7 +36,10 @@ SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/", "api/")
 
 SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
 SCHOOL = frozenset({"staff_a", "leader_a", "staff_a2"})
+# #23: the province's officials are officials too (the second province's sees no record).
+PROVINCE_OFFICIALS = frozenset({"province_official", "other_province_official"})
 OFFICIALS = frozenset({"county_official", "other_county_official", "city_official"})
+OFFICIALS |= PROVINCE_OFFICIALS
 ADMINS = frozenset({"administrator", "county_admin"})
 # safety.roles.MANAGE_RESPONSIBILITIES
 MANAGERS = frozenset({"leader_a"}) | ADMINS
@@ -239,7 +242,9 @@ def variants_page(data: dict[str, Any]):
 
 
 def overview(world, persona, side):
-    return [Target({"pk": world.overview.pk}, world.overview.unit)] if side == "a" else []
+    """Side a: the city's overview; side b: the province's (#23)."""
+    record = world.overview if side == "a" else world.province_overview
+    return [Target({"pk": record.pk}, record.unit)]
 
 
 def overview_month(world, persona, side):
@@ -404,7 +409,9 @@ RULES: dict[str, Rule] = {
     ),
     "monthly:version_pdf": Rule(obj("version")),
     "monthly:version_rerender": Rule(obj("version"), get=None, post=ADMINS),
-    "monthly:overview_request": Rule(overview_month, get=None, post=frozenset({"city_official"})),
+    "monthly:overview_request": Rule(
+        overview_month, get=None, post=frozenset({"city_official"}) | PROVINCE_OFFICIALS
+    ),
     "monthly:overview_pdf": Rule(overview),
     # --- bureau supervision (issue #18) -----------------------------------------------------
     "campaigns:index": Rule(page),

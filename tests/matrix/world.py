@@ -32,12 +32,18 @@ from safety.responsibility.models import Holder, Post
 from safety.uploads import clean_document
 from tests.builders import OCTOBER, clean_photo, report_incident, shanghai, submit_monthly
 from tests.pdfs import plain_pdf
-from tests.personas import PERSONAS, build_city, build_people
+from tests.personas import PERSONAS as CITY_PERSONAS
+from tests.personas import PROVINCE_PERSONAS, build_city, build_people
 from tests.reporting.activities.factories import matrix_records as activity_records
 from tests.reporting.assessment import factories as assessment_factories
 from tests.safety.responsibility.factories import assign
 
 PDF = plain_pdf()
+
+# #23: the city of the matrix belongs to a province; its official sees every record of both
+# sides, the official of a second province none of them.
+PERSONAS = (*(name for name in CITY_PERSONAS if name != "anonymous"), *PROVINCE_PERSONAS)
+PERSONAS = (*PERSONAS, "anonymous")
 
 __all__ = ["PERSONAS", "build_world"]
 
@@ -263,9 +269,9 @@ def _education_and_surroundings(school, county, staff, official) -> dict:
 
 
 def build_world() -> SimpleNamespace:
-    city = build_city()
+    city = build_city(province=True)
     # The owner of school A's records and the actor that creates school B's.
-    people = build_people(city, "owner_a", "staff_b")
+    people = build_people(city, "owner_a", "staff_b", *PROVINCE_PERSONAS)
     side_a = _records_of(city.school_a, city.county_a, people.staff_a, people.county_official)
     side_b = _records_of(city.school_b, city.county_b, people.staff_b, people.other_county_official)
     _supervision_of(side_a, city, people, city.county_a, people.county_official, people.staff_a)
@@ -274,6 +280,9 @@ def build_world() -> SimpleNamespace:
     )
     overview = MonthlyOverview.objects.create(unit=city.city, month=OCTOBER)
     overview.pdf.save("overview.pdf", ContentFile(PDF))
+    # #23: the province's overview of its cities.
+    province_overview = MonthlyOverview.objects.create(unit=city.province, month=OCTOBER)
+    province_overview.pdf.save("province-overview.pdf", ContentFile(PDF))
     inbox = {}
     for name in PERSONAS:
         if name == "anonymous":
@@ -288,7 +297,13 @@ def build_world() -> SimpleNamespace:
     _risks_of(side_a, people.staff_a)  # #20 risk grading
     _risks_of(side_b, people.staff_b)
     return SimpleNamespace(
-        city=city, people=people, a=side_a, b=side_b, overview=overview, inbox=inbox
+        city=city,
+        people=people,
+        a=side_a,
+        b=side_b,
+        overview=overview,
+        province_overview=province_overview,
+        inbox=inbox,
     )
 
 

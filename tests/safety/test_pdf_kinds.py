@@ -59,6 +59,7 @@ from reporting.models import MonthlyOverview, MonthlyReportVersion
 from reporting.monthly import services as monthly_services
 from reporting.orders import services as order_services
 from reporting.orders.models import RectificationOrder
+from safety import services as safety_services
 from safety.models import Organisation, SafetyArea, User
 from safety.pdf import BUNDLED_FONT_FAMILIES, PDF_KINDS, render_pdf
 from safety.responsibility.models import Post, ResponsibilityLetter
@@ -227,6 +228,33 @@ def build_monthly_city(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
     return render
 
 
+def build_monthly_province(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
+    """#23: a province (named at the longest) above the city, whose roll-up it received."""
+    people, city = world.people, world.city
+    province = Organisation.objects.filter(kind=Organisation.Kind.PROVINCE).first()
+    if province is None:  # the test builds twice in one world (a quarter, then full length)
+        province = safety_services.organisation_create(
+            actor=None, name="省", code="900", kind=Organisation.Kind.PROVINCE
+        )
+        city.city.parent = province
+        safety_services.organisation_save(actor=None, organisation=city.city)  # paths move
+    province.name = t(Organisation, "name")
+    province.save(update_fields=["name"])
+    fresh = {unit.pk: unit for unit in Organisation.objects.all()}
+    for user in (people.staff_a, people.county_official, people.city_official):
+        user.unit = fresh[user.unit_id]
+    _submit(people.staff_a, fresh[city.school_a.pk], t)
+    _submit(people.county_official, fresh[city.county_a.pk], t)
+    _submit(people.city_official, fresh[city.city.pk], t)
+    overview = MonthlyOverview.objects.create(unit=province, month=t.month)
+
+    def render() -> bytes:
+        monthly_services.monthly_overview_render_pdf(overview_id=overview.pk)
+        return MonthlyOverview.objects.get(pk=overview.pk).pdf.read()
+
+    return render
+
+
 def build_campaign_summary(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
     """Issue #18: a campaign of the city with every school late."""
     official = world.people.city_official
@@ -379,6 +407,7 @@ BUILDERS: dict[str, Callable[[SimpleNamespace, Texts], Callable[[], bytes]]] = {
     "monthly_school": build_monthly_school,
     "monthly_county": build_monthly_county,
     "monthly_city": build_monthly_city,
+    "monthly_province": build_monthly_province,  # #23
     # Bureau supervision (issue #18).
     "campaign_summary": build_campaign_summary,
     "rectification_order": build_rectification_order,
@@ -514,9 +543,10 @@ def test_long_unbroken_text_stays_on_the_page(kind, maximal_pdf, tmp_path):
     # Every kind prints unit names (100 characters, the URL's first part) whole; the ones
     # with long texts print the whole 300-character URL.
     assert "".join(fill(100).split()) in text
-    # The poster prints no free text; the assessment's PDFs print names and titles (100
-    # characters) and the veto's incident summary (200), none long enough for the whole URL.
-    short_texts = ("monthly_city", "public_report_poster", "assessment_results")
+    # The overviews and the poster print no free text; the assessment's PDFs print names and
+    # titles (100 characters) and the veto's incident summary (200), none long enough for the
+    # whole URL.
+    short_texts = ("monthly_city", "monthly_province", "public_report_poster", "assessment_results")
     if kind not in (*short_texts, "assessment_certificate"):
         assert UNBROKEN in text
 

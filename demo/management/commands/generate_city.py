@@ -13,7 +13,8 @@ from demo import generator
 class Command(BaseCommand):
     help = (
         "Fill an empty database with a generated city for performance work "
-        "(e.g. --schools 2000 --years 3: about 500,000 hazards). Reproducible from --seed."
+        "(e.g. --schools 2000 --years 3: about 500,000 hazards), or a province with "
+        "--cities N. Reproducible from --seed."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -21,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=1)
         parser.add_argument(
             "--counties", type=int, default=None, help="default: one per 175 schools"
+        )
+        parser.add_argument(
+            "--cities",
+            type=int,
+            default=0,
+            help="#23: generate a province of this many cities (default: one city, no province)",
         )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
@@ -34,6 +41,7 @@ class Command(BaseCommand):
             schools=options["schools"],
             years=options["years"],
             counties=options["counties"],
+            cities=options["cities"],
             seed=options["seed"],
             scale=options["scale"],
             today=options["today"],
