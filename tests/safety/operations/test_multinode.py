@@ -47,14 +47,19 @@ from tests.conftest import services_required
 from tests.safety.test_faults import (  # noqa: F401 - fixtures
     broker,
     redis_server,
-    reference_rows,
     wait_for,
 )
 
 from .s3server import S3Server
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
-pytestmark = [pytest.mark.multinode, pytest.mark.real_broker]
+# Workers and web nodes read the test database: rows are committed (the reference rows come
+# back by serialized rollback, tests/conftest.py).
+pytestmark = [
+    pytest.mark.multinode,
+    pytest.mark.real_broker,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _free_port() -> int:

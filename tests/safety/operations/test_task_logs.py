@@ -14,7 +14,6 @@ from tests.safety.test_faults import (  # noqa: F401, F811 - fixtures
     broker,
     processes,
     redis_server,
-    reference_rows,
     wait_for,
 )
 
