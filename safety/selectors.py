@@ -159,8 +159,14 @@ def school_accounts(school: Organisation) -> list[User]:
     )
 
 
-# The roles that receive urgent notices (an incident report alerts the bureau's officials).
-URGENT_RECIPIENT_ROLES = (User.Role.BUREAU_OFFICIAL,)
+# The roles that receive urgent notices: an incident report alerts the bureau's officials; a
+# rectification order, an urgent notice, an escalated activity or a roll-call absence not
+# followed up reaches the school's leaders and staff.
+URGENT_RECIPIENT_ROLES = (
+    User.Role.BUREAU_OFFICIAL,
+    User.Role.SCHOOL_LEADER,
+    User.Role.SCHOOL_STAFF,
+)
 
 
 def unreachable_accounts(user: User) -> QuerySet[User]:

@@ -73,6 +73,19 @@ def test_urgent_notice_to_an_unreachable_official_is_not_delivered_and_is_listed
     assert "无法接收紧急通知的账号" in client_for("county_admin").get(url).content.decode()
 
 
+def test_school_accounts_that_urgent_notices_reach_are_listed_when_unreachable(city, people):
+    """Rectification orders, urgent notices and roll-call escalations go to schools: a school
+    leader or staff member with no address is on the list as an official would be."""
+    for account in (people.leader_a, people.staff_a):
+        account.email, account.phone = "", ""
+        account.save()
+    listed = set(unreachable_accounts(people.administrator))
+    assert {people.leader_a, people.staff_a} <= listed
+    people.staff_a.phone = "13800000000"
+    people.staff_a.save()
+    assert people.staff_a not in unreachable_accounts(people.administrator)
+
+
 def test_urgent_notice_with_a_working_channel_is_delivered_once(
     city, people, settings, django_capture_on_commit_callbacks
 ):
