@@ -11,11 +11,9 @@ Who reads what (docs/guarding.md, docs/decisions.md "#15"):
 from __future__ import annotations
 
 import datetime
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     CharField,
@@ -33,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from safety import roles
+from safety import caching, roles
 from safety.access import access_object
 from safety.models import Organisation, User
 from safety.responsibility.models import Assignment
@@ -134,25 +132,21 @@ SETTINGS_VERSION_KEY = "guarding:settings-version"
 
 def settings_changed() -> None:
     """Start a new version of the cached settings (any settings row saved or deleted: the
-    receivers in safety/guarding/signals.py). A random token, not a counter, so that an
-    evicted version key can never bring back values cached under an earlier one."""
-    cache.set(SETTINGS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    receivers in safety/signals.py)."""
+    caching.new_version(SETTINGS_VERSION_KEY)
 
 
 def shown_settings(unit: Organisation) -> tuple[int, int]:
     """`guarding_settings(unit)` for a page: (gate retention days, follow-up minutes), from the
     shared cache (Redis when several nodes run) under the current settings version, so that
-    the gate and roll-call pages stay within the query budget. Jobs and services read the
-    rows themselves (`guarding_settings`)."""
-    version = cache.get(SETTINGS_VERSION_KEY)
-    if version is None:
-        cache.add(SETTINGS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(SETTINGS_VERSION_KEY)
-    key = f"guarding:settings:{version}:{unit.pk}"
-    values = cache.get(key)
-    if values is None:
-        values = guarding_settings(unit)
-        cache.set(key, values, timeout=24 * 3600)
+    the gate and roll-call pages stay within the query budget; read from the rows when the
+    cache is down. Jobs and services read the rows themselves (`guarding_settings`)."""
+    values = caching.read_through(
+        SETTINGS_VERSION_KEY,
+        f"guarding:settings:{unit.pk}",
+        lambda: guarding_settings(unit),
+        timeout=24 * 3600,
+    )
     return tuple(values)
 
 
