@@ -277,12 +277,14 @@ class SchoolAssessmentQuerySet(ScopedQuerySet):
     scope_lookup = "school"
 
     def published_in_city_of(self, user) -> SchoolAssessmentQuerySet:
-        """Published results of the user's city: visible to every unit in the city."""
+        """Published results of the user's city: visible to every unit in the city and to the
+        province above it."""
         unit = getattr(user, "unit", None)
         if not getattr(user, "is_authenticated", False) or unit is None:
             return self.none()
-        city_id = unit.ancestor_ids[0]
-        return self.filter(run__city_id=city_id, run__status=Run.Status.PUBLISHED)
+        # The city above the unit, or (a province, #23) the cities below it.
+        of_city = Q(run__city_id__in=unit.ancestor_ids) | Q(run__city__path__startswith=unit.path)
+        return self.filter(of_city, run__status=Run.Status.PUBLISHED)
 
 
 class SchoolAssessment(models.Model):

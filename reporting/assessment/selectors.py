@@ -46,6 +46,9 @@ def access_scheme(user: User, pk: Any, *, for_change: bool = False) -> Scheme:
     indicators through their assessments); `for_change`: a city official (403 otherwise)."""
     scheme = access_object(Scheme.objects.select_related("city"), user, pk=pk)
     if user.unit_id != scheme.city_id and not user.is_superuser:
+        unit = getattr(user, "unit", None)
+        if unit is not None and scheme.city.is_within(unit):
+            raise PermissionDenied  # the province above the city: its schemes are the city's
         raise Http404
     if for_change and not is_city_official(user, scheme.city):
         raise PermissionDenied
@@ -60,7 +63,10 @@ def access_run(user: User, pk: Any, *, for_change: bool = False) -> Run:
         run = Run.objects.select_related("scheme", "city").get(pk=pk)
     except (Run.DoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
-    if not user.is_superuser and (unit is None or not unit.is_within(run.city)):
+    # Every unit of the city, and the province above it (#23), reads the run.
+    if not user.is_superuser and (
+        unit is None or not (unit.is_within(run.city) or run.city.is_within(unit))
+    ):
         raise Http404
     if for_change and not is_city_official(user, run.city):
         raise PermissionDenied
@@ -211,13 +217,16 @@ def county_assessments(scoring: CountyScoring) -> QuerySet[SchoolAssessment]:
 
 
 def runs_for(user: User) -> QuerySet[Run]:
-    """The runs of the user's city (every unit of the city takes part)."""
+    """The runs of the user's city (every unit of the city takes part), or of the cities of
+    the user's province."""
     unit = getattr(user, "unit", None)
     if user.is_superuser:
         return Run.objects.select_related("scheme", "city")
     if unit is None:
         return Run.objects.none()
-    return Run.objects.filter(city_id=unit.ancestor_ids[0]).select_related("scheme", "city")
+    # The city above the unit, or (a province, #23) the cities below it.
+    of_city = Q(city_id__in=unit.ancestor_ids) | Q(city__path__startswith=unit.path)
+    return Run.objects.filter(of_city).select_related("scheme", "city")
 
 
 def own_part(user: User, runs: list[Run]) -> dict[int, Any]:

@@ -67,6 +67,9 @@ class Target:
     kwargs: dict[str, Any]
     unit: Organisation | None
     data: dict[str, Any] = field(default_factory=dict)
+    # #19/#23: a record open to every unit below `unit` as well as above it (the city's
+    # published assessment); another city or province still meets a 404.
+    open_below: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,10 +211,11 @@ def assessment_city(attribute: str):
 
 
 def assessment_open(attribute: str):
-    """A run or a published result: open to every unit of the city."""
+    """A run or a published result: open to every unit of the city and to its province."""
 
     def targets(world, persona, side):
-        return [Target({"pk": getattr(world.assessment, attribute).pk}, None)]
+        record = getattr(world.assessment, attribute)
+        return [Target({"pk": record.pk}, world.city.city, open_below=True)]
 
     return targets
 
@@ -728,8 +732,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
-def _visible(user, unit: Organisation | None) -> bool:
+def _visible(user, target: Target) -> bool:
+    unit = target.unit
     if unit is None:
+        return True
+    if target.open_below and user.unit.path.startswith(unit.path):
         return True
     return unit.path.startswith(user.unit.path)
 
@@ -739,7 +746,7 @@ def _expected(rule_roles, persona, user, target, ok) -> frozenset[int]:
         return frozenset({302})
     if target.data.get("_mine") is False:
         return frozenset({404})
-    if not _visible(user, target.unit):
+    if not _visible(user, target):
         return frozenset({404})
     return ok if persona in rule_roles else frozenset({403})
 
