@@ -8,9 +8,11 @@ import os
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.test import Client
+from django.utils import translation
 
 from config.celery import app as celery_app
 from safety import jobs, workdays
@@ -61,6 +63,15 @@ def _serialized_rows_on_this_connection(request):
     for alias, contents in _SERIALIZED_ROWS.items():
         if getattr(connections[alias], "_test_serialized_contents", None) is None:
             connections[alias]._test_serialized_contents = contents
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language (Simplified Chinese), whatever language an
+    earlier test's request or message left active in this thread."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
