@@ -43,26 +43,33 @@ def pytest_collection_modifyitems(items):
 _SERIALIZED_ROWS: dict[str, str] = {}
 
 
+class _KeptSerializedRows:
+    """`_test_serialized_contents` of every connection object of an alias, also one created
+    after the test database was: Django keeps the rows serialized at creation on the
+    connection object that created it, and a browser test (Playwright's sync API runs in a
+    greenlet) leaves later tests with another connection object of their own. pytest-django
+    loads the rows in its own autouse fixtures (`_live_server_helper`, `_django_db_marker`),
+    before any fixture of ours could put them back on a new object, so they are served from
+    the connection class. Django's own instance attribute, where set, wins."""
+
+    def __get__(self, connection, owner=None):
+        if connection is None:
+            return self
+        try:
+            return _SERIALIZED_ROWS[connection.alias]
+        except KeyError:
+            raise AttributeError("_test_serialized_contents") from None
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
     """The test database as pytest-django creates it, with the rows serialized at creation
-    kept here: Django keeps them on the connection object, and a browser test (Playwright's
-    sync API runs in a greenlet) leaves later tests with another connection object of their
-    own, which has none; `_serialized_rows_on_this_connection` puts them back."""
+    kept for every connection object of the alias (`_KeptSerializedRows`)."""
     for alias in connections:
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents is not None:
             _SERIALIZED_ROWS[alias] = contents
-
-
-@pytest.fixture(autouse=True)
-def _serialized_rows_on_this_connection(request):
-    if not _commits_its_rows(request.node):
-        return
-    request.getfixturevalue("django_db_setup")
-    for alias, contents in _SERIALIZED_ROWS.items():
-        if getattr(connections[alias], "_test_serialized_contents", None) is None:
-            connections[alias]._test_serialized_contents = contents
+            type(connections[alias])._test_serialized_contents = _KeptSerializedRows()
 
 
 @pytest.fixture(autouse=True)
