@@ -28,7 +28,7 @@ from safety.forms import SINGLE_LINE_CONTROL_CHARACTERS
 from safety.guarding.models import RollCall
 from safety.models import Organisation
 from safety.preparedness.models import Drill
-from safety.responsibility.selectors import coverage_rows
+from safety.responsibility.selectors import kept_coverage_rows
 from safety.security import client_address
 
 from . import filters, selectors, serializers
@@ -119,23 +119,25 @@ class SchoolViewSet(UnitViewSet):
 
 
 class CoverageViewSet(ScopedViewSet):
-    """Responsibility coverage (责任体系): gap counts per unit of the jurisdiction, computed
-    by the responsibility grid's rules (safety.responsibility.selectors.coverage_rows)."""
+    """Responsibility coverage (责任体系): gap counts per unit of the jurisdiction, by the
+    responsibility grid's rules, read from the units' kept gap summaries as the grid reads
+    them (safety.responsibility.selectors.kept_coverage_rows): a page is the page's units plus
+    one query for their summaries, whatever the size of the jurisdiction. A unit whose summary
+    is not of today (the nightly refresh did not run) is counted live for that call."""
 
     model = Organisation
     serializer_class = serializers.CoverageSerializer
     filterset_class = filters.UnitFilter
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        units = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(units)
-        units = self.get_queryset().filter(pk__in=[unit.pk for unit in page]).order_by("-id")
-        rows = coverage_rows(units)
+        units = self.filter_queryset(self.get_queryset()).only("id")
+        page = [unit.pk for unit in self.paginate_queryset(units)]
+        rows = kept_coverage_rows(Organisation.objects.filter(pk__in=page).order_by("-id"))
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         unit = self.get_object()
-        rows = coverage_rows(self.get_queryset().filter(pk=unit.pk))
+        rows = kept_coverage_rows(Organisation.objects.filter(pk=unit.pk))
         return Response(self.get_serializer(rows[0]).data)
 
 
