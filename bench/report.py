@@ -63,7 +63,8 @@ def write_report(results: dict, output: Path) -> None:
         )
     for run in results.get("partial_runs", []):
         lines.append(
-            f"- Re-measured on {run['date']} (commit {run['commit']}; `make bench "
+            f"- Re-measured on {run['date']} (commit {run['commit']}; {run['cpu']}, "
+            f"{run['cores']} cores; `make bench "
             f"BENCH_ARGS=--pages={run['pages']}`, {run['rounds']} rounds of {run['repeats']}; "
             f"1x: {run['cities']['1x']}, 4x: {run['cities']['4x']}; load average before / "
             "after "

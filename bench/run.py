@@ -297,6 +297,16 @@ def measure_sizes(args: argparse.Namespace, sizes: dict, keys: str = "") -> dict
     return measured
 
 
+def merge_pages(results: dict, measured: dict[str, dict]) -> None:
+    """Put the freshly measured rows (in-process and HTTP, per size) into `results`: a row of
+    the same page and persona is replaced, a new one appended, every other row kept."""
+    for label, fresh in measured.items():
+        for field in ("pages", "http"):
+            by_page = {(row["key"], row["persona"]): row for row in fresh[field]}
+            kept = [r for r in results[label][field] if (r["key"], r["persona"]) not in by_page]
+            results[label][field] = kept + list(by_page.values())
+
+
 def partial_run(args: argparse.Namespace) -> dict:
     """`--pages`: the pages of the given keys measured and merged into the previous run."""
     results = previous_results(args)
@@ -305,11 +315,7 @@ def partial_run(args: argparse.Namespace) -> dict:
         ensure_city(db, args.schools, args.years, scale)
     run = machine()
     measured = measure_sizes(args, sizes, args.pages)
-    for label, fresh in measured.items():
-        for field in ("pages", "http"):
-            by_page = {(row["key"], row["persona"]): row for row in fresh[field]}
-            kept = [r for r in results[label][field] if (r["key"], r["persona"]) not in by_page]
-            results[label][field] = kept + list(by_page.values())
+    merge_pages(results, measured)
     run["load_after"] = os.getloadavg()
     cities = {label: f"{fresh['schools']:,} schools, {fresh['hazards']:,} hazards"
               for label, fresh in measured.items()}  # fmt: skip
