@@ -37,7 +37,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
         client = (
-            ApiClient.objects.select_related("account", "unit")
+            ApiClient.objects.select_related("account__unit", "unit")
             .filter(token_hash=token_digest(token))
             .first()
         )

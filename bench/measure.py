@@ -25,7 +25,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.api_clients import API_PREFIX, api_token  # noqa: E402
-from bench.pages import PAGES, PROVINCE, PROVINCE_PAGES  # noqa: E402
+from bench.pages import ANONYMOUS, PAGES, PROVINCE, PROVINCE_PAGES  # noqa: E402
 from inspections.models import Hazard  # noqa: E402
 from safety.models import Organisation, SafetyArea, User  # noqa: E402
 
@@ -61,16 +61,21 @@ def time_get(client: Client, path: str, repeats: int) -> dict:
     return {"times": times, "sql_times": sql_times, "counts": counts}
 
 
-def pages() -> list[tuple[str, str, str, str, str | None]]:
-    """PAGES, and the province official's when the database is a generated province (#23)."""
+def pages(keys: set[str] | None = None) -> list[tuple[str, str, str, str, str | None]]:
+    """PAGES, and the province official's when the database is a generated province (#23);
+    only the rows of `keys` when given (`bench.run --pages`)."""
+    rows = PAGES
     if User.objects.filter(username=PROVINCE).exists():
-        return [*PAGES, *PROVINCE_PAGES]
-    return PAGES
+        rows = [*PAGES, *PROVINCE_PAGES]
+    return [row for row in rows if keys is None or row[0] in keys]
 
 
-def clients() -> dict[str, Client]:
+def clients(keys: set[str] | None = None) -> dict[str, Client]:
     made = {}
-    for username in {persona for _k, _t, persona, _p, _a in pages()} | {"bench.admin"}:
+    for username in {persona for _k, _t, persona, _p, _a in pages(keys)} | {"bench.admin"}:
+        if username == ANONYMOUS:  # a public page (the health check)
+            made[username] = Client()
+            continue
         if username.startswith(API_PREFIX):  # #22: an API client of the user's unit
             token = api_token(username.removeprefix(API_PREFIX))
             made[username] = Client(headers={"authorization": f"Bearer {token}"})
@@ -81,11 +86,11 @@ def clients() -> dict[str, Client]:
     return made
 
 
-def measure_pages(repeats: int) -> list[dict]:
+def measure_pages(repeats: int, keys: set[str] | None = None) -> list[dict]:
     ids = reference_ids()
-    logged_in = clients()
+    logged_in = clients(keys)
     results = []
-    for key, title, persona, path, admin_path in pages():
+    for key, title, persona, path, admin_path in pages(keys):
         row = {"key": key, "title": title, "persona": persona, "path": path.format(**ids)}
         row["samples"] = time_get(logged_in[persona], row["path"], repeats)
         if admin_path:
@@ -197,13 +202,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--only", choices=["pages", "pdfs", "reminders"], default=None)
+    parser.add_argument("--pages", default="", help="comma-separated page keys (default all)")
     args = parser.parse_args()
+    keys = set(args.pages.split(",")) if args.pages else None
     out: dict = {"hazards": Hazard.objects.count(), "schools": Organisation.objects.filter(
         kind="school").count()}  # fmt: skip
     out["ids"] = reference_ids()
     out["counties"] = Organisation.objects.filter(kind="county").count()
     if args.only in (None, "pages"):
-        out["pages"] = measure_pages(args.repeats)
+        out["pages"] = measure_pages(args.repeats, keys)
     if args.only in (None, "pdfs"):
         out |= measure_pdfs()
     if args.only in (None, "reminders"):

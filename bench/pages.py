@@ -9,6 +9,7 @@ Templates are filled from `ids` (bench.measure.reference_ids): {school}, {hazard
 from __future__ import annotations
 
 CITY = "city.official"
+ANONYMOUS = "anonymous"  # no session, no token (bench.measure, bench.http)
 COUNTY = "c01.official"
 ADMIN_LEDGER = "/bench-admin/inspections/hazard/"
 TWO_FILTERS = "severity=general&area={area}"
@@ -90,6 +91,9 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("api_hazards_filtered", "API hazard list, two filters", f"api:{CITY}",
      "/api/v1/hazards/?severity=general&area=fire",
      "/bench-api/hazards/?severity=general&area=fire"),
+    # #22 operations: the load balancers' health check, called without a session (every
+    # probe: database, cache, broker, storage, disk, migrations applied).
+    ("health", "Health check", ANONYMOUS, "/health/", None),
 ]  # fmt: skip
 
 # Pages that are lists or dashboards: held to the 0.3x-admin, flatness and 8-query targets.

@@ -55,6 +55,26 @@ def write_report(results: dict, output: Path) -> None:
         "Django test client through the full middleware stack, DEBUG off; over HTTP: "
         f"{results['args']['http_repeats']} requests per page through gunicorn (2 workers) on "
         "127.0.0.1",
+    ]
+    if results.get("load_measured", machine["date"]) != machine["date"]:
+        lines.append(
+            f"- Load and stress runs: kept from the run of {results['load_measured']} "
+            "(`--skip-load`)"
+        )
+    for run in results.get("partial_runs", []):
+        lines.append(
+            f"- Re-measured on {run['date']} (commit {run['commit']}; {run['cpu']}, "
+            f"{run['cores']} cores; `make bench "
+            f"BENCH_ARGS=--pages={run['pages']}`, {run['rounds']} rounds of {run['repeats']}; "
+            f"1x: {run['cities']['1x']}, 4x: {run['cities']['4x']}; load average before / "
+            "after "
+            + " / ".join(
+                ", ".join(f"{x:.2f}" for x in run[key]) for key in ("load_before", "load_after")
+            )
+            + f"): the rows of {', '.join(f'`{key}`' for key in run['pages'].split(','))}; "
+            "every other number is from the run above"
+        )
+    lines += [
         "",
         "## Targets",
         "",
@@ -68,8 +88,13 @@ def write_report(results: dict, output: Path) -> None:
         name = f"{page['title']} ({page['persona']})"
         if "admin_median_ms" in page:
             ratio = page["median_ms"] / page["admin_median_ms"]
+            stock = (
+                "stock DRF ListAPIView"
+                if page["persona"].startswith("api:")
+                else "stock admin changelist"
+            )
             lines.append(
-                f"| {name}: median vs stock admin changelist, same rows | "
+                f"| {name}: median vs {stock}, same rows | "
                 f"{ms(page['median_ms'])} ms vs {ms(page['admin_median_ms'])} ms = "
                 f"{ratio:.2f}x | ≤ {ADMIN_RATIO}x | {verdict(ratio <= ADMIN_RATIO)} |"
             )

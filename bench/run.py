@@ -1,6 +1,16 @@
 """`make bench`: generate (or reuse) the cities, measure, and write docs/performance.md.
 
     python -m bench.run [--schools 2000 --years 3 --factor 4 --repeats 15 --users 50]
+    python -m bench.run --pages api_hazards,api_hazards_filtered,health   # a subset
+    python -m bench.run --skip-load                                       # all but locust
+
+A full run measures every page, the PDFs, the reminder pass, the export and the two locust
+runs (about an hour on a shared 2-core machine). `--pages KEYS` measures only the pages of
+those keys (bench/pages.py), in-process and over HTTP at 1x and 4x with the same rounds, and
+merges them into the previous run's docs/performance.json: rows of the same page and persona
+are replaced, every other number (pages, PDFs, reminders, export, load) is kept as it was
+measured, and the report's Run section lists each partial run with its date, commit and keys.
+`--skip-load` runs everything but the locust runs and keeps the previous load results.
 
 Cities live in PostgreSQL databases safecampus_bench1 (1x) and safecampus_bench4 (the same
 schools with `--factor` times the hazards, incidents and notices), plus
@@ -237,12 +247,31 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", default="60s")
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument(
+        "--pages", default="", help="comma-separated page keys: measure only these and merge"
+    )
+    parser.add_argument("--skip-load", action="store_true", help="keep the previous load runs")
     args = parser.parse_args()
-    results: dict = {"machine": machine(), "args": vars(args)}
-    sizes = {"1x": ("safecampus_bench1", 1.0), "4x": ("safecampus_bench4", args.factor)}
-    for db, scale in sizes.values():
-        ensure_city(db, args.schools, args.years, scale)
-    ensure_city("safecampus_bench_reminders", args.reminder_schools, 1, 0.05)
+    started = time.perf_counter()
+    results = partial_run(args) if args.pages else full_run(args)
+    Path(args.output).with_suffix(".json").write_text(json.dumps(results, default=str, indent=1))
+    from bench.report import write_report
+
+    write_report(results, Path(args.output))
+    log(f"written {args.output} in {(time.perf_counter() - started) / 60:.1f} min")
+
+
+def previous_results(args: argparse.Namespace) -> dict:
+    path = Path(args.output).with_suffix(".json")
+    if not path.exists():
+        raise SystemExit(f"{path} holds no previous run to merge into: run a full bench first")
+    return json.loads(path.read_text())
+
+
+def measure_sizes(args: argparse.Namespace, sizes: dict, keys: str = "") -> dict[str, dict]:
+    """The pages (all, or those of `keys`) in-process at each size in alternating rounds, then
+    over HTTP through gunicorn."""
+    only = [f"--pages={keys}"] if keys else []
     # The machine may be shared: the two sizes are measured in alternating rounds, so a
     # burst of someone else's load falls on both rather than on one.
     rounds: dict[str, list] = {label: [] for label in sizes}
@@ -250,20 +279,64 @@ def main() -> None:
         for label, (db, _scale) in sizes.items():
             log(f"{label}: in-process pages, round {number} of {args.rounds}")
             rounds[label].append(
-                run_json(["-m", "bench.measure", "--only=pages", f"--repeats={args.repeats}"], db)
+                run_json(
+                    ["-m", "bench.measure", "--only=pages", f"--repeats={args.repeats}", *only],
+                    db,
+                )
             )
+    measured = {}
     for label, (db, _scale) in sizes.items():
-        measured = merge_rounds(rounds[label])
+        measured[label] = merge_rounds(rounds[label])
+        log(f"{label}: over HTTP through gunicorn")
+        with Gunicorn(db) as base:
+            measured[label]["http"] = run_json(
+                ["-m", "bench.http", base, str(args.http_repeats), keys],
+                db,
+                {"BENCH_IDS": json.dumps(measured[label]["ids"])},
+            )
+    return measured
+
+
+def merge_pages(results: dict, measured: dict[str, dict]) -> None:
+    """Put the freshly measured rows (in-process and HTTP, per size) into `results`: a row of
+    the same page and persona is replaced, a new one appended, every other row kept."""
+    for label, fresh in measured.items():
+        for field in ("pages", "http"):
+            by_page = {(row["key"], row["persona"]): row for row in fresh[field]}
+            kept = [r for r in results[label][field] if (r["key"], r["persona"]) not in by_page]
+            results[label][field] = kept + list(by_page.values())
+
+
+def partial_run(args: argparse.Namespace) -> dict:
+    """`--pages`: the pages of the given keys measured and merged into the previous run."""
+    results = previous_results(args)
+    sizes = {"1x": ("safecampus_bench1", 1.0), "4x": ("safecampus_bench4", args.factor)}
+    for db, scale in sizes.values():
+        ensure_city(db, args.schools, args.years, scale)
+    run = machine()
+    measured = measure_sizes(args, sizes, args.pages)
+    merge_pages(results, measured)
+    run["load_after"] = os.getloadavg()
+    cities = {label: f"{fresh['schools']:,} schools, {fresh['hazards']:,} hazards"
+              for label, fresh in measured.items()}  # fmt: skip
+    results.setdefault("partial_runs", []).append(
+        {"pages": args.pages, "rounds": args.rounds, "repeats": args.repeats, "cities": cities,
+         **run}
+    )  # fmt: skip
+    return results
+
+
+def full_run(args: argparse.Namespace) -> dict:
+    results: dict = {"machine": machine(), "args": vars(args)}
+    sizes = {"1x": ("safecampus_bench1", 1.0), "4x": ("safecampus_bench4", args.factor)}
+    for db, scale in sizes.values():
+        ensure_city(db, args.schools, args.years, scale)
+    ensure_city("safecampus_bench_reminders", args.reminder_schools, 1, 0.05)
+    for label, measured in measure_sizes(args, sizes).items():
+        db = sizes[label][0]
         log(f"{label}: PDFs and the reminder pass")
         measured |= run_json(["-m", "bench.measure", "--only=pdfs"], db)
         measured |= run_json(["-m", "bench.measure", "--only=reminders"], db)
-        log(f"{label}: over HTTP through gunicorn")
-        with Gunicorn(db) as base:
-            measured["http"] = run_json(
-                ["-m", "bench.http", base, str(args.http_repeats)],
-                db,
-                {"BENCH_IDS": json.dumps(measured["ids"])},
-            )
         results[label] = measured
     log("reminder pass on the 3,000-school city")
     results["reminders"] = run_json(
@@ -271,18 +344,20 @@ def main() -> None:
     )
     log("ledger export, peak memory")
     results["export"] = run_json(["-m", "bench.export_memory", "auto"], "safecampus_bench1")
-    log(f"load run: {args.users} users for {args.duration}")
-    results["load"] = load_run("safecampus_bench1", results["1x"], args.users, args.duration)
-    log(f"stress run: {args.users} users at 1-3 s think time for {args.duration}")
-    results["stress"] = load_run(
-        "safecampus_bench1", results["1x"], args.users, args.duration, pace="fast"
-    )
+    if args.skip_load:
+        previous = previous_results(args)
+        results["load"], results["stress"] = previous["load"], previous["stress"]
+        results["load_measured"] = previous.get("load_measured", previous["machine"]["date"])
+    else:
+        log(f"load run: {args.users} users for {args.duration}")
+        results["load"] = load_run("safecampus_bench1", results["1x"], args.users, args.duration)
+        log(f"stress run: {args.users} users at 1-3 s think time for {args.duration}")
+        results["stress"] = load_run(
+            "safecampus_bench1", results["1x"], args.users, args.duration, pace="fast"
+        )
+        results["load_measured"] = results["machine"]["date"]
     results["machine"]["load_after"] = os.getloadavg()
-    Path(args.output).with_suffix(".json").write_text(json.dumps(results, default=str, indent=1))
-    from bench.report import write_report
-
-    write_report(results, Path(args.output))
-    log(f"written {args.output}")
+    return results
 
 
 if __name__ == "__main__":

@@ -366,51 +366,57 @@ class GridRow:
         )
 
 
-def _pairs_by_unit(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
-    grouped: dict[int, set[int]] = {}
-    for unit_id, item_id in rows:
-        grouped.setdefault(unit_id, set()).add(item_id)
-    return grouped
+def _held_and_covered(
+    current: QuerySet[Assignment],
+) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Unit id → the posts held there, and unit id → the safety areas covered there, by the
+    current assignments, in one query (a row per assignment and area it covers, or one row
+    with no area)."""
+    held: dict[int, set[int]] = {}
+    covered: dict[int, set[int]] = {}
+    rows = current.order_by().values_list("unit_id", "post_id", "areas").distinct()
+    for unit_id, post_id, area_id in rows:
+        held.setdefault(unit_id, set()).add(post_id)
+        if area_id is not None:
+            covered.setdefault(unit_id, set()).add(area_id)
+    return held, covered
 
 
-def _certificate_gap_counts(current: QuerySet[Assignment], today: datetime.date) -> dict[int, int]:
-    """Unit id → current holders of a post needing a certificate without a valid one."""
+def _certificate_and_letter_gaps(
+    current: QuerySet[Assignment], paths: dict[int, str], school_year: str, today: datetime.date
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Unit id → current holders of a post needing a certificate without a valid one, and
+    unit id → current assignments whose letter is unsigned past the grace period: one grouped
+    query (by unit and start date, which decides a letter's deadline) and the grace days."""
     valid = Certificate.objects.filter(
         holder=OuterRef("holder"), kind=OuterRef("post__certificate_kind"), expires_on__gte=today
     )
-    return dict(
-        current.exclude(post__certificate_kind="")
-        .filter(~Exists(valid))
-        .values("unit_id")
-        .annotate(count=Count("id"))
-        .values_list("unit_id", "count")
-    )
-
-
-def _letter_gap_counts(
-    current: QuerySet[Assignment], paths: dict[int, str], school_year: str, today: datetime.date
-) -> dict[int, int]:
-    """Unit id → current assignments whose letter is unsigned past the grace period."""
     signed = ResponsibilityLetter.objects.filter(
         assignment=OuterRef("pk"), school_year=school_year, status="signed"
     )
-    unsigned = (
-        current.filter(~Exists(signed))
+    rows = (
+        current.order_by()
         .values("unit_id", "start_date")
-        .annotate(count=Count("id"))
-        .values_list("unit_id", "start_date", "count")
+        .annotate(
+            certificates=Count("id", filter=Q(~Q(post__certificate_kind=""), ~Exists(valid))),
+            unsigned=Count("id", filter=~Exists(signed)),
+        )
+        .values_list("unit_id", "start_date", "certificates", "unsigned")
     )
     grace = grace_days_by_path()
+    certificate_gaps: dict[int, int] = {}
     letter_gaps: dict[int, int] = {}
-    for unit_id, start_date, count in unsigned:
-        if letter_is_overdue(
+    for unit_id, start_date, certificates, unsigned in rows:
+        if certificates:
+            certificate_gaps[unit_id] = certificate_gaps.get(unit_id, 0) + certificates
+        if unsigned and letter_is_overdue(
             start_date=start_date,
             school_year=school_year,
             grace_days=grace(paths[unit_id]),
             today=today,
         ):
-            letter_gaps[unit_id] = letter_gaps.get(unit_id, 0) + count
-    return letter_gaps
+            letter_gaps[unit_id] = letter_gaps.get(unit_id, 0) + unsigned
+    return certificate_gaps, letter_gaps
 
 
 def coverage_rows(
@@ -420,8 +426,10 @@ def coverage_rows(
     area_ids: list[int] | None = None,
 ) -> list[GridRow]:
     """Gap counts of many units — schools and bureaus, by the rules of `school_coverage` —
-    computed with a fixed number of grouped queries whatever the number of units (each
-    returns at most one row per unit and area or post). `schools` is already scoped by the
+    computed with a fixed number of queries whatever the number of units (six: the units,
+    the active areas, the posts, the posts held and areas covered, the certificate and
+    letter gaps, the grace days; each returns at most one row per unit and area, post or
+    start date). `schools` is already scoped by the
     caller; rows keep its order. `area_ids`: the active safety areas, when the caller
     already holds them."""
     today = today or timezone.localdate()
@@ -444,15 +452,9 @@ def coverage_rows(
         areas = list(SafetyArea.objects.filter(is_active=True).values_list("id", flat=True))
     posts = list(Post.objects.filter(is_active=True))
     current = Assignment.objects.current(today).filter(unit__in=schools)
-    covered = _pairs_by_unit(
-        Assignment.areas.through.objects.filter(assignment__in=current.values("pk"))
-        .values_list("assignment__unit_id", "safetyarea_id")
-        .distinct()
-    )
-    held = _pairs_by_unit(current.values_list("unit_id", "post_id").distinct())
-    certificate_gaps = _certificate_gap_counts(current, today)
+    held, covered = _held_and_covered(current)
     paths = {row["id"]: row["path"] for row in school_values}
-    letter_gaps = _letter_gap_counts(current, paths, school_year, today)
+    certificate_gaps, letter_gaps = _certificate_and_letter_gaps(current, paths, school_year, today)
     rows = []
     for values in school_values:
         row = _grid_row(values, covered.get(values["id"], set()))
@@ -491,6 +493,25 @@ def _missing_posts(values: dict[str, Any], posts: list[Post], held: set[int]) ->
 SUMMARY_FIELDS = ("missing_posts", "missing_areas", "certificate_gaps", "letter_gaps")
 
 
+def kept_coverage_values(units: QuerySet[Organisation]) -> QuerySet:
+    """The units as `values()` rows with their gap summary's columns (models.GapSummary):
+    one query when evaluated, which a caller may page first (the API's cursor pages); turned
+    into rows by `coverage_rows_from_kept`."""
+    kept = {f"kept_{name}": F(f"gap_summary__{name}") for name in SUMMARY_FIELDS}
+    return units.values(
+        "id",
+        "name",
+        "code",
+        "kind",
+        "school_type",
+        "parent__name",
+        kept_on=F("gap_summary__on"),
+        kept_areas=F("gap_summary__covered_areas"),
+        team_gaps=preparedness_selectors.team_gap_count(),
+        **kept,
+    )
+
+
 def kept_coverage_rows(
     units: QuerySet[Organisation], *, today: datetime.date | None = None
 ) -> list[GridRow]:
@@ -498,22 +519,15 @@ def kept_coverage_rows(
     the services and the nightly task): one query for the units with a summary of `today`;
     the units without one (new, or stale because the nightly task did not run) are counted
     live by `coverage_rows` in its fixed number of queries. Same rows, same order."""
+    return coverage_rows_from_kept(list(kept_coverage_values(units)), today=today)
+
+
+def coverage_rows_from_kept(
+    values: list[dict[str, Any]], *, today: datetime.date | None = None
+) -> list[GridRow]:
+    """Rows of `kept_coverage_values`, in their order, as `GridRow`s: the summary of `today`
+    where there is one, else counted live (`coverage_rows`, six queries for all of them)."""
     today = today or timezone.localdate()
-    kept = {f"kept_{name}": F(f"gap_summary__{name}") for name in SUMMARY_FIELDS}
-    values = list(
-        units.values(
-            "id",
-            "name",
-            "code",
-            "kind",
-            "school_type",
-            "parent__name",
-            kept_on=F("gap_summary__on"),
-            kept_areas=F("gap_summary__covered_areas"),
-            team_gaps=preparedness_selectors.team_gap_count(),
-            **kept,
-        )
-    )
     stale = [row["id"] for row in values if row["kept_on"] != today]
     live = {}
     if stale:
