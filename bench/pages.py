@@ -39,6 +39,13 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("hazard", "Hazard detail", COUNTY, "/hazards/{hazard}/", None),
     ("home", "Home dashboard", CITY, "/", None),
     ("home", "Home dashboard", COUNTY, "/", None),
+    # #23 the homes of every level and role: a city narrowed to a county, the administrators',
+    # a school's staff and leader.
+    ("home_county", "Home dashboard narrowed to a county", CITY, "/?county={county}", None),
+    ("home", "Home dashboard", "city.admin", "/", None),
+    ("home", "Home dashboard", "c01.admin", "/", None),
+    ("home", "Home dashboard", "s00001.staff", "/", None),
+    ("home", "Home dashboard", "s00001.leader", "/", None),
     ("inspections", "Inspection list", CITY, "/inspections/", None),
     ("inspections", "Inspection list", COUNTY, "/inspections/", None),
     ("password", "Own password page", COUNTY, "/accounts/password/", None),
@@ -111,6 +118,7 @@ LIST_PAGES |= {"ledger_sorted", "risks", "risk_lists"}  # #20 risk grading, ledg
 PROVINCE = "province.official"
 PROVINCE_PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("home", "Home dashboard", PROVINCE, "/", None),
+    ("home", "Home dashboard", "province.admin", "/", None),
     ("home_city", "Home dashboard narrowed to a city (drill-down)", PROVINCE, "/?county={city}",
      None),
     ("console", "Monthly review console", PROVINCE, "/monthly/console/", None),
@@ -121,4 +129,4 @@ PROVINCE_PAGES: list[tuple[str, str, str, str, str | None]] = [
      "/bench-admin/safety/organisation/?kind__exact=school"),
     ("school", "School page", PROVINCE, "/schools/{school}/", None),
 ]  # fmt: skip
-LIST_PAGES |= {"home_city", "ledger_city"}  # issue #23
+LIST_PAGES |= {"home_city", "ledger_city", "home_county"}  # issue #23

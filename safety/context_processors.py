@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Expression
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .models import Notification, User
+from .onerow import count_of
 from .roles import (
     ACKNOWLEDGE_RISK_REPORT,
     APPLY_ACTIVITY,
@@ -69,7 +72,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Safe-campus assessment"), reverse("assessment:index")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
-    unread = Notification.objects.visible_to(user).unread().count()
     current = request.path
     nav = [
         {
@@ -79,7 +81,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         }
         for label, url in items
     ]
-    return {"nav_items": nav, "unread_notifications": unread}
+    return {"nav_items": nav, "unread_notifications": _unread(user)}
+
+
+def _unread(user: User) -> SimpleLazyObject:
+    """The user's unread notifications, counted when the page shows them: a page that counts
+    them in its own query passes `unread_notifications` (`unread_column`), which wins over
+    this value, and no query is made for it here."""
+    return SimpleLazyObject(lambda: Notification.objects.visible_to(user).unread().count())
+
+
+def unread_column(user: User) -> Expression:
+    """The user's unread notifications as a column of a page's one-row query (#23: the home
+    pages pass the value as `unread_notifications`)."""
+    return count_of(Notification.objects.visible_to(user).unread())
 
 
 def _liaison_navigation(request: HttpRequest, user: User) -> dict[str, Any]:
@@ -91,5 +106,4 @@ def _liaison_navigation(request: HttpRequest, user: User) -> dict[str, Any]:
     nav = [
         {"label": label, "url": url, "active": request.path.startswith(url)} for label, url in items
     ]
-    unread = Notification.objects.visible_to(user).unread().count()
-    return {"nav_items": nav, "unread_notifications": unread}
+    return {"nav_items": nav, "unread_notifications": _unread(user)}

@@ -261,7 +261,7 @@ class RolePermissionBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> User | None:
         try:
-            user = User._default_manager.select_related("unit").get(pk=user_id)
+            user = User._default_manager.select_related("unit", "unit__parent").get(pk=user_id)
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from .access import access_object
 from .models import AuditEvent, Organisation, SafetyArea, User
 from .names import person_name_sort_key
+from .onerow import JsonRows, rows_of
 from .validators import MOBILE_PATTERN
 
 SCHOOL = Organisation.Kind.SCHOOL
@@ -89,11 +90,31 @@ class SchoolTypeRow(TypedDict):
     staff: int | None
 
 
-def schools_by_type(unit: Organisation) -> list[SchoolTypeRow]:
+SCHOOL_TYPE_KEYS = ("school_type", "count", "students", "boarding", "rural", "staff")
+
+
+def schools_by_type_column(unit: Organisation) -> JsonRows:
+    """The rows of `schools_by_type` as a column of a page's one-row query (#23)."""
+    return rows_of(_schools_by_type_rows(unit), SCHOOL_TYPE_KEYS)
+
+
+def schools_by_type(
+    unit: Organisation, rows: list[dict[str, Any]] | None = None
+) -> list[SchoolTypeRow]:
     """Active schools at or below a unit per school type, in the order of the type choices,
-    with their boarding and rural schools and headcounts. One query."""
+    with their boarding and rural schools and headcounts. One query, or none when `rows`
+    holds the values of `schools_by_type_column`."""
     labels = dict(Organisation.SchoolType.choices)
-    rows = (
+    rows = _schools_by_type_rows(unit) if rows is None else rows
+    order = list(labels)
+    return sorted(
+        (SchoolTypeRow(label=labels[row["school_type"]], **row) for row in rows),
+        key=lambda row: order.index(row["school_type"]),
+    )
+
+
+def _schools_by_type_rows(unit: Organisation) -> QuerySet:
+    return (
         Organisation.objects.below(unit)
         .schools()
         .filter(is_active=True)
@@ -106,11 +127,6 @@ def schools_by_type(unit: Organisation) -> list[SchoolTypeRow]:
             staff=Sum("staff_count"),
         )
         .order_by("school_type")
-    )
-    order = list(labels)
-    return sorted(
-        (SchoolTypeRow(label=labels[row["school_type"]], **row) for row in rows),
-        key=lambda row: order.index(row["school_type"]),
     )
 
 

@@ -467,23 +467,47 @@ def _count(rows: QuerySet, distinct: bool = False) -> Coalesce:
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
 
 
-def dashboard_counts(
-    user: User, unit: Organisation, first: datetime.date, last: datetime.date, county=None
-) -> dict[str, int]:
-    """Every figure of the dashboards' activities tile row and the user's to-do count, in
-    one query (scalar subqueries on the user's unit row): the home page's budget holds."""
+def dashboard_columns(
+    user: User, first: datetime.date, last: datetime.date, county=None
+) -> dict[str, Coalesce]:
+    """Every figure of the dashboards' activities tile row and the user's to-do count as
+    scalar subqueries, for the caller's one-row query (`dashboard_figures` reads the row):
+    keys `activities_approved`, `…_returned`, `…_unapproved`, `…_awaiting`,
+    `…_buses_expired`, `…_drivers_expired`."""
     activities = Activity.objects.visible_to(user)
     if county is not None:
         activities = activities.filter(school__path__startswith=county.path)
     period = starting_between(first, last)
     register = jurisdiction_register(user, {"state": "expired", "county": county})
     counts = {key: _count(activities.filter(period & figure_q(key))) for key in FIGURE_KEYS}
-    counts["awaiting"] = _count(activities.filter(awaiting_q(user)), distinct=True)
+    counts["awaiting"] = awaiting_column(user, activities)
     counts["buses_expired"] = _count(register["buses"])
     counts["drivers_expired"] = _count(register["drivers"])
-    row = Organisation.objects.filter(pk=unit.pk).values(**counts).get()
-    row["expired"] = row.pop("buses_expired") + row.pop("drivers_expired")
-    return row
+    return {f"activities_{key}": value for key, value in counts.items()}
+
+
+def dashboard_figures(row: dict[str, int]) -> dict[str, int]:
+    """The counts of `dashboard_columns` read from the caller's row: the figure keys,
+    `awaiting` and `expired` (buses and drivers)."""
+    counts = {key: row[f"activities_{key}"] for key in (*FIGURE_KEYS, "awaiting")}
+    counts["expired"] = row["activities_buses_expired"] + row["activities_drivers_expired"]
+    return counts
+
+
+def awaiting_column(user: User, activities: QuerySet[Activity] | None = None) -> Coalesce:
+    """The applications waiting for the user's decision (`awaiting_count`), as a scalar
+    subquery for a one-row query."""
+    activities = Activity.objects.visible_to(user) if activities is None else activities
+    return _count(activities.filter(awaiting_q(user)), distinct=True)
+
+
+def dashboard_counts(
+    user: User, unit: Organisation, first: datetime.date, last: datetime.date, county=None
+) -> dict[str, int]:
+    """Every figure of the dashboards' activities tile row and the user's to-do count, in
+    one query (scalar subqueries on the user's unit row)."""
+    columns = dashboard_columns(user, first, last, county)
+    return dashboard_figures(Organisation.objects.filter(pk=unit.pk).values(**columns).get())
 
 
 FIGURE_LABELS = {

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 
 from safety.models import PATH_SEGMENT_WIDTH, Organisation
+from safety.onerow import JsonRows, rows_of
 
 SCHOOL = Organisation.Kind.SCHOOL
 # A province is always a root (safety.models' check constraint), so a city's path is the
@@ -25,10 +26,10 @@ CITY_PATH_LENGTH = 2 * (PATH_SEGMENT_WIDTH + 1)
 WORST_CITIES = 10
 
 
-def overdue_by_city(overdue: QuerySet) -> list[dict[str, Any]]:
-    """Overdue open hazards per city of the province, worst first: [{"name", "count",
-    "url"}], `url` the ledger filtered to the city. `overdue` is the scoped queryset of
-    overdue open hazards. One query (the city's name by a subquery on its path)."""
+def overdue_by_city_column(overdue: QuerySet) -> JsonRows:
+    """Overdue open hazards per city of the province, the worst first, as a column of the
+    home's one-row query (`overdue_by_city` reads it). `overdue` is the scoped queryset of
+    overdue open hazards; the city's name comes by a subquery on its path."""
     names = Organisation.objects.filter(path=OuterRef("city_path"))
     rows = (
         overdue.annotate(city_path=Substr("school__path", 1, CITY_PATH_LENGTH))
@@ -40,6 +41,12 @@ def overdue_by_city(overdue: QuerySet) -> list[dict[str, Any]]:
         )
         .order_by("-count", "city_path")[:WORST_CITIES]
     )
+    return rows_of(rows, ("city_path", "count", "name", "city_id"))
+
+
+def overdue_by_city(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of `overdue_by_city_column`, worst first: [{"name", "count", "url"}], `url`
+    the ledger filtered to the city."""
     ledger = reverse("inspections:ledger")
     return [
         {
@@ -47,7 +54,7 @@ def overdue_by_city(overdue: QuerySet) -> list[dict[str, Any]]:
             "count": row["count"],
             "url": f"{ledger}?overdue=1&county={row['city_id']}" if row["city_id"] else "",
         }
-        for row in rows
+        for row in sorted(rows, key=lambda row: (-row["count"], row["city_path"]))
     ]
 
 

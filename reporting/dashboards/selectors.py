@@ -11,27 +11,22 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 from django.db.models import (
     Count,
-    DateField,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,7 +48,6 @@ from reporting.monthly.selectors import (
     add_months,
     due_date,
     reporting_children,
-    reports_for,
     reports_monthly,
     review_queue,
     school_due_date,
@@ -65,6 +59,7 @@ from safety import roles
 from safety.education.models import EducationRecord, LegalVicePrincipal, term_of
 from safety.education.selectors import PUPIL_KINDS
 from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, current_school_year
+from safety.onerow import JsonRows, as_date, count_of, earliest, one_row, rows_of, sum_of
 from safety.responsibility.selectors import GridRow, kept_coverage_rows, unit_gap_count
 from safety.selectors import day_start, local_days
 
@@ -221,7 +216,20 @@ def _summaries_serve(scope: Scope) -> bool:
     return tally.is_kept() and scope.unit is not None and scope.unit.is_bureau
 
 
-def _open_rows(scope: Scope) -> list[dict[str, Any]]:
+OPEN_ROW_KEYS = (
+    "bureau_id",
+    "bureau_name",
+    "bureau_kind",
+    "area_id",
+    "severity",
+    "is_overdue",
+    "n",
+)
+
+
+def _open_rows_column(scope: Scope) -> JsonRows:
+    """The open hazards per bureau (the schools' parent), area, severity and overdue flag, as
+    a column of the page's one-row query (`_open_rows` reads it)."""
     if _summaries_serve(scope):
         rows = HazardTally.objects.visible_to(scope.user).exclude(status=CLOSED)
         if scope.county is not None:
@@ -229,34 +237,28 @@ def _open_rows(scope: Scope) -> list[dict[str, Any]]:
         n, prefix = Sum("count"), "bureau"
     else:
         rows, n, prefix = scope.hazards().filter(OPEN), Count("id"), "school__parent"
-    keys = (f"{prefix}_id", f"{prefix}__name", f"{prefix}__kind")
-    fetched = rows.order_by().values(*keys, "area_id", "severity", "is_overdue").annotate(n=n)
-    return [
-        {
-            "bureau_id": row.pop(keys[0]),
-            "bureau_name": row.pop(keys[1]),
-            "bureau_kind": row.pop(keys[2]),
-            **row,
-        }
-        for row in fetched
-    ]
+    keys = (f"{prefix}_id", f"{prefix}__name", f"{prefix}__kind", *OPEN_ROW_KEYS[3:-1])
+    return rows_of(rows.order_by().values(*keys).annotate(n=n), (*keys, "n"), OPEN_ROW_KEYS)
 
 
-def _month_rows(scope: Scope, months: list[datetime.date], period: Period | None):
-    """(month, found, closed) of the trend's months and of the period's."""
+def _month_rows_column(scope: Scope, months: list[datetime.date], period: Period | None):
+    """(month, found, closed) of the trend's months and of the period's, from the monthly
+    summary rows, as a column of the one-row query (None where no trigger keeps them)."""
+    if not _summaries_serve(scope):
+        return None
     wanted = Q(month__gte=months[0])
     if period is not None:
         wanted |= Q(month__gte=period.first.replace(day=1), month__lte=period.last)
-    if _summaries_serve(scope):
-        rows = HazardMonth.objects.visible_to(scope.user).filter(wanted)
-        if scope.county is not None:
-            rows = rows.filter(bureau__path__startswith=scope.county.path)
-        return rows.order_by().values("month").annotate(f=Sum("found"), c=Sum("closed"))
-    return _month_rows_counted(scope, months, period)
+    rows = HazardMonth.objects.visible_to(scope.user).filter(wanted)
+    if scope.county is not None:
+        rows = rows.filter(bureau__path__startswith=scope.county.path)
+    rows = rows.order_by().values("month").annotate(f=Sum("found"), c=Sum("closed"))
+    return rows_of(rows, ("month", "f", "c"))
 
 
 def _month_rows_counted(scope: Scope, months: list[datetime.date], period: Period | None):
-    """The same rows counted from the hazard table (SQLite, where no trigger keeps them)."""
+    """The same rows counted from the hazard table (SQLite, where no trigger keeps them): the
+    hazards found and closed per local month, as two columns of the one-row query."""
     start = months[0] if period is None else min(months[0], period.first.replace(day=1))
     hazards = scope.hazards().order_by()
     found = (
@@ -264,33 +266,61 @@ def _month_rows_counted(scope: Scope, months: list[datetime.date], period: Perio
         .annotate(m=TruncMonth("created_at"))
         .values("m")
         .annotate(n=Count("id"))
-        .values_list("m", "n")
     )
     closed = (
         hazards.filter(status=CLOSED, closed_at__gte=day_start(start))
         .annotate(m=TruncMonth("closed_at"))
         .values("m")
         .annotate(n=Count("id"))
-        .values_list("m", "n")
     )
+    return {
+        "hazard_found": rows_of(found, ("m", "n")),
+        "hazard_closed": rows_of(closed, ("m", "n")),
+    }
+
+
+def _months_counted(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of `_month_rows_counted`'s columns as (month, found, closed) rows."""
     by_month: dict[datetime.date, dict[str, int]] = {}
-    for key, rows in (("f", found), ("c", closed)):
-        for month, count in rows:
-            row = by_month.setdefault(_local_month(month), {"f": 0, "c": 0})
-            row[key] += count
-    return [{"month": month, **row} for month, row in by_month.items()]
+    for key in ("found", "closed"):
+        for item in row[f"hazard_{key}"]:
+            month = by_month.setdefault(_local_month(item["m"]), {"f": 0, "c": 0})
+            month[key[0]] += item["n"]
+    return [{"month": month, **counts} for month, counts in by_month.items()]
 
 
 def trend_months(today: datetime.date) -> list[datetime.date]:
     return [add_months(today.replace(day=1), offset) for offset in range(1 - TREND_MONTHS, 1)]
 
 
-def hazard_counts(scope: Scope, today: datetime.date, period: Period | None = None) -> HazardCounts:
-    """The dashboard's hazard numbers for `scope` (see HazardCounts): two queries."""
-    rows = _month_rows(scope, trend_months(today), period)
+def hazard_columns(
+    scope: Scope, today: datetime.date, period: Period | None = None
+) -> dict[str, Any]:
+    """The columns `hazard_counts` reads, for the page's one-row query."""
+    columns: dict[str, Any] = {"hazard_open": _open_rows_column(scope)}
+    months = _month_rows_column(scope, trend_months(today), period)
+    if months is not None:
+        columns["hazard_months"] = months
+    else:
+        columns.update(_month_rows_counted(scope, trend_months(today), period))
+    return columns
+
+
+def hazard_counts(
+    scope: Scope,
+    today: datetime.date,
+    period: Period | None = None,
+    row: dict[str, Any] | None = None,
+) -> HazardCounts:
+    """The dashboard's hazard numbers for `scope` (see HazardCounts), read from `row` (the
+    page's one-row query with `hazard_columns`), or in one query of their own. On SQLite
+    the months are counted from the hazards (two more queries)."""
+    if row is None:
+        row = one_row(scope.unit.pk, hazard_columns(scope, today, period))
+    months = row["hazard_months"] if "hazard_months" in row else _months_counted(row)
     return HazardCounts(
-        open_rows=_open_rows(scope),
-        months={row["month"]: (row["f"], row["c"]) for row in rows},
+        open_rows=row["hazard_open"],
+        months={as_date(month["month"]): (month["f"], month["c"]) for month in months},
     )
 
 
@@ -326,7 +356,11 @@ def hazard_figures(
     ]
 
 
-def _local_month(value: datetime.date | datetime.datetime) -> datetime.date:
+def _local_month(value: datetime.date | datetime.datetime | str) -> datetime.date:
+    """The local month of a month start read from the database (a `rows_of` column gives
+    SQLite's local text, or PostgreSQL's timestamp with its offset)."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
@@ -359,7 +393,7 @@ def open_by_area(
     scope: Scope, areas: list[SafetyArea], counts: HazardCounts | None = None
 ) -> list[AreaRow]:
     """Open hazards per safety area, split by severity, with the overdue ones."""
-    rows = counts.open_rows if counts is not None else _open_rows(scope)
+    rows = (counts or hazard_counts(scope, timezone.localdate())).open_rows
     by_area: dict[int, dict[str, int]] = {}
     for row in rows:
         area = by_area.setdefault(row["area_id"], {"general": 0, "major": 0, "overdue": 0})
@@ -401,42 +435,79 @@ def _overdue_by_bureau(counts: HazardCounts) -> list[OverdueRow]:
     ]
 
 
-def overdue_by_unit(scope: Scope, counts: HazardCounts | None = None) -> list[OverdueRow]:
-    """Overdue hazards per county (the whole city, from the summaries) or per school (a
-    county: the open overdue hazards, which the index on (is_overdue, status) finds), worst
-    first. A province (#23): per city."""
-    if province.is_province_level(scope.unit, scope.county):
-        return province.overdue_by_city(scope.hazards().filter(OPEN, is_overdue=True).order_by())
-    if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
-        return _overdue_by_bureau(counts or hazard_counts(scope, timezone.localdate()))
+def overdue_columns(scope: Scope) -> dict[str, JsonRows]:
+    """The column `overdue_by_unit` reads for a province (per city) or a county (per school:
+    the open overdue hazards, which the index on (is_overdue, status) finds), for the page's
+    one-row query; none for a whole city (its counties come from the tally)."""
     overdue = scope.hazards().filter(OPEN, is_overdue=True).order_by()
+    if province.is_province_level(scope.unit, scope.county):
+        return {"overdue_units": province.overdue_by_city_column(overdue)}
+    if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
+        return {}
     rows = (
         overdue.values("school__name", "school__code")
         .annotate(count=Count("id"))
         .order_by("-count", "school__name")[:WORST_UNITS]
     )
+    return {"overdue_units": rows_of(rows, ("school__name", "school__code", "count"))}
+
+
+def overdue_by_unit(
+    scope: Scope, counts: HazardCounts | None = None, row: dict[str, Any] | None = None
+) -> list[OverdueRow]:
+    """Overdue hazards per county (the whole city, from the summaries) or per school (a
+    county), worst first. A province (#23): per city. `row`: the page's one-row query with
+    `overdue_columns` (one query of its own without it)."""
+    if province.is_province_level(scope.unit, scope.county):
+        row = row if row is not None else one_row(scope.unit.pk, overdue_columns(scope))
+        return province.overdue_by_city(row["overdue_units"])
+    if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
+        return _overdue_by_bureau(counts or hazard_counts(scope, timezone.localdate()))
+    row = row if row is not None else one_row(scope.unit.pk, overdue_columns(scope))
+    rows = sorted(row["overdue_units"], key=lambda item: (-item["count"], item["school__name"]))
     return [
         {
-            "name": row["school__name"],
-            "count": row["count"],
-            "url": link("inspections:ledger", overdue=1, school=row["school__code"], **scope.query),
+            "name": item["school__name"],
+            "count": item["count"],
+            "url": link(
+                "inspections:ledger", overdue=1, school=item["school__code"], **scope.query
+            ),
         }
-        for row in rows
+        for item in rows
     ]
 
 
 # --- Incidents -------------------------------------------------------------------------------
 
 
-def incident_figures(scope: Scope, period: Period, today: datetime.date) -> list[Figure]:
-    year = Period("year", today.replace(month=1, day=1), today, "")
-    in_period = _in_period("occurred_at", period)
-    counts = scope.incidents().aggregate(
-        period=Count("id", filter=in_period),
-        year=Count("id", filter=_in_period("occurred_at", year)),
-        late=Count("id", filter=in_period & late_q(timezone.now())),
-        missed=Count("id", filter=in_period & missed_q()),
-    )
+def _year(today: datetime.date) -> Period:
+    return Period("year", today.replace(month=1, day=1), today, "")
+
+
+def incident_columns(scope: Scope, period: Period, today: datetime.date) -> dict[str, Any]:
+    """The incident figures' counts and the incidents per category of the period, as
+    columns of the page's one-row query (`incident_figures`, `incidents_by_category`)."""
+    incidents = scope.incidents()
+    in_period = incidents.filter(_in_period("occurred_at", period))
+    per_category = in_period.order_by().values("category").annotate(count=Count("id"))
+    return {
+        "incidents_period": count_of(in_period),
+        "incidents_year": count_of(incidents.filter(_in_period("occurred_at", _year(today)))),
+        "incidents_late": count_of(in_period.filter(late_q(timezone.now()))),
+        "incidents_missed": count_of(in_period.filter(missed_q())),
+        "incidents_by_category": rows_of(per_category, ("category", "count")),
+    }
+
+
+def incident_figures(
+    scope: Scope, period: Period, today: datetime.date, row: dict[str, Any] | None = None
+) -> list[Figure]:
+    """Incidents in the period and this year, those reported late and missed (`row`: the
+    page's one-row query with `incident_columns`; one query of their own without it)."""
+    year = _year(today)
+    if row is None:
+        row = one_row(scope.unit.pk, incident_columns(scope, period, today))
+    counts = {key: row[f"incidents_{key}"] for key in ("period", "year", "late", "missed")}
     incidents, query = "incidents:incident_list", scope.query
     return [
         Figure(
@@ -468,17 +539,14 @@ def incident_figures(scope: Scope, period: Period, today: datetime.date) -> list
     ]
 
 
-def incidents_by_category(scope: Scope, period: Period) -> list[CategoryRow]:
+def incidents_by_category(
+    scope: Scope, period: Period, row: dict[str, Any] | None = None
+) -> list[CategoryRow]:
     """Incidents of the period per category (every category, zeros included), each linked to
-    the incident list filtered the same way."""
-    rows = dict(
-        scope.incidents()
-        .filter(_in_period("occurred_at", period))
-        .order_by()
-        .values("category")
-        .annotate(count=Count("id"))
-        .values_list("category", "count")
-    )
+    the incident list filtered the same way (`row`: as for `incident_figures`)."""
+    if row is None:
+        row = one_row(scope.unit.pk, incident_columns(scope, period, timezone.localdate()))
+    rows = {item["category"]: item["count"] for item in row["incidents_by_category"]}
     return [
         {
             "category": value,
@@ -503,26 +571,41 @@ def report_month(period: Period, today: datetime.date) -> datetime.date:
     return month
 
 
-def monthly_figures(scope: Scope, period: Period, today: datetime.date) -> list[Figure]:
-    """The units reporting to the bureau (a county's schools; the city's counties and
-    city-direct schools) and how many submitted their report for the month — the same
-    units and statuses as the monthly review console."""
+def monthly_columns(scope: Scope, period: Period, today: datetime.date) -> dict[str, Any]:
+    """The units reporting to the bureau and their reports of the month submitted, per kind
+    of unit, as columns of the page's one-row query (`monthly_figures`)."""
     parent = scope.county or scope.unit
     month = report_month(period, today)
     units = Organisation.objects.visible_to(scope.user).filter(
         pk__in=reporting_children(parent).values("pk")
     )
-    per_kind = dict(
-        units.order_by().values("kind").annotate(n=Count("id")).values_list("kind", "n")
-    )
-    submitted = dict(
+    submitted = (
         MonthlyReport.objects.filter(unit__in=units, month=month)
         .exclude(status=MonthlyReport.Status.DRAFT)
         .order_by()
         .values("unit__kind")
         .annotate(n=Count("id"))
-        .values_list("unit__kind", "n")
     )
+    return {
+        "monthly_units": rows_of(
+            units.order_by().values("kind").annotate(n=Count("id")), ("kind", "n")
+        ),
+        "monthly_submitted": rows_of(submitted, ("unit__kind", "n"), ("kind", "n")),
+    }
+
+
+def monthly_figures(
+    scope: Scope, period: Period, today: datetime.date, row: dict[str, Any] | None = None
+) -> list[Figure]:
+    """The units reporting to the bureau (a county's schools; the city's counties and
+    city-direct schools) and how many submitted their report for the month — the same
+    units and statuses as the monthly review console (`row`: the page's one-row query with
+    `monthly_columns`; one query of their own without it)."""
+    month = report_month(period, today)
+    if row is None:
+        row = one_row(scope.unit.pk, monthly_columns(scope, period, today))
+    per_kind = {item["kind"]: item["n"] for item in row["monthly_units"]}
+    submitted = {item["kind"]: item["n"] for item in row["monthly_submitted"]}
     total = sum(per_kind.values())
     done = sum(submitted.values())
     missing = sum(
@@ -580,8 +663,15 @@ def coverage_figures(rows: list[GridRow], scope: Scope) -> list[Figure]:
     ]
 
 
-def veto_figure(scope: Scope, today: datetime.date) -> Figure:
-    count = scope.narrow(SchoolVeto.objects.visible_to(scope.user)).filter(year=today.year).count()
+def veto_column(scope: Scope, today: datetime.date) -> dict[str, Any]:
+    vetoes = scope.narrow(SchoolVeto.objects.visible_to(scope.user)).filter(year=today.year)
+    return {"vetoed_schools": count_of(vetoes)}
+
+
+def veto_figure(scope: Scope, today: datetime.date, row: dict[str, Any] | None = None) -> Figure:
+    """Schools under the one-vote veto this year (`row`: the one-row query's `veto_column`)."""
+    row = row if row is not None else one_row(scope.unit.pk, veto_column(scope, today))
+    count = row["vetoed_schools"]
     return Figure(
         "vetoed_schools",
         _("Schools under the one-vote veto"),
@@ -595,39 +685,39 @@ def veto_figure(scope: Scope, today: datetime.date) -> Figure:
 # --- #17 education and surroundings ----------------------------------------------------------
 
 
-def _per_school(queryset: QuerySet, value: Any) -> Coalesce:
-    """Σ over the schools of a per-school subquery (`value` aggregated by school)."""
-    rows = queryset.filter(school=OuterRef("pk")).order_by().values("school")
-    return Coalesce(
-        Sum(Subquery(rows.annotate(v=value).values("v"), output_field=DecimalField())),
-        Value(Decimal("0")),
-        output_field=DecimalField(),
-    )
-
-
-def education_figures(scope: Scope, today: datetime.date) -> list[Figure]:
-    """Legal vice-principal gaps, safety-education hours per pupil this term, open
-    surroundings spots and public reports waiting: one query. Always the user's whole
-    jurisdiction (the county filter does not apply): the lists they link to have no county
-    filter."""
+def education_columns(scope: Scope, today: datetime.date) -> dict[str, Any]:
+    """The education and surroundings figures' numbers over the user's active schools, as
+    columns of the page's one-row query (`education_figures`)."""
     term = term_of(today)
     schools = Organisation.objects.visible_to(scope.user).filter(
         kind=Organisation.Kind.SCHOOL, is_active=True
     )
     current = LegalVicePrincipal.objects.current(today).filter(school=OuterRef("pk"))
     pupil_hours = ExpressionWrapper(F("hours") * F("pupils"), output_field=DecimalField())
-    numbers = schools.aggregate(
-        schools=Count("pk"),
-        vp_gaps=Count("pk", filter=~Q(Exists(current))),
-        students=Coalesce(Sum("student_count"), 0),
-        pupil_hours=_per_school(
-            EducationRecord.objects.in_term(term).filter(kind__in=PUPIL_KINDS), Sum(pupil_hours)
-        ),
-        open_spots=_per_school(SurroundingsSpot.objects.open(), Count("pk")),
-        waiting=_per_school(
-            PublicReport.objects.filter(status=PublicReport.Status.UNVERIFIED), Count("pk")
-        ),
-    )
+    records = EducationRecord.objects.in_term(term).filter(kind__in=PUPIL_KINDS)
+    waiting = PublicReport.objects.filter(status=PublicReport.Status.UNVERIFIED)
+    return {
+        "edu_schools": count_of(schools),
+        "edu_vp_gaps": count_of(schools.filter(~Exists(current))),
+        "edu_students": sum_of(schools, F("student_count")),
+        "edu_pupil_hours": sum_of(records.filter(school__in=schools), pupil_hours),
+        "edu_open_spots": count_of(SurroundingsSpot.objects.open().filter(school__in=schools)),
+        "edu_waiting": count_of(waiting.filter(school__in=schools)),
+    }
+
+
+def education_figures(
+    scope: Scope, today: datetime.date, row: dict[str, Any] | None = None
+) -> list[Figure]:
+    """Legal vice-principal gaps, safety-education hours per pupil this term, open
+    surroundings spots and public reports waiting (`row`: the page's one-row query with
+    `education_columns`; one query of their own without it). Always the user's whole
+    jurisdiction (the county filter does not apply): the lists they link to have no county
+    filter."""
+    term = term_of(today)
+    if row is None:
+        row = one_row(scope.unit.pk, education_columns(scope, today))
+    numbers = {key[4:]: value for key, value in row.items() if key.startswith("edu_")}
     students = numbers["students"]
     hours = f"{numbers['pupil_hours'] / students:.1f}" if students else "—"
     return [
@@ -679,6 +769,7 @@ class BureauDashboard:
     activities: list[Figure] = field(default_factory=list)  # issue #16
     activities_awaiting: int = 0  # issue #16: the user's to-do, counted with the figures
     education: list[Figure] = field(default_factory=list)  # #17
+    extra: dict[str, Any] = field(default_factory=dict)  # the caller's own columns (#23)
 
     def __post_init__(self) -> None:
         self.figures = [
@@ -692,38 +783,87 @@ class BureauDashboard:
         ]
 
 
-def bureau_dashboard(scope: Scope, period: Period, today: datetime.date) -> BureauDashboard:
-    """Every figure, series and table of a bureau's home page for `scope` and `period`: one
-    grouped query per figure family, however many schools the jurisdiction holds."""
-    areas = list(SafetyArea.objects.filter(is_active=True))
-    coverage = kept_coverage_rows(scope.units().order_by(), today=today)
-    own = [row.gap_count for row in coverage if row.school_id == scope.unit.pk]
-    counts = hazard_counts(scope, today, period)
+AREA_KEYS = ("id", "key", "name_zh", "name_en", "order")
+
+
+def areas_column() -> JsonRows:
+    """The active safety areas, as a column of a page's one-row query (`areas_from`)."""
+    return rows_of(SafetyArea.objects.filter(is_active=True).values(*AREA_KEYS), AREA_KEYS)
+
+
+def areas_from(rows: list[dict[str, Any]]) -> list[SafetyArea]:
+    """The safety areas of `areas_column`, in their order (unsaved copies for display)."""
+    areas = [SafetyArea(is_active=True, **row) for row in rows]
+    return sorted(areas, key=lambda area: (area.order, area.key))
+
+
+def _coverage_units(scope: Scope) -> QuerySet[Organisation]:
+    """The units of the coverage figures, and the bureau itself when a county is chosen (its
+    own gaps are shown above the figures): one query for both."""
+    units = scope.units().order_by()
+    if scope.county is None:
+        return units
+    own = Organisation.objects.filter(pk=scope.unit.pk)
+    return Organisation.objects.filter(Q(pk__in=units.values("pk")) | Q(pk__in=own.values("pk")))
+
+
+def bureau_dashboard(
+    scope: Scope, period: Period, today: datetime.date, extra: dict[str, Any] | None = None
+) -> BureauDashboard:
+    """Every figure, series and table of a bureau's home page for `scope` and `period`, in
+    two queries however many schools the jurisdiction holds: one row of scalar subqueries
+    and short JSON lists (safety.onerow), and the coverage grid's rows from the gap
+    summaries. `extra`: more columns for the same row (the page's to-do list, totals);
+    their values are in the result's `extra`."""
+    columns = {
+        "areas": areas_column(),
+        **hazard_columns(scope, today, period),
+        **incident_columns(scope, period, today),
+        **monthly_columns(scope, period, today),
+        **veto_column(scope, today),
+        **overdue_columns(scope),
+        **activity_selectors.dashboard_columns(scope.user, period.first, period.last, scope.county),
+        **education_columns(scope, today),
+        **(extra or {}),
+    }
+    row = one_row(scope.unit.pk, columns)
+    coverage = kept_coverage_rows(_coverage_units(scope), today=today)
+    own = [item.gap_count for item in coverage if item.school_id == scope.unit.pk]
+    if scope.county is not None:
+        coverage = [item for item in coverage if item.school_id != scope.unit.pk]
+    counts = hazard_counts(scope, today, period, row)
     return BureauDashboard(
         hazards=hazard_figures(scope, period, counts),
-        incidents=incident_figures(scope, period, today),
-        monthly=monthly_figures(scope, period, today),
+        incidents=incident_figures(scope, period, today, row),
+        monthly=monthly_figures(scope, period, today, row),
         coverage=coverage_figures(coverage, scope),
         own_gap_count=own[0] if own else unit_gap_count(scope.unit),
-        veto=veto_figure(scope, today),
+        veto=veto_figure(scope, today, row),
         trend=hazard_trend(scope, today, counts),
-        areas=open_by_area(scope, areas, counts),
-        overdue=overdue_by_unit(scope, counts),
-        categories=incidents_by_category(scope, period),
-        **activity_figures(scope, period),
-        education=education_figures(scope, today),  # #17
+        areas=open_by_area(scope, areas_from(row["areas"]), counts),
+        overdue=overdue_by_unit(scope, counts, row),
+        categories=incidents_by_category(scope, period, row),
+        **activity_figures(scope, period, row),
+        education=education_figures(scope, today, row),  # #17
+        extra={key: row[key] for key in extra or {}},
     )
 
 
 # --- Activities and school buses (issue #16) ---------------------------------------------------
 
 
-def activity_figures(scope: Scope, period: Period) -> dict[str, Any]:
+def activity_figures(
+    scope: Scope, period: Period, row: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Activities approved, returned and held without approval in the period, buses and
-    drivers with expired documents, and the applications waiting for the user: one query."""
-    counts = activity_selectors.dashboard_counts(
-        scope.user, scope.unit, period.first, period.last, scope.county
-    )
+    drivers with expired documents, and the applications waiting for the user (`row`: the
+    page's one-row query with the activities' `dashboard_columns`; one query without it)."""
+    if row is None:
+        counts = activity_selectors.dashboard_counts(
+            scope.user, scope.unit, period.first, period.last, scope.county
+        )
+    else:
+        counts = activity_selectors.dashboard_figures(row)
     labels = activity_selectors.FIGURE_LABELS
     figures = [
         Figure(
@@ -839,30 +979,72 @@ def _sort_hazard_tasks(user: User, hazards: QuerySet[Hazard]) -> dict[str, list[
     return lists
 
 
-def report_tasks(unit: Organisation, today: datetime.date) -> list[ReportTask]:
+def _task_months(today: datetime.date) -> list[datetime.date]:
+    return [add_months(today.replace(day=1), -1), today.replace(day=1)]
+
+
+def report_columns(unit: Organisation, today: datetime.date) -> dict[str, Subquery]:
+    """The status of the unit's own reports of last and this month (`report_tasks`), as
+    columns of the page's one-row query; none for a unit that does not report."""
+    if not reports_monthly(unit):
+        return {}
+    reports = MonthlyReport.objects.filter(unit=unit.pk)
+    return {
+        f"report_{index}": Subquery(reports.filter(month=month).values("status")[:1])
+        for index, month in enumerate(_task_months(today))
+    }
+
+
+def report_tasks(
+    unit: Organisation, today: datetime.date, row: dict[str, Any] | None = None
+) -> list[ReportTask]:
     """The unit's own monthly reports of last and this month that still need its action (not
     started, draft, returned, missing): a report submitted or approved leaves the list. Empty
-    for a unit that does not report (the city)."""
+    for a unit that does not report (the city). `row`: the page's one-row query with
+    `report_columns` (one query of their own without it)."""
     if not reports_monthly(unit):
         return []
-    months = [add_months(today.replace(day=1), -1), today.replace(day=1)]
-    reports = reports_for([unit], months)
-    rows = [
-        ReportTask(
-            month,
-            unit_status(unit, month, reports.get((unit.pk, month)), today),
-            due_date(unit, month),
-            reverse("monthly:report", args=[unit.pk, f"{month:%Y-%m}"]),
+    row = row if row is not None else one_row(unit.pk, report_columns(unit, today))
+    rows = []
+    for index, month in enumerate(_task_months(today)):
+        status = row[f"report_{index}"]
+        # Whether a submitted report was late does not matter here: it needs no action.
+        report = MonthlyReport(unit=unit, month=month, status=status) if status else None
+        rows.append(
+            ReportTask(
+                month,
+                unit_status(unit, month, report, today),
+                due_date(unit, month),
+                reverse("monthly:report", args=[unit.pk, f"{month:%Y-%m}"]),
+            )
         )
-        for month in months
-    ]
     return [row for row in rows if row.needs_action]
 
 
-def school_tasks(user: User, school: Organisation, today: datetime.date) -> SchoolTasks:
+def school_task_columns(user: User, school: Organisation, today: datetime.date) -> dict[str, Any]:
+    """The counts of the school's to-do list (letters, supervision items, the school's
+    reports, activities waiting), as columns of the page's one-row query (`school_tasks`)."""
+    letters = ResponsibilityLetter.objects.visible_to(user).filter(
+        school_year=current_school_year(), status=ResponsibilityLetter.Status.ISSUED
+    )
+    if not user.has_perm("safety.manage_responsibilities"):
+        letters = letters.filter(assignment__holder__user=user)
+    columns = {"letters": count_of(letters), **school_supervision_columns(user)}
+    if user.has_perm(roles.SUBMIT_MONTHLY_REPORT):
+        columns.update(report_columns(school, today))
+    if user.has_perm(roles.APPROVE_ACTIVITY):  # issue #16: the roles that approve only
+        columns["activities_awaiting"] = activity_selectors.awaiting_column(user)
+    return columns
+
+
+def school_tasks(
+    user: User, school: Organisation, today: datetime.date, row: dict[str, Any] | None = None
+) -> SchoolTasks:
     """What this user must act on: hazards to assign, rectify, verify or decide an extension
     on, incidents whose written report is still due, the school's monthly reports that still
-    need it, letters to sign. Each item links to the page where the user acts."""
+    need it, letters to sign. Each item links to the page where the user acts. The hazards
+    and incidents are two queries; the counts come from `row` (the page's one-row query
+    with `school_task_columns`), or one query of their own."""
     hazards = _sort_hazard_tasks(user, _hazard_tasks(user))
     incidents = list(
         Incident.objects.visible_to(user)
@@ -870,25 +1052,20 @@ def school_tasks(user: User, school: Organisation, today: datetime.date) -> Scho
         .filter(written_reported_at__isnull=True)
         .order_by("written_deadline", "id")[:20]
     )
-    letters = ResponsibilityLetter.objects.visible_to(user).filter(
-        school_year=current_school_year(), status=ResponsibilityLetter.Status.ISSUED
-    )
-    if not user.has_perm("safety.manage_responsibilities"):
-        letters = letters.filter(assignment__holder__user=user)
-    # #18: the letters' count and the supervision items in one query (the home's budget)
-    row = _one_row(user, {"letters": _count(letters), **school_supervision_columns(user)})
+    columns = school_task_columns(user, school, today)
+    row = dict(row if row is not None else one_row(school.pk, columns))
+    reports = report_tasks(school, today, row) if "report_0" in columns else []
     return SchoolTasks(
         **hazards,
         incidents=incidents,
-        reports=report_tasks(school, today) if user.has_perm(roles.SUBMIT_MONTHLY_REPORT) else [],
-        letters=row.pop("letters"),
+        reports=reports,
+        letters=row["letters"],
         letters_url=link("responsibility:letter_list", status=ResponsibilityLetter.Status.ISSUED),
-        # issue #16: one query, for the roles that approve only
-        activities=activity_selectors.awaiting_count(user)
-        if user.has_perm(roles.APPROVE_ACTIVITY)
-        else 0,
+        activities=row.get("activities_awaiting", 0),
         activities_url=link("activities:list", mine="on"),
-        supervision=SupervisionTasks(today=today, **row),  # #18
+        supervision=SupervisionTasks(
+            today=today, **{key: row[key] for key in SUPERVISION_KEYS if key in columns}
+        ),  # #18
     )
 
 
@@ -910,33 +1087,58 @@ class BureauTasks:
         return len(self.reports) + self.review_count + self.activities + self.supervision.count
 
 
+def bureau_task_columns(user: User, bureau: Organisation, today: datetime.date) -> dict[str, Any]:
+    """The counts of a bureau user's to-do list (the review queue, the supervision items,
+    the bureau's own reports), as columns of the page's one-row query (`bureau_tasks`)."""
+    columns = bureau_supervision_columns(user)
+    if user.has_perm(roles.REVIEW_MONTHLY_REPORT):
+        columns["review_count"] = count_of(review_queue(bureau))
+    if user.has_perm(roles.SUBMIT_MONTHLY_REPORT):
+        columns.update(report_columns(bureau, today))
+    return columns
+
+
 def bureau_tasks(
-    user: User, bureau: Organisation, today: datetime.date, activities_awaiting: int = 0
+    user: User,
+    bureau: Organisation,
+    today: datetime.date,
+    activities_awaiting: int = 0,
+    row: dict[str, Any] | None = None,
 ) -> BureauTasks:
     """What waits for a bureau user on the home page (see `BureauTasks`); the counts are those
-    of the pages linked (the console's review queue, the unit's coverage page)."""
-    may_submit = user.has_perm(roles.SUBMIT_MONTHLY_REPORT)
+    of the pages linked (the console's review queue, the unit's coverage page), read from
+    `row` (the page's one-row query with `bureau_task_columns`) or one query of their own."""
     may_review = user.has_perm(roles.REVIEW_MONTHLY_REPORT)
-    # #18: the review queue's count and the supervision items in one query (the budget)
-    columns = bureau_supervision_columns(user)
-    if may_review:
-        columns["review_count"] = _count(review_queue(bureau))
-    row = _one_row(user, columns) if columns else {}
+    columns = bureau_task_columns(user, bureau, today)
+    row = dict(row if row is not None else one_row(bureau.pk, columns))
     return BureauTasks(
-        reports=report_tasks(bureau, today) if may_submit else [],
+        reports=report_tasks(bureau, today, row) if "report_0" in columns else [],
         reports_url=reverse("monthly:unit", args=[bureau.pk]) if reports_monthly(bureau) else "",
-        review_count=row.pop("review_count", 0),
+        review_count=row.get("review_count", 0) if may_review else 0,
         review_url=reverse("monthly:console") if may_review else "",
         activities=activities_awaiting,  # issue #16: counted with the dashboard's figures
         activities_url=link("activities:list", mine="on"),
-        supervision=SupervisionTasks(today=today, **row),  # #18
+        supervision=SupervisionTasks(
+            today=today, **{key: row[key] for key in SUPERVISION_KEYS if key in columns}
+        ),  # #18
     )
 
 
-def school_hazard_figures(user: User, areas: list[SafetyArea]) -> SchoolHazardFigures:
-    """The school's open and overdue hazards per area (areas with none left out)."""
+def school_hazard_columns(user: User) -> dict[str, Any]:
+    """The school's open hazards per area, severity and overdue flag (counted from its
+    hazards), as a column of the page's one-row query (`school_hazard_figures`)."""
+    return {"hazard_open": _open_rows_column(Scope(user=user, unit=user.unit))}
+
+
+def school_hazard_figures(
+    user: User, areas: list[SafetyArea], row: dict[str, Any] | None = None
+) -> SchoolHazardFigures:
+    """The school's open and overdue hazards per area (areas with none left out); `row`:
+    the page's one-row query with `school_hazard_columns`."""
     scope = Scope(user=user, unit=user.unit)
-    rows = [row for row in open_by_area(scope, areas) if row["open"] or row["overdue"]]
+    row = row if row is not None else one_row(user.unit_id, school_hazard_columns(user))
+    counts = HazardCounts(open_rows=row["hazard_open"], months={})
+    rows = [row for row in open_by_area(scope, areas, counts) if row["open"] or row["overdue"]]
     return {
         "rows": rows,
         "open": sum(row["open"] for row in rows),
@@ -946,9 +1148,10 @@ def school_hazard_figures(user: User, areas: list[SafetyArea]) -> SchoolHazardFi
     }
 
 
-def inspections_against_plan(user: User, today: datetime.date) -> list[PlanRow]:
-    """This month's submitted inspections of the plan's kinds, against the plan."""
-    done = dict(
+def plan_columns(user: User, today: datetime.date) -> dict[str, Any]:
+    """This month's submitted inspections per kind of the plan, as a column of the page's
+    one-row query (`inspections_against_plan`)."""
+    done = (
         Inspection.objects.visible_to(user)
         .filter(
             status=Inspection.Status.SUBMITTED,
@@ -959,8 +1162,17 @@ def inspections_against_plan(user: User, today: datetime.date) -> list[PlanRow]:
         .order_by()
         .values("kind")
         .annotate(n=Count("id"))
-        .values_list("kind", "n")
     )
+    return {"plan_done": rows_of(done, ("kind", "n"))}
+
+
+def inspections_against_plan(
+    user: User, today: datetime.date, row: dict[str, Any] | None = None
+) -> list[PlanRow]:
+    """This month's submitted inspections of the plan's kinds, against the plan (`row`: the
+    page's one-row query with `plan_columns`; one query of their own without it)."""
+    row = row if row is not None else one_row(user.unit_id, plan_columns(user, today))
+    done = {item["kind"]: item["n"] for item in row["plan_done"]}
     return [
         {
             "kind": Inspection.Kind(kind).label,
@@ -978,7 +1190,7 @@ def inspections_against_plan(user: User, today: datetime.date) -> list[PlanRow]:
 @dataclass
 class SupervisionTasks:
     """The to-do items of the campaigns, notices and orders: counts and the nearest
-    deadline of each, read in the query of the to-do list's other counts (`_one_row`). A
+    deadline of each, read in the query of the to-do list's other counts (`one_row`). A
     school's people who answer supervision get the first four, bureau officials who
     supervise the last three; the links are the filtered lists where they act, showing the
     same counts."""
@@ -1031,52 +1243,48 @@ class SupervisionTasks:
     order_replies_url = property(lambda self: link("orders:index", status="to_decide"))
 
 
-def _count(queryset: QuerySet) -> Subquery:
-    """COUNT(*) of `queryset` as a scalar subquery (no GROUP BY: one value, 0 when empty)."""
-    rows = queryset.order_by().values(n=Func(F("pk"), function="COUNT"))
-    return Subquery(rows, output_field=IntegerField())
-
-
-def _earliest(queryset: QuerySet, field_name: str) -> Subquery:
-    """MIN(`field_name`) of `queryset` as a scalar subquery (NULL when empty)."""
-    rows = queryset.order_by().values(d=Func(F(field_name), function="MIN"))
-    return Subquery(rows, output_field=DateField())
-
-
-def _one_row(user: User, columns: dict[str, Subquery]) -> dict[str, Any]:
-    """The scalar subqueries `columns` evaluated in one query, on the user's unit's row."""
-    row = Organisation.objects.filter(pk=user.unit_id).values(**columns).first()
-    return dict(row or {key: None if key.endswith("_due") else 0 for key in columns})
+SUPERVISION_KEYS = (
+    "campaigns",
+    "campaigns_due",
+    "notices",
+    "notices_due",
+    "unread",
+    "orders",
+    "orders_due",
+    "to_forward",
+    "notice_replies",
+    "order_replies",
+)
 
 
 def school_supervision_columns(user: User) -> dict[str, Subquery]:
     """A school account's campaign tasks, replies and orders to answer, as columns for
-    `_one_row` (none for a role that does not answer supervision)."""
+    `one_row` (none for a role that does not answer supervision)."""
     if not user.has_perm(roles.ANSWER_SUPERVISION):
         return {}
     campaigns = campaign_selectors.open_tasks(user)
     notices = notice_selectors.to_reply(user)
     orders = order_selectors.to_reply(user)
     return {
-        "campaigns": _count(campaigns),
-        "campaigns_due": _earliest(campaigns, "deadline"),
-        "notices": _count(notices),
-        "notices_due": _earliest(notices, "notice__reply_due"),
-        "unread": _count(notice_selectors.unread(user)),
-        "orders": _count(orders),
-        "orders_due": _earliest(orders, "deadline"),
+        "campaigns": count_of(campaigns),
+        "campaigns_due": earliest(campaigns, "deadline"),
+        "notices": count_of(notices),
+        "notices_due": earliest(notices, "notice__reply_due"),
+        "unread": count_of(notice_selectors.unread(user)),
+        "orders": count_of(orders),
+        "orders_due": earliest(orders, "deadline"),
     }
 
 
 def bureau_supervision_columns(user: User) -> dict[str, Subquery]:
     """A bureau official's campaigns to forward (a county's), notices with replies and order
-    replies to decide, as columns for `_one_row` (none for a role that does not supervise)."""
+    replies to decide, as columns for `one_row` (none for a role that does not supervise)."""
     if not user.has_perm(roles.SUPERVISE) or user.unit is None:
         return {}
     columns = {
-        "notice_replies": _count(notice_selectors.replies_to_decide(user)),
-        "order_replies": _count(order_selectors.replies_to_decide(user)),
+        "notice_replies": count_of(notice_selectors.replies_to_decide(user)),
+        "order_replies": count_of(order_selectors.replies_to_decide(user)),
     }
     if user.unit.kind == Organisation.Kind.COUNTY:
-        columns["to_forward"] = _count(campaign_selectors.awaiting_forward(user))
+        columns["to_forward"] = count_of(campaign_selectors.awaiting_forward(user))
     return columns

@@ -10,7 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety import selectors as safety_selectors
+from safety.context_processors import unread_column
 from safety.exports import csv_response
+from safety.models import Organisation
+from safety.onerow import count_of, one_row
 from safety.paging import paginate
 from safety.responsibility import selectors as responsibility_selectors
 
@@ -31,51 +34,81 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _school_home(request: HttpRequest) -> HttpResponse:
-    school, today = request.user.unit, timezone.localdate()
-    areas = list(safety_selectors.active_areas())
+    """The school's home: the to-do list's hazards and incidents (two queries), every count
+    and short list in one row (safety.onerow), the coverage summary (one query)."""
+    user, school, today = request.user, request.user.unit, timezone.localdate()
+    row = one_row(
+        school.pk,
+        {
+            "areas": selectors.areas_column(),
+            **selectors.school_task_columns(user, school, today),
+            **selectors.school_hazard_columns(user),
+            **selectors.plan_columns(user, today),
+            "unread_notifications": unread_column(user),
+        },
+    )
+    areas = selectors.areas_from(row["areas"])
     context = {
         "school": school,
         "today": today,
         "now": timezone.now(),
-        "tasks": selectors.school_tasks(request.user, school, today),
-        "hazards": selectors.school_hazard_figures(request.user, areas),
-        "inspections": selectors.inspections_against_plan(request.user, today),
+        "tasks": selectors.school_tasks(user, school, today, row),
+        "hazards": selectors.school_hazard_figures(user, areas, row),
+        "inspections": selectors.inspections_against_plan(user, today, row),
         "gap_count": responsibility_selectors.school_gap_count(school),
+        "unread_notifications": row["unread_notifications"],
     }
     return render(request, "reporting/dashboards/home_school.html", context)
 
 
-def _dashboard(request: HttpRequest) -> tuple[DashboardFilterForm, Any, Any]:
+def _dashboard(
+    request: HttpRequest, extra: Any = None
+) -> tuple[DashboardFilterForm, Any, Any, Any]:
+    """The filter form, its period, its county (None: the whole jurisdiction) and the
+    dashboard; `extra(county)` gives more columns for the dashboard's one-row query."""
     form = DashboardFilterForm(request.GET or None, user=request.user)
     today = timezone.localdate()
     period = form.chosen_period(today)
     county = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
     scope = selectors.Scope(user=request.user, unit=request.user.unit, county=county)
-    return form, period, selectors.bureau_dashboard(scope, period, today)
+    columns = extra(county) if extra else None
+    return form, period, county, selectors.bureau_dashboard(scope, period, today, columns)
 
 
 def _bureau_home(request: HttpRequest) -> HttpResponse:
-    unit = request.user.unit
-    form, period, dashboard = _dashboard(request)
-    narrowed = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
+    """The bureau's home: the dashboard, the to-do list, the schools by type, the count of
+    the units table and the unread notifications in one row (safety.onerow), the coverage
+    grid's rows and the units table's page: five queries with the session and the user."""
+    user, unit, today = request.user, request.user.unit, timezone.localdate()
+
+    def extra(narrowed: Any) -> dict[str, Any]:
+        _units, shown = _units_below(unit, narrowed)
+        return {
+            **selectors.bureau_task_columns(user, unit, today),
+            "by_type": safety_selectors.schools_by_type_column(shown),
+            "units_count": count_of(Organisation.objects.filter(parent=shown)),  # the table's
+            "unread_notifications": unread_column(user),
+        }
+
+    form, period, narrowed, dashboard = _dashboard(request, extra)
+    row = dashboard.extra
     units, shown = _units_below(unit, narrowed)
-    by_type = safety_selectors.schools_by_type(shown)
+    by_type = safety_selectors.schools_by_type(shown, row["by_type"])
     context = {
         "unit": unit,
         "shown": shown,
         "form": form,
         "period": period,
-        "county": form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None,
+        "county": narrowed,
         "dashboard": dashboard,
-        "tasks": selectors.bureau_tasks(
-            request.user, unit, timezone.localdate(), dashboard.activities_awaiting
-        ),
+        "tasks": selectors.bureau_tasks(user, unit, today, dashboard.activities_awaiting, row),
         "school": unit,  # the coverage summary's unit
         "gap_count": dashboard.own_gap_count,
         "charts": bureau_charts(dashboard),
         "totals": safety_selectors.jurisdiction_totals(by_type),
         "by_type": by_type,
-        **paginate(request, units).context(),
+        "unread_notifications": row["unread_notifications"],
+        **paginate(request, units, count=row["units_count"]).context(),
     }
     return render(request, "reporting/dashboards/home_bureau.html", context)
 
@@ -100,7 +133,7 @@ def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
         raise Http404
     if unit.is_school:
         raise PermissionDenied  # a school has no jurisdiction figures to download
-    _form, period, dashboard = _dashboard(request)
+    _form, period, _county, dashboard = _dashboard(request)
     base = request.build_absolute_uri("/")[:-1]
 
     # Built while the request's language is active; a bounded number of rows.

@@ -1,0 +1,74 @@
+"""safety.onerow (#23): a page's counts, sums, earliest dates and short grouped lists read in
+one query, with the same values as the querysets they come from."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F
+from django.test.utils import CaptureQueriesContext
+
+from safety.models import Notification, Organisation
+from safety.onerow import as_date, count_of, earliest, one_row, rows_of, sum_of
+
+
+def _schools(city):
+    return Organisation.objects.below(city.county_a).schools()
+
+
+@pytest.mark.django_db
+def test_counts_sums_dates_and_lists_come_in_one_query(city, people):
+    for number, read in enumerate([None, None, datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC)]):
+        Notification.objects.create(
+            recipient=people.staff_a,
+            kind="test",
+            dedup_key=f"onerow-{number}",
+            title="通知",
+            read_at=read,
+        )
+    schools = _schools(city)
+    per_kind = Organisation.objects.filter(parent=city.city).values("kind").annotate(n=Count("id"))
+    columns = {
+        "schools": count_of(schools),
+        "none": count_of(schools.filter(name="不存在的学校")),
+        "students": sum_of(schools, F("student_count")),
+        "unread": count_of(Notification.objects.filter(recipient=people.staff_a, read_at=None)),
+        "per_kind": rows_of(per_kind.order_by("kind"), ("kind", "n"), ("unit_kind", "count")),
+        "names": rows_of(schools.order_by("name").values("name", "created_at"), ("name",)),
+    }
+    with CaptureQueriesContext(connection) as captured:
+        row = one_row(people.staff_a.unit_id, columns)
+    assert len(captured.captured_queries) == 1
+    assert row["schools"] == schools.count() == 2
+    assert row["none"] == 0
+    assert row["students"] == sum(school.student_count for school in schools)
+    assert isinstance(row["students"], Decimal)
+    assert row["unread"] == 2
+    expected = {item["kind"]: item["n"] for item in per_kind}
+    assert {item["unit_kind"]: item["count"] for item in row["per_kind"]} == expected
+    assert [item["name"] for item in row["names"]] == [
+        school.name for school in schools.order_by("name")
+    ]
+
+
+@pytest.mark.django_db
+def test_an_empty_list_is_an_empty_list_and_no_unit_asks_nothing(city, people):
+    nothing = Organisation.objects.filter(name="不存在的学校").values("name")
+    assert one_row(people.staff_a.unit_id, {"rows": rows_of(nothing, ("name",))}) == {"rows": []}
+    columns = {
+        "n": count_of(Organisation.objects.all()),
+        "rows": rows_of(nothing, ("name",)),
+        "first": earliest(Organisation.objects.all(), "created_at"),
+    }
+    with CaptureQueriesContext(connection) as captured:
+        assert one_row(None, columns) == {"n": 0, "rows": [], "first": None}
+    assert not captured.captured_queries
+
+
+def test_dates_read_from_a_list_are_dates():
+    assert as_date("2026-11-01") == datetime.date(2026, 11, 1)
+    assert as_date("2026-11-01T00:00:00+08:00") == datetime.date(2026, 11, 1)
+    assert as_date(datetime.date(2026, 1, 1)) == datetime.date(2026, 1, 1)
