@@ -611,6 +611,15 @@ def _finalise(run: Run, assessments: list[SchoolAssessment]) -> None:
     )
 
 
+def _freeze_concealment_flags(run: Run) -> None:
+    """Store each county's concealment flag as it stands at publication (later marks do not
+    move the published results)."""
+    for county_id, incidents in selectors.concealment_flags(run).items():
+        CountyScoring.objects.filter(run=run, county_id=county_id).update(
+            concealed_incidents=incidents
+        )
+
+
 @audit.atomic
 def run_publish(*, actor: User | None, run: Run) -> Run:
     """Publish the year's results: final points, grades (优秀/良好/合格/不合格 by the scheme's
@@ -631,6 +640,7 @@ def run_publish(*, actor: User | None, run: Run) -> Run:
             % {"count": waiting}
         )
     _finalise(run, list(SchoolAssessment.objects.filter(run=run)))
+    _freeze_concealment_flags(run)
     Run.objects.filter(pk=run.pk).update(
         status=Run.Status.PUBLISHED, published_at=timezone.now(), published_by=actor
     )

@@ -212,6 +212,9 @@ def scoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_submit": request.user.unit_id == scoring.county_id and scoring.may_score,
         "is_city": selectors.is_city_official(request.user, scoring.run.city),
         "return_form": forms.ReturnForm(),
+        "concealed": selectors.concealment_flags(scoring.run, scoring.county_id).get(
+            scoring.county_id, []
+        ),
     }
     return render(request, "reporting/assessment/scoring_detail.html", context)
 
@@ -368,6 +371,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         **paginate(request, rows).context(),
         "grade_rows": _grade_rows(run) if run.is_published else [],
+        "flagged_counties": selectors.flagged_counties(run) if run.is_published else [],
     }
     return render(request, "reporting/assessment/results.html", context)
 
@@ -375,7 +379,12 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     run = _published_run(request, pk)
-    context = {"run": run, "rows": selectors.results(run), "grade_rows": _grade_rows(run)}
+    context = {
+        "run": run,
+        "rows": selectors.results(run),
+        "grade_rows": _grade_rows(run),
+        "flagged_counties": selectors.flagged_counties(run),
+    }
     content = render_pdf("reporting/assessment/pdf/results.html", context)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''assessment-{run.year}.pdf"

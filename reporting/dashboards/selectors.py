@@ -47,6 +47,7 @@ from inspections.models import (
     SurroundingsSpot,
 )
 from reporting.activities import selectors as activity_selectors
+from reporting.incidents import selectors as incident_selectors
 from reporting.incidents.models import Category, Incident, SchoolVeto, late_q, missed_q
 from reporting.monthly.models import MonthlyReport
 from reporting.monthly.selectors import (
@@ -777,12 +778,18 @@ class SchoolTasks:
     activities: int = 0  # issue #16: applications waiting for the school leader's decision
     activities_url: str = ""
     supervision: SupervisionTasks = field(default_factory=lambda: SupervisionTasks())  # #18
+    explanations: int = 0  # #19: written explanations of late reports the school owes
+
+    explanations_url = property(
+        lambda self: link("incidents:incident_list", explanation="to_write")
+    )
 
     @property
     def count(self) -> int:
         """The items of the list, as many as it shows (letters count one each)."""
         return (
-            len(self.rectify)
+            self.explanations
+            + len(self.rectify)
             + len(self.verify)
             + len(self.extensions)
             + len(self.assign)
@@ -876,12 +883,16 @@ def school_tasks(user: User, school: Organisation, today: datetime.date) -> Scho
     if not user.has_perm("safety.manage_responsibilities"):
         letters = letters.filter(assignment__holder__user=user)
     # #18: the letters' count and the supervision items in one query (the home's budget)
-    row = _one_row(user, {"letters": _count(letters), **school_supervision_columns(user)})
+    columns = {"letters": _count(letters), **school_supervision_columns(user)}
+    if user.has_perm(roles.REPORT_INCIDENT):  # #19, in the same query
+        columns["explanations"] = _count(incident_selectors.explanations_to_write(user))
+    row = _one_row(user, columns)
     return SchoolTasks(
         **hazards,
         incidents=incidents,
         reports=report_tasks(school, today) if user.has_perm(roles.SUBMIT_MONTHLY_REPORT) else [],
         letters=row.pop("letters"),
+        explanations=row.pop("explanations", 0),
         letters_url=link("responsibility:letter_list", status=ResponsibilityLetter.Status.ISSUED),
         # issue #16: one query, for the roles that approve only
         activities=activity_selectors.awaiting_count(user)
@@ -904,10 +915,21 @@ class BureauTasks:
     activities: int = 0  # issue #16: applications waiting for the bureau's decision
     activities_url: str = ""
     supervision: SupervisionTasks = field(default_factory=lambda: SupervisionTasks())  # #18
+    explanations: int = 0  # #19: explanations of late reports waiting for the decision
+
+    explanations_url = property(
+        lambda self: link("incidents:incident_list", explanation="to_decide")
+    )
 
     @property
     def count(self) -> int:
-        return len(self.reports) + self.review_count + self.activities + self.supervision.count
+        return (
+            len(self.reports)
+            + self.review_count
+            + self.activities
+            + self.supervision.count
+            + self.explanations
+        )
 
 
 def bureau_tasks(
@@ -921,11 +943,14 @@ def bureau_tasks(
     columns = bureau_supervision_columns(user)
     if may_review:
         columns["review_count"] = _count(review_queue(bureau))
+    if user.has_perm(roles.ACKNOWLEDGE_INCIDENT):  # #19, in the same query
+        columns["explanations"] = _count(incident_selectors.explanations_to_decide(user))
     row = _one_row(user, columns) if columns else {}
     return BureauTasks(
         reports=report_tasks(bureau, today) if may_submit else [],
         reports_url=reverse("monthly:unit", args=[bureau.pk]) if reports_monthly(bureau) else "",
         review_count=row.pop("review_count", 0),
+        explanations=row.pop("explanations", 0),
         review_url=reverse("monthly:console") if may_review else "",
         activities=activities_awaiting,  # issue #16: counted with the dashboard's figures
         activities_url=link("activities:list", mine="on"),
