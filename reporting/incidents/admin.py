@@ -26,6 +26,6 @@ class AccountabilityActionAdmin(AuditedModelAdmin):
     """The setting list of actions taken against the people dealt with (issue #19): add,
     rename, reorder or retire (untick "offered"); an action in use cannot be deleted."""
 
-    list_display = ("name_zh", "name_en", "order", "is_active")
+    list_display = ("name_zh", "order", "is_active")
     list_editable = ("order", "is_active")
     search_fields = ("name_zh", "name_en", "key")

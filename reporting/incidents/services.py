@@ -417,8 +417,7 @@ def incident_add_report(
     _event(incident, actor, action, from_status=incident.status)
     if incident.category != category_before:
         flag_plans_for_review(actor, incident)
-    if by_school and kind in (Kind.WRITTEN, Kind.FOLLOW_UP):
-        request_late_explanation(actor, incident, now)
+    request_late_explanation(actor, incident, now)
     if not was_city_at_once and incident.severity in CITY_AT_ONCE:
         _notify_reported(incident)  # escalated: the city hears of it now, once
     title = Message(
@@ -822,10 +821,12 @@ def request_late_explanation(
     actor: User, incident: Incident, now: datetime.datetime
 ) -> LateExplanation | None:
     """Ask the school for a written explanation once its report is late (迟报): called by the
-    report services after the school's initial or written report is stored. Does nothing
-    while the school's reports are on time, or when one was already requested. Returns the
-    new request, or None. The school's leaders and the reporter are notified."""
-    if not incident.is_late(now) or LateExplanation.objects.filter(incident=incident).exists():
+    report services after a report is stored. Does nothing for a bureau's report, while the
+    school's reports are on time, or when one was already requested. Returns the new request,
+    or None. The school's leaders and the reporter are notified."""
+    if actor.unit_id != incident.school_id or not incident.is_late(now):
+        return None
+    if LateExplanation.objects.filter(incident=incident).exists():
         return None
     explanation = LateExplanation.objects.create(incident=incident)
     _event(incident, actor, IncidentEvent.Action.EXPLANATION_REQUESTED, incident.status)
@@ -866,11 +867,11 @@ def late_explanation_submit(
     if errors:
         raise ValidationError(errors)
     if document is not None:
-        extension = PurePosixPath(document.content.name).suffix.lstrip(".") or "bin"
+        extension = PurePosixPath(document.content.name or "").suffix.lstrip(".") or "bin"
         explanation.file.save(
             generated_name("incidents/explanations", extension), document.content, save=False
         )
-        explanation.original_name = document.original_name or document.content.name
+        explanation.original_name = document.original_name or document.content.name or ""
         explanation.content_type = document.content_type
     explanation.text = text.strip()
     explanation.status = LateExplanation.Status.SUBMITTED
