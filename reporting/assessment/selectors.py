@@ -201,8 +201,11 @@ def concealment_flags(run: Run, county_id: int | None = None) -> dict[int, list[
 
 
 def flagged_counties(run: Run) -> list[tuple[Organisation, list[dict]]]:
-    """The counties of `concealment_flags`, each with its incidents, by name (two queries):
-    the flag on the published results."""
+    """The counties of `concealment_flags`, each with its incidents, by name: the flag on
+    the published results (one query once published, two before)."""
+    if run.is_published:
+        scorings = CountyScoring.objects.filter(run=run).exclude(concealed_incidents=[])
+        return [(s.county, s.concealed_incidents) for s in scorings.select_related("county")]
     flags = concealment_flags(run)
     scorings = CountyScoring.objects.filter(run=run, county_id__in=flags).select_related("county")
     return [(s.county, flags[s.county_id]) for s in scorings]

@@ -365,13 +365,19 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.access_run(request.user, pk)
     form = forms.ResultsFilterForm(request.GET or None, run=run)
     county = form.cleaned_data["county"] if form.is_valid() else None
-    rows = selectors.results(run, county.pk if county else None) if run.is_published else []
+    if not run.is_published:
+        context = {"run": run, "form": form, **paginate(request, []).context()}
+        return render(request, "reporting/assessment/results.html", context)
+    counts = selectors.grade_counts(run)
+    # The whole run's count is the sum of its grades: the paginator needs no COUNT(*) then.
+    total = None if county else sum(counts.values())
+    rows = selectors.results(run, county.pk if county else None)
     context = {
         "run": run,
         "form": form,
-        **paginate(request, rows).context(),
-        "grade_rows": _grade_rows(run) if run.is_published else [],
-        "flagged_counties": selectors.flagged_counties(run) if run.is_published else [],
+        **paginate(request, rows, count=total).context(),
+        "grade_rows": [(label, counts.get(key, 0)) for key, label in Grade.choices],
+        "flagged_counties": selectors.flagged_counties(run),  # #19 accountability
     }
     return render(request, "reporting/assessment/results.html", context)
 
