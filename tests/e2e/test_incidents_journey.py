@@ -132,5 +132,6 @@ def _record_person_dealt_with(page: Page, incident: Incident):
     box.locator("#id_dealt-dealt_on").fill(timezone.localdate().isoformat())
     box.get_by_role("button", name="登记", exact=True).click()
     expect(page.get_by_text(f"已登记：{holder.name}，诫勉谈话。")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert PersonDealtWith.objects.filter(incident=incident, holder=holder).exists()
     return holder
