@@ -61,6 +61,9 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("assessment", "Safe-campus assessment", CITY, "/assessment/", None),
     ("assessment", "Safe-campus assessment", COUNTY, "/assessment/", None),
     ("assessment_catalogue", "Computed indicators", COUNTY, "/assessment/catalogue/", None),
+    # #19 accountability: the bureau's list of people barred from honours this year
+    ("honours_bar", "Barred from honours", CITY, "/incidents/honours-bar/", None),
+    ("honours_bar", "Barred from honours", COUNTY, "/incidents/honours-bar/", None),
     # activities and school buses (issue #16)
     ("activities", "Activity applications", CITY, "/activities/", None),
     ("activities", "Activity applications", COUNTY, "/activities/", None),
@@ -108,6 +111,7 @@ LIST_PAGES = {"ledger", "ledger_filtered", "console", "incidents", "grid", "scho
               "notifications", "home", "inspections"}  # fmt: skip
 LIST_PAGES |= {"activities", "calendar", "buses"}  # issue #16
 LIST_PAGES |= {"preparedness"}  # issue #14
+LIST_PAGES |= {"honours_bar"}  # #19 accountability
 LIST_PAGES |= {"api_hazards", "api_hazards_filtered"}  # #22 the REST API
 LIST_PAGES |= {"guarding"}  # issue #15
 LIST_PAGES |= {"ledger_sorted", "risks", "risk_lists"}  # #20 risk grading, ledger table

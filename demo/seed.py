@@ -38,8 +38,9 @@ def seed_demo_city() -> Seeded:
     """Load the demo city and every feature's demo rows; rows that exist are left as they are."""
     created_units, created_accounts = safety_demo.seed()
     inspections_demo.seed()
-    incidents_demo.seed()
+    # #19: the holders first, so that the liability closure names the people dealt with.
     safety_demo.seed_responsibilities()
+    incidents_demo.seed()
     monthly_demo.seed()
     # Bureau supervision (issue #18).
     campaigns_demo.seed()

@@ -27,11 +27,14 @@ from .assessment.models import (  # noqa: E402, F401
     SchoolAssessment,
 )
 from .incidents.models import (  # noqa: F401
+    AccountabilityAction,
     ClosureItem,
     Incident,
     IncidentAttachment,
     IncidentEvent,
     IncidentReport,
+    LateExplanation,
+    PersonDealtWith,
     ReportingTimeLimit,
     SchoolVeto,
 )

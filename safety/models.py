@@ -306,7 +306,20 @@ class User(AbstractUser):
                 )
 
 
-class SafetyArea(models.Model):
+class BilingualName:
+    """A catalogue row named in Chinese and English (`name_zh`, `name_en`): `name` is the
+    one of the active language."""
+
+    name_zh: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        language = get_language() or settings.LANGUAGE_CODE
+        return self.name_zh if language.startswith("zh") else self.name_en
+
+
+class SafetyArea(BilingualName, models.Model):
     """One of the nine areas of routine safety management (安全领域)."""
 
     key = models.SlugField(_("key"), max_length=32, unique=True)
@@ -323,11 +336,6 @@ class SafetyArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        language = get_language() or settings.LANGUAGE_CODE
-        return self.name_zh if language.startswith("zh") else self.name_en
 
 
 class AuditEventQuerySet(ScopedQuerySet):

@@ -254,6 +254,12 @@ class CountyScoring(models.Model):
         related_name="+",
     )
     return_comment = models.TextField(_("reason for return"), blank=True)
+    # #19 accountability: the county is flagged when its schools concealed a serious incident
+    # in the year; stored at publication ({"incident", "school", "summary", "occurred_on"}
+    # each), computed from the incidents until then (selectors.concealment_flags).
+    concealed_incidents = models.JSONField(
+        _("concealed serious incidents (frozen at publication)"), default=list, blank=True
+    )
 
     objects = CountyScoringQuerySet.as_manager()
 

@@ -9,8 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reporting.incidents.models import CITY_AT_ONCE, Incident, SchoolVeto
@@ -165,17 +166,49 @@ def concealed_serious(school_ids: list[int], start, end) -> QuerySet[Incident]:
     ).order_by("occurred_at")
 
 
-def flagged_counties(run: Run) -> set[int]:
-    """Counties (scoring bureaus) whose schools concealed a serious incident in the year:
-    flagged on the city's review page (one query)."""
+def concealment_flags(run: Run, county_id: int | None = None) -> dict[int, list[dict]]:
+    """The accountability flag of the city's assessment: for each scoring bureau (county)
+    whose schools concealed (瞒报) an incident of "larger" severity or above that occurred in
+    the run's year, the incidents as {"incident", "school", "summary", "occurred_on"}, oldest
+    first. Frozen at publication (`CountyScoring.concealed_incidents`), computed from the
+    incidents until then; optionally for one county only. One query."""
+    if run.is_published:
+        scorings = CountyScoring.objects.filter(run=run).exclude(concealed_incidents=[])
+        if county_id is not None:
+            scorings = scorings.filter(county_id=county_id)
+        return {s.county_id: s.concealed_incidents for s in scorings}
     start, end = year_bounds(run.year)
-    school_ids = SchoolAssessment.objects.filter(run=run).values("school_id")
-    return set(
-        SchoolAssessment.objects.filter(
-            run=run,
-            school_id__in=concealed_serious(school_ids, start, end).values("school_id"),
-        ).values_list("scoring__county_id", flat=True)
+    items = SchoolAssessment.objects.filter(run=run)
+    if county_id is not None:
+        items = items.filter(scoring__county_id=county_id)
+    county_of = SchoolAssessment.objects.filter(run=run, school=OuterRef("school_id"))
+    incidents = (
+        concealed_serious(items.values("school_id"), start, end)
+        .annotate(county_id=Subquery(county_of.values("scoring__county_id")[:1]))
+        .select_related("school")
     )
+    flags: dict[int, list[dict]] = {}
+    for incident in incidents:
+        flags.setdefault(incident.county_id, []).append(
+            {
+                "incident": incident.pk,
+                "school": incident.school.name,
+                "summary": incident.summary,
+                "occurred_on": timezone.localtime(incident.occurred_at).date().isoformat(),
+            }
+        )
+    return flags
+
+
+def flagged_counties(run: Run) -> list[tuple[Organisation, list[dict]]]:
+    """The counties of `concealment_flags`, each with its incidents, by name: the flag on
+    the published results (one query once published, two before)."""
+    if run.is_published:
+        scorings = CountyScoring.objects.filter(run=run).exclude(concealed_incidents=[])
+        return [(s.county, s.concealed_incidents) for s in scorings.select_related("county")]
+    flags = concealment_flags(run)
+    scorings = CountyScoring.objects.filter(run=run, county_id__in=flags).select_related("county")
+    return [(s.county, flags[s.county_id]) for s in scorings]
 
 
 @dataclass
@@ -184,12 +217,17 @@ class ScoringRow:
     schools: int
     self_submitted: int
     scored: int
-    flagged: bool
+    concealed: list[dict]
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.concealed)
 
 
 def scoring_rows(run: Run) -> list[ScoringRow]:
-    """The city's review: one row per scoring bureau with its counts (two queries)."""
-    flagged = flagged_counties(run)
+    """The city's review: one row per scoring bureau with its counts and its concealment
+    flag (two queries)."""
+    flags = concealment_flags(run)
     scorings = (
         CountyScoring.objects.filter(run=run)
         .select_related("county")
@@ -204,7 +242,7 @@ def scoring_rows(run: Run) -> list[ScoringRow]:
             ),
         )
     )
-    return [ScoringRow(s, s.n, s.n_self, s.n_scored, s.county_id in flagged) for s in scorings]
+    return [ScoringRow(s, s.n, s.n_self, s.n_scored, flags.get(s.county_id, [])) for s in scorings]
 
 
 def county_assessments(scoring: CountyScoring) -> QuerySet[SchoolAssessment]:

@@ -11,13 +11,16 @@ from pathlib import PurePosixPath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from safety import audit, roles
 from safety.access import check_unit_permission
+from safety.messages import Message
 from safety.models import Organisation, User
+from safety.notifications import notify_many
 from safety.services import audit_record
 from safety.uploads import CleanUpload, generated_name
 
@@ -333,7 +336,23 @@ def run_open(*, actor: User | None, scheme: Scheme, now: datetime.datetime | Non
         unit=scheme.city,
         changes={"year": str(run.year), "schools": str(len(schools))},
     )
+    title = Message(
+        gettext_lazy("The %(year)s safe-campus assessment is open: self-assess and score"),
+        year=run.year,
+    )
+    _notify_city(run, "assessment.opened", title, reverse("assessment:run_detail", args=[run.pk]))
     return run
+
+
+def _notify_city(run: Run, kind: str, title: Message, url: str) -> int:
+    """One notice for every school leader and bureau official below the run's city (one
+    INSERT … SELECT, flat in the number of schools; once per run and kind)."""
+    recipients = User.objects.filter(
+        unit__path__startswith=run.city.path,
+        unit__is_active=True,
+        role__in=[User.Role.SCHOOL_LEADER, User.Role.BUREAU_OFFICIAL],
+    ).exclude(unit=run.city)
+    return notify_many(recipients=recipients, kind=kind, key=f"run:{run.pk}", title=title, url=url)
 
 
 @audit.atomic
@@ -583,6 +602,18 @@ def scoring_return(*, actor: User, scoring: CountyScoring, comment: str) -> Coun
         unit=scoring.county,
         changes={"comment": comment.strip()},
     )
+    officials = User.objects.filter(unit=scoring.county, role=User.Role.BUREAU_OFFICIAL)
+    notify_many(
+        recipients=officials,
+        kind="assessment.scoring_returned",
+        key=f"scoring:{scoring.pk}:{timezone.now():%Y%m%d%H%M%S}",
+        title=Message(
+            gettext_lazy("The city returned your %(year)s assessment scoring: %(comment)s"),
+            year=scoring.run.year,
+            comment=comment.strip()[:100],
+        ),
+        url=reverse("assessment:scoring_detail", args=[scoring.pk]),
+    )
     return scoring
 
 
@@ -611,6 +642,15 @@ def _finalise(run: Run, assessments: list[SchoolAssessment]) -> None:
     )
 
 
+def _freeze_concealment_flags(run: Run) -> None:
+    """Store each county's concealment flag as it stands at publication (later marks do not
+    move the published results)."""
+    for county_id, incidents in selectors.concealment_flags(run).items():
+        CountyScoring.objects.filter(run=run, county_id=county_id).update(
+            concealed_incidents=incidents
+        )
+
+
 @audit.atomic
 def run_publish(*, actor: User | None, run: Run) -> Run:
     """Publish the year's results: final points, grades (优秀/良好/合格/不合格 by the scheme's
@@ -631,10 +671,15 @@ def run_publish(*, actor: User | None, run: Run) -> Run:
             % {"count": waiting}
         )
     _finalise(run, list(SchoolAssessment.objects.filter(run=run)))
+    _freeze_concealment_flags(run)
     Run.objects.filter(pk=run.pk).update(
         status=Run.Status.PUBLISHED, published_at=timezone.now(), published_by=actor
     )
     run.refresh_from_db()
+    title = Message(
+        gettext_lazy("The %(year)s safe-campus assessment results are published"), year=run.year
+    )
+    _notify_city(run, "assessment.published", title, reverse("assessment:results", args=[run.pk]))
     audit_record(
         actor=actor,
         action="assessment.run_publish",

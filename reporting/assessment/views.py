@@ -212,6 +212,9 @@ def scoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_submit": request.user.unit_id == scoring.county_id and scoring.may_score,
         "is_city": selectors.is_city_official(request.user, scoring.run.city),
         "return_form": forms.ReturnForm(),
+        "concealed": selectors.concealment_flags(scoring.run, scoring.county_id).get(
+            scoring.county_id, []
+        ),
     }
     return render(request, "reporting/assessment/scoring_detail.html", context)
 
@@ -362,12 +365,19 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.access_run(request.user, pk)
     form = forms.ResultsFilterForm(request.GET or None, run=run)
     county = form.cleaned_data["county"] if form.is_valid() else None
-    rows = selectors.results(run, county.pk if county else None) if run.is_published else []
+    if not run.is_published:
+        context = {"run": run, "form": form, **paginate(request, []).context()}
+        return render(request, "reporting/assessment/results.html", context)
+    counts = selectors.grade_counts(run)
+    # The whole run's count is the sum of its grades: the paginator needs no COUNT(*) then.
+    total = None if county else sum(counts.values())
+    rows = selectors.results(run, county.pk if county else None)
     context = {
         "run": run,
         "form": form,
-        **paginate(request, rows).context(),
-        "grade_rows": _grade_rows(run) if run.is_published else [],
+        **paginate(request, rows, count=total).context(),
+        "grade_rows": [(label, counts.get(key, 0)) for key, label in Grade.choices],
+        "flagged_counties": selectors.flagged_counties(run),  # #19 accountability
     }
     return render(request, "reporting/assessment/results.html", context)
 
@@ -375,7 +385,12 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     run = _published_run(request, pk)
-    context = {"run": run, "rows": selectors.results(run), "grade_rows": _grade_rows(run)}
+    context = {
+        "run": run,
+        "rows": selectors.results(run),
+        "grade_rows": _grade_rows(run),
+        "flagged_counties": selectors.flagged_counties(run),
+    }
     content = render_pdf("reporting/assessment/pdf/results.html", context)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''assessment-{run.year}.pdf"

@@ -42,6 +42,7 @@ from inspections.models import (
     SurroundingsSpot,
 )
 from reporting.activities import selectors as activity_selectors
+from reporting.incidents import selectors as incident_selectors
 from reporting.incidents.models import Category, Incident, SchoolVeto, late_q, missed_q
 from reporting.monthly.models import MonthlyReport
 from reporting.monthly.selectors import (
@@ -917,12 +918,18 @@ class SchoolTasks:
     activities: int = 0  # issue #16: applications waiting for the school leader's decision
     activities_url: str = ""
     supervision: SupervisionTasks = field(default_factory=lambda: SupervisionTasks())  # #18
+    explanations: int = 0  # #19: written explanations of late reports the school owes
+
+    explanations_url = property(
+        lambda self: link("incidents:incident_list", explanation="to_write")
+    )
 
     @property
     def count(self) -> int:
         """The items of the list, as many as it shows (letters count one each)."""
         return (
-            len(self.rectify)
+            self.explanations
+            + len(self.rectify)
             + len(self.verify)
             + len(self.extensions)
             + len(self.assign)
@@ -1034,6 +1041,8 @@ def school_task_columns(user: User, school: Organisation, today: datetime.date) 
         columns.update(report_columns(school, today))
     if user.has_perm(roles.APPROVE_ACTIVITY):  # issue #16: the roles that approve only
         columns["activities_awaiting"] = activity_selectors.awaiting_column(user)
+    if user.has_perm(roles.REPORT_INCIDENT):  # #19: late-report explanations to write
+        columns["explanations"] = count_of(incident_selectors.explanations_to_write(user))
     return columns
 
 
@@ -1060,6 +1069,7 @@ def school_tasks(
         incidents=incidents,
         reports=reports,
         letters=row["letters"],
+        explanations=row.get("explanations", 0),
         letters_url=link("responsibility:letter_list", status=ResponsibilityLetter.Status.ISSUED),
         activities=row.get("activities_awaiting", 0),
         activities_url=link("activities:list", mine="on"),
@@ -1081,10 +1091,21 @@ class BureauTasks:
     activities: int = 0  # issue #16: applications waiting for the bureau's decision
     activities_url: str = ""
     supervision: SupervisionTasks = field(default_factory=lambda: SupervisionTasks())  # #18
+    explanations: int = 0  # #19: explanations of late reports waiting for the decision
+
+    explanations_url = property(
+        lambda self: link("incidents:incident_list", explanation="to_decide")
+    )
 
     @property
     def count(self) -> int:
-        return len(self.reports) + self.review_count + self.activities + self.supervision.count
+        return (
+            len(self.reports)
+            + self.review_count
+            + self.activities
+            + self.supervision.count
+            + self.explanations
+        )
 
 
 def bureau_task_columns(user: User, bureau: Organisation, today: datetime.date) -> dict[str, Any]:
@@ -1095,6 +1116,8 @@ def bureau_task_columns(user: User, bureau: Organisation, today: datetime.date) 
         columns["review_count"] = count_of(review_queue(bureau))
     if user.has_perm(roles.SUBMIT_MONTHLY_REPORT):
         columns.update(report_columns(bureau, today))
+    if user.has_perm(roles.ACKNOWLEDGE_INCIDENT):  # #19: late-report explanations to decide
+        columns["explanations"] = count_of(incident_selectors.explanations_to_decide(user))
     return columns
 
 
@@ -1115,6 +1138,7 @@ def bureau_tasks(
         reports=report_tasks(bureau, today, row) if "report_0" in columns else [],
         reports_url=reverse("monthly:unit", args=[bureau.pk]) if reports_monthly(bureau) else "",
         review_count=row.get("review_count", 0) if may_review else 0,
+        explanations=row.get("explanations", 0),
         review_url=reverse("monthly:console") if may_review else "",
         activities=activities_awaiting,  # issue #16: counted with the dashboard's figures
         activities_url=link("activities:list", mine="on"),

@@ -1,4 +1,5 @@
-"""Admin of incidents: the reporting clocks (incidents themselves are handled on the site)."""
+"""Admin of incidents: the reporting clocks and the accountability actions (incidents
+themselves are handled on the site)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.http import HttpRequest
 
 from safety.admin import AuditedModelAdmin
 
-from .models import ReportingTimeLimit
+from .models import AccountabilityAction, ReportingTimeLimit
 
 
 @admin.register(ReportingTimeLimit)
@@ -18,3 +19,13 @@ class ReportingTimeLimitAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # one row per severity, created by the migration
+
+
+@admin.register(AccountabilityAction)
+class AccountabilityActionAdmin(AuditedModelAdmin):
+    """The setting list of actions taken against the people dealt with (issue #19): add,
+    rename, reorder or retire (untick "offered"); an action in use cannot be deleted."""
+
+    list_display = ("name_zh", "order", "is_active")
+    list_editable = ("order", "is_active")
+    search_fields = ("name_zh", "name_en", "key")

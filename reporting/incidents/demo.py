@@ -1,6 +1,8 @@
-"""Demo incidents for `seed_demo`: one in every state, a late one, a missed one, a concealed
-one and a liability closure with its one-vote veto. Built through the services, then moved
-back in time so the timelines look real. Idempotent: an incident is recognised by its summary.
+"""Demo incidents for `seed_demo`: one in every state, a late one (with its written
+explanation waiting for the county), a missed one, a concealed one and a liability closure
+with its one-vote veto and the people dealt with (barred from honours this year). Built
+through the services, then moved back in time so the timelines look real. Idempotent: an
+incident is recognised by its summary.
 """
 
 from __future__ import annotations
@@ -9,14 +11,38 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db.models import F
 from django.utils import timezone
 
-from safety.models import Organisation, User
+from safety.models import Assignment, Organisation, User
 from safety.preparedness.models import Plan
+from safety.uploads import CleanUpload
 
 from . import services
-from .models import Incident, IncidentEvent, IncidentReport, Severity
+from .models import AccountabilityAction, Incident, IncidentEvent, IncidentReport, Severity
+
+# A one-page PDF standing for the school's signed and stamped explanation (情况说明).
+_SIGNED_PDF = b"".join(
+    [
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n",
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n",
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n",
+        b"trailer<</Root 1 0 R>>\n%%EOF\n",
+    ]
+)
+
+
+def _signed_explanation() -> CleanUpload:
+    content = ContentFile(_SIGNED_PDF, name="情况说明.pdf")
+    return CleanUpload("情况说明.pdf", content, None, "application/pdf")
+
+
+# Who is dealt with after the liability closure: (post, action) of the school's holders.
+_DEALT_WITH = (
+    ("safety_vice_principal", "self_criticism", "分管安全工作，楼梯照明报修后未督促维修。"),
+    ("class_teacher", "admonition_talk", "当日值周，放学时未在楼梯口值守。"),
+)
 
 _FOUR_ITEMS = {
     "cause": {"text": "放学时段楼梯口照明损坏、学生集中下楼，未安排教师值守。"},
@@ -156,6 +182,18 @@ def _seed_late(cast: _Cast) -> None:
         services.incident_acknowledge(
             actor=official, incident=incident, comment="已接报，请说明迟报原因。"
         )
+        # The report was late: the school's written explanation waits for the county (#19).
+        services.late_explanation_submit(
+            actor=staff_b,
+            incident=incident,
+            text="事发时值周教师忙于处置伤情、送医，未及时电话报告；学校已明确事故报告专人。",
+            document=CleanUpload(
+                "情况说明.pdf",
+                ContentFile(_SIGNED_PDF, name="情况说明.pdf"),
+                None,
+                "application/pdf",
+            ),
+        )
         _backdate(incident, 2)
 
 
@@ -236,12 +274,30 @@ def _seed_liability_closure(cast: _Cast) -> None:
             services.closure_item_record(
                 actor=official, incident=incident, kind=kind, **fields, **extra
             )
+        _deal_with_people(official, incident)
         services.incident_close(
             actor=official,
             incident=incident,
             is_liability=True,
             comment="照明损坏未及时维修，楼梯无人值守，认定为责任事故。",
         )
+
+
+def _deal_with_people(official: User, incident: Incident) -> None:
+    """The people dealt with after the liability closure (#19): the school's holders of the
+    posts in `_DEALT_WITH`, each with its action; barred from honours this year."""
+    current = Assignment.objects.current().filter(unit=incident.school).select_related("holder")
+    holders = {a.post.key: a.holder for a in current.select_related("post")}
+    for post, action, note in _DEALT_WITH:
+        if post in holders:
+            services.person_dealt_with_record(
+                actor=official,
+                incident=incident,
+                holder=holders[post],
+                action=AccountabilityAction.objects.get(key=action),
+                dealt_on=timezone.localdate(),
+                note=note,
+            )
 
 
 def _seed_disaster_closure(cast: _Cast) -> None:

@@ -8,12 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models import Hazard
 from safety.forms import TextRulesMixin, date_input, offer_subdivision_filter
-from safety.models import Organisation, User
+from safety.models import Holder, Organisation, User
 from safety.selectors import counties_visible_to
 from safety.uploads import UploadField
 from safety.validators import validate_phone
 
-from .models import Category, ClosureItem, Incident, IncidentReport, Severity
+from .models import (
+    AccountabilityAction,
+    Category,
+    ClosureItem,
+    Incident,
+    IncidentReport,
+    Severity,
+)
 
 Kind = IncidentReport.Kind
 
@@ -258,6 +265,15 @@ class IncidentFilterForm(TextRulesMixin, forms.Form):
             ("concealed", _("Concealed (瞒报)")),
         ],
     )
+    explanation = forms.ChoiceField(
+        label=_("Explanation of a late report"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("to_write", _("Waiting for the school")),
+            ("to_decide", _("Waiting for the county")),
+        ],
+    )
     county = forms.ModelChoiceField(
         label=_("County/district"),
         queryset=Organisation.objects.none(),
@@ -295,4 +311,111 @@ class IncidentFilterForm(TextRulesMixin, forms.Form):
                 self.fields["county"].queryset = counties
             else:
                 del self.fields["county"]
+        _style(self)
+
+
+# --- accountability (责任追究, issue #19) -----------------------------------------------------
+
+
+class HolderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        title = f" · {obj.job_title}" if obj.job_title else ""
+        return f"{obj.name}（{obj.unit.name}{title}）"
+
+
+class PersonDealtWithForm(TextRulesMixin, forms.Form):
+    """A responsibility holder dealt with after the incident, with the action taken."""
+
+    holder = HolderChoiceField(
+        label=_("Person"),
+        queryset=Holder.objects.none(),
+        help_text=_("Responsibility holders of the school and of its bureau."),
+    )
+    action = forms.ModelChoiceField(
+        label=_("Action taken"), queryset=AccountabilityAction.objects.none()
+    )
+    dealt_on = forms.DateField(label=_("Decided on"), widget=date_input())
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        help_text=_("For example the number of the decision document."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        holders: QuerySet[Holder],
+        actions: QuerySet[AccountabilityAction],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("prefix", "dealt")
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = holders
+        self.fields["action"].queryset = actions
+        _style(self)
+
+
+class HonoursBarFilterForm(TextRulesMixin, forms.Form):
+    """The year (and, for the city, the county) of the honours-bar list."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    county = forms.ModelChoiceField(
+        label=_("County/district"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("All counties"),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_subdivision_filter(self, user)
+        _style(self)
+
+
+class LateExplanationForm(TextRulesMixin, forms.Form):
+    """The school's written explanation of a late report (情况说明)."""
+
+    text = forms.CharField(
+        label=_("Why was the report late?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+    document = UploadField(
+        kind="document",
+        max_files=1,
+        label=_("Signed explanation (scan or photo)"),
+        help_text=_("A PDF or a photo of the signed and stamped paper, up to 10 MB."),
+    )
+
+    def __init__(self, *args: Any, has_file: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "explanation")
+        super().__init__(*args, **kwargs)
+        self.fields["document"].required = not has_file
+        if has_file:
+            self.fields["document"].help_text = _(
+                "Leave empty to keep the document already submitted."
+            )
+        _style(self)
+
+
+class ExplanationDecisionForm(TextRulesMixin, forms.Form):
+    """The county's decision on a submitted explanation."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("return", _("Return for revision"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("Required when returning: what the school should revise."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "decision")
+        super().__init__(*args, **kwargs)
         _style(self)

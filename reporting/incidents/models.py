@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safety.jobs import JobState, job_state
-from safety.models import Organisation, TransitionEvent
+from safety.models import BilingualName, Holder, Organisation, TransitionEvent
 from safety.scoping import ScopedQuerySet
 
 
@@ -483,6 +483,12 @@ class IncidentEvent(TransitionEvent):
         FORWARDED = "forwarded", _("Forwarded to the city")
         CONCEALED = "concealed", _("Marked as concealed")
         CLOSURE_ITEM = "closure_item", _("Closure item recorded")
+        PERSON_DEALT_WITH = "person_dealt", _("Person dealt with recorded")
+        PERSON_DEALT_WITH_REMOVED = "person_removed", _("Person dealt with removed")
+        EXPLANATION_REQUESTED = "expl_requested", _("Explanation of the late report requested")
+        EXPLANATION_SUBMITTED = "expl_submitted", _("Explanation of the late report submitted")
+        EXPLANATION_ACCEPTED = "expl_accepted", _("Explanation of the late report accepted")
+        EXPLANATION_RETURNED = "expl_returned", _("Explanation of the late report returned")
         CLOSED = "closed", pgettext_lazy("incident", "Closed")
 
     incident = models.ForeignKey(
@@ -534,3 +540,177 @@ class SchoolVeto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} {self.year}"
+
+
+# --- accountability (责任追究, issue #19) -----------------------------------------------------
+
+
+class AccountabilityAction(BilingualName, models.Model):
+    """An action taken against a person held responsible (处理方式): criticism, a warning,
+    removal from post… A setting list shared by the installation: the standard actions are
+    seeded by a data migration; administrators add, rename, reorder or retire them in the
+    admin (a retired action stays on the records that used it)."""
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(
+        _("offered"), default=True, help_text=_("Retired actions are no longer offered.")
+    )
+
+    class Meta:
+        verbose_name = _("accountability action")
+        verbose_name_plural = _("accountability actions")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonDealtWithQuerySet(ScopedQuerySet):
+    """Scoped by the person's unit: a county sees the people of its bureau and schools."""
+
+    scope_lookup = "holder__unit"
+
+    def barring_honours(self, year: int) -> PersonDealtWithQuerySet:
+        """The records that bar their person from honours (评优评先) in `year`: those of a
+        liability incident (closed as 责任事故) that occurred in that calendar year (local
+        time, the year of the school's one-vote veto)."""
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime(year, 1, 1, tzinfo=tz)
+        end = datetime.datetime(year + 1, 1, 1, tzinfo=tz)
+        return self.filter(
+            incident__status=Incident.Status.CLOSED,
+            incident__is_liability=True,
+            incident__occurred_at__gte=start,
+            incident__occurred_at__lt=end,
+        )
+
+
+class PersonDealtWith(models.Model):
+    """A responsibility holder dealt with after an incident (the structured part of the
+    "responsible people dealt with" item of the four "not let go"; the item keeps its text).
+
+    Once the incident is closed as a liability incident the person is barred from honours
+    for the calendar year of the incident (`PersonDealtWithQuerySet.barring_honours`).
+    """
+
+    incident = models.ForeignKey(
+        Incident,
+        verbose_name=_("incident"),
+        on_delete=models.CASCADE,
+        related_name="people_dealt_with",
+    )
+    holder = models.ForeignKey(
+        Holder,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="dealt_with",
+    )
+    action = models.ForeignKey(
+        AccountabilityAction,
+        verbose_name=_("action taken"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    dealt_on = models.DateField(_("decided on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = PersonDealtWithQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person dealt with")
+        verbose_name_plural = _("people dealt with")
+        ordering = ["incident", "dealt_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "holder", "action"], name="person_dealt_with_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} {self.action}"
+
+
+class LateExplanationQuerySet(ScopedQuerySet):
+    scope_lookup = "incident__school"
+
+    def to_write(self) -> LateExplanationQuerySet:
+        """Waiting for the school: requested and not yet submitted, or returned."""
+        return self.filter(
+            status__in=[LateExplanation.Status.REQUESTED, LateExplanation.Status.RETURNED]
+        )
+
+    def to_decide(self) -> LateExplanationQuerySet:
+        """Submitted, waiting for the county's decision."""
+        return self.filter(status=LateExplanation.Status.SUBMITTED)
+
+
+class LateExplanation(models.Model):
+    """The written explanation (情况说明) a school owes for a late report (迟报): a text and
+    an optional scanned document, which the county accepts or returns with a comment (the
+    school then revises and submits again). One per incident, requested by the first late
+    report of the school."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested from the school")
+        SUBMITTED = "submitted", _("Submitted, waiting for the county")
+        RETURNED = "returned", _("Returned for revision")
+        ACCEPTED = "accepted", _("Accepted")
+
+    incident = models.OneToOneField(
+        Incident,
+        verbose_name=_("incident"),
+        on_delete=models.CASCADE,
+        related_name="late_explanation",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    text = models.TextField(_("explanation"), blank=True)
+    file = models.FileField(_("signed document"), blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=50, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("county's comment"), blank=True)
+
+    objects = LateExplanationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("late-report explanation")
+        verbose_name_plural = _("late-report explanations")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["status"], name="late_explanation_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.get_status_display()}"
+
+    @property
+    def awaits_school(self) -> bool:
+        return self.status in (self.Status.REQUESTED, self.Status.RETURNED)

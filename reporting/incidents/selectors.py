@@ -8,20 +8,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, Prefetch, Q, QuerySet, When
+from django.http import Http404
 from django.utils import timezone
 
 from inspections.models import Hazard
 from safety import roles
 from safety.access import access_object
-from safety.models import Organisation, User
+from safety.models import Holder, Organisation, User
 from safety.selectors import local_days
 
 from .models import (
+    AccountabilityAction,
     ClosureItem,
     Incident,
     IncidentAttachment,
     IncidentEvent,
     IncidentReport,
+    LateExplanation,
+    PersonDealtWith,
     SchoolVeto,
     late_q,
     missed_q,
@@ -81,6 +85,11 @@ def incident_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Incident]:
     if filters.get("date_from") or filters.get("date_to"):
         dates = local_days("occurred_at", filters.get("date_from"), filters.get("date_to"))
         incidents = incidents.filter(dates)
+    explanation = filters.get("explanation")
+    if explanation == "to_write":
+        incidents = incidents.filter(late_explanation__in=LateExplanation.objects.to_write())
+    elif explanation == "to_decide":
+        incidents = incidents.filter(late_explanation__in=LateExplanation.objects.to_decide())
     if filters.get("veto"):
         vetoes = SchoolVeto.objects.filter(year=filters["veto"])
         incidents = incidents.filter(pk__in=vetoes.values("incident_id"))
@@ -92,6 +101,7 @@ def incident_for_detail(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
     return queryset.select_related(
         "school",
         "school__parent",
+        "late_explanation",
         "created_by",
         "acknowledged_by",
         "closed_by",
@@ -104,6 +114,10 @@ def incident_for_detail(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
             ),
         ),
         Prefetch("events", queryset=IncidentEvent.objects.select_related("actor")),
+        Prefetch(
+            "people_dealt_with",
+            queryset=PersonDealtWith.objects.select_related("holder__unit", "action"),
+        ),
         Prefetch(
             "closure_items",
             queryset=ClosureItem.objects.select_related("recorded_by").prefetch_related(
@@ -219,3 +233,86 @@ def school_vetoes(school: Organisation) -> list[SchoolVeto]:
 def school_is_vetoed(school: Organisation, year: int) -> bool:
     """For later assessments: is the school under the one-vote veto for `year`?"""
     return SchoolVeto.objects.filter(school=school, year=year).exists()
+
+
+# --- accountability (责任追究, issue #19) -----------------------------------------------------
+
+
+def person_dealt_with_of(incident: Incident, pk: int) -> PersonDealtWith:
+    """A person dealt with of `incident` (already fetched through `access_incident`), with
+    the holder and action; `Http404` when `pk` is not one of the incident's."""
+    try:
+        return incident.people_dealt_with.select_related("holder", "action").get(pk=pk)
+    except PersonDealtWith.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def dealt_with_candidates(user: User, incident: Incident) -> QuerySet[Holder]:
+    """The responsibility holders who may be recorded as dealt with after `incident`: the
+    active holders of its school and of the bureau the school reports to, that the user can
+    see, the school's first then by name (pinyin)."""
+    units = [incident.school_id, incident.school.parent_id]
+    return (
+        Holder.objects.visible_to(user)
+        .filter(unit_id__in=units, is_active=True)
+        .select_related("unit")
+        .order_by(Case(When(unit_id=incident.school_id, then=0), default=1), "name_sort_key")
+    )
+
+
+def offered_actions() -> QuerySet[AccountabilityAction]:
+    """The accountability actions offered in forms (the setting list, mildest first)."""
+    return AccountabilityAction.objects.filter(is_active=True)
+
+
+def honours_barred(*, user: User, year: int, county: Organisation | None = None):
+    """The people barred from honours (评优评先) in `year` the user may see (by the person's
+    unit: a county its bureau's and schools' people, the city all), optionally of one
+    county: one row per person dealt with for a liability incident of that year, with the
+    person, unit, action and incident; ordered by unit then name. One query."""
+    records = PersonDealtWith.objects.visible_to(user).barring_honours(year)
+    if county is not None:
+        records = records.filter(holder__unit__path__startswith=county.path)
+    return records.select_related("holder__unit", "action", "incident__school").order_by(
+        "holder__unit__name", "holder__name_sort_key", "incident__occurred_at", "id"
+    )
+
+
+def holder_accountability(holder: Holder) -> list[PersonDealtWith]:
+    """Every time the holder was dealt with after an incident, newest first, each with
+    `bars_year`: the year it bars them from honours (a liability incident closed as such),
+    or None. One query."""
+    records = list(
+        PersonDealtWith.objects.filter(holder=holder)
+        .select_related("action", "incident__school")
+        .order_by("-incident__occurred_at", "-id")
+    )
+    for record in records:
+        incident = record.incident
+        barring = incident.is_closed and incident.is_liability
+        record.bars_year = timezone.localtime(incident.occurred_at).year if barring else None
+    return records
+
+
+# --- the written explanation of a late report (issue #19) -------------------------------------
+
+
+def explanation_of(incident: Incident) -> LateExplanation | None:
+    """The incident's late-report explanation, if one was requested (no query when the
+    incident came through `incident_for_detail`)."""
+    try:
+        return incident.late_explanation
+    except LateExplanation.DoesNotExist:
+        return None
+
+
+def explanations_to_write(user: User) -> QuerySet[LateExplanation]:
+    """Explanations the user's school owes (requested, or returned for revision): the school
+    to-do item, for accounts that report incidents."""
+    return LateExplanation.objects.visible_to(user).to_write()
+
+
+def explanations_to_decide(user: User) -> QuerySet[LateExplanation]:
+    """Submitted explanations of the user's jurisdiction waiting for a decision: the bureau
+    to-do item."""
+    return LateExplanation.objects.visible_to(user).to_decide()

@@ -24,7 +24,7 @@ from safety import audit, roles
 from safety.access import check_unit_permission
 from safety.jobs import enqueue_on_commit, requested_between
 from safety.messages import Message, choice_label
-from safety.models import Organisation, User
+from safety.models import Holder, Organisation, User
 from safety.notifications import notify
 from safety.pdf import render_pdf
 from safety.preparedness import services as preparedness_services
@@ -35,11 +35,14 @@ from . import selectors
 from .models import (
     CITY_AT_ONCE,
     DEFAULT_LIMITS,
+    AccountabilityAction,
     ClosureItem,
     Incident,
     IncidentAttachment,
     IncidentEvent,
     IncidentReport,
+    LateExplanation,
+    PersonDealtWith,
     ReportingTimeLimit,
     SchoolVeto,
     Severity,
@@ -309,6 +312,7 @@ def incident_report(
     _store_attachments(incident, attachments, actor, report=report)
     _event(incident, actor, IncidentEvent.Action.REPORTED)
     _notify_reported(incident)
+    request_late_explanation(actor, incident, now)
     flag_plans_for_review(actor, incident)
     return incident
 
@@ -413,6 +417,7 @@ def incident_add_report(
     _event(incident, actor, action, from_status=incident.status)
     if incident.category != category_before:
         flag_plans_for_review(actor, incident)
+    request_late_explanation(actor, incident, now)
     if not was_city_at_once and incident.severity in CITY_AT_ONCE:
         _notify_reported(incident)  # escalated: the city hears of it now, once
     title = Message(
@@ -530,6 +535,17 @@ def incident_mark_concealed(*, actor: User, incident: Incident, reason: str) -> 
     return incident
 
 
+def _locked_open_for_closure(actor: User, incident: Incident) -> Incident:
+    """The incident locked for a step of the four items: an official of the jurisdiction
+    who may close incidents (`PermissionDenied`), on an open incident (`ValidationError`)."""
+    incident = _locked(incident)
+    _check_bureau(actor)
+    check_unit_permission(actor, roles.CLOSE_INCIDENT, incident.school)
+    if incident.is_closed:
+        raise ValidationError(_("The incident is already closed."))
+    return incident
+
+
 def missing_closure_items(incident: Incident) -> list[str]:
     """The "four not let go" items not yet recorded, in order (their kind values)."""
     present = set(incident.closure_items.values_list("kind", flat=True))
@@ -583,11 +599,7 @@ def closure_item_record(
     Raises `PermissionDenied` unless an official of the jurisdiction may close incidents,
     `ValidationError` on a closed incident or missing details. Returns the new item.
     """
-    incident = _locked(incident)
-    _check_bureau(actor)
-    check_unit_permission(actor, roles.CLOSE_INCIDENT, incident.school)
-    if incident.is_closed:
-        raise ValidationError(_("The incident is already closed."))
+    incident = _locked_open_for_closure(actor, incident)
     if kind not in ClosureItem.Kind.values:
         raise ValidationError(_("Unknown closure item."))
     hazard_ids = {hazard.pk for hazard in hazards}
@@ -685,6 +697,230 @@ def _notify_leaders_of_closure(incident: Incident) -> None:
         title=title,
         urgent=False,
     )
+
+
+# --- accountability: the people dealt with (责任追究, issue #19) ---------------------------
+
+
+def _check_person_dealt_with(
+    actor: User,
+    incident: Incident,
+    holder: Holder,
+    action: AccountabilityAction,
+    dealt_on: datetime.date | None,
+) -> None:
+    """Raise ValidationError naming every refused detail of a person dealt with."""
+    errors = {}
+    if not selectors.dealt_with_candidates(actor, incident).filter(pk=holder.pk).exists():
+        errors["holder"] = _(
+            "Choose an active responsibility holder of the school or of its bureau."
+        )
+    if not action.is_active:
+        errors["action"] = _("This action is no longer offered; choose another.")
+    occurred_on = timezone.localtime(incident.occurred_at).date()
+    if dealt_on is None:
+        errors["dealt_on"] = _("Give the date of the decision.")
+    elif dealt_on > timezone.localdate():
+        errors["dealt_on"] = _("The date of the decision cannot be in the future.")
+    elif dealt_on < occurred_on:
+        errors["dealt_on"] = _("The decision cannot precede the incident.")
+    if not errors and incident.people_dealt_with.filter(holder=holder, action=action).exists():
+        errors["holder"] = _("This person is already recorded with this action.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@audit.atomic
+def person_dealt_with_record(
+    *,
+    actor: User,
+    incident: Incident,
+    holder: Holder,
+    action: AccountabilityAction,
+    dealt_on: datetime.date | None,
+    note: str = "",
+) -> PersonDealtWith:
+    """Link a responsibility holder dealt with after the incident, with the action taken.
+
+    The structured part of the "responsible people dealt with" item (the item's text stays):
+    recorded by the officials who record the four items (CLOSE_INCIDENT in the jurisdiction),
+    while the incident is open. The holder is an active holder of the incident's school or of
+    the bureau the school reports to, visible to the actor; the action an offered one of the
+    setting list; the date between the incident's day and today (local). Once the incident
+    is closed as a liability incident the person is barred from honours for its year.
+    Raises `PermissionDenied` (not an official of the jurisdiction), `ValidationError` (closed
+    incident, refused holder/action/date, the same person and action twice). Returns the row.
+    """
+    incident = _locked_open_for_closure(actor, incident)
+    _check_person_dealt_with(actor, incident, holder, action, dealt_on)
+    record = PersonDealtWith.objects.create(
+        incident=incident,
+        holder=holder,
+        action=action,
+        dealt_on=dealt_on,
+        note=(note or "").strip(),
+        recorded_by=actor,
+    )
+    incident.revision += 1
+    incident.save(update_fields=["revision"])
+    comment = f"{holder.name}（{holder.unit.name}）：{action.name}"
+    _event(incident, actor, IncidentEvent.Action.PERSON_DEALT_WITH, incident.status, comment)
+    return record
+
+
+@audit.atomic
+def person_dealt_with_remove(*, actor: User, record: PersonDealtWith) -> None:
+    """Remove a person recorded by mistake, while the incident is open (the timeline keeps
+    both steps). Raises `PermissionDenied` as `person_dealt_with_record`, `ValidationError`
+    once the incident is closed."""
+    incident = _locked_open_for_closure(actor, record.incident)
+    comment = f"{record.holder.name}：{record.action.name}"
+    record.delete()
+    incident.revision += 1
+    incident.save(update_fields=["revision"])
+    _event(
+        incident, actor, IncidentEvent.Action.PERSON_DEALT_WITH_REMOVED, incident.status, comment
+    )
+
+
+# --- the written explanation of a late report (情况说明, issue #19) ----------------------
+
+EXPLANATION_TITLES = {
+    "requested": gettext_lazy("A written explanation of the late report is due from %(school)s"),
+    "submitted": gettext_lazy("%(school)s submitted its explanation of the late report"),
+    "accepted": gettext_lazy("The county accepted the explanation of the late report"),
+    "returned": gettext_lazy("The county returned the explanation of the late report"),
+}
+
+
+def _notify_explanation(incident: Incident, recipients: Iterable[User], step: str) -> None:
+    _notify_all(
+        recipients,
+        incident,
+        kind=f"incident.explanation_{step}",
+        key=f"incident:{incident.pk}:explanation:{step}:{incident.revision}",
+        title=Message(EXPLANATION_TITLES[step], school=incident.school.name),
+        urgent=False,
+    )
+
+
+def _school_reporters(incident: Incident) -> list[User]:
+    """The school's leaders and the person who filed the incident, if a school account."""
+    people = list(
+        User.objects.filter(
+            unit=incident.school, role=User.Role.SCHOOL_LEADER, is_active=True
+        ).order_by("pk")
+    )
+    creator = incident.created_by
+    if creator.unit_id == incident.school_id and creator not in people:
+        people.append(creator)
+    return people
+
+
+def request_late_explanation(
+    actor: User, incident: Incident, now: datetime.datetime
+) -> LateExplanation | None:
+    """Ask the school for a written explanation once its report is late (迟报): called by the
+    report services after a report is stored. Does nothing for a bureau's report, while the
+    school's reports are on time, or when one was already requested. Returns the new request,
+    or None. The school's leaders and the reporter are notified."""
+    if actor.unit_id != incident.school_id or not incident.is_late(now):
+        return None
+    if LateExplanation.objects.filter(incident=incident).exists():
+        return None
+    explanation = LateExplanation.objects.create(incident=incident)
+    _event(incident, actor, IncidentEvent.Action.EXPLANATION_REQUESTED, incident.status)
+    _notify_explanation(incident, _school_reporters(incident), "requested")
+    return explanation
+
+
+def _locked_explanation(incident: Incident) -> tuple[Incident, LateExplanation]:
+    incident = _locked(incident)
+    try:
+        return incident, LateExplanation.objects.select_for_update().get(incident=incident)
+    except LateExplanation.DoesNotExist as missing:
+        raise ValidationError(_("No explanation was requested for this incident.")) from missing
+
+
+@audit.atomic
+def late_explanation_submit(
+    *, actor: User, incident: Incident, text: str, document: CleanUpload | None = None
+) -> LateExplanation:
+    """The school submits (or, once returned, revises) its written explanation: the text and
+    a signed document (a PDF or photo checked by `safety.uploads`; required the first time,
+    the previous one stays when a revision brings none). The county's officials are notified.
+
+    Raises `PermissionDenied` unless a reporting account of the incident's school,
+    `ValidationError` without text or document, or unless requested or returned.
+    """
+    incident, explanation = _locked_explanation(incident)
+    if actor.unit_id != incident.school_id:
+        raise PermissionDenied
+    check_unit_permission(actor, roles.REPORT_INCIDENT, incident.school)
+    if not explanation.awaits_school:
+        raise ValidationError(_("The explanation is not waiting for the school."))
+    errors = {}
+    if not (text or "").strip():
+        errors["text"] = _("Explain why the report was late.")
+    if document is None and not explanation.file:
+        errors["document"] = _("Attach the signed explanation (PDF or photo).")
+    if errors:
+        raise ValidationError(errors)
+    if document is not None:
+        extension = PurePosixPath(document.content.name or "").suffix.lstrip(".") or "bin"
+        explanation.file.save(
+            generated_name("incidents/explanations", extension), document.content, save=False
+        )
+        explanation.original_name = document.original_name or document.content.name or ""
+        explanation.content_type = document.content_type
+    explanation.text = text.strip()
+    explanation.status = LateExplanation.Status.SUBMITTED
+    explanation.submitted_at = timezone.now()
+    explanation.submitted_by = actor
+    explanation.save()
+    incident.revision += 1
+    incident.save(update_fields=["revision"])
+    _event(incident, actor, IncidentEvent.Action.EXPLANATION_SUBMITTED, incident.status)
+    _notify_explanation(incident, _officials(county_bureau(incident.school)), "submitted")
+    return explanation
+
+
+@audit.atomic
+def late_explanation_decide(
+    *, actor: User, incident: Incident, accept: bool, comment: str = ""
+) -> LateExplanation:
+    """The county accepts the submitted explanation, or returns it with a comment (required)
+    for the school to revise. The submitter is notified.
+
+    Raises `PermissionDenied` unless an official of the jurisdiction who acknowledges
+    incidents, `ValidationError` unless submitted or when returning without a comment.
+    """
+    incident, explanation = _locked_explanation(incident)
+    _check_bureau(actor)
+    check_unit_permission(actor, roles.ACKNOWLEDGE_INCIDENT, incident.school)
+    if explanation.status != LateExplanation.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted explanation can be accepted or returned."))
+    comment = (comment or "").strip()
+    if not accept and not comment:
+        raise ValidationError({"comment": _("Say what the school should revise.")})
+    explanation.status = (
+        LateExplanation.Status.ACCEPTED if accept else LateExplanation.Status.RETURNED
+    )
+    explanation.comment = comment
+    explanation.decided_at = timezone.now()
+    explanation.decided_by = actor
+    explanation.save()
+    incident.revision += 1
+    incident.save(update_fields=["revision"])
+    action = (
+        IncidentEvent.Action.EXPLANATION_ACCEPTED
+        if accept
+        else IncidentEvent.Action.EXPLANATION_RETURNED
+    )
+    _event(incident, actor, action, incident.status, comment)
+    step = "accepted" if accept else "returned"
+    _notify_explanation(incident, [explanation.submitted_by], step)
+    return explanation
 
 
 # --- the incident file (PDF) --------------------------------------------------------------

@@ -21,6 +21,33 @@ urlpatterns = [
         views.closure_item_record,
         name="closure_item_record",
     ),
+    path(
+        "incidents/<id:pk>/people-dealt-with/",
+        views.person_dealt_with_record,
+        name="person_dealt_with_record",
+    ),
+    path(
+        "incidents/<id:pk>/people-dealt-with/<id:record>/remove/",
+        views.person_dealt_with_remove,
+        name="person_dealt_with_remove",
+    ),
+    path(
+        "incidents/<id:pk>/explanation/",
+        views.late_explanation_submit,
+        name="late_explanation_submit",
+    ),
+    path(
+        "incidents/<id:pk>/explanation/decide/",
+        views.late_explanation_decide,
+        name="late_explanation_decide",
+    ),
+    path(
+        "incidents/<id:pk>/explanation/file/",
+        views.late_explanation_file,
+        name="late_explanation_file",
+    ),
+    path("incidents/honours-bar/", views.honours_bar, name="honours_bar"),
+    path("incidents/honours-bar.xlsx", views.honours_bar_xlsx, name="honours_bar_xlsx"),
     path("incidents/<id:pk>/close/", views.incident_close, name="incident_close"),
     path("incidents/<id:pk>/file/", views.incident_file_request, name="incident_file_request"),
     path(

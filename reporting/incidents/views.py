@@ -4,14 +4,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety import confirm, roles
+from safety.exports import Sheet, xlsx_response
 from safety.models import Organisation
 from safety.paging import paginate
 from safety.tables import sorted_page
@@ -24,8 +26,12 @@ from .forms import (
     ClosureItemForm,
     CommentForm,
     ConcealForm,
+    ExplanationDecisionForm,
+    HonoursBarFilterForm,
     IncidentFilterForm,
     IncidentReportForm,
+    LateExplanationForm,
+    PersonDealtWithForm,
 )
 from .models import ClosureItem, Incident, IncidentReport
 from .tables import IncidentTable
@@ -138,6 +144,7 @@ def _detail(
     request: HttpRequest, incident: Incident, status: int = 200, **forms: Any
 ) -> HttpResponse:
     incident = selectors.incident_with_timeline(incident)
+    explanation = selectors.explanation_of(incident)
     items = selectors.current_closure_items(incident)
     closure_forms = {
         kind: forms.get(f"closure_{kind}") or _closure_form(request, incident, kind)
@@ -154,6 +161,12 @@ def _detail(
         "missing_items": [ClosureItem.Kind(k).label for k, item in items.items() if item is None],
         "close_form": forms.get("close_form") or CloseForm(),
         "conceal_form": forms.get("conceal_form") or ConcealForm(),
+        "people_dealt_with": list(incident.people_dealt_with.all()),
+        "dealt_form": forms.get("dealt_form") or _dealt_form(request, incident),
+        "explanation": explanation,
+        "explanation_form": forms.get("explanation_form")
+        or LateExplanationForm(has_file=bool(explanation and explanation.file)),
+        "decision_form": forms.get("decision_form") or ExplanationDecisionForm(),
         "can": _perms(request, incident),
     }
     return render(request, "reporting/incidents/incident_detail.html", context, status=status)
@@ -181,6 +194,21 @@ def _perms(request: HttpRequest, incident: Incident) -> dict[str, bool]:
         and open_
         and incident.status != Incident.Status.REPORTED,
         "conceal": bureau and user.has_perm(roles.CLOSE_INCIDENT) and not incident.is_concealed,
+        **_explanation_perms(user, incident),
+    }
+
+
+def _explanation_perms(user: Any, incident: Incident) -> dict[str, bool]:
+    explanation = selectors.explanation_of(incident)
+    if explanation is None:
+        return {"explain": False, "decide_explanation": False}
+    return {
+        "explain": explanation.awaits_school
+        and user.unit_id == incident.school_id
+        and user.has_perm(roles.REPORT_INCIDENT),
+        "decide_explanation": explanation.status == explanation.Status.SUBMITTED
+        and (user.is_bureau_user or user.is_superuser)
+        and user.has_perm(roles.ACKNOWLEDGE_INCIDENT),
     }
 
 
@@ -337,4 +365,170 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
         attachment.thumbnail if thumbnail else attachment.file,
         download_name=attachment.original_name,
         as_attachment=not attachment.is_image,
+    )
+
+
+# --- accountability (责任追究, issue #19) -----------------------------------------------------
+
+
+def _dealt_form(request: HttpRequest, incident: Incident, **data: Any) -> PersonDealtWithForm:
+    return PersonDealtWithForm(
+        holders=selectors.dealt_with_candidates(request.user, incident),
+        actions=selectors.offered_actions(),
+        **data,
+    )
+
+
+@login_required
+@require_POST
+def person_dealt_with_record(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = selectors.access_incident(request.user, pk, for_change=True)
+    form = _dealt_form(request, incident, data=request.POST)
+    if form.is_valid():
+        try:
+            services.person_dealt_with_record(
+                actor=request.user, incident=incident, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Recorded: %(name)s, %(action)s.")
+                % {"name": form.cleaned_data["holder"].name, "action": form.cleaned_data["action"]},
+            )
+            return redirect(f"{incident.get_absolute_url()}#people-dealt-with")
+    return _detail(request, incident, status=400, dealt_form=form)
+
+
+@login_required
+@require_POST
+def person_dealt_with_remove(request: HttpRequest, pk: int, record: int) -> HttpResponse:
+    incident = selectors.access_incident(request.user, pk, for_change=True)
+    row = selectors.person_dealt_with_of(incident, record)
+    try:
+        services.person_dealt_with_remove(actor=request.user, record=row)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Removed: %(name)s.") % {"name": row.holder.name})
+    return redirect(f"{incident.get_absolute_url()}#people-dealt-with")
+
+
+def _honours_bar(request: HttpRequest) -> tuple[HonoursBarFilterForm, int, Any]:
+    """The filter form, the year and the rows of the honours-bar list (bureaus only)."""
+    roles.require_permission(request.user, roles.VIEW_JURISDICTION)
+    if not (request.user.is_bureau_user or request.user.is_superuser):
+        raise PermissionDenied
+    this_year = timezone.localdate().year
+    form = HonoursBarFilterForm(request.GET or {"year": this_year}, user=request.user)
+    valid = form.is_valid()
+    year = form.cleaned_data["year"] if valid else this_year
+    county = form.cleaned_data.get("county") if valid else None
+    return form, year, selectors.honours_barred(user=request.user, year=year, county=county)
+
+
+@login_required
+def honours_bar(request: HttpRequest) -> HttpResponse:
+    """The people barred from honours (评优评先) in a year, for the bureau."""
+    form, year, rows = _honours_bar(request)
+    context = {"form": form, "year": year, "rows": list(rows), "query": request.GET.urlencode()}
+    return render(request, "reporting/incidents/honours_bar.html", context)
+
+
+@login_required
+def honours_bar_xlsx(request: HttpRequest) -> HttpResponse:
+    _form, year, records = _honours_bar(request)
+    rows = (
+        (
+            r.holder.unit.name,
+            r.holder.name,
+            r.holder.job_title,
+            str(r.action),
+            r.dealt_on,
+            r.incident.school.name,
+            timezone.localtime(r.incident.occurred_at).date(),
+            r.incident.summary,
+            r.note,
+        )
+        for r in records
+    )
+    header = [
+        _("Unit"),
+        _("Name"),
+        _("Job title"),
+        _("Action taken"),
+        _("Decided on"),
+        _("School"),
+        _("Occurred on"),
+        _("Incident"),
+        _("Note"),
+    ]
+    sheet = Sheet(str(year), header, rows, widths=(24, 10, 16, 14, 12, 24, 12, 36, 24))
+    return xlsx_response([sheet], filename=f"评优评先限制-{year}.xlsx")
+
+
+# --- the written explanation of a late report (issue #19) -------------------------------------
+
+
+@login_required
+@require_POST
+def late_explanation_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = selectors.access_incident(request.user, pk, for_change=True)
+    explanation = selectors.explanation_of(incident)
+    has_file = bool(explanation and explanation.file)
+    form = LateExplanationForm(request.POST, request.FILES, has_file=has_file)
+    if form.is_valid():
+        documents = form.cleaned_data["document"]
+        try:
+            services.late_explanation_submit(
+                actor=request.user,
+                incident=incident,
+                text=form.cleaned_data["text"],
+                document=documents[0] if documents else None,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The explanation was submitted to the county bureau."))
+            return redirect(f"{incident.get_absolute_url()}#explanation")
+    return _detail(request, incident, status=400, explanation_form=form)
+
+
+@login_required
+@require_POST
+def late_explanation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = selectors.access_incident(request.user, pk, for_change=True)
+    form = ExplanationDecisionForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.late_explanation_decide(
+                actor=request.user,
+                incident=incident,
+                accept=accept,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            accepted, returned = (
+                _("The explanation was accepted."),
+                _("The explanation was returned."),
+            )
+            messages.success(request, accepted if accept else returned)
+            return redirect(f"{incident.get_absolute_url()}#explanation")
+    return _detail(request, incident, status=400, decision_form=form)
+
+
+@login_required
+def late_explanation_file(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = selectors.access_incident(request.user, pk)
+    explanation = selectors.explanation_of(incident)
+    if explanation is None or not explanation.file:
+        raise Http404
+    return file_response(
+        explanation.file,
+        download_name=explanation.original_name or "情况说明",
+        as_attachment=not explanation.content_type.startswith("image/"),
     )

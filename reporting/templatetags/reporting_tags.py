@@ -85,3 +85,12 @@ def order_button(context: Any, source: str, record: Any) -> dict[str, Any]:
 @register.inclusion_tag("reporting/activities/_school_bus_panel.html")
 def school_bus_panel(school: Any) -> dict[str, Any]:
     return {"school": school, "gaps": activity_selectors.school_register_gaps(school)}
+
+
+# Accountability (issue #19): the holder page (a safety template) shows when the person was
+# dealt with after an incident and the years it bars them from honours.
+@register.inclusion_tag("reporting/incidents/_holder_accountability_panel.html")
+def holder_accountability_panel(holder: Any) -> dict[str, Any]:
+    records = selectors.holder_accountability(holder)
+    years = sorted({r.bars_year for r in records if r.bars_year is not None}, reverse=True)
+    return {"records": records, "barred_years": years}

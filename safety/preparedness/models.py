@@ -11,15 +11,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from safety.models import Organisation, SafetyArea, TransitionEvent
+from safety.models import BilingualName, Organisation, SafetyArea, TransitionEvent
 from safety.responsibility.models import Holder
 from safety.scoping import ScopedQuerySet
 
 
-class Scenario(models.Model):
+class Scenario(BilingualName, models.Model):
     """A kind of emergency a plan covers (总体预案, 火灾, 地震 …). A catalogue shared by the
     installation, seeded by a migration, edited by system administrators."""
 
@@ -51,11 +50,6 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        language = get_language() or settings.LANGUAGE_CODE
-        return self.name_zh if language.startswith("zh") else self.name_en
 
     def applies_to(self, unit: Organisation) -> bool:
         return self.is_active and (not self.boarding_only or unit.is_boarding)

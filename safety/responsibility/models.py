@@ -14,10 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from safety.models import Organisation, SafetyArea, TransitionEvent
+from safety.models import BilingualName, Organisation, SafetyArea, TransitionEvent
 from safety.scoping import ScopedQuerySet
 from safety.validators import validate_phone
 
@@ -31,7 +30,7 @@ class CertificateKind(models.TextChoices):
     OTHER = "other", _("Other certificate")
 
 
-class Post(models.Model):
+class Post(BilingualName, models.Model):
     """A standard safety post (岗位) of a kind of unit, with its default areas and duty text.
 
     A small catalogue shared by the whole installation (not scoped): seeded by a migration,
@@ -91,11 +90,6 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        language = get_language() or settings.LANGUAGE_CODE
-        return self.name_zh if language.startswith("zh") else self.name_en
 
     def applies_to(self, unit: Organisation) -> bool:
         """Whether a unit of this kind, type and boarding status has this post at all."""

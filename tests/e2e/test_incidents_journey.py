@@ -1,5 +1,6 @@
-"""Incident journey: school staff report on a phone, the county closes it as a liability
-incident, and the school page shows the one-vote veto."""
+"""Incident journey: school staff report on a phone, the county records the person dealt with
+(a responsibility holder, #19) and closes it as a liability incident; the school page shows the
+one-vote veto, the holder's page and the bureau's list the bar from honours."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from reporting.models import Incident, SchoolVeto
-from safety.models import Notification
+from reporting.models import Incident, PersonDealtWith, SchoolVeto
+from safety.models import Assignment, Notification
 
 from .test_journey import PHONE, log_in
 
@@ -73,11 +74,12 @@ def test_incident_from_phone_report_to_liability_closure_and_veto(
     }
     for kind, fields in items.items():
         card = page.get_by_test_id(f"closure-{kind}")
-        card.locator("summary").click()
+        card.locator("summary").last.click()  # the item's form (after the people dealt with)
         for name, value in fields.items():
             card.locator(f"#id_{kind}-{name}").fill(value)
         card.get_by_role("button", name="登记：").click()
         expect(page.get_by_test_id(f"closure-{kind}")).to_contain_text("已登记")
+    holder = _record_person_dealt_with(page, incident)
     close_form = page.get_by_test_id("close-form")
     close_form.get_by_label("是：学校本年度实行一票否决").check()
     close_form.get_by_role("button", name="结案").click()
@@ -92,3 +94,44 @@ def test_incident_from_phone_report_to_liability_closure_and_veto(
     expect(veto).to_contain_text(f"{timezone.localdate().year}年度一票否决")
     expect(veto).to_contain_text(SUMMARY)
     assert SchoolVeto.objects.filter(incident=incident).count() == 1
+
+    # #19: the person dealt with is barred from honours this year: on the holder's page (on a
+    # phone) and in the bureau's list.
+    year = timezone.localdate().year
+    page.goto(f"{base}/incidents/{incident.pk}/")
+    expect(page.get_by_test_id("honours-bar-note")).to_be_visible()
+    page.get_by_test_id("people-dealt-with").get_by_role("link", name=holder.name).click()
+    expect(page.get_by_test_id("honours-barred")).to_contain_text(f"{year}年不得参加评优评先")
+    expect(page.get_by_test_id("holder-accountability")).to_contain_text("诫勉谈话")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.goto(f"{base}/incidents/")
+    page.get_by_role("link", name="评优评先限制名单").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{year}年评优评先限制名单")
+    expect(page.get_by_test_id("honours-bar")).to_contain_text(holder.name)
+    expect(page.get_by_test_id("honours-bar")).to_contain_text(SUMMARY)
+
+
+def _record_person_dealt_with(page: Page, incident: Incident):
+    """The county links the school's vice-principal in charge of safety with 诫勉谈话; a date
+    in the future is refused first, keeping the choices."""
+    holder = (
+        Assignment.objects.current()
+        .get(unit=incident.school, post__key="safety_vice_principal")
+        .holder
+    )
+    box = page.get_by_test_id("people-dealt-with")
+    box.locator("summary").click()
+    box.locator("#id_dealt-holder").select_option(str(holder.pk))
+    box.locator("#id_dealt-action").select_option(label="诫勉谈话")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    box.locator("#id_dealt-dealt_on").fill(tomorrow.isoformat())
+    box.get_by_role("button", name="登记", exact=True).click()
+    box = page.get_by_test_id("people-dealt-with")
+    expect(box).to_contain_text("处理决定日期不能晚于今天。")
+    expect(box.locator("#id_dealt-holder")).to_have_value(str(holder.pk))
+    box.locator("#id_dealt-dealt_on").fill(timezone.localdate().isoformat())
+    box.get_by_role("button", name="登记", exact=True).click()
+    expect(page.get_by_text(f"已登记：{holder.name}，诫勉谈话。")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert PersonDealtWith.objects.filter(incident=incident, holder=holder).exists()
+    return holder

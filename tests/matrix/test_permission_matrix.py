@@ -24,8 +24,10 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from inspections.surroundings.selectors import poster_token
+from reporting.models import AccountabilityAction
 from safety import roles
 from safety.models import Organisation
 
@@ -55,6 +57,8 @@ APPLICANTS_A = frozenset({"staff_a", "leader_a"})
 LEADER = frozenset({"leader_a"})
 DRILLERS = frozenset({"staff_a", "leader_a"})
 COUNTY_OFFICIALS = frozenset({"county_official", "other_county_official"})
+# #19: the reporting accounts of side A's school write its late-report explanation.
+EXPLAINERS = frozenset({"staff_a", "leader_a"})
 
 OK_GET = frozenset({200, 302})
 OK_POST = frozenset({200, 302, 400})
@@ -208,6 +212,25 @@ def assessment_city(attribute: str):
         return [Target({"pk": record.pk}, world.city.city)]
 
     return targets
+
+
+def person_dealt_with_form(world, persona, side):
+    """#19: the side's incident with a valid person dealt with (the side's holder, criticised
+    today), so that the request reaches the service."""
+    records = getattr(world, side)
+    data = {
+        "dealt-holder": records.holder.pk,
+        "dealt-action": AccountabilityAction.objects.get(key="criticism").pk,
+        "dealt-dealt_on": timezone.localdate().isoformat(),
+    }
+    return [Target({"pk": records.incident.pk}, records.school, data)]
+
+
+def person_dealt_with(world, persona, side):
+    """#19: the side's person dealt with, under its incident."""
+    records = getattr(world, side)
+    kwargs = {"pk": records.incident.pk, "record": records.person_dealt_with.pk}
+    return [Target(kwargs, records.school)]
 
 
 def assessment_open(attribute: str):
@@ -393,6 +416,22 @@ RULES: dict[str, Rule] = {
     "incidents:incident_close": Rule(
         variants("incident", "", {"": {"is_liability": "no"}}), get=None, post=OFFICIALS
     ),
+    # #19 accountability: the people dealt with and the honours bar (bureaus' officials and
+    # administrators; a school or a department liaison meets 403).
+    "incidents:person_dealt_with_record": Rule(person_dealt_with_form, get=None, post=OFFICIALS),
+    "incidents:person_dealt_with_remove": Rule(person_dealt_with, get=None, post=OFFICIALS),
+    "incidents:honours_bar": Rule(page, get=OFFICIALS | ADMINS),
+    # the late-report explanation: the school writes it, the officials above decide on it
+    "incidents:late_explanation_submit": Rule(
+        variants("incident", "", {"": {"explanation-text": "交接班遗漏"}}),
+        get=None,
+        post=EXPLAINERS,
+    ),
+    "incidents:late_explanation_decide": Rule(
+        variants("incident", "", {"": {"decision-decision": "accept"}}), get=None, post=OFFICIALS
+    ),
+    "incidents:late_explanation_file": Rule(obj("incident")),
+    "incidents:honours_bar_xlsx": Rule(page, get=OFFICIALS | ADMINS),
     "incidents:incident_file_request": Rule(obj("incident"), get=None, post=SIGNED_IN),
     "incidents:incident_file_download": Rule(obj("incident")),
     "incidents:attachment_download": Rule(obj("attachment")),

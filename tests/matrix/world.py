@@ -19,7 +19,13 @@ from inspections.models import ChecklistTemplate, Photo, SpotCheckDraw
 from inspections.risks.models import CampusPlan, RiskCheck, RiskPoint, RiskReport
 from inspections.surroundings import services as surroundings_services
 from reporting.assessment.models import AssessmentEvidence, Run, SchoolAssessment
-from reporting.models import IncidentAttachment, MonthlyOverview
+from reporting.models import (
+    AccountabilityAction,
+    IncidentAttachment,
+    LateExplanation,
+    MonthlyOverview,
+    PersonDealtWith,
+)
 from reporting.notices import services as notice_services
 from reporting.orders import services as order_services
 from safety import notifications
@@ -398,7 +404,37 @@ def build_world() -> SimpleNamespace:  # noqa: F811
     _guarding_records(world.a, world.city.county_a, world.people.staff_a)
     _guarding_records(world.b, world.city.county_b, world.people.staff_b)
     _assessment_records(world)  # #19 the year-end safe-campus assessment
+    _accountability_records(world)  # #19 accountability
     return world
+
+
+def _accountability_records(world: SimpleNamespace) -> None:
+    """#19 accountability: each side's holder recorded as dealt with (a warning) after the
+    side's incident, and the incident's late-report explanation submitted with its document
+    (stored directly: the matrix checks access, not the rules)."""
+    warning = AccountabilityAction.objects.get(key="warning")
+    for side, official in (
+        (world.a, world.people.county_official),
+        (world.b, world.people.other_county_official),
+    ):
+        explanation = LateExplanation(
+            incident=side.incident,
+            status=LateExplanation.Status.SUBMITTED,
+            text="交接班遗漏",
+            original_name="情况说明.pdf",
+            content_type="application/pdf",
+            submitted_at=timezone.now(),
+            submitted_by=side.incident.created_by,
+        )
+        explanation.file.save("explanation.pdf", ContentFile(PDF), save=False)
+        explanation.save()
+        side.person_dealt_with = PersonDealtWith.objects.create(
+            incident=side.incident,
+            holder=side.holder,
+            action=warning,
+            dealt_on=timezone.localdate(),
+            recorded_by=official,
+        )
 
 
 def _assessment_records(world: SimpleNamespace) -> None:

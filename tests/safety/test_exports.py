@@ -27,13 +27,17 @@ from openpyxl import load_workbook
 from inspections.campaigns import services as campaign_services
 from inspections.models import CampaignTask, ChecklistTemplate, Hazard
 from reporting.activities import services as activity_services
+from reporting.incidents import services as incident_services
+from reporting.models import AccountabilityAction
 from safety import exports, services
 from safety.guarding import services as guarding_services
-from safety.models import SafetyArea
+from safety.models import Holder, SafetyArea
+from tests.builders import report_incident
 from tests.reporting.activities.factories import draft as activity_draft
 from tests.reporting.assessment import factories as assessment_factories
 
 from ..inspections.conftest import photo_upload
+from ..reporting.conftest import record_all_items
 from .guarding.conftest import build_school
 
 pytestmark = pytest.mark.django_db
@@ -206,6 +210,27 @@ def _assessment_results(city, people, client_for):
     return client_for("city_official"), url, [HOSTILE[0]]
 
 
+def _honours_bar(city, people, client_for):
+    """Issue #19: the honours-bar list's export, with a hostile holder name and note."""
+    holder = Holder.objects.create(unit=city.school_a, name=HOSTILE[3][:50], job_title=HOSTILE[2])
+    incident = report_incident(people.staff_a)
+    official = people.county_official
+    incident_services.incident_acknowledge(actor=official, incident=incident)
+    record_all_items(official, incident)
+    incident_services.person_dealt_with_record(
+        actor=official,
+        incident=incident,
+        holder=holder,
+        action=AccountabilityAction.objects.get(key="warning"),
+        dealt_on=timezone.localdate(),
+        note=HOSTILE[0],
+    )
+    incident_services.incident_close(actor=official, incident=incident, is_liability=True)
+    year = timezone.localtime(incident.occurred_at).year
+    url = reverse("incidents:honours_bar_xlsx") + f"?year={year}"
+    return client_for("city_official"), url, [HOSTILE[3], HOSTILE[2], HOSTILE[0]]
+
+
 RECIPES: dict[str, Callable] = {
     "inspections:ledger_export": _ledger,
     "dashboards:dashboard_csv": _dashboard,
@@ -217,6 +242,7 @@ RECIPES: dict[str, Callable] = {
     "preparedness:coverage_export": _preparedness_coverage,  # issue #14
     "activities:calendar_export": _activity_calendar,  # issue #16
     "assessment:results_xlsx": _assessment_results,  # issue #19
+    "incidents:honours_bar_xlsx": _honours_bar,  # issue #19 accountability
 }
 
 
