@@ -17,8 +17,8 @@ from django.utils import timezone
 from reporting.incidents import services as incident_services
 from reporting.models import MonthlyOverview, MonthlyReportVersion
 from reporting.monthly import services as monthly_services
-from safety import jobs
-from safety.models import Notification, ResponsibilityLetter
+from safety import exportjobs, jobs
+from safety.models import ExportJob, Notification, ResponsibilityLetter
 from safety.responsibility import services as responsibility_services
 from tests.safety.responsibility.factories import cover_school
 
@@ -56,6 +56,7 @@ NOT_AWAITED = {
     "channels.reach_digests": "daily beat run; the outbox's key names administrator and day",
     # #23: stale or missing gap summaries are counted live until the next run rewrites them.
     "safety.refresh_gap_summaries": "nightly beat run; readers count stale units live",
+    "safety.purge_expired_exports": "hourly beat run; the next run deletes what one missed",
 }
 
 
@@ -117,11 +118,29 @@ def _letters(city, people, submit_school, report):
     return Waiting(request, results)
 
 
+def _export(city, people, submit_school, report):
+    """#23: a background export; its requester is told once that the file is ready."""
+
+    def request():
+        exportjobs.export_request(
+            actor=people.county_official, kind="inspections.exports:ledger", params={}
+        )
+
+    def results():
+        job = ExportJob.objects.get()
+        told = Notification.objects.filter(kind="export_ready", recipient=people.county_official)
+        assert told.count() == int(job.status == ExportJob.Status.READY and bool(job.file))
+        return told.count()
+
+    return Waiting(request, results)
+
+
 WAITED_FOR = {
     "reporting.render_monthly_report_pdf": _monthly_version,
     "reporting.render_monthly_overview_pdf": _overview,
     "reporting.render_incident_file": _incident_file,
     "safety.issue_letters": _letters,
+    "safety.build_export": _export,
 }
 
 
