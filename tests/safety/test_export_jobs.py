@@ -10,8 +10,10 @@ import io
 
 import pytest
 from celery import current_app
+from celery.exceptions import TimeoutError as CeleryTimeoutError
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,7 +25,9 @@ from inspections.campaigns import services as campaign_services
 from inspections.models import ChecklistTemplate
 from safety import exportjobs, jobs
 from safety.models import ExportJob, JobFailure, Notification
+from safety.tasks import build_export
 
+from .test_celery import _require_redis_and_postgres, worker_process
 from .test_exports import _ledger
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +247,34 @@ def test_the_export_pages_stay_within_budget_flat_in_the_exports(
     after = [_count(client, url) for url in urls]
     assert before == after, (before, after)
     assert max(after) <= PAGE_BUDGET, after
+
+
+@pytest.mark.real_broker
+def test_a_real_worker_writes_the_export(
+    transactional_db, tmp_path, settings, city, people, client_for
+):
+    """With Redis and PostgreSQL, a worker process writes the file through the broker."""
+    _require_redis_and_postgres()
+    client, _url, _hostile = _ledger(city, people, client_for)
+    job = ExportJob.objects.create(
+        requester=people.county_official,
+        kind=LEDGER,
+        params=exportjobs.request_params(QueryDict(), None),
+        expires_at=timezone.now() + exportjobs.EXPORT_KEPT_FOR,
+    )
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    with worker_process(tmp_path / "worker.log", MEDIA_ROOT=str(media)) as (queue, log_path):
+        try:
+            written = build_export.apply_async((job.pk,), queue=queue, ignore_result=False).get(
+                timeout=90
+            )
+        except CeleryTimeoutError:
+            pytest.fail(f"the worker did not answer in time; its log:\n{log_path.read_text()}")
+    assert written is True
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.READY and job.progress == job.total == 4
+    assert (media / job.file.name).read_bytes().startswith(b"PK")
+    assert Notification.objects.filter(kind="export_ready", recipient=job.requester).exists()
+    download = client.get(reverse("export_download", args=[job.pk]))
+    assert download.status_code == 200
