@@ -29,7 +29,8 @@ from inspections.models import CampaignTask, ChecklistTemplate, Hazard
 from reporting.activities import services as activity_services
 from safety import exports, services
 from safety.guarding import services as guarding_services
-from safety.models import ExportJob, SafetyArea
+from safety.models import SafetyArea
+from tests.builders import exported_file
 from tests.reporting.activities.factories import draft as activity_draft
 from tests.reporting.assessment import factories as assessment_factories
 
@@ -86,22 +87,11 @@ def job_export_names() -> set[str]:
 
 
 def download(client, url: str, capture):
-    """The file of an export as its user gets it: a job export is asked for (POST: the
-    answer redirects to the export's page at once), its job runs (eager here), and the file
-    is downloaded from the export's page; any other export answers the GET itself."""
-    name = resolve(url.split("?")[0]).view_name
-    if name not in job_export_names():
-        return client.get(url)
-    with capture(execute=True):
-        started = client.post(url)
-    assert started.status_code == 302, started.content[:2000]
-    job = ExportJob.objects.get(pk=resolve(started["Location"]).kwargs["pk"])
-    job.refresh_from_db()
-    assert job.status == ExportJob.Status.READY, job.error
-    page = client.get(started["Location"]).content.decode()
-    link = reverse("export_download", args=[job.pk])
-    assert link in page
-    return client.get(link)
+    """The file of an export as its user gets it: a job export through its job
+    (tests.builders.exported_file); any other export answers the GET itself."""
+    if resolve(url.split("?")[0]).view_name in job_export_names():
+        return exported_file(client, url, capture)
+    return client.get(url)
 
 
 def test_no_module_but_the_writer_writes_spreadsheets():
