@@ -187,6 +187,7 @@ def export_build(*, job_id: int) -> bool:
             ExportJob.objects.filter(pk=job_id).update(total=built.total)
             name, rows = _write(job, built)
     except TRANSIENT_ERRORS:
+        _requeue(job_id)  # the task's retry (or the sweeper) may claim it again
         raise
     except (Http404, PermissionDenied) as exc:
         _fail(job, ExportJob.Failure.DENIED, f"{type(exc).__name__}: {exc}")
@@ -196,6 +197,13 @@ def export_build(*, job_id: int) -> bool:
         _fail(job, ExportJob.Failure.ERROR, "".join(traceback.format_exception(exc))[-4000:])
         return False
     return _finish(job, name, rows)
+
+
+def _requeue(job_id: int) -> None:
+    try:
+        ExportJob.objects.filter(pk=job_id, status=STATUS.RUNNING).update(status=STATUS.QUEUED)
+    except TRANSIENT_ERRORS:  # the database itself is away: the sweeper finds it running
+        logger.warning("Could not put export %s back in the queue", job_id, exc_info=True)
 
 
 def _write(job: ExportJob, built: Built) -> tuple[str, int]:

@@ -278,3 +278,27 @@ def test_a_real_worker_writes_the_export(
     assert Notification.objects.filter(kind="export_ready", recipient=job.requester).exists()
     download = client.get(reverse("export_download", args=[job.pk]))
     assert download.status_code == 200
+
+
+def test_a_storage_hiccup_is_retried_and_the_file_is_written_once(
+    city, people, client_for, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A transient error (the bucket away for a moment) goes back to the queue, and the
+    task's retry writes the file."""
+    calls = []
+    write = exportjobs._write
+
+    def flaky(job, built):
+        calls.append(job.pk)
+        if len(calls) == 1:
+            raise OSError("object storage unavailable")
+        return write(job, built)
+
+    monkeypatch.setattr(exportjobs, "_write", flaky)
+    _response, job = _start(client_for("county_official"), django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert calls == [job.pk] and job.status == ExportJob.Status.QUEUED  # back in the queue
+    current_app.tasks[exportjobs.TASK].delay(job.pk)  # the task's retry (a worker's backoff)
+    job.refresh_from_db()
+    assert len(calls) == 2 and job.status == ExportJob.Status.READY and job.attempts == 2
+    assert Notification.objects.filter(kind="export_ready").count() == 1
