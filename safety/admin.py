@@ -32,7 +32,7 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from . import audit, roles, services, workdays
+from . import audit, exportjobs, roles, services, workdays
 from .forms import TextRulesMixin
 from .models import (
     AUDIT_ACTION_LABELS,
@@ -483,13 +483,14 @@ class ExportJobAdmin(_SystemAdministratorsRead):
     """Every export with its status; a failed one shows its error (the requester's page
     says only that it failed)."""
 
-    list_display = ("pk", "kind", "requester", "status", "progress", "total", "created_at")
+    list_display = ("pk", "kind_label", "requester", "status", "progress", "total", "created_at")
     list_filter = ("status", "failure", "kind")
     search_fields = ("requester__username", "requester__full_name", "kind", "error")
     list_select_related = ("requester",)
     date_hierarchy = "created_at"
     fields = (
         "requester",
+        "kind_label",
         "kind",
         "params",
         "status",
@@ -505,6 +506,10 @@ class ExportJobAdmin(_SystemAdministratorsRead):
         "expires_at",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("export job"))
+    def kind_label(self, obj: ExportJob) -> str:
+        return exportjobs.label_of(obj)
 
 
 @admin.register(JobFailure)

@@ -1061,17 +1061,19 @@ class ExportJob(models.Model):
     total = models.PositiveIntegerField(_("rows expected"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True, max_length=200)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
-    failure = models.CharField(_("failure"), max_length=10, choices=Failure.choices, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    failure = models.CharField(
+        _("kind of failure"), max_length=10, choices=Failure.choices, blank=True
+    )
+    error = models.TextField(_("error details"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("number of attempts"), default=0)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last progress at"), auto_now=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("kept until"))
 
     class Meta:
-        verbose_name = _("export")
-        verbose_name_plural = _("exports")
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["requester", "-created_at"], name="exportjob_requester_idx"),
@@ -1100,10 +1102,10 @@ class JobFailure(models.Model):
     mends), recorded by a Celery signal (safety.signals) so that administrators see it in
     /admin/ with its error; the sweeper of awaited jobs still queues the request again."""
 
-    task = models.CharField(_("task"), max_length=120)
-    args = models.JSONField(_("arguments"), default=list, blank=True)
-    error = models.TextField(_("error"))
-    traceback = models.TextField(_("traceback"), blank=True)
+    task = models.CharField(_("task name"), max_length=120)
+    args = models.JSONField(_("task arguments"), default=list, blank=True)
+    error = models.TextField(_("error details"))
+    traceback = models.TextField(_("error traceback"), blank=True)
     failed_at = models.DateTimeField(_("failed at"), auto_now_add=True)
 
     class Meta:
