@@ -27,7 +27,7 @@ from django.utils import timezone  # noqa: E402
 from bench.api_clients import API_PREFIX, api_token  # noqa: E402
 from bench.pages import ANONYMOUS, PAGES, PROVINCE, PROVINCE_PAGES  # noqa: E402
 from inspections.models import Hazard  # noqa: E402
-from safety.models import Organisation, SafetyArea, User  # noqa: E402
+from safety.models import ExportJob, Organisation, SafetyArea, User  # noqa: E402
 
 
 def reference_ids() -> dict[str, int]:
@@ -35,7 +35,15 @@ def reference_ids() -> dict[str, int]:
     school = Organisation.objects.filter(parent=county, kind="school").order_by("id").first()
     hazard = Hazard.objects.filter(school=school).order_by("-id").first()
     city = Organisation.objects.filter(kind="city").order_by("id").first()
+    # #23: an export of the city official's, so its page and polled fragment can be measured.
+    export, _created = ExportJob.objects.get_or_create(
+        requester=User.objects.get(username="city.official"),
+        kind="inspections.exports:ledger",
+        defaults={"status": ExportJob.Status.RUNNING, "progress": 1200, "total": 5000,
+                  "expires_at": timezone.now() + datetime.timedelta(days=1)},
+    )  # fmt: skip
     return {
+        "export": export.pk,
         "city": city.pk,  # #23: the province's pages narrowed to its first city
         "county": county.pk,
         "school": school.pk,

@@ -91,6 +91,11 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     # #21 delivery channels: undelivered notices and unreachable accounts.
     ("channel_reach", "Undelivered notices", "city.admin", "/channels/reach/", None),
     ("channel_reach", "Undelivered notices", "c01.admin", "/channels/reach/", None),
+    # #23 exports as background jobs: the requester's exports, and an export's page with the
+    # status fragment it polls ({export}: the persona's latest, bench.measure).
+    ("exports", "My exports", CITY, "/exports/", None),
+    ("export", "Export page", CITY, "/exports/{export}/", None),
+    ("export_status", "Export status fragment (polled)", CITY, "/exports/{export}/status/", None),
     # #22 the REST API: the hazard list of an API client of the persona's unit (persona
     # "api:<username>", bench.api_clients) vs the stock DRF ListAPIView (ModelSerializer,
     # PageNumberPagination) over the same rows, same client (bench.urls).
@@ -115,6 +120,7 @@ LIST_PAGES |= {"honours_bar"}  # #19 accountability
 LIST_PAGES |= {"api_hazards", "api_hazards_filtered"}  # #22 the REST API
 LIST_PAGES |= {"guarding"}  # issue #15
 LIST_PAGES |= {"ledger_sorted", "risks", "risk_lists"}  # #20 risk grading, ledger table
+LIST_PAGES |= {"exports"}  # #23 exports as background jobs
 
 # #23 the province official's pages, measured on a generated province (`generate_city
 # --cities N`: bench.measure adds them when the database has the province.official account);

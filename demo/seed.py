@@ -62,4 +62,5 @@ def seed_demo_city() -> Seeded:
     channels_demo.seed()  # #21 delivery channels: identities of some officials
     api_demo.seed()  # #22 the demo API client of 江城区
     responsibility_services.gap_summaries_refresh()  # #23: the coverage gap summaries
+    inspections_demo.seed_export()  # #23: a background export of the county official's
     return Seeded(created_units=created_units, created_accounts=created_accounts)

@@ -8,9 +8,10 @@ import importlib
 from django.apps import apps
 from django.utils import timezone
 
-from safety.models import Organisation, SafetyArea, User
+from safety import exportjobs
+from safety.models import ExportJob, Organisation, SafetyArea, User
 
-from . import services
+from . import exports, services
 from .models import ChecklistTemplate, Hazard, Inspection, ItemResult
 
 DEMO_MARKER = "【演示】"
@@ -107,3 +108,14 @@ def seed() -> None:
         created_at=timezone.now() - datetime.timedelta(days=20)
     )
     services.mark_overdue()
+
+
+def seed_export() -> None:
+    """#23: an Excel export of 江城区's open hazards asked for by its official (jc.official),
+    queued after the seed commits (the worker, or the in-process tasks, write it): *我的导出*
+    shows it. Once per database: a demo that already has one keeps it."""
+    official = User.objects.filter(username="jc.official").first()
+    if official is None or ExportJob.objects.filter(requester=official).exists():
+        return
+    params = {"get": {"status": [Hazard.Status.REPORTED]}, "pk": None, "lang": "zh-hans"}
+    exportjobs.export_request(actor=official, kind=exports.LEDGER.name, params=params)

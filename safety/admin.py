@@ -32,13 +32,15 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from . import audit, roles, services, workdays
+from . import audit, exportjobs, roles, services, workdays
 from .forms import TextRulesMixin
 from .models import (
     AUDIT_ACTION_LABELS,
     AuditEvent,
     CalendarDay,
     CalendarYear,
+    ExportJob,
+    JobFailure,
     Organisation,
     SafetyArea,
     User,
@@ -341,8 +343,22 @@ class SafetyAreaAdmin(AuditedModelAdmin):
         services.safety_area_save(actor=request.user, area=obj, changed_fields=form.changed_data)
 
 
+class ReadOnlyAdmin(AuditedModelAdmin):
+    """Changed through the services only (their permission checks and audit rows), or
+    written by the system itself: read here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(ScopedAdminMixin, AuditedModelAdmin):
+class AuditEventAdmin(ScopedAdminMixin, ReadOnlyAdmin):
     audit_everywhere = False  # the log itself: read-only below
 
     list_display = ("created_at", "actor", "action_label", "target_repr", "unit")
@@ -369,15 +385,6 @@ class AuditEventAdmin(ScopedAdminMixin, AuditedModelAdmin):
         if not roles.is_system_administrator(request.user):
             return scoped
         return scoped | audit.recording_updates(AuditEvent.objects.filter(unit__isnull=True))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("changes"))
     def changes_display(self, obj: AuditEvent) -> str:
@@ -453,3 +460,66 @@ class CalendarYearAdmin(AuditedModelAdmin):
     inlines = (CalendarDayInline,)
     list_display = ("year", "source", "created_at")
     search_fields = ("source",)
+
+
+# --- #23 exports and failed background jobs: read by system administrators ----------------
+
+
+class _SystemAdministratorsRead(ReadOnlyAdmin):
+    """Rows the system writes, read by the installation's administrators
+    (roles.is_system_administrator)."""
+
+    audit_everywhere = False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return roles.is_system_administrator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return roles.is_system_administrator(request.user)
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(_SystemAdministratorsRead):
+    """Every export with its status; a failed one shows its error (the requester's page
+    says only that it failed)."""
+
+    list_display = ("pk", "kind_label", "requester", "status", "progress", "total", "created_at")
+    list_filter = ("status", "failure", "kind")
+    search_fields = ("requester__username", "requester__full_name", "kind", "error")
+    list_select_related = ("requester",)
+    date_hierarchy = "created_at"
+    fields = (
+        "requester",
+        "kind_label",
+        "kind",
+        "params",
+        "status",
+        "progress",
+        "total",
+        "filename",
+        "failure",
+        "error",
+        "attempts",
+        "created_at",
+        "updated_at",
+        "finished_at",
+        "expires_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("export job"))
+    def kind_label(self, obj: ExportJob) -> str:
+        return exportjobs.label_of(obj)
+
+
+@admin.register(JobFailure)
+class JobFailureAdmin(_SystemAdministratorsRead):
+    """Background tasks that failed for good (PDF renders, letters, exports …), with the
+    error and traceback; the sweeper of awaited jobs queues their requests again."""
+
+    list_display = ("failed_at", "task", "args", "error")
+    list_filter = ("task",)
+    search_fields = ("task", "error")
+    date_hierarchy = "failed_at"
+    fields = ("failed_at", "task", "args", "error", "traceback")
+    readonly_fields = fields

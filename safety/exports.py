@@ -19,9 +19,9 @@ import datetime
 import decimal
 import io
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -84,10 +84,14 @@ def _attachment(response, filename: str) -> None:
     response["X-Content-Type-Options"] = "nosniff"
 
 
-def xlsx_response(sheets: Sequence[Sheet], *, filename: str) -> FileResponse:
-    """The sheets as an .xlsx download. Rows are written one by one (openpyxl write-only
-    mode) to a temporary file that the response streams, so memory stays bounded."""
+def write_xlsx(
+    sheets: Sequence[Sheet], handle: IO[bytes], on_row: Callable[[int], None] | None = None
+) -> int:
+    """Write the sheets as an .xlsx file to the binary `handle`, row by row (openpyxl
+    write-only mode: memory stays bounded). `on_row(rows_so_far)` is called after every
+    data row (a background export reports its progress with it). Returns the data rows."""
     workbook = Workbook(write_only=True)
+    written = 0
     for spec in sheets:
         sheet = workbook.create_sheet(neutralise(str(spec.title))[:31])
         for index, width in enumerate(spec.widths):
@@ -95,8 +99,19 @@ def xlsx_response(sheets: Sequence[Sheet], *, filename: str) -> FileResponse:
         sheet.append([_xlsx_cell(sheet, value) for value in spec.header])
         for row in spec.rows:
             sheet.append([_xlsx_cell(sheet, value) for value in row])
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
+            written += 1
+            if on_row is not None:
+                on_row(written)
     workbook.save(handle)
+    return written
+
+
+def xlsx_response(sheets: Sequence[Sheet], *, filename: str) -> FileResponse:
+    """The sheets as an .xlsx download, written to a temporary file that the response
+    streams. Only for files bounded by nature (an import template, one school's list):
+    anything that grows with the data is a background export (safety.exportjobs)."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
+    write_xlsx(sheets, handle)
     handle.seek(0)
     response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE)
     _attachment(response, filename)
@@ -125,32 +140,44 @@ def _csv_text(value: Any, tz: datetime.tzinfo) -> str:
 CSV_BATCH_ROWS = 1000  # rows per chunk sent: one write to the socket per chunk, not per row
 
 
-def csv_response(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, filename: str):
-    """The rows as a streamed UTF-8 .csv download (with a byte-order mark, so that Excel reads
-    the Chinese as UTF-8). The header leaves at once, before `rows` is read; the rows follow
-    in chunks of CSV_BATCH_ROWS."""
-
-    def lines() -> Iterator[str]:
-        tz = timezone.get_current_timezone()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([_csv_text(value, tz) for value in header])
-        yield "\ufeff" + buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        for count, row in enumerate(rows, 1):
-            writer.writerow([_csv_text(value, tz) for value in row])
-            if count % CSV_BATCH_ROWS == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        if buffer.tell():
+def csv_chunks(
+    header: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    on_row: Callable[[int], None] | None = None,
+) -> Iterator[str]:
+    """The rows as UTF-8 .csv text (with a byte-order mark, so that Excel reads the Chinese
+    as UTF-8): the header first, before `rows` is read, then chunks of CSV_BATCH_ROWS rows;
+    `on_row(rows_so_far)` is called after each chunk and at the end."""
+    tz = timezone.get_current_timezone()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_csv_text(value, tz) for value in header])
+    yield "\ufeff" + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    count = 0
+    for count, row in enumerate(rows, 1):  # noqa: B007 - the count is reported below
+        writer.writerow([_csv_text(value, tz) for value in row])
+        if count % CSV_BATCH_ROWS == 0:
             yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            if on_row is not None:
+                on_row(count)
+    if buffer.tell():
+        yield buffer.getvalue()
+    if on_row is not None:
+        on_row(count)
 
-    response = StreamingHttpResponse(lines(), content_type=CSV_CONTENT_TYPE)
+
+def csv_response(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, filename: str):
+    """The rows as a streamed UTF-8 .csv download (csv_chunks): the header leaves at once,
+    before `rows` is read; the rows follow in chunks of CSV_BATCH_ROWS."""
+    response = StreamingHttpResponse(csv_chunks(header, rows), content_type=CSV_CONTENT_TYPE)
     _attachment(response, filename)
     return response
 
 
-# The names tests/safety/test_exports.py looks for in the views of the URL patterns.
-RESPONSE_BUILDERS = ("xlsx_response", "csv_response")
+# The names tests/safety/test_exports.py looks for in the views of the URL patterns: a view
+# that answers with a file, or one that starts a background export (safety.exportviews).
+RESPONSE_BUILDERS = ("xlsx_response", "csv_response", "export_start")

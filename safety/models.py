@@ -1032,3 +1032,95 @@ AUDIT_ACTION_LABELS.update(
         "risk_report.acknowledge": _("Risk list acknowledged"),
     }
 )
+
+
+# --- #23 exports as jobs, and the failures of background jobs --------------------------------
+
+
+class ExportJob(models.Model):
+    """A spreadsheet a user asked for, written by a background job (task "safety.build_export")
+    to the media storage and kept for EXPORT_KEPT_FOR (one day); only its requester sees it
+    (safety.exportjobs). `params` holds what the request named (the page's filters, the
+    record's id); `progress` counts rows written of `total` (None: unknown)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    class Failure(models.TextChoices):
+        ERROR = "error", _("error while writing the file")
+        DENIED = "denied", _("no longer allowed")
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    kind = models.CharField(_("kind"), max_length=80)
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveIntegerField(_("rows written"), default=0)
+    total = models.PositiveIntegerField(_("rows expected"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    failure = models.CharField(
+        _("kind of failure"), max_length=10, choices=Failure.choices, blank=True
+    )
+    error = models.TextField(_("error details"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("number of attempts"), default=0)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last progress at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kept until"))
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["requester", "-created_at"], name="exportjob_requester_idx"),
+            models.Index(fields=["status", "expires_at"], name="exportjob_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int | None:
+        """Rows written as a whole percentage of the rows expected (None: not known yet)."""
+        if self.status == self.Status.READY:
+            return 100
+        if not self.total:
+            return None
+        return min(99, self.progress * 100 // self.total)
+
+
+class JobFailure(models.Model):
+    """A background task that failed for good (its retries spent, or an error no retry
+    mends), recorded by a Celery signal (safety.signals) so that administrators see it in
+    /admin/ with its error; the sweeper of awaited jobs still queues the request again."""
+
+    task = models.CharField(_("task name"), max_length=120)
+    args = models.JSONField(_("task arguments"), default=list, blank=True)
+    error = models.TextField(_("error details"))
+    traceback = models.TextField(_("error traceback"), blank=True)
+    failed_at = models.DateTimeField(_("failed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("failed background job")
+        verbose_name_plural = _("failed background jobs")
+        ordering = ["-failed_at", "-pk"]
+        indexes = [models.Index(fields=["-failed_at"], name="jobfailure_failed_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.failed_at:%Y-%m-%d %H:%M}"

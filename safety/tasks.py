@@ -5,11 +5,12 @@ import socket
 from typing import Any
 
 from celery import shared_task
+from celery.signals import task_failure
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from . import jobs, notifications
+from . import exportjobs, jobs, notifications
 from .models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -68,3 +69,48 @@ def send_notification_digests() -> int:
 def sweep_awaited_jobs() -> int:
     """Queue again the jobs users wait for whose result never came (safety.jobs)."""
     return jobs.sweep_awaited_jobs()
+
+
+# --- #23 exports as jobs -------------------------------------------------------------------
+
+
+@shared_task(
+    name=exportjobs.TASK,
+    autoretry_for=jobs.TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+)
+def build_export(job_id: int) -> bool:
+    """Write an export's file (safety.exportjobs.export_build; idempotent)."""
+    return exportjobs.export_build(job_id=job_id)
+
+
+jobs.register_awaited_job(exportjobs.TASK, exportjobs.stalled_exports)
+
+
+@shared_task(name="safety.purge_expired_exports")
+def purge_expired_exports() -> int:
+    """Delete the files of exports past their day (beat, hourly)."""
+    return exportjobs.exports_purge()
+
+
+@task_failure.connect
+def record_job_failure(
+    sender: Any = None,
+    task_id: str | None = None,
+    exception: BaseException | None = None,
+    args: Any = None,
+    einfo: Any = None,
+    **kwargs: Any,
+) -> None:
+    """A task that failed for good (retries spent, or an error no retry mends) is recorded
+    for administrators (/admin/ → 后台任务失败记录); recording never hides the failure."""
+    try:
+        exportjobs.job_failure_record(
+            task=getattr(sender, "name", "") or "",
+            args=list(args or ()),
+            error=f"{type(exception).__name__}: {exception}",
+            trace=str(einfo or ""),
+        )
+    except Exception:  # the database itself may be what failed
+        logger.exception("Could not record the failure of task %s", task_id)

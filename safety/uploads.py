@@ -36,6 +36,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from .exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 THUMBNAIL_SIZE = (480, 480)
 
@@ -103,7 +105,12 @@ DOCX_ACTIVE_PARTS = ("vbaproject.bin", "vbadata.xml")
 DOCX_ACTIVE_FOLDERS = ("word/activex/",)
 DOCX_OLE_PREFIX = "word/embeddings/oleobject"
 # Content types of served files that the file name alone does not give reliably.
-SERVED_CONTENT_TYPES = {".docx": DOCX_CONTENT_TYPE, ".pdf": "application/pdf"}
+SERVED_CONTENT_TYPES = {
+    ".docx": DOCX_CONTENT_TYPE,
+    ".pdf": "application/pdf",
+    ".xlsx": XLSX_CONTENT_TYPE,  # #23 background exports
+    ".csv": CSV_CONTENT_TYPE,
+}
 
 
 @dataclass(frozen=True)

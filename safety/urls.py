@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exportviews, views
 
 urlpatterns = [
     path("schools/", views.school_list, name="school_list"),
@@ -14,4 +14,9 @@ urlpatterns = [
     ),
     path("accounts/password/", views.password_change, name="password_change"),
     path("history/<slug:kind>/<id:pk>/", views.record_history, name="record_history"),
+    # #23 exports as background jobs: only the requester sees them.
+    path("exports/", exportviews.export_list, name="export_list"),
+    path("exports/<id:pk>/", exportviews.export_detail, name="export_detail"),
+    path("exports/<id:pk>/status/", exportviews.export_status, name="export_status"),
+    path("exports/<id:pk>/download/", exportviews.export_download, name="export_download"),
 ]

@@ -10,6 +10,7 @@ import zoneinfo
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import resolve, reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -17,7 +18,7 @@ from reporting.incidents import services as incident_services
 from reporting.incidents.models import Incident
 from reporting.monthly import services as monthly_services
 from reporting.monthly.models import MonthlyReportVersion
-from safety.models import User
+from safety.models import ExportJob, User
 from safety.uploads import CleanUpload, clean_image
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -110,3 +111,18 @@ def submit_monthly(
     return monthly_services.monthly_report_submit(
         actor=user, unit=user.unit, month=month, now=when or shanghai(2026, 10, 30, 9)
     )
+
+
+def exported_file(client: Any, url: str, capture: Any) -> Any:
+    """#23: the file of a background export as its user gets it: asked for (POST: the answer
+    redirects to the export's page at once), written by its job (eager in tests, run by
+    `capture(execute=True)`: pytest-django's django_capture_on_commit_callbacks), and
+    downloaded through the link on the export's page. Returns the download's response."""
+    with capture(execute=True):
+        started = client.post(url)
+    assert started.status_code == 302, started.content[:2000]
+    job = ExportJob.objects.get(pk=resolve(started["Location"]).kwargs["pk"])
+    assert job.status == ExportJob.Status.READY, job.error
+    link = reverse("export_download", args=[job.pk])
+    assert link in client.get(started["Location"]).content.decode()
+    return client.get(link)

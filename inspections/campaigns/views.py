@@ -17,13 +17,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from safety import confirm, roles, workdays
-from safety.exports import Sheet, xlsx_response
+from safety.exportviews import export_start
 from safety.models import Organisation, current_school_year, is_school_year
 from safety.paging import paginate
 from safety.pdf import render_pdf
 from safety.scoping import get_visible_object_or_404
 
-from . import forms, selectors, services
+from . import exports, forms, selectors, services
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -112,43 +112,10 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inspections/campaigns/board.html", context)
 
 
-def _export_rows(tasks, labels):
-    for task in tasks.iterator():
-        yield [
-            task.school.parent.name if task.school.parent else "",
-            task.school.name,
-            task.school.code,
-            str(labels[task.board_status]),
-            task.deadline,
-            timezone.localtime(task.submitted_at) if task.submitted_at else None,
-            task.hazard_count,
-            task.closed_count,
-            task.report,
-        ]
-
-
 @login_required
 def board_export(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.access_board(request.user, pk)
-    tasks = selectors.board_tasks(request.user, campaign, {})
-    header = [
-        _("County/district"),
-        _("School"),
-        _("Code"),
-        _("Status"),
-        _("Deadline"),
-        _("Submitted at"),
-        _("Hazards found"),
-        _("Hazards rectified"),
-        _("Short report"),
-    ]
-    sheet = Sheet(
-        title=_("Schools"),  # a sheet title may not hold / \\ ? * [ ]: never the typed title
-        header=header,
-        rows=_export_rows(tasks, forms.STATUS_LABELS),
-        widths=(16, 24, 12, 10, 12, 18, 10, 10, 40),
-    )
-    return xlsx_response([sheet], filename=f"{campaign.title}.xlsx")
+    """The board's schools as a spreadsheet: a background export (exports.BOARD)."""
+    return export_start(request, exports.BOARD.name, pk=pk)
 
 
 @login_required

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from safety.admin import AuditedModelAdmin
+from safety.admin import AuditedModelAdmin, ReadOnlyAdmin
 from safety.models import Organisation
 
 from .models import CampusPlan, RiskCheck, RiskPoint, RiskReport, RiskSettings
@@ -25,19 +25,6 @@ class RiskSettingsAdmin(AuditedModelAdmin):
         if db_field.name == "bureau":
             kwargs["queryset"] = Organisation.objects.visible_to(request.user).bureaus()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReadOnlyAdmin(AuditedModelAdmin):
-    """Changed through the services only (their permission checks and audit rows)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(RiskPoint)

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety import roles
-from safety.exports import csv_response, xlsx_response
+from safety.exports import csv_response
+from safety.exportviews import export_start
+from safety.operations.replica import read_as_the_view_did
 from safety.paging import paginate
 from safety.tables import sorted_page
 from safety.uploads import file_response
@@ -60,25 +61,22 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "status_query": status_query.urlencode(),
         "filtered": any(value for value in filters.values()),
         "table": table,
-        "export_csv": total > exports.XLSX_MAX_ROWS,  # #23: a large export streams as .csv
     }
     return render(request, "inspections/hazard_ledger.html", context)
 
 
 @login_required
-def ledger_export(request: HttpRequest) -> FileResponse | StreamingHttpResponse:
-    """The ledger's rows under the page's filters: .xlsx up to exports.XLSX_MAX_ROWS rows,
-    streamed .csv beyond (or when `format=csv` asks for it), so that a city's whole ledger
-    starts downloading at once instead of timing out."""
-    form = forms.LedgerFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    total = selectors.ledger(user=request.user, filters=filters).total
-    sheet = exports.hazard_sheet(selectors.export_rows(user=request.user, filters=filters))
-    # The file is named as users keep it: the ledger's name and the day it was taken.
-    name = _("Hazard ledger %(day)s") % {"day": timezone.localdate().isoformat()}
-    if request.GET.get("format") == "csv" or total > exports.XLSX_MAX_ROWS:
-        return csv_response(sheet.header, sheet.rows, filename=f"{name}.csv")
-    return xlsx_response([sheet], filename=f"{name}.xlsx")
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The ledger's rows under the page's filters: a background export (safety.exportjobs:
+    the page asks, a job writes .xlsx, or .csv beyond exports.XLSX_MAX_ROWS rows), or with
+    `format=csv` the rows streamed as .csv at once (the first bytes leave before any row is
+    read, so no request waits for the whole file)."""
+    if request.method == "GET" and request.GET.get("format") == "csv":
+        filters = exports.ledger_filters(request.user, request.GET)
+        sheet = exports.hazard_sheet(selectors.export_rows(user=request.user, filters=filters))
+        rows = read_as_the_view_did(sheet.rows)  # the replica, as the view reads (#22)
+        return csv_response(sheet.header, rows, filename=f"{exports.file_name()}.csv")
+    return export_start(request, exports.LEDGER.name)
 
 
 @login_required

@@ -17,12 +17,12 @@ from django.views.decorators.http import require_POST
 
 from reporting.incidents.models import Incident
 from safety import confirm, roles
-from safety.exports import Sheet, xlsx_response
+from safety.exportviews import export_start
 from safety.paging import paginate
 from safety.pdf import render_pdf
 from safety.uploads import file_response
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import (
     ApplicationForm,
     BusForm,
@@ -321,24 +321,13 @@ def plan_document(request: HttpRequest, pk: int) -> HttpResponse:
 # --- calendar -------------------------------------------------------------------------------
 
 
-def _calendar_window(filters: dict[str, Any]) -> tuple[str, datetime.date, datetime.date, int]:
-    view = filters.get("view") or "week"
-    day = filters.get("day") or timezone.localdate()
-    if view == "day":
-        return view, day, day, 1
-    if view == "list":
-        return view, day, day + datetime.timedelta(days=30), 31
-    monday = day - datetime.timedelta(days=day.weekday())
-    return view, monday, monday + datetime.timedelta(days=6), 7
-
-
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(roles.VIEW_JURISDICTION):
         raise PermissionDenied
     form = CalendarForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    view, first, last, step = _calendar_window(filters)
+    view, first, last, step = exports.calendar_window(filters)
     rows = list(selectors.calendar_rows(request.user, first=first, last=last, filters=filters))
     query = request.GET.copy()
     links = {}
@@ -361,49 +350,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def calendar_export(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm(roles.VIEW_JURISDICTION):
-        raise PermissionDenied
-    form = CalendarForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    _view, first, last, _step = _calendar_window(filters)
-    rows = selectors.calendar_rows(request.user, first=first, last=last, filters=filters)
-    kinds, statuses = dict(Kind.choices), dict(Activity.Status.choices)
-    sheet = Sheet(
-        title=_("Activities"),
-        header=[
-            _("School"),
-            _("Activity"),
-            _("Kind"),
-            _("Starts at"),
-            _("Ends at"),
-            _("Venue"),
-            _("Pupils"),
-            _("Staff"),
-            _("Off campus"),
-            _("Overnight"),
-            _("Outside the city"),
-            _("Status"),
-        ],
-        rows=(
-            [
-                a.school.name,
-                a.title,
-                kinds.get(a.kind, a.kind),
-                timezone.localtime(a.starts_at).replace(tzinfo=None),
-                timezone.localtime(a.ends_at).replace(tzinfo=None),
-                a.place,
-                a.pupils,
-                a.staff,
-                _("Yes") if a.is_off_campus else _("No"),
-                _("Yes") if a.is_overnight else _("No"),
-                _("Yes") if a.is_outside_city else _("No"),
-                statuses.get(a.status, a.status),
-            ]
-            for a in rows.iterator()
-        ),
-        widths=(24, 28, 10, 18, 18, 24, 8, 8, 8, 8, 8, 10),
-    )
-    return xlsx_response([sheet], filename=f"活动日历-{first:%Y%m%d}-{last:%Y%m%d}.xlsx")
+    """The calendar's activities as a spreadsheet: a background export (exports.CALENDAR)."""
+    return export_start(request, exports.CALENDAR.name)
 
 
 # --- the school-bus register ------------------------------------------------------------------

@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safety.exports import Sheet, xlsx_response
+from safety.exportviews import export_start
 from safety.paging import paginate
 from safety.pdf import render_pdf
 from safety.uploads import file_response
 
-from . import catalogue, forms, selectors, services
+from . import catalogue, exports, forms, selectors, services
 from .models import Grade, Run
 
 
@@ -349,10 +349,7 @@ def model_school(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _published_run(request: HttpRequest, pk: int) -> Run:
-    run = selectors.access_run(request.user, pk)
-    if not run.is_published:
-        raise Http404
-    return run
+    return exports.published_run(request.user, pk)
 
 
 def _grade_rows(run: Run) -> list[tuple[str, int]]:
@@ -399,30 +396,8 @@ def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _published_run(request, pk)
-    rows = (
-        (
-            r.scoring.county.name,
-            r.rank_in_county,
-            r.school.name,
-            r.total,
-            r.get_grade_display(),
-            r.veto_reason,
-            _("Yes") if r.is_model_school else "",
-        )
-        for r in selectors.results(run)
-    )
-    header = [
-        _("County/district"),
-        _("Rank in the county"),
-        _("School"),
-        _("Total points"),
-        _("Grade"),
-        _("One-vote veto"),
-        _("Model school"),
-    ]
-    sheet = Sheet(str(run.year), header, rows, widths=(20, 8, 28, 10, 8, 40, 10))
-    return xlsx_response([sheet], filename=f"assessment-{run.year}.xlsx")
+    """The published results as a spreadsheet: a background export (exports.RESULTS)."""
+    return export_start(request, exports.RESULTS.name, pk=pk)
 
 
 @login_required

@@ -95,6 +95,8 @@ def _report_page(request, unit, month_date, report, form=None, http_status=200) 
         "tables": section_tables(figures),
         "schools": _school_lines(figures),
         "versions": versions,
+        # #23: while a version's PDF is being prepared the list polls itself (htmx).
+        "pdf_preparing": any(version.pdf_state == "preparing" for version in versions),
         "form": (form or NarrativeForm(initial=_narrative(report))) if can_edit else None,
         "review_form": ReviewForm() if can_review else None,
         "can_edit": can_edit,

@@ -22,7 +22,7 @@ import contextlib
 import contextvars
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -60,6 +60,27 @@ def replica_reads() -> Iterator[None]:
         yield
     finally:
         _replica_reads.reset(token)
+
+
+def read_as_the_view_did(rows: Iterable[Any]) -> Iterator[Any]:
+    """`rows` for a streamed response, read from the database its view would read (#23): the
+    body of a StreamingHttpResponse is read after the view returned, when the middleware has
+    reset the choice, so a streamed export would otherwise always read the primary."""
+    wanted = _replica_reads.get()  # now, in the view: a generator's body runs later
+
+    def read() -> Iterator[Any]:
+        iterator = iter(rows)
+        while True:
+            token = _replica_reads.set(wanted)
+            try:
+                row = next(iterator)
+            except StopIteration:
+                return
+            finally:
+                _replica_reads.reset(token)
+            yield row
+
+    return read()
 
 
 def reads_from_replica(view: Callable) -> Callable:

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safety import confirm, roles
-from safety.exports import Sheet, xlsx_response
+from safety.exportviews import export_start
 from safety.paging import paginate
 from safety.selectors import access_unit
 from safety.uploads import file_response
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import (
     CoverageFilterForm,
     DrillPlanForm,
@@ -61,9 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _bureau_only(request: HttpRequest) -> None:
-    unit = request.user.unit
-    if not request.user.is_superuser and (unit is None or unit.is_school):
-        raise PermissionDenied
+    exports.require_bureau(request.user)
 
 
 @login_required
@@ -81,46 +79,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def coverage_export(request: HttpRequest) -> FileResponse:
-    _bureau_only(request)
-    form = CoverageFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    result = selectors.coverage(user=request.user, filters=filters)
-    months = [f"{month:%Y-%m}" for month in result.months]
-    header = [
-        _("School"),
-        _("County/district"),
-        _("School type"),
-        _("Drills this period"),
-        _("Minimum"),
-        _("Period"),
-        _("Scenarios without a filed plan"),
-        _("Plans due for review"),
-        _("Plans waiting for acknowledgement"),
-        _("Bus evacuation drills this semester"),
-        *[_("Evacuation time %(month)s (s)") % {"month": month} for month in months],
-    ]
-    periods = {"month": _("month"), "quarter": _("quarter")}
-    rows = (
-        [
-            row.name,
-            row.county,
-            row.school_type,
-            row.held,
-            row.requirement.count,
-            periods[row.requirement.period],
-            "、".join(row.missing_scenarios),
-            row.overdue_reviews,
-            row.waiting,
-            row.bus_drills if row.has_buses else "",
-            *row.trend,
-        ]
-        for row in result.rows
-    )
-    sheets = [
-        Sheet(title=_("Emergency preparedness"), header=header, rows=rows, widths=(24, 14, 12))
-    ]
-    return xlsx_response(sheets, filename="preparedness.xlsx")
+def coverage_export(request: HttpRequest) -> HttpResponse:
+    """The coverage table as a spreadsheet: a background export (exports.COVERAGE)."""
+    return export_start(request, exports.COVERAGE.name)
 
 
 @login_required

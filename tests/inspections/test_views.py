@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from inspections.models import Hazard, Photo
+from tests.builders import exported_file
 
 from .conftest import clean_photo
 
@@ -96,8 +97,14 @@ def test_photos_are_served_only_inside_jurisdiction(client_for, hazards):
     assert client_for("staff_a").get(f"/photos/{photo.pk}/full/").status_code == 404
 
 
-def test_export_contains_exactly_the_filtered_rows(client_for, hazards):
-    response = client_for("county_official").get("/hazards/export.xlsx", {"severity": "general"})
+def test_export_contains_exactly_the_filtered_rows(
+    client_for, hazards, django_capture_on_commit_callbacks
+):
+    response = exported_file(
+        client_for("county_official"),
+        "/hazards/export.xlsx?severity=general",
+        django_capture_on_commit_callbacks,
+    )
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
@@ -110,8 +117,9 @@ def test_export_contains_exactly_the_filtered_rows(client_for, hazards):
     assert exported == expected == {hazards["open"].pk, hazards["closed"].pk}
 
 
-def test_export_is_scoped(client_for, hazards):
-    response = client_for("other_county_official").get("/hazards/export.xlsx")
+def test_export_is_scoped(client_for, hazards, django_capture_on_commit_callbacks):
+    client = client_for("other_county_official")
+    response = exported_file(client, "/hazards/export.xlsx", django_capture_on_commit_callbacks)
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     exported = {row[0] for row in list(workbook.active.iter_rows(values_only=True))[1:]}
     assert hazards["open"].pk not in exported

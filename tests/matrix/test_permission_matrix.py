@@ -147,16 +147,25 @@ def world_school(world, side):
     return getattr(world, side).school
 
 
-def own_notification(world, persona, side):
-    """A notification is the recipient's own: 'inside' is the persona's, 'outside' another's."""
-    names = sorted(world.inbox)
-    if persona == "anonymous":
-        persona = names[0]
-    mine = world.inbox[persona]
-    if side == "a":
-        return [Target({"pk": mine.pk}, mine.recipient.unit, {"_mine": True})]
-    other = world.inbox[names[(names.index(persona) + 1) % len(names)]]
-    return [Target({"pk": other.pk}, None, {"_mine": False})]
+def own(records: str, owner: str):
+    """A record that is its owner's own (a notification, #23 an export): 'inside' is the
+    persona's, 'outside' another persona's (404, whoever asks: an administrator too)."""
+
+    def targets(world, persona, side):
+        mine_of = getattr(world, records)
+        names = sorted(mine_of)
+        name = names[0] if persona == "anonymous" else persona
+        mine = mine_of[name]
+        if side == "a":
+            return [Target({"pk": mine.pk}, getattr(mine, owner).unit, {"_mine": True})]
+        other = mine_of[names[(names.index(name) + 1) % len(names)]]
+        return [Target({"pk": other.pk}, None, {"_mine": False})]
+
+    return targets
+
+
+own_notification = own("inbox", "recipient")
+own_export = own("exports", "requester")
 
 
 def import_token(world, persona, side):
@@ -331,6 +340,11 @@ RULES: dict[str, Rule] = {
     "notification_list": Rule(page),
     "notification_open": Rule(own_notification, get=None, post=SIGNED_IN),
     "notification_mark_all_read": Rule(page, get=None, post=SIGNED_IN),
+    # #23 background exports: the requester's own; the pages only read.
+    "export_list": Rule(page),
+    "export_detail": Rule(own_export),
+    "export_status": Rule(own_export),
+    "export_download": Rule(own_export),
     "password_change": Rule(page, post=SIGNED_IN),
     "record_history": Rule(history, get=OFFICIALS | ADMINS),
     "responsibility:home": Rule(page),

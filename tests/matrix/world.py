@@ -30,7 +30,7 @@ from reporting.notices import services as notice_services
 from reporting.orders import services as order_services
 from safety import notifications
 from safety.education import services as education_services
-from safety.models import Certificate, Organisation, SafetyArea, User
+from safety.models import Certificate, ExportJob, Organisation, SafetyArea, User
 from safety.preparedness import services as preparedness_services
 from safety.preparedness.models import DrillPhoto, Scenario, Team
 from safety.responsibility import services as responsibility_services
@@ -300,6 +300,18 @@ def build_world() -> SimpleNamespace:
             title="通知",
             url="/",
         )
+    # #23: a ready background export of each persona (only its requester sees it).
+    exports = {}
+    for name in inbox:
+        job = ExportJob.objects.create(
+            requester=getattr(people, name),
+            kind="inspections.exports:ledger",
+            status=ExportJob.Status.READY,
+            filename="隐患台账.xlsx",
+            expires_at=timezone.now() + datetime.timedelta(days=1),
+        )
+        job.file.save(f"matrix-{name}.xlsx", ContentFile(b"PK\x03\x04"))
+        exports[name] = job
     _risks_of(side_a, people.staff_a)  # #20 risk grading
     _risks_of(side_b, people.staff_b)
     return SimpleNamespace(
@@ -310,6 +322,7 @@ def build_world() -> SimpleNamespace:
         overview=overview,
         province_overview=province_overview,
         inbox=inbox,
+        exports=exports,
     )
 
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from reporting.incidents import services as incident_services
 from reporting.models import MonthlyOverview, MonthlyReportVersion
 from reporting.monthly import services as monthly_services
-from safety import jobs
-from safety.models import Notification, ResponsibilityLetter
+from safety import exportjobs, jobs
+from safety.models import ExportJob, Notification, ResponsibilityLetter
 from safety.responsibility import services as responsibility_services
 from tests.safety.responsibility.factories import cover_school
 
@@ -56,6 +56,7 @@ NOT_AWAITED = {
     "channels.reach_digests": "daily beat run; the outbox's key names administrator and day",
     # #23: stale or missing gap summaries are counted live until the next run rewrites them.
     "safety.refresh_gap_summaries": "nightly beat run; readers count stale units live",
+    "safety.purge_expired_exports": "hourly beat run; the next run deletes what one missed",
 }
 
 
@@ -117,11 +118,29 @@ def _letters(city, people, submit_school, report):
     return Waiting(request, results)
 
 
+def _export(city, people, submit_school, report):
+    """#23: a background export; its requester is told once that the file is ready."""
+
+    def request():
+        exportjobs.export_request(
+            actor=people.county_official, kind="inspections.exports:ledger", params={}
+        )
+
+    def results():
+        job = ExportJob.objects.get()
+        told = Notification.objects.filter(kind="export_ready", recipient=people.county_official)
+        assert told.count() == int(job.status == ExportJob.Status.READY and bool(job.file))
+        return told.count()
+
+    return Waiting(request, results)
+
+
 WAITED_FOR = {
     "reporting.render_monthly_report_pdf": _monthly_version,
     "reporting.render_monthly_overview_pdf": _overview,
     "reporting.render_incident_file": _incident_file,
     "safety.issue_letters": _letters,
+    "safety.build_export": _export,
 }
 
 
@@ -209,3 +228,58 @@ def test_a_stalled_pdf_is_not_called_being_prepared_and_anyone_who_sees_it_may_r
         assert client.post(retry).status_code == 302
     version.refresh_from_db()
     assert version.pdf and version.pdf_rendered_at is not None
+
+
+def _polls(html: str, section: str) -> bool:
+    return f'hx-select="#{section}"' in html and 'hx-trigger="every 3s"' in html
+
+
+def test_a_page_waiting_for_its_pdf_updates_itself_until_it_is_there(
+    city, people, submit_school, report, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    """#23: while a PDF is being prepared its part of the page polls the page (htmx) and is
+    swapped in by itself; once the PDF is there the part stops polling."""
+    incident = report()
+    tasks = {
+        name: current_app.tasks[name]
+        for name in (
+            "reporting.render_monthly_report_pdf",
+            "reporting.render_monthly_overview_pdf",
+            "reporting.render_incident_file",
+        )
+    }
+    with monkeypatch.context() as patch:
+        for task in tasks.values():
+            _broker_down(patch, task)
+        with django_capture_on_commit_callbacks(execute=True):
+            version = submit_school(people.staff_a)
+            monthly_services.monthly_overview_request(actor=people.city_official, month=OCTOBER)
+            incident_services.incident_file_request(actor=people.county_official, incident=incident)
+    pages = [
+        (
+            client_for("staff_a"),
+            reverse("monthly:report", args=[city.school_a.pk, "2026-10"]),
+            "pdf-versions",
+            lambda: tasks["reporting.render_monthly_report_pdf"].delay(version.pk),
+        ),
+        (
+            client_for("city_official"),
+            reverse("monthly:console") + "?month=2026-10",
+            "overview-pdf",
+            lambda: tasks["reporting.render_monthly_overview_pdf"].delay(
+                MonthlyOverview.objects.get(unit=city.city).pk
+            ),
+        ),
+        (
+            client_for("county_official"),
+            reverse("incidents:incident_detail", args=[incident.pk]),
+            "incident-file",
+            lambda: tasks["reporting.render_incident_file"].delay(incident.pk),
+        ),
+    ]
+    for client, url, section, render in pages:
+        html = client.get(url).content.decode()
+        assert 'data-testid="pdf-preparing"' in html and _polls(html, section), url
+        render()
+        html = client.get(url).content.decode()
+        assert 'data-testid="pdf-preparing"' not in html and not _polls(html, section), url

@@ -122,6 +122,9 @@ SCENARIOS: dict[str, Scenario] = {
         lambda city, people: SafetyArea.objects.get(key="fire"), change={"name_en": "Fire"}
     ),
     "safety.AuditEvent": Scenario(None),
+    # #23: exports and failed background jobs, written by the system, read here.
+    "safety.ExportJob": Scenario(None),
+    "safety.JobFailure": Scenario(None),
     "safety.Post": Scenario(
         lambda city, people: Post.objects.order_by("pk").first(), change={"duty_text": "新职责"}
     ),

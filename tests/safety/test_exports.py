@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
@@ -32,7 +32,7 @@ from reporting.models import AccountabilityAction
 from safety import exports, services
 from safety.guarding import services as guarding_services
 from safety.models import Holder, SafetyArea
-from tests.builders import report_incident
+from tests.builders import exported_file, report_incident
 from tests.reporting.activities.factories import draft as activity_draft
 from tests.reporting.assessment import factories as assessment_factories
 
@@ -67,17 +67,34 @@ def _views(resolver: URLResolver | None = None, namespace: str = ""):
             yield f"{namespace}{entry.name}", inspect.unwrap(entry.callback)
 
 
+def _source(view) -> str:
+    try:
+        return inspect.getsource(view)
+    except (OSError, TypeError):
+        return ""
+
+
 def export_names() -> set[str]:
-    """The URL names whose view answers with a spreadsheet from safety.exports."""
-    found = set()
-    for name, view in _views():
-        try:
-            source = inspect.getsource(view)
-        except (OSError, TypeError):
-            continue
-        if any(builder in source for builder in exports.RESPONSE_BUILDERS):
-            found.add(name)
-    return found
+    """The URL names whose view answers with a spreadsheet from safety.exports, or starts
+    a background export of one (#23)."""
+    return {
+        name
+        for name, view in _views()
+        if any(builder in _source(view) for builder in exports.RESPONSE_BUILDERS)
+    }
+
+
+def job_export_names() -> set[str]:
+    """The exports that are background jobs (#23: everything that grows with the data)."""
+    return {name for name, view in _views() if "export_start" in _source(view)}
+
+
+def download(client, url: str, capture):
+    """The file of an export as its user gets it: a job export through its job
+    (tests.builders.exported_file); any other export answers the GET itself."""
+    if resolve(url.split("?")[0]).view_name in job_export_names():
+        return exported_file(client, url, capture)
+    return client.get(url)
 
 
 def test_no_module_but_the_writer_writes_spreadsheets():
@@ -265,10 +282,12 @@ def _value(cell):
 
 
 @pytest.mark.parametrize("name", sorted(RECIPES))
-def test_hostile_text_is_never_a_formula(name, city, people, client_for):
+def test_hostile_text_is_never_a_formula(
+    name, city, people, client_for, django_capture_on_commit_callbacks
+):
     client, url, hostile = RECIPES[name](city, people, client_for)
     with translation.override("zh-hans"):
-        response = client.get(url)
+        response = download(client, url, django_capture_on_commit_callbacks)
     assert response.status_code == 200
     rows = _read(response)
     for row in rows:
@@ -283,9 +302,11 @@ def test_hostile_text_is_never_a_formula(name, city, people, client_for):
         assert "'" + text in texts, f"{text!r} missing from {name}"
 
 
-def test_ledger_numbers_and_dates_stay_typed(city, people, client_for):
+def test_ledger_numbers_and_dates_stay_typed(
+    city, people, client_for, django_capture_on_commit_callbacks
+):
     client, url, _hostile = _ledger(city, people, client_for)
-    rows = _read(client.get(url))
+    rows = _read(download(client, url, django_capture_on_commit_callbacks))
     first = [cell.value for cell in rows[1]]
     assert isinstance(first[0], int)
     assert isinstance(first[1], datetime.datetime)
@@ -313,8 +334,43 @@ def test_neutralise_quotes_every_formula_trigger(text):
     assert exports.neutralise("校园安全 = 责任") == "校园安全 = 责任"
 
 
-def test_the_ledger_file_is_named_in_chinese_with_its_day(client_for, people):
-    response = client_for("county_official").get(reverse("inspections:ledger_export"))
+def test_the_ledger_file_is_named_in_chinese_with_its_day(
+    client_for, people, django_capture_on_commit_callbacks
+):
+    client = client_for("county_official")
+    url = reverse("inspections:ledger_export")
+    response = download(client, url, django_capture_on_commit_callbacks)
     disposition = response["Content-Disposition"]
     day = timezone.localdate().isoformat()
-    assert disposition == f"attachment; filename*=UTF-8''{quote(f'隐患台账_{day}.xlsx')}"
+    assert (
+        disposition.lower()
+        == f"attachment; filename*=utf-8''{quote(f'隐患台账_{day}.xlsx')}".lower()
+    )
+    streamed = client.get(url, {"format": "csv"})["Content-Disposition"]
+    assert streamed == f"attachment; filename*=UTF-8''{quote(f'隐患台账_{day}.csv')}"
+
+
+def test_what_grows_with_the_data_is_a_background_export():
+    """#23: no request builds a file that grows with the data; what stays in the request is
+    bounded by nature (a fixed template, one school's boarders, the dashboard's figures)."""
+    assert export_names() - job_export_names() == {
+        "responsibility:import_template",
+        "guarding:pupil_template",
+        "guarding:pupil_export",
+        "dashboards:dashboard_csv",
+    }
+    assert job_export_names() == {
+        "inspections:ledger_export",
+        "campaigns:export",
+        "preparedness:coverage_export",
+        "activities:calendar_export",
+        "assessment:results_xlsx",
+    }
+
+
+def test_the_streamed_ledger_csv_neutralises_hostile_text_too(city, people, client_for):
+    client, url, hostile = _ledger(city, people, client_for)
+    rows = _read(client.get(url, {"format": "csv"}))
+    cells = {cell for row in rows for cell in row}
+    assert not any(cell.startswith(exports.FORMULA_TRIGGERS) for cell in cells)
+    assert all("'" + text in cells for text in hostile)

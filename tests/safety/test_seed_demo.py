@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from safety import demo
-from safety.models import Organisation, User
+from safety.models import ExportJob, Organisation, User
 
 
 def snapshot() -> tuple[list, list]:
@@ -49,3 +49,14 @@ def test_seed_demo_prints_the_credentials(db, capsys):
     out = capsys.readouterr().out
     assert demo.DEMO_PASSWORD in out
     assert "jc.official" in out
+
+
+def test_the_demo_county_official_has_a_written_export(db, django_capture_on_commit_callbacks):
+    """#23: *我的导出* of jc.official shows the ledger's open hazards, written by the job."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    (job,) = ExportJob.objects.filter(requester__username="jc.official")
+    assert job.status == ExportJob.Status.READY and job.file and job.total == job.progress
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    assert ExportJob.objects.count() == 1

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from reporting.activities import selectors, services
 from reporting.activities.models import Activity, ActivityApproval
 from reporting.monthly.figures import compile_school_figures
+from tests.builders import exported_file
 
 from .factories import bus, draft, starts_in
 
@@ -52,7 +53,9 @@ def test_the_application_pdf_is_chinese_with_the_approvals_and_their_dates(
     assert f"{timezone.localdate():%Y}年" in compact
 
 
-def test_the_calendar_shows_the_week_and_exports_it(city, people, client_for):
+def test_the_calendar_shows_the_week_and_exports_it(
+    city, people, client_for, django_capture_on_commit_callbacks
+):
     activity = _approved(city, people, starts_at=starts_in(2), ends_at=starts_in(3, 12))
     draft(people.staff_a, city.school_a, title="未提交的草稿", starts_at=starts_in(2))
     day = timezone.localdate(activity.starts_at)
@@ -63,7 +66,8 @@ def test_the_calendar_shows_the_week_and_exports_it(city, people, client_for):
     assert (
         sum("春季植物园研学" in [a.title for a in d.activities] for d in week.context["days"]) == 2
     )
-    export = client.get(reverse("activities:calendar_export") + f"?day={day:%Y-%m-%d}")
+    url = reverse("activities:calendar_export") + f"?day={day:%Y-%m-%d}"
+    export = exported_file(client, url, django_capture_on_commit_callbacks)
     sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
     rows = list(sheet.values)
     assert rows[0][:3] == ("学校", "活动", "类别")

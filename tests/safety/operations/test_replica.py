@@ -95,3 +95,18 @@ def test_sessions_and_writes_never_go_to_the_replica(with_replica, outside_trans
 def test_without_a_replica_everything_reads_the_primary(outside_transactions):
     with replica.replica_reads():
         assert ReplicaRouter().db_for_read(Organisation) == "default"
+
+
+def test_a_streamed_body_reads_where_its_view_read():
+    """#23: a streamed export's rows are read after the view returned (the middleware has
+    reset the choice by then); they still come from the database the view would read."""
+
+    def rows():
+        for _ in range(3):
+            yield replica._replica_reads.get()
+
+    with replica.replica_reads():
+        streamed = replica.read_as_the_view_did(rows())
+    assert replica._replica_reads.get() is False
+    assert list(streamed) == [True, True, True]
+    assert list(replica.read_as_the_view_did(rows())) == [False, False, False]

@@ -19,7 +19,7 @@ from reporting.monthly import figures
 from safety.models import SafetyArea
 from safety.preparedness import services
 from safety.preparedness.models import Drill, DrillPhoto, DrillProblem, Plan
-from tests.builders import jpeg_upload
+from tests.builders import exported_file, jpeg_upload
 
 from .builders import pdf_upload, recorded_drill, scenario, upload_plan
 
@@ -196,9 +196,12 @@ def test_returning_without_a_comment_shows_the_error(city, people, client_for):
     assert plan.status == Plan.Status.SUBMITTED
 
 
-def test_coverage_export_is_a_workbook(city, people, client_for):
+def test_coverage_export_is_a_workbook(
+    city, people, client_for, django_capture_on_commit_callbacks
+):
     recorded_drill(people.staff_a, city.school_a)
-    response = client_for("county_official").get(reverse("preparedness:coverage_export"))
+    url = reverse("preparedness:coverage_export")
+    response = exported_file(client_for("county_official"), url, django_capture_on_commit_callbacks)
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
