@@ -18,7 +18,7 @@ from safety.paging import paginate
 from safety.responsibility import selectors as responsibility_selectors
 
 from . import selectors
-from .charts import bureau_charts
+from .charts import bureau_chart_data, bureau_charts
 from .forms import DashboardFilterForm
 from .province import province_cities
 
@@ -94,6 +94,12 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
     row = dashboard.extra
     units, shown = _units_below(unit, narrowed)
     by_type = safety_selectors.schools_by_type(shown, row["by_type"])
+    # #23: the interactive charts' data; the overdue table gets each unit's drill-down link.
+    chart_data = bureau_chart_data(dashboard, _kept_period(form))
+    drills = chart_data["overdue"]["drill"]
+    overdue_rows = [
+        {**item, "drill": drill} for item, drill in zip(dashboard.overdue, drills, strict=True)
+    ]
     context = {
         "unit": unit,
         "shown": shown,
@@ -105,12 +111,23 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
         "school": unit,  # the coverage summary's unit
         "gap_count": dashboard.own_gap_count,
         "charts": bureau_charts(dashboard),
+        "chart_data": chart_data,
+        "overdue_rows": overdue_rows,
         "totals": safety_selectors.jurisdiction_totals(by_type),
         "by_type": by_type,
         "unread_notifications": row["unread_notifications"],
         **paginate(request, units, count=row["units_count"]).context(),
     }
     return render(request, "reporting/dashboards/home_bureau.html", context)
+
+
+def _kept_period(form: DashboardFilterForm) -> dict[str, str]:
+    """The period filter as a query, for the drill-down's links (the unit filter changes)."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    kept = {"period": data.get("period") or ""}
+    if data.get("month"):
+        kept["month"] = f"{data['month']:%Y-%m}"
+    return {key: value for key, value in kept.items() if value}
 
 
 def _units_below(unit: Any, narrowed: Any) -> tuple[Any, Any]:

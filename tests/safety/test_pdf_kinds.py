@@ -31,6 +31,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Model
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from inspections import services as inspection_services
@@ -46,6 +47,7 @@ from reporting.activities.views import PDF_TEMPLATE as ACTIVITY_PDF_TEMPLATE
 from reporting.activities.views import pdf_context as activity_pdf_context
 from reporting.assessment import selectors as assessment_selectors
 from reporting.assessment.models import Run, Scheme
+from reporting.charts import bar_chart_svg, column_chart_svg, stacked_bar_chart_svg
 from reporting.incidents import selectors as incident_selectors
 from reporting.incidents import services as incident_services
 from reporting.incidents.models import (
@@ -61,7 +63,7 @@ from reporting.orders import services as order_services
 from reporting.orders.models import RectificationOrder
 from safety import services as safety_services
 from safety.models import Organisation, SafetyArea, User
-from safety.pdf import BUNDLED_FONT_FAMILIES, PDF_KINDS, render_pdf
+from safety.pdf import BUNDLED_FONT_FAMILIES, PDF_KINDS, html_to_pdf, render_pdf
 from safety.responsibility.models import Post, ResponsibilityLetter
 from safety.responsibility.services import letter_pdf
 from tests.builders import jpeg_bytes, report_incident
@@ -563,3 +565,44 @@ def test_only_bundled_fonts_are_embedded(kind, maximal_pdf, tmp_path):
     assert names and all(name.startswith(allowed) for name in names), names
     assert all(" yes " in line for line in fonts), fonts
     assert any(name.startswith("SafeCampus-Emoji") for name in names), "emoji not drawn"
+
+
+# --- charts in the bundled font ---------------------------------------------------------
+
+# The kinds whose PDF draws a server-side SVG chart (reporting.charts), by the chart's title:
+# printed, so the font walk above covers the chart's labels too.
+CHART_TITLES = {
+    "monthly_county": "学校月报报送情况",
+    "monthly_city": "各县区未报学校数",
+    "monthly_province": "各市缺报情况",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", sorted(CHART_TITLES))
+def test_the_kinds_with_a_chart_print_it_in_the_font_walk(kind, maximal_pdf, tmp_path):
+    assert CHART_TITLES[kind] in printed_text(maximal_pdf(kind), tmp_path)
+
+
+def test_chart_labels_name_the_bundled_fonts_themselves(tmp_path):
+    """WeasyPrint's SVG text does not inherit the document's font: each chart names the
+    bundled families on its root, so its labels (CJK, Latin, digits, emoji) are drawn in
+    them even in a document whose own text uses a system font."""
+    label = "江城区 OK 123 😀"
+    svgs = [
+        bar_chart_svg([(label, 3, "#dc3545")], title=label),
+        column_chart_svg([label], [(label, "#0d6efd", [2])], title=label),
+        stacked_bar_chart_svg(
+            [(label, [1, 2])], [(label, "#fd7e14"), ("重大", "#dc3545")], title=label
+        ),
+    ]
+    faces = render_to_string("pdf/base.html").split("<style>", 1)[1].split("@page", 1)[0]
+    html = (
+        f"<!doctype html><html><head><style>{faces} body {{ font-family: serif; }}</style>"
+        f"</head><body>{''.join(svgs)}</body></html>"
+    )
+    pdf = html_to_pdf(html)
+    names = [line.split()[0].split("+", 1)[-1] for line in pdffonts(pdf, tmp_path).splitlines()[2:]]
+    allowed = tuple(family.replace(" ", "-") for family in BUNDLED_FONT_FAMILIES)
+    assert names and all(name.startswith(allowed) for name in names), names
+    assert any(name.startswith("SafeCampus-Emoji") for name in names), names

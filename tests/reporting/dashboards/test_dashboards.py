@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -179,6 +180,55 @@ def test_charts_are_svg_images_with_a_name_and_a_table(data, client_for):
     assert "<title>" in content
     assert content.count('data-testid="chart-table"') == 4
     assert "cdn" not in content.lower()
+
+
+@pytest.mark.parametrize("persona", ["county_official", "city_official"])
+def test_interactive_chart_points_open_lists_with_the_same_count(persona, data, client_for):
+    """#23: every value of the charts' JSON carries the list behind it, which shows as many."""
+    client = client_for(persona)
+    response = client.get(reverse("dashboards:home"), {"period": "year"})
+    checked = 0
+    for key, spec in response.context["chart_data"].items():
+        for series in spec["series"]:
+            assert len(series["values"]) == len(series["urls"]) == len(spec["labels"]), key
+            for value, url in zip(series["values"], series["urls"], strict=True):
+                if url and value:
+                    assert client.get(url).context["page"].paginator.count == value, (key, url)
+                    checked += 1
+    assert checked >= 6
+
+
+def test_interactive_chart_data_is_a_json_block_not_a_script(data, client_for):
+    content = client_for("city_official").get(reverse("dashboards:home")).content.decode()
+    for key in ("trend", "areas", "overdue", "categories"):
+        assert f'<script id="chart-{key}-data" type="application/json">' in content
+        assert f'data-chart-data="chart-{key}-data"' in content
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", content, flags=re.S)
+    executable = [
+        attrs for attrs, body in scripts if body.strip() and "application/json" not in attrs
+    ]
+    assert executable == []  # the CSP forbids inline script
+    assert "vendor/echarts/echarts.common.min.js" in content
+    assert "js/dashboard-charts.js" in content
+
+
+def test_chart_of_units_drills_down_a_level(city, data, client_for):
+    """#23: the city's chart by county drills to the home narrowed to the county (period
+    kept), whose chart by school drills to the schools list holding that school."""
+    client = client_for("city_official")
+    response = client.get(reverse("dashboards:home"), {"period": "year"})
+    overdue = response.context["chart_data"]["overdue"]
+    assert overdue["labels"] == ["乙县教育局", "甲区教育局"]
+    county = city.county_a
+    drill = overdue["drill"][overdue["labels"].index(county.name)]
+    assert drill == f"/?county={county.pk}&period=year"
+    assert f'href="{drill.replace("&", "&amp;")}" data-drill' in response.content.decode()
+    narrowed = client.get(drill)
+    assert narrowed.context["county"] == county
+    schools = narrowed.context["chart_data"]["overdue"]
+    assert schools["labels"] == ["甲区实验小学", "甲区第二中学"]
+    listed = client.get(schools["drill"][0]).context["page"].object_list
+    assert [school.name for school in listed] == ["甲区实验小学"]
 
 
 def test_csv_download_has_the_figures(data, client_for):
