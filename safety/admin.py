@@ -22,7 +22,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_celery_beat import admin as beat_admin  # noqa: F401
 from django_celery_beat.models import (
     ClockedSchedule,
@@ -264,7 +264,10 @@ class UserAdmin(ScopedAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
     ordering = ("username",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Person"), {"fields": ("full_name", "title", "phone", "email")}),
+        (
+            pgettext_lazy("account fieldset", "Person"),
+            {"fields": ("full_name", "title", "phone", "email")},
+        ),
         (_("Unit and role"), {"fields": ("unit", "role", "is_active")}),
         (_("Record"), {"fields": ("last_login", "date_joined")}),
     )
