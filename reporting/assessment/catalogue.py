@@ -32,8 +32,10 @@ from reporting.incidents.models import Incident, late_q, missed_q
 from reporting.monthly import selectors as monthly_selectors
 from reporting.monthly.models import MonthlyReportVersion
 from reporting.orders.models import OrderReply, RectificationOrder
+from safety import workdays
 from safety.education.models import EducationRecord
 from safety.education.selectors import PUPIL_KINDS
+from safety.guarding.models import HolidayPeriod, RollCall, Room
 from safety.models import Organisation, school_year_of
 from safety.preparedness.models import Drill
 from safety.responsibility.models import ResponsibilityLetter
@@ -298,6 +300,74 @@ def orders_on_time(schools: Schools, period: Period) -> dict[int, Measure]:
     }
 
 
+
+def _school_day(day: datetime.date) -> bool:
+    """A working day on the official calendar (weekdays where the year has no calendar)."""
+    try:
+        return workdays.is_working_day(day)
+    except workdays.CalendarYearMissing:
+        return day.weekday() < 5  # noqa: PLR2004 - Monday to Friday
+
+
+def roll_calls_done(schools: Schools, period: Period) -> dict[int, Measure]:
+    """Boarding schools' bedtime roll calls: of the room-evenings expected (every dormitory
+    room of the school × every evening before a school day — a working day on the official
+    calendar, outside the holiday periods the school's bureaus set — from 1 January to the
+    evening before the cut-off day), the share with a roll call marked. Three queries (rooms,
+    holiday periods, roll calls by school and evening); a school without rooms has nothing to
+    count."""
+    ids = _ids(schools)
+    rooms = dict(
+        Room.objects.filter(dormitory__unit_id__in=ids)
+        .values("dormitory__unit_id")
+        .annotate(n=Count("id"))
+        .values_list("dormitory__unit_id", "n")
+        .order_by()
+    )
+    boarding = [s for s in schools if rooms.get(s.pk)]
+    if not boarding:
+        return {s.pk: _ratio(0, 0) for s in schools}
+    evenings = []
+    day = period.first_day
+    while day < period.cutoff_day:
+        if _school_day(day + datetime.timedelta(days=1)):
+            evenings.append(day)
+        day += datetime.timedelta(days=1)
+    bureaus = {bureau for s in boarding for bureau in s.ancestor_ids}
+    holidays = list(
+        HolidayPeriod.objects.filter(
+            unit_id__in=bureaus,
+            end_date__gte=period.first_day,
+            start_date__lte=period.cutoff_day + datetime.timedelta(days=1),
+        ).values_list("unit_id", "start_date", "end_date")
+    )
+    marked: dict[int, dict[datetime.date, int]] = {}
+    for unit_id, date, n in (
+        RollCall.objects.filter(
+            room__dormitory__unit_id__in=[s.pk for s in boarding],
+            date__gte=period.first_day,
+            date__lt=period.cutoff_day,
+        )
+        .values("room__dormitory__unit_id", "date")
+        .annotate(n=Count("id"))
+        .values_list("room__dormitory__unit_id", "date", "n")
+        .order_by()
+    ):
+        marked.setdefault(unit_id, {})[date] = n
+    result = {s.pk: _ratio(0, 0) for s in schools}
+    for school in boarding:
+        own = [(start, end) for unit_id, start, end in holidays if unit_id in school.ancestor_ids]
+        expected = [
+            day
+            for day in evenings
+            if not any(start <= day + datetime.timedelta(days=1) <= end for start, end in own)
+        ]
+        count = rooms[school.pk]
+        done = sum(min(marked.get(school.pk, {}).get(day, 0), count) for day in expected)
+        result[school.pk] = _ratio(done, count * len(expected))
+    return result
+
+
 TARGET = "target"
 DEDUCTION = "deduction"
 
@@ -467,10 +537,26 @@ RULES: dict[str, Rule] = {
             orders_on_time,
             percent=True,
         ),
+        Rule(
+            "roll_calls_done",
+            _("Bedtime roll calls done (boarding schools)"),
+            _(
+                "Of the room-evenings expected — every dormitory room × every evening before a "
+                "school day (a working day on the official calendar, outside the holiday "
+                "periods set by the school's bureaus) in the year before the cut-off day — the "
+                "share (%) with a bedtime roll call marked. Schools without dormitory rooms "
+                "have nothing to count."
+            ),
+            TARGET,
+            _("%"),
+            roll_calls_done,
+            percent=True,
+        ),
     )
 }
 
 
 def compute(schools: Schools, rule_keys: set[str], period: Period) -> dict[str, dict[int, Measure]]:
-    """Every rule in `rule_keys` for every school: one grouped query per rule."""
+    """Every rule in `rule_keys` for every school: one grouped query per rule (the roll-call
+    rule three), whatever the number of schools."""
     return {key: RULES[key].compute(schools, period) for key in sorted(rule_keys)}

@@ -19,6 +19,7 @@ from reporting.incidents.models import Incident
 from reporting.monthly import selectors as monthly_selectors
 from reporting.orders.models import OrderReply, RectificationOrder
 from safety.education.models import EducationRecord
+from safety.guarding.models import Dormitory, HolidayPeriod, RollCall, Room
 from safety.models import Organisation
 from safety.preparedness.models import Drill, Scenario
 from safety.responsibility import services as responsibility_services
@@ -249,6 +250,50 @@ def test_orders_answered_on_time(city, people):
     assert _measure("orders_on_time", city) == catalogue.Measure(Decimal("33.33"), "1/3")
 
 
+def test_bedtime_roll_calls_done_in_boarding_schools(city, people):
+    """2026 starts with the New Year holiday (1-3 January, Sunday the 4th a make-up working
+    day): the evenings before a school day up to the cut-off day (10 January) are the 3rd to
+    the 8th; the county's holiday period of 7-8 January takes the 6th and the 7th away. Two
+    rooms × four evenings = eight room-evenings expected."""
+    period = catalogue.Period(2026, shanghai(2026, 1, 10, 12))
+    HolidayPeriod.objects.create(
+        unit=city.county_a,
+        holiday=HolidayPeriod.Holiday.OTHER,
+        start_date=datetime.date(2026, 1, 7),
+        end_date=datetime.date(2026, 1, 8),
+        deadline=datetime.date(2026, 1, 5),
+    )
+    dormitory = Dormitory.objects.create(unit=city.school_a, name="男生宿舍")
+    first = Room.objects.create(dormitory=dormitory, number="101", beds=6)
+    second = Room.objects.create(dormitory=dormitory, number="102", beds=6)
+    other = Room.objects.create(
+        dormitory=Dormitory.objects.create(unit=city.school_b, name="女生宿舍"), number="1", beds=4
+    )
+
+    def mark(room, day):
+        RollCall.objects.create(
+            room=room,
+            date=datetime.date(2026, 1, day),
+            expected=4,
+            present=4,
+            marked_by=people.staff_a,
+            marked_at=shanghai(2026, 1, day, 21),
+        )
+
+    for day in (3, 4, 5):
+        mark(first, day)
+    mark(second, 5)
+    mark(second, 6)  # the evening before the county's holiday period: not expected
+    mark(second, 10)  # after the cut-off
+    mark(other, 4)  # another school's
+    schools = [city.school_a, city.school_a2, city.school_b]
+    measures = catalogue.RULES["roll_calls_done"].compute(schools, period)
+    assert measures[city.school_a.pk] == catalogue.Measure(Decimal("50.00"), "4/8")
+    assert measures[city.school_a2.pk] == catalogue.Measure(None, "0/0")  # no rooms
+    # school B's county set no holiday: six evenings, one marked
+    assert measures[city.school_b.pk] == catalogue.Measure(Decimal("16.67"), "1/6")
+
+
 def test_the_same_records_give_the_same_numbers(city, people):
     factories.overdue_hazard(city.school_a, people.staff_a, datetime.date(2026, 6, 1))
     first = catalogue.compute([city.school_a], set(catalogue.RULES), PERIOD)
@@ -260,5 +305,6 @@ def test_every_rule_is_one_query_whatever_the_number_of_schools(
     city, people, django_assert_max_num_queries
 ):
     schools = list(Organisation.objects.schools())
-    with django_assert_max_num_queries(len(catalogue.RULES) + 1):
+    # one grouped query per rule; the roll-call rule three (rooms, holiday periods, calls)
+    with django_assert_max_num_queries(len(catalogue.RULES) + 3):
         catalogue.compute(schools, set(catalogue.RULES), PERIOD)
