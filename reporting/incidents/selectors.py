@@ -106,7 +106,8 @@ def incident_for_detail(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
     return queryset.select_related(
         "school",
         "school__parent",
-        "late_explanation",
+        "late_explanation__submitted_by",
+        "late_explanation__decided_by",
         "created_by",
         "acknowledged_by",
         "closed_by",
