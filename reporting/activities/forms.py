@@ -148,7 +148,8 @@ class VehicleForm(TextRulesMixin, forms.Form):
             if choices is not None:  # a formset's rows read the two lists once, not per row
                 for name in ("bus", "driver"):
                     if name not in choices:
-                        choices[name] = list(self.fields[name].choices)
+                        # iter(): list() of the iterator itself would COUNT first (its len)
+                        choices[name] = list(iter(self.fields[name].choices))
                     self.fields[name].choices = choices[name]
         style(self)
 

@@ -46,9 +46,6 @@ OVER_BUDGET: dict[str, int] = {
     # The history of a record: the record, its trail (a count and a page) and the names of the
     # objects its changes refer to (areas, units, accounts), one query each.
     "record_history": 12,
-    # The new-activity form: its buses and drivers (a count and a list each, once for all the
-    # vehicle rows) and two holder lists with an existence check.
-    "activities:create": 10,
     # One over: the hazard, its files, its events with theirs, and two account lists (the
     # assignee and the approver choices).
     "inspections:hazard_detail": 9,
