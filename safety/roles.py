@@ -273,7 +273,22 @@ class RolePermissionBackend(ModelBackend):
             # Technical permissions (groups, user permissions) serve the admin site, which
             # only staff can enter; reading them for everyone else cost two queries a page.
             return set(role_permissions(user_obj))
-        return super().get_all_permissions(user_obj) | set(role_permissions(user_obj))
+        return self._technical_permissions(user_obj) | set(role_permissions(user_obj))
+
+    @staticmethod
+    def _technical_permissions(user_obj: Any) -> set[str]:
+        """A staff account's own and its groups' permissions in one query (the model backend
+        reads them in two), kept on the account for the request as the backend does."""
+        if not hasattr(user_obj, "_perm_cache"):
+            from django.contrib.auth.models import Permission
+            from django.db.models import Q
+
+            permissions = Permission.objects.all()
+            if not user_obj.is_superuser:
+                permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
+            rows = permissions.order_by().values_list("content_type__app_label", "codename")
+            user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows.distinct()}
+        return user_obj._perm_cache
 
 
 # --- #20 risk grading and working days ---------------------------------------------------------

@@ -37,7 +37,8 @@ def access_unit(user: User, pk: int, *, permission: str | None = None) -> Organi
 def access_school(user: User, pk: int) -> Organisation:
     """The school `pk`, scoped to the user's jurisdiction; `Http404` for outsiders and for
     a bureau's id."""
-    return access_object(Organisation, user, pk=pk, kind=Organisation.Kind.SCHOOL)
+    schools = Organisation.objects.select_related("parent")  # the page names the bureau
+    return access_object(schools, user, pk=pk, kind=Organisation.Kind.SCHOOL)
 
 
 def school_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Organisation]:

@@ -128,7 +128,14 @@ class VehicleForm(TextRulesMixin, forms.Form):
         label=_("Passengers"), min_value=1, max_value=99, required=False
     )
 
-    def __init__(self, *args: Any, school: Any = None, day: datetime.date | None = None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        school: Any = None,
+        day: datetime.date | None = None,
+        choices: dict[str, list] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.day = day or timezone.localdate()
         if school is not None:
@@ -138,6 +145,12 @@ class VehicleForm(TextRulesMixin, forms.Form):
             self.fields["driver"].queryset = SchoolBusDriver.objects.filter(
                 school=school, is_active=True
             )
+            if choices is not None:  # a formset's rows read the two lists once, not per row
+                for name in ("bus", "driver"):
+                    if name not in choices:
+                        # iter(): list() of the iterator itself would COUNT first (its len)
+                        choices[name] = list(iter(self.fields[name].choices))
+                    self.fields[name].choices = choices[name]
         style(self)
 
     def clean(self) -> dict[str, Any]:
@@ -166,10 +179,11 @@ class VehicleForm(TextRulesMixin, forms.Form):
 class BaseVehicleFormSet(forms.BaseFormSet):
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         self.school = school
+        self.row_choices: dict[str, list] = {}
         super().__init__(*args, **kwargs)
 
-    def get_form_kwargs(self, index: int) -> dict[str, Any]:
-        return {"school": self.school}
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {"school": self.school, "choices": self.row_choices}
 
     def check_rules(self, starts_at: datetime.datetime | None) -> None:
         """The seats and the expired-bus rules, on each row's own field."""

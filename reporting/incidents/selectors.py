@@ -34,16 +34,21 @@ from .models import (
 FLAG_CHOICES = ("late", "missed", "concealed", "on_time")
 
 
-def access_incident(user: User, pk: int, *, for_change: bool = False) -> Incident:
-    """The incident `pk` if the user may see it (its school lies in their jurisdiction).
+def access_incident(
+    user: User, pk: int, *, for_change: bool = False, for_detail: bool = False
+) -> Incident:
+    """The incident `pk` if the user may see it (its school lies in their jurisdiction); with
+    `for_detail`, loaded with the detail page's joins (`incident_for_detail`) in the same
+    read, so the page does not fetch it twice.
 
     Raises `Http404` for an incident that does not exist or lies outside the jurisdiction;
     with `for_change`, `PermissionDenied` unless the role may act on incidents at all
     (every such role may report one; the service checks the action's own permission).
     """
     permission = roles.REPORT_INCIDENT if for_change else None
+    incidents = Incident.objects.select_related("school", "school__parent")
     return access_object(
-        Incident.objects.select_related("school", "school__parent"),
+        incident_for_detail(incidents) if for_detail else incidents,
         user,
         permission=permission,
         pk=pk,
@@ -101,7 +106,8 @@ def incident_for_detail(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
     return queryset.select_related(
         "school",
         "school__parent",
-        "late_explanation",
+        "late_explanation__submitted_by",
+        "late_explanation__decided_by",
         "created_by",
         "acknowledged_by",
         "closed_by",

@@ -141,9 +141,10 @@ def incident_add_report(request: HttpRequest, pk: int, kind: str) -> HttpRespons
 
 
 def _detail(
-    request: HttpRequest, incident: Incident, status: int = 200, **forms: Any
+    request: HttpRequest, incident: Incident, status: int = 200, *, loaded=False, **forms: Any
 ) -> HttpResponse:
-    incident = selectors.incident_with_timeline(incident)
+    if not loaded:  # fetched for an action: read again with the page's joins
+        incident = selectors.incident_with_timeline(incident)
     explanation = selectors.explanation_of(incident)
     items = selectors.current_closure_items(incident)
     closure_forms = {
@@ -214,7 +215,8 @@ def _explanation_perms(user: Any, incident: Incident) -> dict[str, bool]:
 
 @login_required
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, selectors.access_incident(request.user, pk))
+    incident = selectors.access_incident(request.user, pk, for_detail=True)
+    return _detail(request, incident, loaded=True)
 
 
 def _simple_action(request: HttpRequest, pk: int, service: Any, done: str) -> HttpResponse:

@@ -619,16 +619,20 @@ def unit_drills(unit: Organisation) -> QuerySet[Drill]:
 
 
 def drill_status(unit: Organisation, today: datetime.date | None = None) -> dict[str, Any]:
-    """This period's requirement and the drills held in it: two queries."""
+    """This period's requirement and the drills held in it, and `drills`, the number of all the
+    unit's drills (the unit page's paginator total, counted in the same query): two queries."""
     today = today or timezone.localdate()
     need = school_requirement(unit)
     start, end = period_bounds(need.period, today)
-    held = Drill.objects.filter(
-        unit=unit, status=Drill.Status.RECORDED, held_on__gte=start, held_on__lt=end
-    ).count()
+    in_period = Q(status=Drill.Status.RECORDED, held_on__gte=start, held_on__lt=end)
+    counts = Drill.objects.filter(unit=unit).aggregate(
+        held=Count("pk", filter=in_period), drills=Count("pk")
+    )
+    held = counts["held"]
     status = {
         "requirement": need,
         "held": held,
+        "drills": counts["drills"],
         "start": start,
         "end": end,
         "ok": held >= need.count,

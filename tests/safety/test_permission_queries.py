@@ -21,13 +21,18 @@ def test_role_permission_checks_cost_no_query(people):
     assert len(captured.captured_queries) == 0
 
 
-@pytest.mark.django_db
-def test_staff_accounts_keep_their_technical_permissions(people):
+def _staff_official(people) -> User:
+    """The county official made a staff account with one technical permission of its own."""
     account = people.county_official
     account.is_staff = True
     account.save()
     account.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
-    account = User.objects.get(pk=account.pk)
+    return account
+
+
+@pytest.mark.django_db
+def test_staff_accounts_keep_their_technical_permissions(people):
+    account = User.objects.get(pk=_staff_official(people).pk)
     assert account.has_perm("safety.view_auditevent")
     assert account.has_perm(roles.REVIEW_MONTHLY_REPORT)
 
@@ -38,3 +43,21 @@ def test_technical_permissions_of_a_non_staff_account_are_ignored(people):
     account.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
     account = User.objects.get(pk=account.pk)
     assert not account.has_perm("safety.view_auditevent")
+
+
+@pytest.mark.django_db
+def test_technical_permissions_cost_one_query_and_come_from_groups_too(people):
+    """#23: a staff account's own and group permissions are read together, once a request."""
+    from django.contrib.auth.models import Group
+
+    account = _staff_official(people)
+    group = Group.objects.create(name="auditors")
+    group.permissions.add(Permission.objects.get(codename="view_organisation"))
+    account.groups.add(group)
+    account = User.objects.select_related("unit").get(pk=account.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert account.has_perm("safety.view_auditevent")
+        assert account.has_perm("safety.view_organisation")
+        assert not account.has_perm("safety.delete_organisation")
+        assert account.has_perm(roles.REVIEW_MONTHLY_REPORT)
+    assert len(captured.captured_queries) == 1
