@@ -300,7 +300,6 @@ def orders_on_time(schools: Schools, period: Period) -> dict[int, Measure]:
     }
 
 
-
 def _school_day(day: datetime.date) -> bool:
     """A working day on the official calendar (weekdays where the year has no calendar)."""
     try:
