@@ -128,6 +128,10 @@ _SYSTEM_ADMIN_MODEL_PERMISSIONS = frozenset(
         "safety.view_scenario",
         "safety.add_scenario",
         "safety.change_scenario",
+        # accountability (issue #19): the setting list of actions taken
+        "reporting.view_accountabilityaction",
+        "reporting.add_accountabilityaction",
+        "reporting.change_accountabilityaction",
     }
 )
 

@@ -86,7 +86,8 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
         return {
             **selectors.bureau_task_columns(user, unit, today),
             "by_type": safety_selectors.schools_by_type_column(shown),
-            "units_count": count_of(Organisation.objects.filter(parent=shown)),  # the table's
+            # the units table's count
+            "units_count": count_of(Organisation.objects.visible_to(user).filter(parent=shown)),
             "unread_notifications": unread_column(user),
         }
 

@@ -30,7 +30,7 @@ from django_celery_beat.models import (
 from api import services as api_services
 from inspections.models import ChecklistTemplate, InspectionSettings, RiskSettings
 from reporting.activities.models import ActivitySettings
-from reporting.incidents.models import ReportingTimeLimit
+from reporting.incidents.models import AccountabilityAction, ReportingTimeLimit
 from reporting.orders.models import OrderSettings
 from safety.admin import AuditedModelAdmin
 from safety.models import (
@@ -185,6 +185,12 @@ SCENARIOS: dict[str, Scenario] = {
     "reporting.ActivitySettings": Scenario(
         lambda city, people: ActivitySettings.objects.create(bureau=city.county_a),
         change={"large_threshold": "300"},
+    ),
+    # #19 accountability: the setting list of actions taken (seeded by a data migration).
+    "reporting.AccountabilityAction": Scenario(
+        lambda city, people: AccountabilityAction.objects.get(key="criticism"),
+        change={"name_zh": "批评教育（口头）"},
+        add={"key": "notice", "name_zh": "书面提醒", "name_en": "Written reminder", "order": "99"},
     ),
     # #22 the REST API: a client of a unit, registered through api.services.
     "api.ApiClient": Scenario(
