@@ -389,7 +389,19 @@ def _published_run(world: SimpleNamespace, t: Texts):
 
 def build_assessment_results(world: SimpleNamespace, t: Texts) -> Callable[[], bytes]:
     run = _published_run(world, t)
-    context = {"run": run, "rows": list(assessment_selectors.results(run)), "grade_rows": []}
+    # #19: a county flagged for concealment, in the shape frozen at publication, at its longest
+    flagged = [
+        (
+            world.city.county_a,
+            [{"school": world.city.school_a.name, "summary": t(Incident, "summary")}] * 3,
+        )
+    ]
+    context = {
+        "run": run,
+        "rows": list(assessment_selectors.results(run)),
+        "grade_rows": [],
+        "flagged_counties": flagged,
+    }
     return lambda: render_pdf("reporting/assessment/pdf/results.html", context)
 
 
