@@ -24,6 +24,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import feature_pages  # noqa: E402
 from bench.api_clients import API_PREFIX, api_token  # noqa: E402
 from bench.pages import ANONYMOUS, PAGES, PROVINCE, PROVINCE_PAGES  # noqa: E402
 from inspections.models import Hazard  # noqa: E402
@@ -42,7 +43,7 @@ def reference_ids() -> dict[str, int]:
         defaults={"status": ExportJob.Status.RUNNING, "progress": 1200, "total": 5000,
                   "expires_at": timezone.now() + datetime.timedelta(days=1)},
     )  # fmt: skip
-    return {
+    return feature_pages.ids() | {
         "export": export.pk,
         "city": city.pk,  # #23: the province's pages narrowed to its first city
         "county": county.pk,

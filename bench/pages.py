@@ -140,3 +140,11 @@ PROVINCE_PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("school", "School page", PROVINCE, "/schools/{school}/", None),
 ]  # fmt: skip
 LIST_PAGES |= {"home_city", "ledger_city", "home_county"}  # issue #23
+
+# #23 the feature pages, one module per feature package (bench/feature_pages); a row whose
+# persona is the province's is measured only on a generated province (bench.measure).
+from bench import feature_pages  # noqa: E402
+
+PAGES += [row for row in feature_pages.pages() if not row[2].startswith("province.")]
+PROVINCE_PAGES += [row for row in feature_pages.pages() if row[2].startswith("province.")]
+LIST_PAGES |= feature_pages.list_keys()

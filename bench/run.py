@@ -65,8 +65,10 @@ def psql(sql: str, db: str = "postgres") -> str:
     ).stdout.strip()
 
 
-def ensure_city(db: str, schools: int, years: int, scale: float) -> None:
-    wanted = f"{schools}:{years}:{scale}"
+def ensure_city(db: str, schools: int, years: int, scale: float, cities: int = 0) -> None:
+    """Generate the city (or, with `cities`, the province of that many cities) into `db`,
+    or reuse it when the table comment says it holds the same plan."""
+    wanted = f"{schools}:{years}:{scale}" + (f":{cities} cities" if cities else "")
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
     marker = psql("SELECT obj_description('safety_organisation'::regclass)", db) if exists else ""
     if exists and marker == f"bench {wanted}" and not os.environ.get("BENCH_REGENERATE"):
@@ -85,7 +87,7 @@ def ensure_city(db: str, schools: int, years: int, scale: float) -> None:
     started = time.perf_counter()
     subprocess.run(
         [*manage, "generate_city", f"--schools={schools}", f"--years={years}",
-         f"--scale={scale}", "--seed=1"],
+         f"--scale={scale}", "--seed=1", *([f"--cities={cities}"] if cities else [])],
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
     log(f"{db}: generated in {time.perf_counter() - started:.0f} s")

@@ -41,6 +41,7 @@ from django.db import connection, models
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from demo import features
 from inspections import demo as inspections_demo
 from inspections import tally
 from inspections.models import ChecklistTemplate, Hazard, HazardEvent, Inspection, Photo
@@ -273,8 +274,19 @@ class Generator:
             started = time.perf_counter()
             step()
             self.log(f"{step.__name__}: {time.perf_counter() - started:.1f} s")
+        features.run(self, self.log)  # #23: every feature's records (demo/features)
         self._reset_sequences()
         responsibility_services.gap_summaries_refresh()  # #23: the grid's summaries
+        return self.counts
+
+    def add_features(self) -> dict[str, int]:
+        """`generate_city --features`: the feature steps whose tables are empty, on a city
+        generated before they existed (its core steps are not repeated)."""
+        if not Organisation.objects.filter(kind="school").exists():
+            raise RuntimeError("generate_city --features needs a generated city.")
+        features.run(self, self.log)
+        self._reset_sequences()
+        responsibility_services.gap_summaries_refresh()
         return self.counts
 
     def units(self) -> None:

@@ -35,6 +35,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--today", type=datetime.date.fromisoformat, default=None)
         parser.add_argument("--no-vacuum", action="store_true")
+        parser.add_argument(
+            "--features",
+            action="store_true",
+            help="#23: only add the feature steps (demo/features) missing from a generated city",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         plan = generator.Plan(
@@ -49,7 +54,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             with transaction.atomic():
-                counts = generator.generate(plan, log=self.stdout.write)
+                if options["features"]:
+                    counts = generator.Generator(plan, self.stdout.write).add_features()
+                else:
+                    counts = generator.generate(plan, log=self.stdout.write)
         except RuntimeError as error:
             raise CommandError(str(error)) from error
         if not options["no_vacuum"]:
