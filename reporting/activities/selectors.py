@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from safety import roles
 from safety.access import access_object
 from safety.models import Organisation, User
+from safety.onerow import count_of
 from safety.responsibility.models import Holder
 from safety.scoping import nearest_unit_setting
 
@@ -518,22 +519,28 @@ FIGURE_LABELS = {
 }
 
 
-def monthly_section(unit: Organisation, month: datetime.date, now: datetime.datetime):
-    """The monthly report's section (reporting/monthly/figures.py): activities starting in
-    the month approved, returned, held without approval; the school's buses and drivers in
-    service with a document expired at the month's end (or now, if earlier)."""
+def monthly_columns(unit: Organisation, month: datetime.date, now: datetime.datetime) -> dict:
+    """The monthly report's section (reporting/monthly/figures.py), asked as columns of the
+    school's row (safety.onerow): activities starting in the month approved, returned, held
+    without approval; the school's buses and drivers in service with a document expired at
+    the month's end (or now, if earlier)."""
     last = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     last -= datetime.timedelta(days=1)
     rows = Activity.objects.filter(school=unit)
     period = starting_between(month, last)
-    counts = rows.aggregate(
-        **{key: Count("pk", filter=period & figure_q(key)) for key in FIGURE_KEYS}
-    )
     day = min(last + datetime.timedelta(days=1), timezone.localdate(now))
-    expired = (
-        SchoolBus.objects.filter(school=unit, is_active=True).filter(expired_bus_q(day)).count()
-        + SchoolBusDriver.objects.filter(
-            school=unit, is_active=True, licence_expires__lt=day
-        ).count()
-    )
-    return {"rows": [["", *[counts[key] for key in FIGURE_KEYS], expired]]}
+    return {
+        **{key: count_of(rows.filter(period & figure_q(key))) for key in FIGURE_KEYS},
+        "buses": count_of(
+            SchoolBus.objects.filter(school=unit, is_active=True).filter(expired_bus_q(day))
+        ),
+        "drivers": count_of(
+            SchoolBusDriver.objects.filter(school=unit, is_active=True, licence_expires__lt=day)
+        ),
+    }
+
+
+def monthly_rows(values: dict, unit: Organisation, month: datetime.date, now) -> dict:
+    """The section's row from the values of `monthly_columns`."""
+    expired = values["buses"] + values["drivers"]
+    return {"rows": [["", *[values[key] for key in FIGURE_KEYS], expired]]}

@@ -567,12 +567,12 @@ def _leave_counts(school: Any, start: Any, end: Any, now: datetime.datetime) -> 
     return {"left": _count(leaves), "late": _count(leaves.filter(late))}
 
 
-def month_figures(
-    unit: Organisation, start: datetime.datetime, end: datetime.datetime, now: datetime.datetime
-) -> list[int]:
-    """The numbers of one school's month [start, end) in GUARDING_ROWS order (definitions in
-    docs/monthly-reports.md), in one query. A round counts once its scheduled time plus
-    ROUND_GRACE has passed; missed checkpoints are those due minus those recorded."""
+def month_columns(start: datetime.datetime, end: datetime.datetime, now: datetime.datetime) -> dict:
+    """The numbers of one school's month [start, end) as columns of the school's row
+    (annotations of an Organisation query; reporting.monthly.figures asks them with the
+    other sections in one query; `month_numbers` orders them as GUARDING_ROWS, definitions
+    in docs/monthly-reports.md). A round counts once its scheduled time plus ROUND_GRACE has
+    passed; missed checkpoints are those due minus those recorded."""
     first, last = timezone.localtime(start).date(), timezone.localtime(end).date()
     school = OuterRef("pk")
     due = PatrolRound.objects.filter(
@@ -584,46 +584,43 @@ def month_figures(
         roll_call__date__lt=last,
         reason=Absence.Reason.UNEXPLAINED,
     )
-    row = (
-        Organisation.objects.filter(pk=unit.pk)
-        .annotate(
-            logs=_count(DutyLog.objects.filter(unit=school, date__gte=first, date__lt=last)),
-            rounds=_count(due),
-            done=_count(due.filter(completed_at__isnull=False)),
-            expected=_total(due, "expected_count"),
-            passed=_count(
-                CheckpointRecord.objects.filter(
-                    round__route__unit=school,
-                    round__scheduled_at__gte=start,
-                    round__scheduled_at__lt=min(end, now - ROUND_GRACE),
-                )
-            ),
-            calls=_count(
-                RollCall.objects.filter(
-                    room__dormitory__unit=school, date__gte=first, date__lt=last
-                )
-            ),
-            absent=_count(absences),
-            escalated=_count(absences.filter(escalated_at__isnull=False)),
-            visitors=_count(
-                GateEntry.objects.filter(unit=school, time_in__gte=start, time_in__lt=end)
-            ),
-            **_leave_counts(school, start, end, now),
-        )
-        .values_list(
-            "logs",
-            "rounds",
-            "done",
-            "expected",
-            "passed",
-            "calls",
-            "absent",
-            "escalated",
-            "visitors",
-            "left",
-            "late",
-        )
-        .get()
-    )
-    logs, rounds, done, expected, passed, *rest = row
+    return {
+        "logs": _count(DutyLog.objects.filter(unit=school, date__gte=first, date__lt=last)),
+        "rounds": _count(due),
+        "done": _count(due.filter(completed_at__isnull=False)),
+        "expected": _total(due, "expected_count"),
+        "passed": _count(
+            CheckpointRecord.objects.filter(
+                round__route__unit=school,
+                round__scheduled_at__gte=start,
+                round__scheduled_at__lt=min(end, now - ROUND_GRACE),
+            )
+        ),
+        "calls": _count(
+            RollCall.objects.filter(room__dormitory__unit=school, date__gte=first, date__lt=last)
+        ),
+        "absent": _count(absences),
+        "escalated": _count(absences.filter(escalated_at__isnull=False)),
+        "visitors": _count(
+            GateEntry.objects.filter(unit=school, time_in__gte=start, time_in__lt=end)
+        ),
+        **_leave_counts(school, start, end, now),
+    }
+
+
+MONTH_KEYS = ("logs", "rounds", "done", "expected", "passed", "calls", "absent", "escalated",
+              "visitors", "left", "late")  # fmt: skip
+
+
+def month_numbers(values: dict) -> list[int]:
+    """The values of `month_columns` in GUARDING_ROWS order."""
+    logs, rounds, done, expected, passed, *rest = (int(values[key]) for key in MONTH_KEYS)
     return [logs, rounds, done, max(expected - passed, 0), *rest]
+
+
+def month_figures(
+    unit: Organisation, start: datetime.datetime, end: datetime.datetime, now: datetime.datetime
+) -> list[int]:
+    """The numbers of one school's month [start, end) in GUARDING_ROWS order, in one query."""
+    row = Organisation.objects.filter(pk=unit.pk).values(**month_columns(start, end, now)).get()
+    return month_numbers(row)

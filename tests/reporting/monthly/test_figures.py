@@ -300,7 +300,7 @@ def test_hazards_closed_before_the_month_cost_nothing_and_count_nothing(city, ha
     if connection.vendor != "postgresql":
         return
     with CaptureQueriesContext(connection) as captured:
-        figures.hazards_by_severity(city.school_a, OCTOBER, AFTER)
+        figures.section_by_key("hazards_by_severity").compute(city.school_a, OCTOBER, AFTER)
     (query,) = [q["sql"] for q in captured.captured_queries if "inspections_hazard" in q["sql"]]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}")
