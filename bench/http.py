@@ -4,6 +4,7 @@ median and p95 of wall-clock time per request, logged in through the real login 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -11,7 +12,7 @@ import time
 import requests
 
 from bench.measure_ids import ids_from_env
-from bench.pages import ANONYMOUS, PAGES
+from bench.pages import ANONYMOUS, PAGES, PROVINCE_PAGES
 
 PASSWORD = "SafeCampus@2026"
 
@@ -64,7 +65,9 @@ def main() -> None:
     ids = ids_from_env()
     sessions = {}
     results = []
-    for key, title, persona, path, admin_path in PAGES:
+    # #23: on a generated province only the province's rows (as bench.measure.pages).
+    rows = PROVINCE_PAGES if os.environ.get("BENCH_PROVINCE") else PAGES
+    for key, title, persona, path, admin_path in rows:
         if keys is not None and key not in keys:
             continue
         baseline = persona if persona.startswith("api:") else "bench.admin"

@@ -1,6 +1,11 @@
-"""Load run (bench.run starts it headless against gunicorn on 127.0.0.1): school staff
-file inspections (start, fill every check, submit: hazards logged) while officials browse
-the ledger with filters and pages and open hazards."""
+"""Load runs (bench.run starts them headless against gunicorn on 127.0.0.1).
+
+- SchoolStaff + Official (the day's load and the stress run): school staff file inspections
+  (start, fill every check, submit: hazards logged) while officials browse the ledger with
+  filters and pages and open hazards.
+- RushSchool + RushOfficial (#23, the month-end rush): staff of 200 schools each file their
+  school's monthly report (open the list and the report, save a draft, submit, confirm) while
+  20 officials watch the review console, open submitted reports and approve them."""
 
 from __future__ import annotations
 
@@ -17,7 +22,8 @@ from bench.load_users import official_usernames, staff_usernames
 
 SCHOOLS = int(os.environ.get("BENCH_SCHOOLS", "200"))
 COUNTIES = int(os.environ.get("BENCH_COUNTIES", "1"))
-SESSIONS = json.loads(Path(os.environ["BENCH_SESSIONS"]).read_text())["sessions"]
+_SESSIONS = json.loads(Path(os.environ["BENCH_SESSIONS"]).read_text())
+SESSIONS = _SESSIONS["sessions"]
 STAFF = itertools.cycle(staff_usernames(SCHOOLS, 50))
 OFFICIALS = itertools.cycle(official_usernames(COUNTIES, 50))
 # Think time between a user's actions. "realistic": staff fill a checklist on a phone
@@ -106,3 +112,69 @@ class Official(_LoggedIn):
     @task(1)
     def incidents(self) -> None:
         self.client.get("/incidents/", name="incident list")
+
+
+# --- the month-end rush (#23) -------------------------------------------------------------
+# bench.sessions --rush chose schools whose report of the open month is not yet submitted and
+# gives each staff account's school; the officials are the city's and the counties'.
+RUSH = _SESSIONS.get("rush", {})
+RUSH_STAFF = iter(RUSH.get("schools", {}).items())
+RUSH_OFFICIALS = itertools.cycle(RUSH.get("officials", ["city.official"]))
+REPORT_LINK = re.compile(r'href="(/monthly/unit/\d+/\d{4}-\d{2}/)"')
+WORK_DONE = "本月开展安全大检查3次，排查隐患5处，已整改4处；组织消防疏散演练1次。"
+
+
+class RushSchool(_LoggedIn):
+    """A school's staff member files the month's report: reads the list and the report (its
+    figures), writes the narrative, saves the draft, submits and confirms; then, like a person
+    who has finished, only looks at the report now and then."""
+
+    weight = 10
+    wait_time = between(5, 15)
+
+    def on_start(self) -> None:
+        self.username, school = next(RUSH_STAFF)
+        self.report = f"/monthly/unit/{school}/{RUSH['month']}/"
+        self.submitted = False
+        super().on_start()
+
+    @task
+    def file_monthly_report(self) -> None:
+        if self.submitted:
+            self.client.get(self.report, name="monthly report")
+            return
+        self.client.get("/monthly/", name="monthly list")
+        self.client.get(self.report, name="monthly report")
+        text = {"work_done": WORK_DONE, "problems_found": "食堂排烟管道待清洗。",
+                "next_month_plans": "开展冬季防火专项检查。"}  # fmt: skip
+        self.post(f"{self.report}save/", {**text, "action": "save"}, name="monthly save draft")
+        asked = self.post(f"{self.report}save/", {**text, "action": "submit"},
+                          name="monthly submit")  # fmt: skip
+        if 'name="confirm"' in asked.text:
+            self.post(f"{self.report}save/", {**text, "action": "submit", "confirm": "yes"},
+                      name="monthly submit confirmed")  # fmt: skip
+        self.submitted = True
+
+
+class RushOfficial(_LoggedIn):
+    """A county or city official on the review console: opens a submitted report of the
+    console and approves it, between looks at the console."""
+
+    weight = 1
+    wait_time = between(2, 8)
+
+    def on_start(self) -> None:
+        self.username = next(RUSH_OFFICIALS)
+        super().on_start()
+
+    @task
+    def review(self) -> None:
+        console = self.client.get("/monthly/console/", name="review console")
+        links = REPORT_LINK.findall(console.text)
+        if not links:
+            return
+        report = random.choice(links[:20])
+        page = self.client.get(report, name="monthly report (official)")
+        if 'name="decision"' in page.text:
+            self.post(f"{report}review/", {"decision": "approve", "comment": ""},
+                      name="monthly approve")  # fmt: skip

@@ -71,11 +71,10 @@ def time_get(client: Client, path: str, repeats: int) -> dict:
 
 
 def pages(keys: set[str] | None = None) -> list[tuple[str, str, str, str, str | None]]:
-    """PAGES, and the province official's when the database is a generated province (#23);
-    only the rows of `keys` when given (`bench.run --pages`)."""
-    rows = PAGES
-    if User.objects.filter(username=PROVINCE).exists():
-        rows = [*PAGES, *PROVINCE_PAGES]
+    """The rows measured here: PAGES, or on a generated province (#23) only the province's
+    rows (PROVINCE_PAGES: the city's pages are measured on the city databases); only the
+    rows of `keys` when given (`bench.run --pages`)."""
+    rows = PROVINCE_PAGES if User.objects.filter(username=PROVINCE).exists() else PAGES
     return [row for row in rows if keys is None or row[0] in keys]
 
 
@@ -173,14 +172,24 @@ def measure_pdfs() -> dict:
     result["county_pdf_ms"] = (time.perf_counter() - started) * 1000
     result["county_pdf_schools"] = figures["school_count"]
 
-    from reporting.models import MonthlyOverview
+    result |= measure_overview_pdf("city")
+    return result
 
-    city = Organisation.objects.get(kind="city")
+
+def measure_overview_pdf(kind: str) -> dict:
+    """The overview PDF of the first unit of `kind` (the city's, or #23 the province's over
+    its cities), rendered for the last month and rolled back."""
+    from reporting.models import MonthlyOverview
+    from reporting.monthly import services
+
+    result = {}
+    month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    city = Organisation.objects.filter(kind=kind).order_by("id").first()
     with transaction.atomic():
         overview = MonthlyOverview.objects.create(unit=city, month=month)
         started = time.perf_counter()
         services.monthly_overview_render_pdf(overview_id=overview.pk)
-        result["city_overview_pdf_ms"] = (time.perf_counter() - started) * 1000
+        result[f"{kind}_overview_pdf_ms"] = (time.perf_counter() - started) * 1000
         transaction.set_rollback(True)
     return result
 
@@ -210,7 +219,9 @@ def measure_reminders() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--only", choices=["pages", "pdfs", "reminders"], default=None)
+    parser.add_argument(
+        "--only", choices=["pages", "pdfs", "reminders", "province_pdf"], default=None
+    )
     parser.add_argument("--pages", default="", help="comma-separated page keys (default all)")
     args = parser.parse_args()
     keys = set(args.pages.split(",")) if args.pages else None
@@ -224,6 +235,8 @@ def main() -> None:
         out |= measure_pdfs()
     if args.only in (None, "reminders"):
         out |= measure_reminders()
+    if args.only == "province_pdf":
+        out |= measure_overview_pdf("province")
     print(json.dumps(out, default=str))
 
 

@@ -4,12 +4,16 @@
     python -m bench.run --pages api_hazards,api_hazards_filtered,health   # a subset
     python -m bench.run --skip-load                                       # all but locust
 
-A full run measures every page, the PDFs, the reminder pass, the export and the two locust
-runs (about an hour on a shared 2-core machine). `--pages KEYS` measures only the pages of
-those keys (bench/pages.py), in-process and over HTTP at 1x and 4x with the same rounds, and
-merges them into the previous run's docs/performance.json: rows of the same page and persona
-are replaced, every other number (pages, PDFs, reminders, export, load) is kept as it was
-measured, and the report's Run section lists each partial run with its date, commit and keys.
+A full run measures every page, the PDFs, the reminder pass, the export, the province's pages
+and overview PDF (#23: a generated province of `--cities` cities, safecampus_bench_province)
+and the three locust runs: the day's load, the stress run and the month-end rush (200 schools
+filing their monthly report and 20 officials reviewing, served as the Procfile deploys it,
+with Redis and a Celery worker). `--load-only` repeats only the locust runs.
+`--pages KEYS` measures only the pages of those keys (bench/pages.py), in-process and over
+HTTP at 1x and 4x (and the province) with the same rounds, and merges them into the previous
+run's docs/performance.json: rows of the same page and persona are replaced, every other
+number (pages, PDFs, reminders, export, load) is kept as it was measured, and the report's
+Run section lists each partial run with its date, commit and keys.
 `--skip-load` runs everything but the locust runs and keeps the previous load results.
 
 Cities live in PostgreSQL databases safecampus_bench1 (1x) and safecampus_bench4 (the same
@@ -110,15 +114,30 @@ def run_json(args: list[str], db: str, extra_env: dict | None = None) -> object:
 
 
 class Gunicorn:
-    def __init__(self, db: str, workers: int = 2) -> None:
-        self.db, self.workers = db, workers
+    """gunicorn on 127.0.0.1:PORT; with `redis`, as the Procfile deploys it: the Procfile's
+    3 workers and 30 s timeout, the cache and the job queue in Redis, and a Celery worker
+    (the Procfile's concurrency of 2) doing the background jobs (PDF renders, notices)."""
+
+    def __init__(self, db: str, workers: int = 2, redis: str = "") -> None:
+        self.db, self.workers, self.redis = db, workers, redis
 
     def __enter__(self) -> str:
+        env = {**env_for(self.db), "REDIS_URL": self.redis}
+        timeout = "30" if self.redis else "120"
         self.process = subprocess.Popen(
             [str(Path(PYTHON).parent / "gunicorn"), "config.wsgi", f"--bind=127.0.0.1:{PORT}",
-             f"--workers={self.workers}", "--log-level=warning", "--timeout=120"],
-            cwd=ROOT, env=env_for(self.db), start_new_session=True,
+             f"--workers={self.workers}", "--log-level=warning", f"--timeout={timeout}"],
+            cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
+        self.worker = None
+        if self.redis:
+            subprocess.run(["redis-cli", "-u", self.redis, "flushdb"], check=False,
+                           capture_output=True)  # fmt: skip
+            self.worker = subprocess.Popen(
+                [str(Path(PYTHON).parent / "celery"), "-A", "config", "worker",
+                 "--loglevel=WARNING", "--concurrency=2"],
+                cwd=ROOT, env=env, start_new_session=True,
+            )  # fmt: skip
         for _ in range(100):
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", PORT)) == 0:
@@ -127,19 +146,32 @@ class Gunicorn:
         raise SystemExit("gunicorn did not start")
 
     def __exit__(self, *exc: object) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
+        for process in (self.process, self.worker):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=60)
+
+
+RUSH_REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9")
 
 
 def load_run(db: str, city: dict, users: int, duration: str, pace: str = "realistic") -> dict:
+    """A locust run: `pace` "realistic" or "fast" (the day's load of staff filing inspections
+    and officials browsing), or "rush" (#23: `users` schools filing the month's report and
+    20 officials reviewing, served as the Procfile deploys it, Redis and a Celery worker)."""
     workdir = Path(tempfile.mkdtemp(prefix="safecampus-bench-"))
     csv_prefix = str(workdir / "locust")
-    sessions = run_json(["-m", "bench.sessions", str(users)], db)
+    rush = pace == "rush"
+    sessions = run_json(["-m", "bench.sessions", *(["--rush"] if rush else []), str(users)], db)
     (workdir / "sessions.json").write_text(json.dumps(sessions))
-    with Gunicorn(db, workers=3) as base:
+    classes = ["RushSchool", "RushOfficial"] if rush else ["SchoolStaff", "Official"]
+    if rush:
+        users += len(sessions["rush"]["officials"])
+    with Gunicorn(db, workers=3, redis=RUSH_REDIS if rush else "") as base:
         warm_up(base, sessions["sessions"])
         subprocess.run(
-            [str(Path(PYTHON).parent / "locust"), "-f", "bench/locustfile.py", "--headless",
+            [str(Path(PYTHON).parent / "locust"), "-f", "bench/locustfile.py", *classes,
+             "--headless",
              "-u", str(users), "-r", "10", "-t", duration, "--host", base, "--csv", csv_prefix,
              "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT, check=False,
@@ -199,6 +231,8 @@ def warm_up(base: str, sessions: dict[str, str]) -> None:
         (sessions["city.official"], "/hazards/1/"),
         (sessions[staff], "/inspections/new/"),
         (sessions[staff], "/hazards/"),
+        (sessions["city.official"], "/monthly/console/"),  # #23 the month-end rush's pages
+        (sessions[staff], "/monthly/"),
     ] * 6
 
     def get(job: tuple[str, str]) -> None:
@@ -253,9 +287,18 @@ def main() -> None:
         "--pages", default="", help="comma-separated page keys: measure only these and merge"
     )
     parser.add_argument("--skip-load", action="store_true", help="keep the previous load runs")
+    parser.add_argument("--load-only", action="store_true", help="only the locust runs")
+    parser.add_argument(
+        "--cities", type=int, default=10, help="#23: the province's cities (0: no province)"
+    )
+    parser.add_argument("--rush-schools", type=int, default=200)
+    parser.add_argument("--rush-duration", default="120s")
     args = parser.parse_args()
     started = time.perf_counter()
-    results = partial_run(args) if args.pages else full_run(args)
+    if args.load_only:
+        results = load_only(args)
+    else:
+        results = partial_run(args) if args.pages else full_run(args)
     Path(args.output).with_suffix(".json").write_text(json.dumps(results, default=str, indent=1))
     from bench.report import write_report
 
@@ -294,8 +337,9 @@ def measure_sizes(args: argparse.Namespace, sizes: dict, keys: str = "") -> dict
             measured[label]["http"] = run_json(
                 ["-m", "bench.http", base, str(args.http_repeats), keys],
                 db,
-                {"BENCH_IDS": json.dumps(measured[label]["ids"])},
-            )
+                {"BENCH_IDS": json.dumps(measured[label]["ids"]),
+                 "BENCH_PROVINCE": "1" if label == "province" else ""},
+            )  # fmt: skip
     return measured
 
 
@@ -309,18 +353,34 @@ def merge_pages(results: dict, measured: dict[str, dict]) -> None:
             results[label][field] = kept + list(by_page.values())
 
 
-def partial_run(args: argparse.Namespace) -> dict:
-    """`--pages`: the pages of the given keys measured and merged into the previous run."""
-    results = previous_results(args)
+PROVINCE_DB = "safecampus_bench_province"
+
+
+def city_sizes(args: argparse.Namespace) -> dict[str, tuple[str, float]]:
+    """The databases measured in alternating rounds, generated when missing: the city at 1x
+    and at `--factor` times its hazards, and (#23) the province of `--cities` cities of
+    `--schools` schools each, unless `--cities 0`."""
     sizes = {"1x": ("safecampus_bench1", 1.0), "4x": ("safecampus_bench4", args.factor)}
     for db, scale in sizes.values():
         ensure_city(db, args.schools, args.years, scale)
+    if args.cities:
+        ensure_city(PROVINCE_DB, args.schools * args.cities, args.years, 1.0, args.cities)
+        sizes["province"] = (PROVINCE_DB, 1.0)
+    return sizes
+
+
+def partial_run(args: argparse.Namespace) -> dict:
+    """`--pages`: the pages of the given keys measured and merged into the previous run."""
+    results = previous_results(args)
+    sizes = city_sizes(args)
     run = machine()
     measured = measure_sizes(args, sizes, args.pages)
     merge_pages(results, measured)
     run["load_after"] = os.getloadavg()
     cities = {label: f"{fresh['schools']:,} schools, {fresh['hazards']:,} hazards"
               for label, fresh in measured.items()}  # fmt: skip
+    if "province" in measured and "province" not in results:
+        results["province"] = {**measured["province"], "pages": [], "http": []}
     results.setdefault("partial_runs", []).append(
         {"pages": args.pages, "rounds": args.rounds, "repeats": args.repeats, "cities": cities,
          **run}
@@ -330,12 +390,15 @@ def partial_run(args: argparse.Namespace) -> dict:
 
 def full_run(args: argparse.Namespace) -> dict:
     results: dict = {"machine": machine(), "args": vars(args)}
-    sizes = {"1x": ("safecampus_bench1", 1.0), "4x": ("safecampus_bench4", args.factor)}
-    for db, scale in sizes.values():
-        ensure_city(db, args.schools, args.years, scale)
+    sizes = city_sizes(args)
     ensure_city("safecampus_bench_reminders", args.reminder_schools, 1, 0.05)
     for label, measured in measure_sizes(args, sizes).items():
         db = sizes[label][0]
+        if label == "province":
+            log("province: its overview PDF")
+            measured |= run_json(["-m", "bench.measure", "--only=province_pdf"], db)
+            results[label] = measured
+            continue
         log(f"{label}: PDFs and the reminder pass")
         measured |= run_json(["-m", "bench.measure", "--only=pdfs"], db)
         measured |= run_json(["-m", "bench.measure", "--only=reminders"], db)
@@ -348,17 +411,35 @@ def full_run(args: argparse.Namespace) -> dict:
     results["export"] = run_json(["-m", "bench.export_memory", "auto"], "safecampus_bench1")
     if args.skip_load:
         previous = previous_results(args)
-        results["load"], results["stress"] = previous["load"], previous["stress"]
-        results["load_measured"] = previous.get("load_measured", previous["machine"]["date"])
+        for key in ("load", "stress", "rush", "load_measured"):
+            if key in previous:
+                results[key] = previous[key]
     else:
-        log(f"load run: {args.users} users for {args.duration}")
-        results["load"] = load_run("safecampus_bench1", results["1x"], args.users, args.duration)
-        log(f"stress run: {args.users} users at 1-3 s think time for {args.duration}")
-        results["stress"] = load_run(
-            "safecampus_bench1", results["1x"], args.users, args.duration, pace="fast"
-        )
-        results["load_measured"] = results["machine"]["date"]
+        results |= load_runs(args, results["1x"])
     results["machine"]["load_after"] = os.getloadavg()
+    return results
+
+
+def load_runs(args: argparse.Namespace, city: dict) -> dict:
+    """The locust runs on the 1x city: the day's load, the stress run and (#23) the
+    month-end rush."""
+    db = "safecampus_bench1"
+    log(f"load run: {args.users} users for {args.duration}")
+    out = {"load": load_run(db, city, args.users, args.duration)}
+    log(f"stress run: {args.users} users at 1-3 s think time for {args.duration}")
+    out["stress"] = load_run(db, city, args.users, args.duration, pace="fast")
+    log(f"month-end rush: {args.rush_schools} schools + officials for {args.rush_duration}")
+    out["rush"] = load_run(db, city, args.rush_schools, args.rush_duration, pace="rush")
+    out["load_measured"] = machine()["date"]
+    return out
+
+
+def load_only(args: argparse.Namespace) -> dict:
+    """`--load-only`: the locust runs again, every other number kept."""
+    results = previous_results(args)
+    ensure_city("safecampus_bench1", args.schools, args.years, 1.0)
+    city = {"schools": results["1x"]["schools"], "counties": results["1x"]["counties"]}
+    results |= load_runs(args, city)
     return results
 
 
