@@ -4,12 +4,15 @@ number on a generated city ten times larger. Runs in CI on PostgreSQL and locall
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from demo.generator import Plan, generate
-from safety.models import Organisation
+from safety.models import Organisation, User
 
 from .conftest import logged_in
 
@@ -98,6 +101,11 @@ LIST_PAGES = [
     ("city.admin", "/channels/reach/"),
     ("c01.admin", "/channels/reach/?q=c01"),
     ("c01.official", "/channels/"),
+    # #23 the school's monthly report: the open month (figures computed live, every section
+    # in one query) and last month's (frozen figures), as the month-end rush opens them.
+    ("s00001.staff", "/monthly/unit/{school}/{month}/"),
+    ("s00001.staff", "/monthly/unit/{school}/{last_month}/"),
+    ("c01.official", "/monthly/unit/{school}/{last_month}/"),
 ]
 
 
@@ -107,9 +115,16 @@ def query_counts(plan: Plan) -> dict[tuple[str, str], int]:
     with transaction.atomic():
         generate(plan)
         county = Organisation.objects.filter(kind="county").order_by("pk").first()
+        month = timezone.localdate().replace(day=1)
+        ids = {
+            "county": county.pk,
+            "school": User.objects.get(username="s00001.staff").unit_id,
+            "month": f"{month:%Y-%m}",
+            "last_month": f"{month - datetime.timedelta(days=1):%Y-%m}",
+        }
         clients = {persona: logged_in(persona) for persona, _path in LIST_PAGES}
         for persona, page in LIST_PAGES:
-            path = page.format(county=county.pk)
+            path = page.format(**ids)
             clients[persona].get(path)  # first request: session and caches settle
             with CaptureQueriesContext(connection) as captured:
                 response = clients[persona].get(path)
