@@ -4,7 +4,7 @@ administrators' undelivered list is in bench/pages.py (its province row here).""
 
 from __future__ import annotations
 
-from bench.feature_pages._common import CITY, STAFF, county
+from bench.feature_pages._personas import CITY, STAFF, county
 from safety.models import User
 
 COUNTY_ADMIN = "c01.admin"

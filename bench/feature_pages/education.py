@@ -4,7 +4,7 @@ official, the bureau's minimum; the coverage list is in bench/pages.py (its prov
 
 from __future__ import annotations
 
-from bench.feature_pages._common import CITY, COUNTY, LEADER, PROVINCE, STAFF, own_school
+from bench.feature_pages._personas import CITY, COUNTY, LEADER, PROVINCE, STAFF, own_school
 from safety.education.models import EducationRecord
 
 PAGES: list[tuple[str, str, str, str, str | None]] = [

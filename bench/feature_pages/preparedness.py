@@ -7,7 +7,7 @@ tests/perf/test_bench_covers_every_page.py exempts it."""
 
 from __future__ import annotations
 
-from bench.feature_pages._common import CITY, LEADER, PROVINCE, STAFF, own_school
+from bench.feature_pages._personas import CITY, LEADER, PROVINCE, STAFF, own_school
 from safety.preparedness.models import Drill, DrillPhoto, Plan, Team
 
 PAGES: list[tuple[str, str, str, str, str | None]] = [

@@ -5,7 +5,7 @@ bench/pages.py (their province rows here)."""
 
 from __future__ import annotations
 
-from bench.feature_pages._common import CITY, LEADER, PROVINCE, STAFF, own_school
+from bench.feature_pages._personas import CITY, LEADER, PROVINCE, STAFF, own_school
 from inspections.risks.models import RiskCheck, RiskPoint, RiskReport
 
 PAGES: list[tuple[str, str, str, str, str | None]] = [

@@ -5,7 +5,7 @@ surroundings ledger is in bench/pages.py (its province row here)."""
 
 from __future__ import annotations
 
-from bench.feature_pages._common import (
+from bench.feature_pages._personas import (
     ANONYMOUS,
     CITY,
     COUNTY,

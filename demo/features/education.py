@@ -1,9 +1,10 @@
 """The generated city's safety education (safety/education): for every school and term of
-the period a term plan naming its grades, lessons by grade over the topics (a few schools
-short of the minimum), a themed week, the national safety-education day in spring, letters to
-parents before the holidays with their receipts, a staff training, the legal vice-principal's
-law lesson; and the legal vice-principals' appointments (three-year terms, a few schools
-without one in force). Some records carry a photo (one stored file).
+the period a term plan naming its grades, lessons over the topics (each in two to four
+grades; a few schools short of the minimum), a themed week, the national safety-education
+day in spring, letters to parents before the holidays with their receipts, a staff training,
+the legal vice-principal's law lesson; and the legal vice-principals' appointments
+(three-year terms, a few schools without one in force). Some records carry a photo (one
+stored file).
 
 Volume at 2,000 schools and one year: ~4,000 term plans, ~110,000 records, ~2,000
 appointments (bench/notes.md has the timings)."""
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from demo.features._common import school_rows, unit_accounts
+from demo.features._kit import moment, school_rows, unit_accounts
 from safety.education.models import (
     EducationRecord,
     LegalVicePrincipal,
@@ -47,6 +48,8 @@ LESSONS = {
     "psychological": "心理健康：学会调节情绪",
     "law": "法治课：做知法守法的好少年",
 }
+TOPICS = list(LESSONS)
+LESSONS_PER_TERM = 6
 TEACHERS = "李娜张伟王芳刘洋陈静杨帆赵敏周杰"
 POLICE = ["派出所", "人民法院", "人民检察院", "司法所"]
 KIND_OF = {
@@ -82,15 +85,19 @@ def generate(gen) -> None:
                 plans.append(
                     (school["id"], term.key, "\n".join(grades), topics, Decimal("6"),
                      "开学第一课；消防安全宣传月；安全教育日主题活动；假期致家长的一封信。",
-                     staff, gen._moment(term.start))
+                     staff, moment(gen, term.start))
                 )  # fmt: skip
-            for grade in grades:
-                for _ in range(round(3 * zeal)):
-                    topic = gen.rng.choice(list(LESSONS))
-                    records.append(_record(
-                        gen, school, staff, term, end, "lesson", topic, LESSONS[topic], grade,
-                        per_grade, Decimal("1"), _teacher(gen), photo,
-                    ))  # fmt: skip
+            # Lessons, each held in two to four grades at once (one record): about six a
+            # term (times the plan's scale), some schools fewer.
+            for _ in range(round(LESSONS_PER_TERM * zeal * gen.plan.scale)):
+                topic = TOPICS[gen.rng.randrange(len(TOPICS))]
+                lowest = gen.rng.randrange(len(grades))
+                reached = grades[lowest : lowest + gen.rng.randint(2, 4)]
+                records.append(_record(
+                    gen, school, staff, term, end, "lesson", topic, LESSONS[topic],
+                    "、".join(reached), per_grade * len(reached), Decimal("1"), _teacher(gen),
+                    photo,
+                ))  # fmt: skip
             everyone = school["student_count"] or 300
             records.append(_record(
                 gen, school, staff, term, end, "themed_week", "bullying", "防欺凌主题教育周",
@@ -184,7 +191,7 @@ def _record(  # noqa: PLR0913
         material,
         "活动照片.jpg" if material else "",
         staff,
-        gen._moment(day, 16, 20),
+        moment(gen, day, 16, 20),
     )
 
 
@@ -208,7 +215,7 @@ def _appointments(gen, schools, accounts) -> dict[int, list[tuple]]:
             area = school["name"][:2]
             rows.append(
                 (pk, school["id"], name, kind, f"{area}{source}", POSITION[kind],
-                 f"139{pk:08d}"[:11], starts, ends, None, leader, gen._moment(starts))
+                 f"139{pk:08d}"[:11], starts, ends, None, leader, moment(gen, starts))
             )  # fmt: skip
             found.setdefault(school["id"], []).append((pk, starts, ends, name))
             if starts <= gen.start:

@@ -16,7 +16,7 @@ import datetime
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, LPad
 
-from demo.features._common import school_rows, stored_pdf, unit_accounts
+from demo.features._kit import moment, school_rows, stored_pdf, unit_accounts
 from safety.models import Organisation, SafetyArea
 from safety.preparedness import demo as preparedness_demo
 from safety.preparedness.models import (
@@ -101,7 +101,7 @@ def _plans(gen, schools, accounts, scenarios, document) -> dict[tuple[int, int],
                     )
                     uploaded = gen._day(gen.today - datetime.timedelta(days=90), gen.today)
                 pk = next(ids)
-                created = gen._moment(uploaded)
+                created = moment(gen, uploaded)
                 submitted = created + datetime.timedelta(hours=2) if status != "draft" else None
                 reviewed = (
                     submitted + datetime.timedelta(days=gen.rng.randint(1, 10))
@@ -209,7 +209,7 @@ def _drills(gen, schools, accounts, scenarios, filed) -> None:
                 )
                 scenario = scenarios.get(key) or scenarios["fire"]
                 seconds = max(60, int(gen.rng.gauss(base, 25)))
-                recorded = gen._moment(day, 15, 18)
+                recorded = moment(gen, day, 15, 18)
                 drills.append(
                     (school["id"], scenario.pk, filed.get((school["id"], scenario.pk)), day,
                      gen.rng.random() > 0.2, "recorded", day, int(students * 0.96),
@@ -221,7 +221,7 @@ def _drills(gen, schools, accounts, scenarios, filed) -> None:
         drills.append(
             (school["id"], scenario.pk, filed.get((school["id"], scenario.pk)), upcoming,
              True, "planned", None, None, None, None, "", None, None, recorder,
-             gen._moment(gen.today))
+             moment(gen, gen.today))
         )  # fmt: skip
     ids = gen._ids(Drill, len(drills))
     staff_of = {school["id"]: school["staff_count"] for school in schools}
@@ -231,7 +231,7 @@ def _drills(gen, schools, accounts, scenarios, filed) -> None:
         if row[5] == "recorded":
             row[8] = int(staff_of[row[0]] * 0.9)
             # The first school (the benchmark's s00001) has a photo of every drill.
-            count = gen.rng.choice((0, 1, 2, 2, 3)) or int(row[0] == schools[0]["id"])
+            count = gen.rng.choice((0, 1, 1, 2)) or int(row[0] == schools[0]["id"])
             for _ in range(count):
                 photos.append((pk, image, thumb, "演练现场.jpg", row[11], row[12]))
             if gen.rng.random() < 0.1:

@@ -1,14 +1,15 @@
 """The generated city's risk grading (inspections/risks): every school's risk points (places
 and activities graded on the L × S matrix of the default rules: mostly blue and yellow, some
 orange, a red one at a few schools, two in three placed on the school's campus plan), their
-checks at each level's interval over the last half-year (a few points overdue), the campus
+checks at each level's interval over the last quarter (times the plan's scale; a few points
+overdue), the campus
 plans, and the yellow-and-above lists reported to the county (acknowledged; a new version
 waiting at some schools).
 
 Every generated check found the point under control: a check that does not creates a hazard
 in the ledger (inspections.services.hazard_from_risk_check), and the ledger is the core
-steps' (demo/generator.py). Checks cover the last 180 days only, so that the step stays
-within its time at 20,000 schools (a red point is checked daily).
+steps' (demo/generator.py). Checks cover the last 90 days (x scale) only, so that the step
+stays within its time at 20,000 schools (an orange point is checked weekly, a red one daily).
 
 Volume at 2,000 schools: ~24,000 points, ~110,000 checks, ~1,600 plans, ~2,400 lists
 (bench/notes.md has the timings)."""
@@ -18,7 +19,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from demo.features._common import UnitAccounts, school_rows, unit_accounts
+from demo.features._kit import UnitAccounts, moment, school_rows, unit_accounts
 from inspections.risks.models import (
     DEFAULT_INTERVALS,
     DEFAULT_THRESHOLDS,
@@ -35,7 +36,7 @@ from safety.responsibility.models import Post
 
 MODEL = RiskPoint
 NOBODY = UnitAccounts()
-CHECK_DAYS = 180
+CHECK_DAYS = 90  # x the plan's scale
 
 # (place or activity, area key, what can go wrong, likely L, S, measures, post key)
 POINTS = [
@@ -92,23 +93,26 @@ def generate(gen) -> None:
         first = school is schools[0]  # the benchmark's s00001: a plan, photos of checks
         has_plan = first or gen.rng.random() < 0.8
         if has_plan:
-            plans.append((school["id"], photo, 640, 480, leader, gen._moment(gen.start)))
+            plans.append((school["id"], photo, 640, 480, leader, moment(gen, gen.start)))
         chosen = [
             point for point in POINTS
             if gen.rng.random() < 0.8 and (point[0] != "学生宿舍（夜间）" or school["is_boarding"])
         ]  # fmt: skip
         reported = []
         for name, area, danger, likely, severity, measures, post in chosen:
-            likelihood = max(1, min(5, likely + gen.rng.choice((-1, 0, 0, 0, 1))))
+            # A school judges the likelihood a step either side of the usual (never up for a
+            # major consequence); a red point at one school in a hundred.
+            step = gen.rng.choice((-1, 0, 0, 0, 1 if severity < 5 else 0))
+            likelihood = max(1, min(4, likely + step))
             if gen.rng.random() < 0.01:
-                likelihood = 4  # a red point at a few schools
+                likelihood = 4 if severity == 5 else likelihood
             score = Decimal(likelihood * severity)
             level = level_of(Method.LS, score, thresholds)
             interval = DEFAULT_INTERVALS[level]
             pk = next(point_ids)
             last = _checks(gen, checks, pk, interval, staff, photo, first)
             due = (last or gen.today) + datetime.timedelta(days=interval)
-            created = gen._moment(gen.start)
+            created = moment(gen, gen.start)
             placed = has_plan and gen.rng.random() < 0.8
             post_row = posts.get(post, fallback)
             points.append(
@@ -158,7 +162,8 @@ def _checks(gen, checks, point, interval, staff, photo, first) -> datetime.date 
     """The point's checks every `interval` days over the last CHECK_DAYS (one point in
     twelve has missed its latest), with a photo now and then (`first`: always); returns the
     last check's day."""
-    day = gen.today - datetime.timedelta(days=min(CHECK_DAYS, (gen.today - gen.start).days))
+    days = int(CHECK_DAYS * gen.plan.scale)
+    day = gen.today - datetime.timedelta(days=min(days, (gen.today - gen.start).days))
     day += datetime.timedelta(days=gen.rng.randint(0, interval - 1))
     last = None
     overdue = gen.rng.random() < 1 / 12
@@ -174,7 +179,7 @@ def _checks(gen, checks, point, interval, staff, photo, first) -> datetime.date 
                 True,
                 note,
                 photo if first or gen.rng.random() < 0.2 else "",
-                gen._moment(day),
+                moment(gen, day),
             )
         )
         last = day
@@ -186,10 +191,10 @@ def _reports(gen, school, rows, leader, official) -> list[tuple]:
     """The yellow-and-above list reported at the start and acknowledged; at a third of the
     schools a second version reported lately, waiting for the county."""
     counts = [sum(row["level"] == level for row in rows) for level in REPORTED_LEVELS]
-    first = gen._moment(gen.start + datetime.timedelta(days=gen.rng.randint(5, 30)))
+    first = moment(gen, gen.start + datetime.timedelta(days=gen.rng.randint(5, 30)))
     acknowledged = first + datetime.timedelta(days=gen.rng.randint(1, 10))
     found = [(school, 1, "acknowledged", rows, *counts, leader, first, official, acknowledged, "")]
     if gen.rng.random() < 1 / 3:
-        again = gen._moment(gen.today - datetime.timedelta(days=gen.rng.randint(0, 20)))
+        again = moment(gen, gen.today - datetime.timedelta(days=gen.rng.randint(0, 20)))
         found.append((school, 2, "submitted", rows, *counts, leader, again, None, None, ""))
     return found

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 
-from demo.features._common import UnitAccounts, school_rows, stored_pdf, unit_accounts
+from demo.features._kit import UnitAccounts, moment, school_rows, stored_pdf, unit_accounts
 from inspections.surroundings.models import (
     JointMeeting,
     MeetingDecision,
@@ -88,7 +88,7 @@ def _public_reports(gen, schools, accounts, photo, years):
         own = accounts.get(school["id"])
         staff = own.staff if own else None
         category, text = PUBLIC[gen.rng.randrange(len(PUBLIC))]
-        created = gen._moment(gen._day(gen.start, gen.today), 7, 22)
+        created = moment(gen, gen._day(gen.start, gen.today), 7, 22)
         recent = (gen.today - created.date()).days < 10
         status = (
             "unverified"
@@ -125,7 +125,7 @@ def _spots(gen, schools, accounts, photo, years, from_reports) -> dict[int, list
         # The first school (the benchmark's s00001) has a spot with a photo.
         school = schools[gen.rng.randrange(len(schools))] if number else schools[0]
         by = "school" if gen.rng.random() < 0.75 else "bureau"
-        found.append((school, by, gen._moment(gen._day(gen.start, gen.today)), None, None, None))
+        found.append((school, by, moment(gen, gen._day(gen.start, gen.today)), None, None, None))
     for report, school, created, text, report_photo in from_reports:
         found.append((school, "public", created, report, text, report_photo))
     spots, events, open_by_county = [], [], {}
@@ -203,13 +203,13 @@ def _meetings(gen, accounts, open_by_county) -> None:
             meetings.append(
                 (pk, county, held, f"{name.removesuffix('教育局')}校园周边环境综合治理联席会议",
                  departments, "教育局；公安派出所；市场监管所；文化和旅游局；交警大队",
-                 minutes, "会议纪要.pdf", official, gen._moment(held, 17, 20))
+                 minutes, "会议纪要.pdf", official, moment(gen, held, 17, 20))
             )  # fmt: skip
             for text, owner in gen.rng.sample(DECISIONS, gen.rng.randint(2, 4)):
                 due = held + datetime.timedelta(days=gen.rng.choice((14, 30, 60)))
                 done = due < gen.today and gen.rng.random() < 0.85
                 decisions.append(
-                    (pk, text, owner, due, gen._moment(due - datetime.timedelta(days=3))
+                    (pk, text, owner, due, moment(gen, due - datetime.timedelta(days=3))
                      if done else None, official if done else None)
                 )  # fmt: skip
             spots = open_by_county.get(county, [])
