@@ -50,6 +50,7 @@ LESSONS = {
 }
 TOPICS = list(LESSONS)
 LESSONS_PER_TERM = 6
+HELD_ROWS = 50_000  # records held in memory before they are written
 TEACHERS = "李娜张伟王芳刘洋陈静杨帆赵敏周杰"
 POLICE = ["派出所", "人民法院", "人民检察院", "司法所"]
 KIND_OF = {
@@ -71,6 +72,8 @@ def generate(gen) -> None:
     vps = _appointments(gen, schools, accounts)
     plans, records = [], []
     for school in schools:
+        if len(records) >= HELD_ROWS:
+            _write_records(gen, records)
         school["first"] = school is schools[0]
         own = accounts.get(school["id"])
         staff = own.staff if own else None
@@ -132,14 +135,20 @@ def generate(gen) -> None:
          "updated_by_id", "updated_at"],
         ((pk, *row) for pk, row in zip(gen._ids(TermPlan, len(plans)), plans, strict=True)),
     )  # fmt: skip
-    records = [row for row in records if row is not None]
+    _write_records(gen, records)
+
+
+def _write_records(gen, records: list) -> None:
+    """Write the records held so far and empty the list (the step writes as it goes, so
+    that a province's million records are never all in memory)."""
+    rows = [row for row in records if row is not None]
+    records.clear()
     gen._write(
         EducationRecord,
         ["id", "school_id", "kind", "topic", "title", "held_on", "classes", "pupils", "hours",
          "teacher", "legal_vice_principal_id", "letters_sent", "receipts_returned", "notes",
          "material", "material_name", "recorded_by_id", "created_at"],
-        ((pk, *row) for pk, row in zip(gen._ids(EducationRecord, len(records)), records,
-                                       strict=True)),
+        ((pk, *row) for pk, row in zip(gen._ids(EducationRecord, len(rows)), rows, strict=True)),
     )  # fmt: skip
 
 

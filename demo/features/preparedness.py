@@ -45,6 +45,7 @@ PROBLEMS = [
     ("buildings", "宿舍楼后门安全出口上锁，未能及时打开", "宿舍楼"),
 ]
 DUTIES = {"leading": ["组长", "副组长", "成员", "成员"]}
+HELD_ROWS = 50_000  # drills held in memory before they are written
 RETURN_COMMENT = "请补充夜间值班人员联系方式和报警流程图。"
 
 
@@ -180,11 +181,14 @@ def _teams(gen, schools, holders) -> None:
 
 def _drills(gen, schools, accounts, scenarios, filed) -> None:
     """Each school's drills over the period, the next one planned, photos and problems."""
-    image, thumb = _photo()
+    files = _photo()
     areas = dict(SafetyArea.objects.values_list("key", "id"))
-    drills, photos, problems = [], [], []
+    staff_of = {school["id"]: school["staff_count"] for school in schools}
+    drills = []
     months = max(1, round((gen.today - gen.start).days / 30.4))
     for index, school in enumerate(schools):
+        if len(drills) >= HELD_ROWS:
+            _write_drills(gen, drills, staff_of, schools[0]["id"], files, areas)
         own = accounts.get(school["id"])
         recorder = (own.staff or own.leader) if own else None
         young = school["school_type"] in YOUNG_TYPES
@@ -223,21 +227,28 @@ def _drills(gen, schools, accounts, scenarios, filed) -> None:
              True, "planned", None, None, None, None, "", None, None, recorder,
              moment(gen, gen.today))
         )  # fmt: skip
+    _write_drills(gen, drills, staff_of, schools[0]["id"], files, areas)
+
+
+def _write_drills(gen, drills: list, staff_of, first: int, files, areas) -> None:
+    """Write the drills held so far with their photos and problems, and empty the list (the
+    step writes as it goes: a province's drills are never all in memory)."""
+    image, thumb = files
     ids = gen._ids(Drill, len(drills))
-    staff_of = {school["id"]: school["staff_count"] for school in schools}
-    rows = []
+    rows, photos, problems = [], [], []
     for pk, row in zip(ids, drills, strict=True):
         row = list(row)
         if row[5] == "recorded":
             row[8] = int(staff_of[row[0]] * 0.9)
             # The first school (the benchmark's s00001) has a photo of every drill.
-            count = gen.rng.choice((0, 1, 1, 2)) or int(row[0] == schools[0]["id"])
+            count = gen.rng.choice((0, 1, 1, 2)) or int(row[0] == first)
             for _ in range(count):
                 photos.append((pk, image, thumb, "演练现场.jpg", row[11], row[12]))
             if gen.rng.random() < 0.1:
                 area, text, place = PROBLEMS[gen.rng.randrange(len(PROBLEMS))]
                 problems.append((pk, areas[area], place, text, row[11], row[12]))
         rows.append((pk, *row))
+    drills.clear()
     gen._write(
         Drill,
         ["id", "unit_id", "scenario_id", "plan_id", "planned_on", "announced", "status",

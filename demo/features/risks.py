@@ -37,6 +37,7 @@ from safety.responsibility.models import Post
 MODEL = RiskPoint
 NOBODY = UnitAccounts()
 CHECK_DAYS = 90  # x the plan's scale
+HELD_ROWS = 50_000  # checks held in memory before they are written
 
 # (place or activity, area key, what can go wrong, likely L, S, measures, post key)
 POINTS = [
@@ -85,6 +86,8 @@ def generate(gen) -> None:
     plans, points, checks, reports = [], [], [], []
     point_ids = iter(gen._ids(RiskPoint, len(schools) * len(POINTS)))
     for school in schools:
+        if len(checks) >= HELD_ROWS:
+            _write_points(gen, points, checks)
         own = accounts.get(school["id"], NOBODY)
         official = accounts.get(school["parent_id"], NOBODY).official
         leader, staff = own.leader or own.staff, own.staff or own.leader
@@ -135,6 +138,19 @@ def generate(gen) -> None:
         ["id", "school_id", "image", "width", "height", "uploaded_by_id", "uploaded_at"],
         ((pk, *row) for pk, row in zip(gen._ids(CampusPlan, len(plans)), plans, strict=True)),
     )
+    _write_points(gen, points, checks)
+    gen._write(
+        RiskReport,
+        ["id", "school_id", "version", "status", "rows", "red", "orange", "yellow",
+         "submitted_by_id", "submitted_at", "acknowledged_by_id", "acknowledged_at", "comment"],
+        ((pk, *row) for pk, row in zip(gen._ids(RiskReport, len(reports)), reports,
+                                       strict=True)),
+    )  # fmt: skip
+
+
+def _write_points(gen, points: list, checks: list) -> None:
+    """Write the points and checks held so far and empty the lists (the step writes as it
+    goes: a province's checks are never all in memory)."""
     gen._write(
         RiskPoint,
         ["id", "school_id", "name", "area_id", "danger", "method", "likelihood", "exposure",
@@ -149,13 +165,8 @@ def generate(gen) -> None:
          "created_at"],
         ((pk, *row) for pk, row in zip(gen._ids(RiskCheck, len(checks)), checks, strict=True)),
     )  # fmt: skip
-    gen._write(
-        RiskReport,
-        ["id", "school_id", "version", "status", "rows", "red", "orange", "yellow",
-         "submitted_by_id", "submitted_at", "acknowledged_by_id", "acknowledged_at", "comment"],
-        ((pk, *row) for pk, row in zip(gen._ids(RiskReport, len(reports)), reports,
-                                       strict=True)),
-    )  # fmt: skip
+    points.clear()
+    checks.clear()
 
 
 def _checks(gen, checks, point, interval, staff, photo, first) -> datetime.date | None:

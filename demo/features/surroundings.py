@@ -156,10 +156,13 @@ def _spots(gen, schools, accounts, photo, years, from_reports) -> dict[int, list
         answer = ""
         if status in ("resolved", "unresolved"):
             answer = ANSWERS[gen.rng.randrange(len(ANSWERS))]
-            events.append((pk, None, "referred", "resolved", answer, answered))
+            # The department's answer closes the spot (services.spot_answer), or the bureau
+            # closes it unresolved after an answer that did not settle it (spot_close).
+            events.append((pk, None, "referred", status, answer, answered))
             if status == "unresolved":
+                events[-1] = (pk, None, "referred", "referred", answer, answered)
                 comment = "部门答复后复查仍未解决，提交联席会议。"
-                events.append((pk, bureau.official, "resolved", "unresolved", comment, answered))
+                events.append((pk, bureau.official, "referred", "unresolved", comment, answered))
         spots.append(
             (pk, school["id"], kind, place, text or description, by,
              department if status != "open" else "", request if status != "open" else "",

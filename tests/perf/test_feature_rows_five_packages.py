@@ -8,11 +8,15 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import F, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.feature_pages import channels, education, preparedness, risks, surroundings
 from bench.pages import ANONYMOUS
+from demo.features import education as demo_education
+from demo.features import preparedness as demo_preparedness
+from demo.features import risks as demo_risks
 from demo.generator import Plan, generate
 from inspections.risks.models import REPORTED_LEVELS, RiskPoint, RiskReport
 from safety.models import User
@@ -67,14 +71,20 @@ def test_every_row_answers_within_its_budget(city):
     assert all(over[row] <= OVER_BUDGET[row] for row in over), over
 
 
-def test_the_steps_write_consistent_records(city):
-    counts, _ids = city
+@pytest.mark.parametrize("held", [None, 7], ids=["in-one-go", "as-they-go"])
+def test_the_steps_write_consistent_records(monkeypatch, held):
+    if held:  # the steps write what they hold every few rows (as on a province)
+        for module in (demo_preparedness, demo_education, demo_risks):
+            monkeypatch.setattr(module, "HELD_ROWS", held)
+    counts = generate(Plan(schools=5, years=1, seed=7))
     for model in ("safety.Drill", "safety.EducationRecord", "inspections.SurroundingsSpot",
                   "inspections.RiskPoint", "safety.ChannelProfile", "inspections.JointMeeting",
                   "safety.LegalVicePrincipal", "inspections.RiskReport"):  # fmt: skip
         assert counts.get(model, 0) > 0, model
     # A recorded drill has its date and figures; every school has its next drill planned.
     assert not Drill.objects.filter(status="recorded", held_on__isnull=True).exists()
+    too_many = Q(pupils__gt=F("unit__student_count")) | Q(staff__gt=F("unit__staff_count"))
+    assert not Drill.objects.filter(too_many).exists()
     assert Drill.objects.filter(status="planned").values("unit").distinct().count() == 5
     # At most one version of a plan waits for the bureau.
     waiting = EmergencyPlan.objects.filter(status="submitted").values_list("unit", "scenario")
@@ -84,6 +94,10 @@ def test_the_steps_write_consistent_records(city):
         points = RiskPoint.objects.filter(school=report.school, level__in=REPORTED_LEVELS)
         assert {row["id"] for row in report.rows} == set(points.values_list("id", flat=True))
         assert report.red + report.orange + report.yellow == len(report.rows)
-    # The next check of a point is one interval after its last.
+    # The next check of a point is one interval after its last, which is its latest check.
     for point in RiskPoint.objects.exclude(last_checked_on=None):
         assert (point.next_check_due - point.last_checked_on).days == point.check_interval_days
+        assert point.checks.latest("checked_on").checked_on == point.last_checked_on
+    # The records the benchmark's rows name are there (bench/feature_pages ids()).
+    for module in MODULES:
+        assert all(module.ids().values()), module.__name__
