@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from safety.models import Organisation, User
 
+# A transition event's columns after its record's (safety.models.TransitionEvent).
+EVENT_COLUMNS = ["actor_id", "from_status", "to_status", "comment", "created_at"]
 # A one-page PDF (the plan documents, meeting minutes): the bytes matter to no page measured.
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -105,3 +107,10 @@ def moment(gen, day: datetime.date, hour_from: int = 8, hour_to: int = 18) -> da
     if found is None:
         found = _moments[gen] = Moments(gen)
     return found.at(day, hour_from, hour_to)
+
+
+def write_numbered(gen, model, columns: list[str], rows: list) -> None:
+    """`gen._write` of `rows` without their ids: each gets the next id of `model` (the
+    column "id" comes first)."""
+    ids = gen._ids(model, len(rows))
+    gen._write(model, ["id", *columns], ((pk, *row) for pk, row in zip(ids, rows, strict=True)))

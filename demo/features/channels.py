@@ -9,6 +9,7 @@ Volume at 2,000 schools: ~2,100 profiles, one delivery row per urgent notice."""
 
 from __future__ import annotations
 
+from demo.features._kit import write_numbered
 from safety.channels.models import ChannelDelivery, ChannelProfile
 from safety.models import Notification, User
 
@@ -29,34 +30,21 @@ def generate(gen) -> None:
         urgent = ["wecom", "sms"] if wecom else ["dingtalk", "sms"]
         routine = ["email"] if bureau else []
         profiles.append((pk, wecom, dingtalk, urgent, routine, gen.now))
-    gen._write(
+    write_numbered(
+        gen,
         ChannelProfile,
-        ["id", "user_id", "wecom_user_id", "dingtalk_user_id", "urgent_channels",
+        ["user_id", "wecom_user_id", "dingtalk_user_id", "urgent_channels",
          "routine_channels", "updated_at"],
-        ((pk, *row) for pk, row in zip(gen._ids(ChannelProfile, len(profiles)), profiles,
-                                       strict=True)),
+        profiles,
     )  # fmt: skip
     urgent = list(
         Notification.objects.filter(urgent=True, delivery_status="delivered")
         .order_by("id")
         .values_list("id", "delivered_at")
     )
-    gen._write(
+    write_numbered(
+        gen,
         ChannelDelivery,
-        [
-            "id",
-            "notification_id",
-            "channel",
-            "status",
-            "error_code",
-            "detail",
-            "attempts",
-            "updated_at",
-        ],
-        (
-            (pk, notification, "email", "sent", "", "", 1, delivered or gen.now)
-            for pk, (notification, delivered) in zip(
-                gen._ids(ChannelDelivery, len(urgent)), urgent, strict=True
-            )
-        ),
+        ["notification_id", "channel", "status", "error_code", "detail", "attempts", "updated_at"],
+        [(pk, "email", "sent", "", "", 1, delivered or gen.now) for pk, delivered in urgent],
     )

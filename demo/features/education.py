@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from demo.features._kit import moment, school_rows, unit_accounts
+from demo.features._kit import moment, school_rows, unit_accounts, write_numbered
 from safety.education.models import (
     EducationRecord,
     LegalVicePrincipal,
@@ -129,11 +129,12 @@ def generate(gen) -> None:
                     grades[-1], per_grade, Decimal("1"), vp[3], photo, vp=vp[0],
                     first=max(term.start, vp[1]),
                 ))  # fmt: skip
-    gen._write(
+    write_numbered(
+        gen,
         TermPlan,
-        ["id", "school_id", "term", "classes", "planned_topics", "planned_hours", "activities",
+        ["school_id", "term", "classes", "planned_topics", "planned_hours", "activities",
          "updated_by_id", "updated_at"],
-        ((pk, *row) for pk, row in zip(gen._ids(TermPlan, len(plans)), plans, strict=True)),
+        plans,
     )  # fmt: skip
     _write_records(gen, records)
 
@@ -143,12 +144,13 @@ def _write_records(gen, records: list) -> None:
     that a province's million records are never all in memory)."""
     rows = [row for row in records if row is not None]
     records.clear()
-    gen._write(
+    write_numbered(
+        gen,
         EducationRecord,
-        ["id", "school_id", "kind", "topic", "title", "held_on", "classes", "pupils", "hours",
+        ["school_id", "kind", "topic", "title", "held_on", "classes", "pupils", "hours",
          "teacher", "legal_vice_principal_id", "letters_sent", "receipts_returned", "notes",
          "material", "material_name", "recorded_by_id", "created_at"],
-        ((pk, *row) for pk, row in zip(gen._ids(EducationRecord, len(rows)), rows, strict=True)),
+        rows,
     )  # fmt: skip
 
 

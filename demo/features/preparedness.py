@@ -16,7 +16,14 @@ import datetime
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, LPad
 
-from demo.features._kit import moment, school_rows, stored_pdf, unit_accounts
+from demo.features._kit import (
+    EVENT_COLUMNS,
+    moment,
+    school_rows,
+    stored_pdf,
+    unit_accounts,
+    write_numbered,
+)
 from safety.models import Organisation, SafetyArea
 from safety.preparedness import demo as preparedness_demo
 from safety.preparedness.models import (
@@ -137,11 +144,7 @@ def _plans(gen, schools, accounts, scenarios, document) -> dict[tuple[int, int],
          "created_at"],
         rows,
     )  # fmt: skip
-    gen._write(
-        PlanEvent,
-        ["id", "plan_id", "actor_id", "from_status", "to_status", "comment", "created_at"],
-        ((pk, *row) for pk, row in zip(gen._ids(PlanEvent, len(events)), events, strict=True)),
-    )
+    write_numbered(gen, PlanEvent, ["plan_id", *EVENT_COLUMNS], events)
     return filed
 
 
@@ -172,10 +175,11 @@ def _teams(gen, schools, holders) -> None:
                 duty = DUTIES.get(kind, [])[position] if kind in DUTIES else ""
                 members.append((pk, holder, position == 0, duty))
     gen._write(Team, ["id", "unit_id", "kind", "name", "duties", "order"], teams)
-    gen._write(
+    write_numbered(
+        gen,
         TeamMember,
-        ["id", "team_id", "holder_id", "is_leader", "duty"],
-        ((pk, *row) for pk, row in zip(gen._ids(TeamMember, len(members)), members, strict=True)),
+        ["team_id", "holder_id", "is_leader", "duty"],
+        members,
     )
 
 
@@ -256,15 +260,17 @@ def _write_drills(gen, drills: list, staff_of, first: int, files, areas) -> None
          "recorded_at", "created_by_id", "created_at"],
         rows,
     )  # fmt: skip
-    gen._write(
+    write_numbered(
+        gen,
         DrillPhoto,
-        ["id", "drill_id", "image", "thumbnail", "original_name", "uploaded_by_id", "created_at"],
-        ((pk, *row) for pk, row in zip(gen._ids(DrillPhoto, len(photos)), photos, strict=True)),
+        ["drill_id", "image", "thumbnail", "original_name", "uploaded_by_id", "created_at"],
+        photos,
     )
-    gen._write(
+    write_numbered(
+        gen,
         DrillProblem,
-        ["id", "drill_id", "area_id", "location", "description", "created_by_id", "created_at"],
-        ((pk, *r) for pk, r in zip(gen._ids(DrillProblem, len(problems)), problems, strict=True)),
+        ["drill_id", "area_id", "location", "description", "created_by_id", "created_at"],
+        problems,
     )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from demo.features._kit import UnitAccounts, moment, school_rows, unit_accounts
+from demo.features._kit import UnitAccounts, moment, school_rows, unit_accounts, write_numbered
 from inspections.risks.models import (
     DEFAULT_INTERVALS,
     DEFAULT_THRESHOLDS,
@@ -133,18 +133,19 @@ def generate(gen) -> None:
                 })  # fmt: skip
         if reported:
             reports.extend(_reports(gen, school["id"], reported, leader, official))
-    gen._write(
+    write_numbered(
+        gen,
         CampusPlan,
-        ["id", "school_id", "image", "width", "height", "uploaded_by_id", "uploaded_at"],
-        ((pk, *row) for pk, row in zip(gen._ids(CampusPlan, len(plans)), plans, strict=True)),
+        ["school_id", "image", "width", "height", "uploaded_by_id", "uploaded_at"],
+        plans,
     )
     _write_points(gen, points, checks)
-    gen._write(
+    write_numbered(
+        gen,
         RiskReport,
-        ["id", "school_id", "version", "status", "rows", "red", "orange", "yellow",
+        ["school_id", "version", "status", "rows", "red", "orange", "yellow",
          "submitted_by_id", "submitted_at", "acknowledged_by_id", "acknowledged_at", "comment"],
-        ((pk, *row) for pk, row in zip(gen._ids(RiskReport, len(reports)), reports,
-                                       strict=True)),
+        reports,
     )  # fmt: skip
 
 
@@ -159,11 +160,12 @@ def _write_points(gen, points: list, checks: list) -> None:
          "reminded_due", "created_by_id", "created_at", "updated_at"],
         points,
     )  # fmt: skip
-    gen._write(
+    write_numbered(
+        gen,
         RiskCheck,
-        ["id", "point_id", "checked_by_id", "checked_on", "controlled", "note", "photo",
+        ["point_id", "checked_by_id", "checked_on", "controlled", "note", "photo",
          "created_at"],
-        ((pk, *row) for pk, row in zip(gen._ids(RiskCheck, len(checks)), checks, strict=True)),
+        checks,
     )  # fmt: skip
     points.clear()
     checks.clear()

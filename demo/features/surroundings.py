@@ -12,7 +12,15 @@ from __future__ import annotations
 
 import datetime
 
-from demo.features._kit import UnitAccounts, moment, school_rows, stored_pdf, unit_accounts
+from demo.features._kit import (
+    EVENT_COLUMNS,
+    UnitAccounts,
+    moment,
+    school_rows,
+    stored_pdf,
+    unit_accounts,
+    write_numbered,
+)
 from inspections.surroundings.models import (
     JointMeeting,
     MeetingDecision,
@@ -180,11 +188,7 @@ def _spots(gen, schools, accounts, photo, years, from_reports) -> dict[int, list
          "status", "photo", "reported_by_id", "public_report_id", "created_at"],
         spots,
     )  # fmt: skip
-    gen._write(
-        SpotEvent,
-        ["id", "spot_id", "actor_id", "from_status", "to_status", "comment", "created_at"],
-        ((pk, *row) for pk, row in zip(gen._ids(SpotEvent, len(events)), events, strict=True)),
-    )
+    write_numbered(gen, SpotEvent, ["spot_id", *EVENT_COLUMNS], events)
     return open_by_county
 
 
@@ -224,15 +228,16 @@ def _meetings(gen, accounts, open_by_county) -> None:
          "minutes_name", "recorded_by_id", "created_at"],
         meetings,
     )  # fmt: skip
-    gen._write(
+    write_numbered(
+        gen,
         MeetingDecision,
-        ["id", "meeting_id", "text", "owner", "due_on", "done_at", "done_by_id"],
-        ((pk, *row) for pk, row in zip(gen._ids(MeetingDecision, len(decisions)), decisions,
-                                       strict=True)),
+        ["meeting_id", "text", "owner", "due_on", "done_at", "done_by_id"],
+        decisions,
     )  # fmt: skip
     through = JointMeeting.spots.through
-    gen._write(
+    write_numbered(
+        gen,
         through,
-        ["id", "jointmeeting_id", "surroundingsspot_id"],
-        ((pk, *row) for pk, row in zip(gen._ids(through, len(links)), links, strict=True)),
+        ["jointmeeting_id", "surroundingsspot_id"],
+        links,
     )
