@@ -71,6 +71,26 @@ def test_every_row_answers_within_its_budget(city):
     assert all(over[row] <= OVER_BUDGET[row] for row in over), over
 
 
+def test_the_province_rows_answer_within_the_budget():
+    """The province's rows (measured only on a generated province: bench.measure)."""
+    generate(Plan(schools=6, years=1, cities=2, seed=7))
+    ids = {}
+    for module in MODULES:
+        ids |= module.ids()
+    rows = [row for module in MODULES for row in module.PAGES if row[2].startswith("province.")]
+    assert rows
+    counts = {}
+    for key, _title, persona, path, _admin in rows:
+        client = _client(persona)
+        cache.clear()
+        client.get(path.format(**ids))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path.format(**ids))
+        assert response.status_code == 200, (key, persona)
+        counts[(key, persona)] = len(captured)
+    assert max(counts.values()) <= BUDGET, counts
+
+
 @pytest.mark.parametrize("held", [None, 7], ids=["in-one-go", "as-they-go"])
 def test_the_steps_write_consistent_records(monkeypatch, held):
     if held:  # the steps write what they hold every few rows (as on a province)
