@@ -1,11 +1,16 @@
-"""The year-end safe-campus assessment (#19) of the generated city, through its services:
-each city's scheme (the demo's indicators), last year's run scored by every bureau (on-site
-points, computed items kept), submitted, published (grades, ranks) with a model school
-named; this year's run open with the computed values, most schools' self-assessment
-submitted with an evidence file for the on-site item, a third of them scored by their county.
-Scores are set in bulk (one UPDATE per figure) rather than school by school, so the step
-stays within seconds at 20,000 schools; submitting, publishing and naming go through the
-services."""
+"""The year-end safe-campus assessment (#19) of the generated city: each city's scheme (the
+demo's indicators, through the services), last year's run scored by every bureau, submitted
+and published (final points, grades, ranks in the county, the one-vote veto, the frozen
+concealment flags, a model school), and this year's run open: most schools' self-assessment
+submitted with an evidence file for the on-site item, a quarter already scored by their
+county.
+
+The runs' rows are written in bulk (COPY) rather than through run_open / county_score /
+run_publish, school by school, which take minutes at 20,000 schools; the values are the
+services' own: the computed items from the catalogue (services._computed_fields), the
+county's points as the demo scores (on-site 12 to 20; a computed item below its weight
+verified against the paper ledgers, with the reason), final points and grades as
+services._finalise stores them (the scheme's thresholds, selectors.veto_reasons)."""
 
 from __future__ import annotations
 
@@ -13,18 +18,15 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import F, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Mod
-
 from demo.features import _city, _files
-from reporting.assessment import demo, services
+from reporting.assessment import catalogue, demo, selectors, services
 from reporting.assessment.models import (
     ON_SITE,
     AssessmentEvidence,
     CountyScoring,
     Grade,
-    Indicator,
     IndicatorScore,
+    Run,
     Scheme,
     SchoolAssessment,
 )
@@ -34,83 +36,139 @@ if TYPE_CHECKING:
     from demo.generator import Generator
 
 MODEL = Scheme
-
-
-def _totals(assessments, field: str, points) -> None:
-    """`field` of each of `assessments` = the sum of `points` over its scores."""
-    sums = (
-        IndicatorScore.objects.filter(assessment=OuterRef("pk"))
-        .values("assessment")
-        .annotate(total=Sum(points))
-        .values("total")
-    )
-    assessments.update(**{field: Subquery(sums)})
-
-
-def _county_scores(assessments, moment: datetime.datetime) -> None:
-    """The county's on-site points (12 to 20) for `assessments`; computed items kept."""
-    IndicatorScore.objects.filter(assessment__in=assessments, indicator__rule=ON_SITE).update(
-        county_points=Mod(F("id"), 9) + 12
-    )
-    # SafeCampus came in during the year: the county verifies the computed items against the
-    # paper ledgers and adjusts those below the full points, with its reason (as the demo).
-    weight = Indicator.objects.filter(pk=OuterRef("indicator_id")).values("weight")
-    IndicatorScore.objects.filter(
-        assessment__in=assessments, computed_points__lt=F("indicator__weight")
-    ).exclude(indicator__rule=ON_SITE).update(
-        county_points=Subquery(weight) - Mod(F("id"), 3), adjust_reason=demo.LEDGER_REASON
-    )
-    assessments.update(status=SchoolAssessment.Status.SCORED, scored_at=moment)
-    _totals(
-        assessments, "county_total", Coalesce("county_points", "computed_points", Value(Decimal(0)))
-    )
+ZERO = Decimal("0")
+SELF_NOTE = "门卫24小时值守，消防通道每日巡查，后厨明厨亮灶。"
 
 
 def generate(gen: Generator) -> None:
     city = _city.load()
-    stored = _files.stored_pdf()
-    # The services insert through the sequences (notifications, audit events): bring them
-    # above the rows the core steps copied in.
+    # The scheme services insert through the sequences: bring them above the copied rows.
     gen._reset_sequences()
     for unit in city.cities:
         bureau = Organisation.objects.get(pk=unit["id"])
         official = User.objects.get(pk=city.official[unit["id"]])
-        year = gen.today.year
-        past = services.run_open(actor=official, scheme=demo._scheme(bureau, official, year - 1))
-        _county_scores(SchoolAssessment.objects.filter(run=past), gen.now)
-        for scoring in CountyScoring.objects.filter(run=past):
-            services.scoring_submit(actor=None, scoring=scoring)
-        services.run_publish(actor=official, run=past)
-        best = SchoolAssessment.objects.filter(run=past, grade=Grade.EXCELLENT)
-        best = best.order_by("-total", "id").first()
-        if best is not None:
-            services.model_school_name(actor=official, assessment=best)
-        current = services.run_open(actor=official, scheme=demo._scheme(bureau, official, year))
-        items = list(SchoolAssessment.objects.filter(run=current).values_list("id", "school_id"))
-        submitted = [pk for pk, _school in items if gen.rng.random() < 0.7]
-        site = IndicatorScore.objects.filter(assessment__in=submitted, indicator__rule=ON_SITE)
-        site.update(self_points=Mod(F("id"), 7) + 14, self_note="门卫值守、消防通道每日巡查。")
-        SchoolAssessment.objects.filter(pk__in=submitted).update(
-            status=SchoolAssessment.Status.SELF_SUBMITTED, self_submitted_at=gen.now
+        schools = list(
+            Organisation.objects.filter(path__startswith=bureau.path, is_active=True)
+            .schools()
+            .order_by("id")
         )
-        _totals(
-            SchoolAssessment.objects.filter(pk__in=submitted),
-            "self_total",
-            Coalesce("self_points", "computed_points", Value(Decimal(0))),
-        )
-        school_of = dict(items)
-        scores = list(site.values_list("id", "assessment_id"))
-        gen._write(
-            AssessmentEvidence,
-            ["id", "score_id", "file", "original_name", "content_type", "uploaded_by_id",
-             "uploaded_at"],
-            (
-                (pk, score, stored, "现场照片.pdf", "application/pdf",
-                 city.leader[school_of[assessment]], gen.now)
-                for pk, (score, assessment) in zip(
-                    gen._ids(AssessmentEvidence, len(scores)), scores, strict=True
-                )
-            ),
+        for year, published in ((gen.today.year - 1, True), (gen.today.year, False)):
+            scheme = demo._scheme(bureau, official, year)
+            _run(gen, city, scheme, official, schools, published)
+
+
+def _state(gen: Generator, published: bool) -> str:
+    if published:
+        return SchoolAssessment.Status.SCORED
+    roll = gen.rng.random()
+    if roll < 0.25:
+        return SchoolAssessment.Status.SCORED
+    return SchoolAssessment.Status.SELF_SUBMITTED if roll < 0.7 else "self_assessing"
+
+
+def _run(gen, city, scheme: Scheme, official: User, schools: list, published: bool) -> None:
+    moment = gen.now
+    Scheme.objects.filter(pk=scheme.pk).update(frozen_at=moment)
+    indicators = list(scheme.indicators.all())
+    keys = {item.rule for item in indicators if item.rule != ON_SITE}
+    measures = catalogue.compute(schools, keys, catalogue.period_of(scheme.year, moment))
+    run_id = gen._ids(Run, 1)[0]
+    parents = sorted({school.parent_id for school in schools})
+    scoring_of = dict(zip(parents, gen._ids(CountyScoring, len(parents)), strict=True))
+    vetoes = selectors.veto_reasons([s.pk for s in schools], scheme.year) if published else {}
+    score_ids = iter(gen._ids(IndicatorScore, len(schools) * len(indicators)))
+    items, scores, evidence = [], [], []
+    for pk, school in zip(gen._ids(SchoolAssessment, len(schools)), schools, strict=True):
+        state = _state(gen, published)
+        assessed, scored = state != "self_assessing", state == SchoolAssessment.Status.SCORED
+        self_sum = county_sum = ZERO
+        for indicator in indicators:
+            score = next(score_ids)
+            computed = (
+                {}
+                if indicator.is_on_site
+                else services._computed_fields(indicator, measures[indicator.rule][school.pk])
+            )
+            points = computed.get("computed_points")
+            own = county = None
+            note = reason = ""
+            if indicator.is_on_site:
+                own, note = (Decimal(14 + score % 7), SELF_NOTE) if assessed else (None, "")
+                county = Decimal(12 + score % 9) if scored else None
+                if assessed and not published:
+                    evidence.append((score, city.leader[school.pk]))
+            elif scored and points is not None and points < indicator.weight:
+                county, reason = indicator.weight - score % 3, demo.LEDGER_REASON
+            final = (points if county is None else county) or ZERO
+            self_sum += (own if indicator.is_on_site else points) or ZERO
+            county_sum += final
+            scores.append(
+                (score, pk, indicator.pk, computed.get("computed_value"),
+                 computed.get("computed_detail", ""), points, own, note, county, reason,
+                 final if published else None)
+            )  # fmt: skip
+        veto = vetoes.get(school.pk, "")
+        grade = ""
+        if published:
+            grade = Grade.FAIL if veto else scheme.grade_for(county_sum)
+        items.append(
+            [pk, run_id, school.pk, scoring_of[school.parent_id], state,
+             self_sum if assessed else None, county_sum if scored else None,
+             moment if assessed else None, moment if scored else None,
+             county_sum if published else None, grade, veto, None, False, None]
         )  # fmt: skip
-        scored = [pk for pk in submitted if pk % 3 == 0]
-        _county_scores(SchoolAssessment.objects.filter(pk__in=scored), gen.now)
+    if published:  # ranks in the county (a veto last), the best excellent a model school
+        rank, previous = 0, None
+        for item in sorted(items, key=lambda i: (i[3], bool(i[11]), -i[9])):
+            rank = 1 if item[3] != previous else rank + 1
+            item[12], previous = rank, item[3]
+        excellent = [i for i in items if i[10] == Grade.EXCELLENT]
+        if excellent:
+            best = max(excellent, key=lambda i: (i[9], -i[0]))
+            best[13], best[14] = True, moment
+    gen._write(
+        Run,
+        ["id", "scheme_id", "city_id", "year", "status", "opened_by_id", "opened_at",
+         "computed_at", "published_by_id", "published_at"],
+        [(run_id, scheme.pk, scheme.city_id, scheme.year,
+          Run.Status.PUBLISHED if published else Run.Status.OPEN, official.pk,
+          moment - datetime.timedelta(days=30), moment, official.pk if published else None,
+          moment if published else None)],
+    )  # fmt: skip
+    status = CountyScoring.Status.SUBMITTED if published else CountyScoring.Status.SCORING
+    gen._write(
+        CountyScoring,
+        ["id", "run_id", "county_id", "status", "submitted_at", "submitted_by_id",
+         "return_comment", "concealed_incidents"],
+        ((pk, run_id, county, status, moment if published else None,
+          city.official.get(county) if published else None, "", [])
+         for county, pk in scoring_of.items()),
+    )  # fmt: skip
+    gen._write(
+        SchoolAssessment,
+        ["id", "run_id", "school_id", "scoring_id", "status", "self_total", "county_total",
+         "self_submitted_at", "scored_at", "total", "grade", "veto_reason", "rank_in_county",
+         "is_model_school", "named_at"],
+        items,
+    )  # fmt: skip
+    gen._write(
+        IndicatorScore,
+        ["id", "assessment_id", "indicator_id", "computed_value", "computed_detail",
+         "computed_points", "self_points", "self_note", "county_points", "adjust_reason",
+         "final_points"],
+        scores,
+    )  # fmt: skip
+    stored = _files.stored_pdf()
+    gen._write(
+        AssessmentEvidence,
+        ["id", "score_id", "file", "original_name", "content_type", "uploaded_by_id",
+         "uploaded_at"],
+        ((pk, score, stored, "现场照片.pdf", "application/pdf", leader, moment)
+         for pk, (score, leader) in zip(gen._ids(AssessmentEvidence, len(evidence)), evidence,
+                                        strict=True)),
+    )  # fmt: skip
+    if published:  # the concealment flags, frozen at publication (services.run_publish)
+        for county, incidents in selectors.concealment_flags(Run.objects.get(pk=run_id)).items():
+            CountyScoring.objects.filter(run_id=run_id, county_id=county).update(
+                concealed_incidents=incidents
+            )
