@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -27,3 +29,18 @@ def stored_pdf(name: str = "bench/document.pdf") -> str:
 def stored_photo() -> tuple[str, str]:
     """The storage names of the one generated JPEG and its thumbnail."""
     return _stored_photo()
+
+
+def write_pdf_rows(gen, model, owner: str, name: str, rows: list[tuple[int, int, Any]]) -> int:
+    """Rows of an uploaded-file table (`model`: owner, file, original_name, content_type,
+    uploaded_by, uploaded_at) pointing at the stored PDF, one per (owner id, uploader id,
+    moment) of `rows`, all named `name`; returns the count."""
+    stored = stored_pdf()
+    return gen._write(
+        model,
+        ["id", owner, "file", "original_name", "content_type", "uploaded_by_id", "uploaded_at"],
+        (
+            (pk, parent, stored, name, "application/pdf", user, moment)
+            for pk, (parent, user, moment) in zip(gen._ids(model, len(rows)), rows, strict=True)
+        ),
+    )

@@ -158,14 +158,9 @@ def _run(gen, city, scheme: Scheme, official: User, schools: list, published: bo
          "final_points"],
         scores,
     )  # fmt: skip
-    stored = _files.stored_pdf()
-    gen._write(
-        AssessmentEvidence,
-        ["id", "score_id", "file", "original_name", "content_type", "uploaded_by_id",
-         "uploaded_at"],
-        ((pk, score, stored, "现场照片.pdf", "application/pdf", leader, moment)
-         for pk, (score, leader) in zip(gen._ids(AssessmentEvidence, len(evidence)), evidence,
-                                        strict=True)),
+    _files.write_pdf_rows(
+        gen, AssessmentEvidence, "score_id", "现场照片.pdf",
+        [(score, leader, moment) for score, leader in evidence],
     )  # fmt: skip
     if published:  # the concealment flags, frozen at publication (services.run_publish)
         for county, incidents in selectors.concealment_flags(Run.objects.get(pk=run_id)).items():

@@ -125,17 +125,9 @@ def generate(gen: Generator) -> None:
          "decided_by_id", "decided_at", "text"],
         ((pk, order_ids[r[0]], *r[1:]) for pk, r in zip(reply_ids, replies, strict=True)),
     )  # fmt: skip
-    stored = _files.stored_pdf()
-    gen._write(
-        OrderEvidence,
-        ["id", "reply_id", "file", "original_name", "content_type", "uploaded_by_id",
-         "uploaded_at"],
-        (
-            (pk, reply, stored, "整改完成说明.pdf", "application/pdf", r[3], r[4])
-            for pk, reply, r in zip(
-                gen._ids(OrderEvidence, len(replies)), reply_ids, replies, strict=True
-            )
-        ),
+    _files.write_pdf_rows(
+        gen, OrderEvidence, "reply_id", "整改完成说明.pdf",
+        [(reply, r[3], r[4]) for reply, r in zip(reply_ids, replies, strict=True)],
     )  # fmt: skip
 
 
