@@ -36,7 +36,7 @@ def generate(gen: Generator) -> None:
         ((pk, *row) for pk, row in zip(gen._ids(IncidentAttachment, len(rows)), rows,
                                        strict=True)),
     )  # fmt: skip
-    Incident.objects.filter(status="closed", file_pdf="").update(file_pdf=pdf)
+    _city.update_rows(Incident.objects.filter(status="closed", file_pdf=""), file_pdf=pdf)
     late = Incident.objects.filter(school_reported_at__gt=F("initial_deadline")).values_list(
         "id", "school_id", "status", "school_reported_at"
     )

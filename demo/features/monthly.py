@@ -23,8 +23,11 @@ MODEL = MonthlyOverview
 def generate(gen: Generator) -> None:
     city = _city.load()
     pdf = _files.stored_pdf()
-    MonthlyReportVersion.objects.filter(pdf="").update(
-        pdf=pdf, pdf_requested_at=F("submitted_at"), pdf_rendered_at=F("submitted_at")
+    _city.update_rows(
+        MonthlyReportVersion.objects.filter(pdf=""),
+        pdf=pdf,
+        pdf_requested_at=F("submitted_at"),
+        pdf_rendered_at=F("submitted_at"),
     )
     current = gen.today.replace(day=1)
     months = [add_months(current, -n) for n in range(1, 12 * gen.plan.years + 1)]

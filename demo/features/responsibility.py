@@ -35,6 +35,8 @@ def generate(gen: Generator) -> None:
         ((pk, *e) for pk, e in zip(gen._ids(LetterEvent, len(events)), events, strict=True)),
     )
     # Every signed letter carries its scan (one UPDATE; the file is the same stored PDF).
-    ResponsibilityLetter.objects.filter(status="signed", signed_scan="").update(
-        signed_scan=stored, signed_scan_name="安全责任书-签字页.pdf"
+    _city.update_rows(
+        ResponsibilityLetter.objects.filter(status="signed", signed_scan=""),
+        signed_scan=stored,
+        signed_scan_name="安全责任书-签字页.pdf",
     )
