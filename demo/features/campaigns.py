@@ -1,7 +1,8 @@
 """Special campaigns (#18) of the generated city: each city launches three a year to its
 schools (the start-of-term check twice, a drowning-prevention campaign), each county one of
-its own; the counties forward the city's with an earlier deadline; every covered school has
-its task, a submitted one with its campaign inspection and short report. The latest city
+its own (volumes times --scale, at most twice); the counties forward the city's with an
+earlier deadline; every covered school has its task, a submitted one with its campaign
+inspection and short report. The latest city
 campaign is a few days old: about half the schools have started, and half the counties (the
 even-numbered) have forwarded it."""
 
@@ -45,7 +46,9 @@ def generate(gen: Generator) -> None:
     launches = []
     rounds = max(1, round(3 * gen.plan.years * min(gen.plan.scale, 2)))
     for number in range(rounds):
-        launched = gen.today - datetime.timedelta(days=4 + 120 * (rounds - 1 - number))
+        # Spread over the period, the latest four days old.
+        spacing = 365 * gen.plan.years // rounds
+        launched = gen.today - datetime.timedelta(days=4 + spacing * (rounds - 1 - number))
         title, area, purpose = CITY_CAMPAIGNS[number % len(CITY_CAMPAIGNS)]
         for bureau in city.cities:
             launches.append((bureau, f"{launched.year}年{title}", area, purpose, launched, 30))

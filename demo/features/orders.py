@@ -1,8 +1,9 @@
 """Rectification orders (#18) of the generated city: the county bureaus (the city for the
-schools it runs) order about one school in three a year to rectify what a supervisory
-inspection, a major hazard, an incident or a campaign found, numbered per bureau and year
-("<bureau>督〔<year>〕<seq>号"). Past their deadline most are replied to and accepted (the reply
-with its evidence file), a few returned; recent ones await the school's reply."""
+schools it runs) issue about one order per school a year (times --scale) to rectify what a
+supervisory inspection, a major hazard, an incident or a campaign found, numbered per
+bureau and year ("<bureau>督〔<year>〕<seq>号"). Past their deadline most are replied to and
+accepted (the reply with its evidence file), a few returned; recent ones await the school's
+reply."""
 
 from __future__ import annotations
 
