@@ -9,35 +9,24 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from demo.generator import Plan, generate
-from reporting.assessment import services
-from reporting.assessment.models import CountyScoring, SchoolAssessment
-from safety.models import Organisation, User
-from tests.reporting.assessment import factories
+from reporting.assessment.models import CountyScoring, Run, SchoolAssessment
+from safety.models import User
 
 from .conftest import logged_in
 from .test_query_budgets import PAGE_BUDGET
 
 
 def _records() -> dict[str, int]:
-    city = Organisation.objects.get(kind=Organisation.Kind.CITY)
-    official = User.objects.get(username="city.official")
-    run = factories.open_run(city, official)
+    """The generated city's runs (#23, demo/features/assessment.py): this year's open, last
+    year's scored, submitted and published."""
     county = User.objects.get(username="c01.official").unit
     staff = User.objects.get(username="s00001.staff")
-    item = SchoolAssessment.objects.get(run=run, school=staff.unit)
-    past = factories.open_run(city, official, year=2025)
-    for scoring in CountyScoring.objects.filter(run=past).select_related("county"):
-        scoring_official = User.objects.filter(unit=scoring.county, role="bureau_official").first()
-        actor = scoring_official or official
-        for school in SchoolAssessment.objects.filter(scoring=scoring):
-            site = school.scores.get(indicator__rule="on_site")
-            services.county_score(actor=actor, assessment=school, entries={site.pk: (30, "")})
-        services.scoring_submit(actor=actor, scoring=scoring)
-    services.run_publish(actor=official, run=past)
+    run = Run.objects.get(city=county.parent, status=Run.Status.OPEN)
+    past = Run.objects.get(city=county.parent, status=Run.Status.PUBLISHED)
     return {
         "run": run.pk,
         "scoring": CountyScoring.objects.get(run=run, county=county).pk,
-        "item": item.pk,
+        "item": SchoolAssessment.objects.get(run=run, school=staff.unit).pk,
         "past": past.pk,
     }
 
