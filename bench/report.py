@@ -174,7 +174,7 @@ def write_report(results: dict, output: Path) -> None:
     http_four = {(p["key"], p["persona"]): p for p in four["http"]}
     for page in one["pages"]:
         key = (page["key"], page["persona"])
-        big, h1, h4 = four_by[key], http_one[key], http_four[key]
+        big, h1, h4 = four_by.get(key, {}), http_one.get(key, {}), http_four.get(key, {})
         admin = (
             f"{ms(page['admin_median_ms'])} / {page['admin_queries']}"
             if "admin_median_ms" in page
@@ -183,10 +183,11 @@ def write_report(results: dict, output: Path) -> None:
         admin4 = ms(big.get("admin_median_ms"))
         lines.append(
             f"| {page['title']} | {page['persona']} | {ms(page['median_ms'])} | "
-            f"{ms(page['p95_ms'])} | {ms(big['median_ms'])} | {ms(big['p95_ms'])} | "
-            f"{page['queries']}/{big['queries']} | {ms(page['sql_ms'])}/{ms(big['sql_ms'])} | "
-            f"{ms(h1['http_median_ms'])} / {ms(h1['http_p95_ms'])} | "
-            f"{ms(h4['http_median_ms'])} / {ms(h4['http_p95_ms'])} | {admin} | {admin4} |"
+            f"{ms(page['p95_ms'])} | {ms(big.get('median_ms'))} | {ms(big.get('p95_ms'))} | "
+            f"{page['queries']}/{big.get('queries', '—')} | "
+            f"{ms(page['sql_ms'])}/{ms(big.get('sql_ms'))} | "
+            f"{ms(h1.get('http_median_ms'))} / {ms(h1.get('http_p95_ms'))} | "
+            f"{ms(h4.get('http_median_ms'))} / {ms(h4.get('http_p95_ms'))} | {admin} | {admin4} |"
         )
     lines += province_pages(results)
     for title, run in (("Load run", load), ("Month-end rush", rush)):
