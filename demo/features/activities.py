@@ -51,15 +51,15 @@ if TYPE_CHECKING:
 
 MODEL = Activity
 
-ACTIVITIES_PER_YEAR = 6
+ACTIVITIES_PER_YEAR = 4
 AHEAD_DAYS = 60
 BUS_SHARE = {"rural": 0.3, "urban": 0.05}  # schools keeping buses, by locality
 PLAN_DOCUMENT = "bench/activity-plan.pdf"
 KINDS = {  # kind: (weight, titles, places, off campus, pupils range)
     "outing": (30, ["秋游", "春游", "湿地公园远足"], ["湿地公园", "森林公园", "植物园"], True,
-               (40, 200)),
+               (40, 160)),
     "study_tour": (20, ["研学旅行", "红色研学", "科技馆研学"], ["滕王阁景区", "科技馆",
-                                                       "八一起义纪念馆"], True, (40, 300)),
+                                                       "八一起义纪念馆"], True, (40, 180)),
     "sports_meet": (15, ["田径运动会", "冬季长跑比赛"], ["学校田径场"], False, (300, 1500)),
     "performance": (15, ["元旦文艺汇演", "六一文艺演出", "合唱比赛"], ["学校报告厅"], False,
                     (100, 600)),

@@ -58,15 +58,15 @@ if TYPE_CHECKING:
 
 MODEL = DutyRoster
 
-WEEKS = 1  # weekly rosters before this week's
-LOG_DAYS = 21
-GATE_DUTY_DAYS = 10
-GATE_DAYS = 7
+WEEKS = 0  # weekly rosters before this week's
+LOG_DAYS = 14
+GATE_DUTY_DAYS = 7
+GATE_DAYS = 5
 GATE_PER_DAY = 3.0  # visitors, pickups and deliveries a school day
 PATROL_NIGHTS = 7
 ROLL_CALL_NIGHTS = 7
 LEAVE_DAYS = 30
-MAX_BOARDERS = 160
+MAX_BOARDERS = 120
 BOARDING_LEADER = "boarding.leader"
 
 # (holiday, month, day, days): the holidays a city sets every year.
@@ -97,7 +97,7 @@ VISITORS = [
 ]
 CHECKPOINTS = [("男生宿舍楼", "dormitory"), ("女生宿舍楼", "dormitory"), ("食堂后厨", "canteen"),
                ("锅炉房", "boiler"), ("南校门", "gate"), ("教学楼", "other")]  # fmt: skip
-ROUND_TIMES = ["22:00", "00:30", "03:00"]
+ROUND_TIMES = ["22:00", "01:30"]
 LEAVE_REASONS = ["周末回家，家长来接", "发烧就医", "参加亲属婚礼", "牙科复诊", "家中有事"]
 PROBLEM = "锅炉房压力表读数偏高，已告知锅炉工"
 
