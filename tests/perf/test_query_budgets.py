@@ -87,7 +87,9 @@ LIST_PAGES = [
     ("city.official", "/education/"),
     ("c01.official", "/education/"),
     ("city.official", "/surroundings/"),
-    ("c01.official", "/surroundings/?open=on&kind=vendor"),
+    # Open spots (a kind filter leaves the small city with none, and an empty list skips
+    # its query: not growth).
+    ("c01.official", "/surroundings/?open=on"),
     ("s00001.staff", "/surroundings/"),
     ("c01.official", "/surroundings/meetings/"),
     ("s00001.staff", "/surroundings/reports/"),
