@@ -201,13 +201,30 @@ class _AccountChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        accounts = self.queryset.select_related("unit")
+        accounts = self.field.shown
+        if accounts is None:
+            accounts = self.queryset.select_related("unit")
         for account in sorted(accounts, key=account_order_key):
             yield self.choice(account)
+
+    def __len__(self) -> int:
+        if self.field.shown is None:
+            return super().__len__()
+        return len(self.field.shown) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        if self.field.shown is None:
+            return super().__bool__()
+        return self.field.empty_label is not None or bool(self.field.shown)
 
 
 class AccountChoiceField(forms.ModelChoiceField):
     """A select of accounts in `account_order_key` order. For bounded lists (the accounts of
-    a unit or of the units above a school): the choices are sorted in Python."""
+    a unit or of the units above a school): the choices are sorted in Python.
+
+    `shown`, when set, is the list of the queryset's accounts already read (with their
+    units) that the select shows instead of reading the queryset again; a submitted value
+    is still validated against the queryset."""
 
     iterator = _AccountChoiceIterator
+    shown: list[User] | None = None

@@ -46,10 +46,6 @@ OVER_BUDGET: dict[str, int] = {
     # The history of a record: the record, its trail (a count and a page) and the names of the
     # objects its changes refer to (areas, units, accounts), one query each.
     "record_history": 12,
-    # One over: the hazard, its files, its events with theirs, and two account lists (the
-    # assignee and the approver choices).
-    "inspections:hazard_detail": 9,
-    "orders:new_from_hazard": 9,
 }
 
 GET_RULES = sorted(name for name, rule in RULES.items() if rule.get is not None)
