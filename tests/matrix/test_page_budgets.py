@@ -43,9 +43,6 @@ OVER_BUDGET: dict[str, int] = {
     # The detail's reports, events, items, people dealt with and files (one prefetch each) and,
     # for a bureau, the closure forms' choices: holders, actions, linkable hazards (one each).
     "incidents:incident_detail": 12,
-    # The history of a record: the record, its trail (a count and a page) and the names of the
-    # objects its changes refer to (areas, units, accounts), one query each.
-    "record_history": 12,
 }
 
 GET_RULES = sorted(name for name, rule in RULES.items() if rule.get is not None)
