@@ -106,9 +106,7 @@ def test_detail_page_query_count_does_not_grow_with_linked_hazards(client_for, p
     assert count() == few
 
 
-def test_the_detail_page_with_recorded_items_stays_within_eight_queries(
-    client_for, people, report
-):
+def test_the_detail_page_with_recorded_items_stays_within_eight_queries(client_for, people, report):
     """#23: the items' files and hazards, the events, the people dealt with and the forms'
     choices (holders, actions, linkable hazards) are read together: the page does not grow
     with what was recorded."""
