@@ -270,9 +270,12 @@ def _shown_value(model_field: Any, value: Any, names: dict[Any, dict[Any, str]])
     return value
 
 
-def with_name_joins(records: QuerySet) -> QuerySet:
-    """`records` joined to what a record may name itself by (its foreign keys, one level),
-    for records read to be shown by name (#23: no query per name)."""
+def with_name_joins(records: QuerySet | type[db_models.Model]) -> QuerySet:
+    """`records` (a queryset, or a model: all its records) joined to what a record may name
+    itself by (its foreign keys, one level), for records read to be shown by name (#23: no
+    query per name). The caller scopes them (`access_object`)."""
+    if isinstance(records, type):
+        records = records._default_manager.all()
     fields = records.model._meta.concrete_fields
     joins = [f.name for f in fields if isinstance(f, db_models.ForeignKey)]
     return records.select_related(*joins) if joins else records
