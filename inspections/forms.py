@@ -127,6 +127,8 @@ class AssignForm(TextRulesMixin, forms.Form):
         people = selectors.assignable_people(hazard.school)
         self.fields["owner"].queryset = people.owners
         self.fields["supervisor"].queryset = people.supervisors
+        if not self.is_bound:  # a blank form shows both lists from one read (#23)
+            self.fields["owner"].shown, self.fields["supervisor"].shown = people.read_both()
 
 
 class SubmitForm(TextRulesMixin, forms.Form):

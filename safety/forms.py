@@ -197,17 +197,58 @@ class CrispyMixin:
         self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-primary btn-lg"))
 
 
-class _AccountChoiceIterator(ModelChoiceIterator):
+class ShownChoiceIterator(ModelChoiceIterator):
+    """The choices of a `ShownChoicesMixin` field: from its `shown` list when set, else
+    from its queryset."""
+
+    def __iter__(self):
+        if self.field.shown is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.shown:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        if self.field.shown is None:
+            return super().__len__()
+        return len(self.field.shown) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        if self.field.shown is None:
+            return super().__bool__()
+        return self.field.empty_label is not None or bool(self.field.shown)
+
+
+class ShownChoicesMixin:
+    """A model choice field that may show a list already read (#23: a page reads its forms'
+    choice lists together, `safety.onerow.read_together`): `shown`, when set, holds the
+    queryset's records, in order, with what their labels need; a submitted value is still
+    validated against the queryset."""
+
+    iterator = ShownChoiceIterator
+    shown: list[Any] | None = None
+
+
+class ShownModelChoiceField(ShownChoicesMixin, forms.ModelChoiceField):
+    """A ModelChoiceField that may show a list already read (`ShownChoicesMixin`)."""
+
+
+class _AccountChoiceIterator(ShownChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        accounts = self.queryset.select_related("unit")
+        accounts = self.field.shown
+        if accounts is None:
+            accounts = self.queryset.select_related("unit")
         for account in sorted(accounts, key=account_order_key):
             yield self.choice(account)
 
 
-class AccountChoiceField(forms.ModelChoiceField):
+class AccountChoiceField(ShownChoicesMixin, forms.ModelChoiceField):
     """A select of accounts in `account_order_key` order. For bounded lists (the accounts of
-    a unit or of the units above a school): the choices are sorted in Python."""
+    a unit or of the units above a school): the choices are sorted in Python. `shown`
+    (`ShownChoicesMixin`): the queryset's accounts already read, with their units."""
 
     iterator = _AccountChoiceIterator

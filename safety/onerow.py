@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, connections
 from django.db.models import (
     DateField,
     DecimalField,
@@ -23,12 +24,14 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Model,
     QuerySet,
     Subquery,
     TextField,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .models import Organisation
 
@@ -104,3 +107,86 @@ def as_date(value: str | datetime.date) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(value[:10])
+
+
+def read_together(*querysets: QuerySet) -> list[list[Model]]:
+    """The rows of several short querysets (of any models) read in one query: a list of
+    model instances for each, in its order, with the relations it `select_related` (named
+    paths, nested or not) already attached, as the ORM would give them (#23: a page's
+    choice lists and short lists in one round trip). Each queryset must stay short (a page
+    of rows, a bounded choice list): its rows travel as one JSON text. Only concrete
+    fields are read (no annotations, no deferred fields); values pass through each field's
+    `to_python`. PostgreSQL and SQLite."""
+    if not querysets:
+        return []
+    plans, columns, params = [], [], []
+    for queryset in querysets:
+        plan = _plan(queryset.model, queryset.query.select_related)
+        keys = [key for node in plan for key in node.keys]
+        names = [f"c{index}" for index in range(len(keys))]
+        values = queryset.values(*keys)
+        if connection.vendor == "postgresql":
+            # A row per record, its columns renamed by position: JSON_BUILD_OBJECT takes
+            # at most 100 arguments, and a joined model has more columns than that.
+            sql, values_params = values.query.sql_with_params()
+            renamed = ", ".join(names)
+            column = f"(SELECT COALESCE(JSON_AGG(t), '[]')::text FROM ({sql}) t({renamed}))"  # noqa: S608
+        else:
+            rows = rows_of(values, keys, names)
+            column, values_params = rows.sql, rows.params
+        plans.append((plan, names))
+        columns.append(column)
+        params.extend(values_params)
+    database = querysets[0].db
+    with connections[database].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)  # noqa: S608 - ORM SQL
+        texts = cursor.fetchone()
+    return [
+        [_instance(plan, names, row, database) for row in json.loads(text or "[]")]
+        for (plan, names), text in zip(plans, texts, strict=True)
+    ]
+
+
+class _Node(NamedTuple):
+    path: tuple[str, ...]  # the relation names from the queryset's model, () for itself
+    model: type[Model]
+    fields: list[Any]  # its concrete fields
+    keys: list[str]  # their values() lookups
+    link: Any  # the ForeignKey from the parent node (None for the root)
+
+
+def _plan(model: type[Model], related: Any, path: tuple[str, ...] = (), link: Any = None):
+    if related is True:
+        raise ValueError("read_together needs the relations named in select_related")
+    fields = list(model._meta.concrete_fields)
+    keys = ["__".join((*path, field.name)) for field in fields]
+    nodes = [_Node(path, model, fields, keys, link)]
+    for name, deeper in (related or {}).items():
+        field = model._meta.get_field(name)
+        nodes += _plan(field.related_model, deeper, (*path, name), field)
+    return nodes
+
+
+def _instance(plan: list[_Node], names: list[str], row: dict[str, Any], database: str) -> Model:
+    values = iter(row[name] for name in names)
+    made: dict[tuple[str, ...], Model | None] = {}
+    for node in plan:
+        read = [_python(field, next(values)) for field in node.fields]
+        pk = read[node.fields.index(node.model._meta.pk)]
+        instance = None
+        if node.path == () or pk is not None:
+            instance = node.model.from_db(database, [f.attname for f in node.fields], read)
+        made[node.path] = instance
+        parent = made.get(node.path[:-1]) if node.path else None
+        if parent is not None:
+            node.link.set_cached_value(parent, instance)
+    return made[()]
+
+
+def _python(field: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    value = field.to_python(value)
+    if isinstance(value, datetime.datetime) and settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)  # SQLite keeps UTC without offset
+    return value

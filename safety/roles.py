@@ -8,12 +8,16 @@ safety.scoping. docs/roles.md explains the matrix to administrators.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Expression, Q, QuerySet, TextField, Value, When
 
 from .models import Organisation, User
+from .onerow import rows_of
 
 Role = User.Role
 
@@ -264,10 +268,24 @@ class RolePermissionBackend(ModelBackend):
     user so scoping costs no extra query per request."""
 
     def get_user(self, user_id: Any) -> User | None:
+        """The signed-in account of a request, with its unit and the unit's parent, and for a
+        staff account (not a superuser, whom `has_perm` grants everything unasked) its
+        technical permissions: all in one query (#23: the administrators' menu asks for them
+        on every page). Read afresh on every request, so a permission change shows on the
+        next one."""
+        technical = Case(
+            When(is_staff=True, is_superuser=False, then=_technical_rows(user_id)),
+            default=Value(None),
+            output_field=TextField(),
+        )
+        users = User._default_manager.select_related("unit", "unit__parent")
         try:
-            user = User._default_manager.select_related("unit", "unit__parent").get(pk=user_id)
+            user = users.annotate(technical_permissions=technical).get(pk=user_id)
         except User.DoesNotExist:
             return None
+        rows = user.__dict__.pop("technical_permissions")
+        if rows is not None:
+            user._perm_cache = {f"{row['app']}.{row['codename']}" for row in json.loads(rows)}
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
@@ -282,17 +300,27 @@ class RolePermissionBackend(ModelBackend):
     @staticmethod
     def _technical_permissions(user_obj: Any) -> set[str]:
         """A staff account's own and its groups' permissions in one query (the model backend
-        reads them in two), kept on the account for the request as the backend does."""
+        reads them in two), kept on the account for the request as the backend does; none
+        when `get_user` already read them with the account."""
         if not hasattr(user_obj, "_perm_cache"):
-            from django.contrib.auth.models import Permission
-            from django.db.models import Q
-
             permissions = Permission.objects.all()
             if not user_obj.is_superuser:
-                permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
+                permissions = _permissions_of(user_obj.pk)
             rows = permissions.order_by().values_list("content_type__app_label", "codename")
             user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows.distinct()}
         return user_obj._perm_cache
+
+
+def _permissions_of(user_id: Any) -> QuerySet:
+    """The permissions given to the account `user_id` itself or through its groups."""
+    return Permission.objects.filter(Q(user=user_id) | Q(group__user=user_id))
+
+
+def _technical_rows(user_id: Any) -> Expression:
+    """`_permissions_of(user_id)` as a JSON column (`[{app, codename}, …]`) of the account's
+    own row (safety.onerow.rows_of)."""
+    rows = _permissions_of(user_id).order_by().values("content_type__app_label", "codename")
+    return rows_of(rows.distinct(), ["content_type__app_label", "codename"], ["app", "codename"])
 
 
 # --- #20 risk grading and working days ---------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from .access import access_object
 from .models import AuditEvent, Organisation, SafetyArea, User
 from .names import person_name_sort_key
-from .onerow import JsonRows, rows_of
+from .onerow import JsonRows, read_together, rows_of
 from .validators import MOBILE_PATTERN
 
 SCHOOL = Organisation.Kind.SCHOOL
@@ -270,6 +270,17 @@ def _shown_value(model_field: Any, value: Any, names: dict[Any, dict[Any, str]])
     return value
 
 
+def with_name_joins(records: QuerySet | type[db_models.Model]) -> QuerySet:
+    """`records` (a queryset, or a model: all its records) joined to what a record may name
+    itself by (its foreign keys, one level), for records read to be shown by name (#23: no
+    query per name). The caller scopes them (`access_object`)."""
+    if isinstance(records, type):
+        records = records._default_manager.all()
+    fields = records.model._meta.concrete_fields
+    joins = [f.name for f in fields if isinstance(f, db_models.ForeignKey)]
+    return records.select_related(*joins) if joins else records
+
+
 def history_rows(model: Any, events: list[AuditEvent]) -> list[list[HistoryChange]]:
     """Each event's changes in the reader's words: field names and choice labels translated,
     times in local time, linked records by name (one query per linked model per page)."""
@@ -285,9 +296,18 @@ def history_rows(model: Any, events: list[AuditEvent]) -> list[list[HistoryChang
                 wanted.setdefault(model_field.related_model, set()).update(
                     item for item in value if item is not None
                 )
+    # #23: every linked model's rows in one query, with the records they link to (their
+    # names often include them: a checklist version names its template).
+    models = list(wanted)
+    read = read_together(
+        *(
+            with_name_joins(related._base_manager.filter(pk__in=list(wanted[related])).order_by())
+            for related in models
+        )
+    )
     names = {
-        related: {pk: str(obj) for pk, obj in related._base_manager.in_bulk(list(pks)).items()}
-        for related, pks in wanted.items()
+        related: {obj.pk: str(obj) for obj in objects}
+        for related, objects in zip(models, read, strict=True)
     }
 
     def shown(model_field: Any, value: Any) -> Any:

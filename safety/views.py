@@ -121,7 +121,8 @@ def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in selectors.HISTORY_MODELS:
         raise Http404
     model = apps.get_model(selectors.HISTORY_MODELS[kind])
-    record = access_object(model, request.user, permission=roles.VIEW_HISTORY, pk=pk)
+    records = selectors.with_name_joins(model)
+    record = access_object(records, request.user, permission=roles.VIEW_HISTORY, pk=pk)
     page = paginate(request, selectors.record_history(record)).page
     events = list(page.object_list)
     rows = [

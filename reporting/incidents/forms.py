@@ -7,7 +7,13 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import Hazard
-from safety.forms import TextRulesMixin, date_input, offer_subdivision_filter
+from safety.forms import (
+    ShownChoicesMixin,
+    ShownModelChoiceField,
+    TextRulesMixin,
+    date_input,
+    offer_subdivision_filter,
+)
 from safety.models import Holder, Organisation, User
 from safety.selectors import counties_visible_to
 from safety.uploads import UploadField
@@ -147,7 +153,7 @@ class ConcealForm(TextRulesMixin, forms.Form):
         _style(self)
 
 
-class HazardChoiceField(forms.ModelMultipleChoiceField):
+class HazardChoiceField(ShownChoicesMixin, forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Hazard) -> str:
         return (
             f"{obj.area.name} · {obj.description[:40]} · {obj.get_status_display()}"
@@ -317,7 +323,7 @@ class IncidentFilterForm(TextRulesMixin, forms.Form):
 # --- accountability (责任追究, issue #19) -----------------------------------------------------
 
 
-class HolderChoiceField(forms.ModelChoiceField):
+class HolderChoiceField(ShownChoicesMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         title = f" · {obj.job_title}" if obj.job_title else ""
         return f"{obj.name}（{obj.unit.name}{title}）"
@@ -331,7 +337,7 @@ class PersonDealtWithForm(TextRulesMixin, forms.Form):
         queryset=Holder.objects.none(),
         help_text=_("Responsibility holders of the school and of its bureau."),
     )
-    action = forms.ModelChoiceField(
+    action = ShownModelChoiceField(
         label=_("Action taken"), queryset=AccountabilityAction.objects.none()
     )
     dealt_on = forms.DateField(label=_("Decided on"), widget=date_input())

@@ -15,6 +15,7 @@ from inspections.models import Hazard
 from safety import roles
 from safety.access import access_object
 from safety.models import Holder, Organisation, User
+from safety.onerow import read_together
 from safety.selectors import local_days
 
 from .models import (
@@ -38,8 +39,9 @@ def access_incident(
     user: User, pk: int, *, for_change: bool = False, for_detail: bool = False
 ) -> Incident:
     """The incident `pk` if the user may see it (its school lies in their jurisdiction); with
-    `for_detail`, loaded with the detail page's joins (`incident_for_detail`) in the same
-    read, so the page does not fetch it twice.
+    `for_detail`, loaded with the detail page's joins (`incident_for_detail`, without the
+    lists the page reads with `detail_lists`) in the same read, so the page does not fetch
+    it twice.
 
     Raises `Http404` for an incident that does not exist or lies outside the jurisdiction;
     with `for_change`, `PermissionDenied` unless the role may act on incidents at all
@@ -48,7 +50,7 @@ def access_incident(
     permission = roles.REPORT_INCIDENT if for_change else None
     incidents = Incident.objects.select_related("school", "school__parent")
     return access_object(
-        incident_for_detail(incidents) if for_detail else incidents,
+        incident_for_detail(incidents, lists=False) if for_detail else incidents,
         user,
         permission=permission,
         pk=pk,
@@ -101,8 +103,17 @@ def incident_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Incident]:
     return incidents
 
 
-def incident_for_detail(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
-    """The detail page's joins: reports with their files, events with their actors, items."""
+def incident_for_detail(queryset: QuerySet[Incident], *, lists: bool = True) -> QuerySet[Incident]:
+    """The detail page's joins: reports with their files, closure items, and with `lists`
+    the items' files and hazards, the events with their actors and the people dealt with
+    (the page reads these with its choice lists instead: `detail_lists`)."""
+    listed = (
+        Prefetch("events", queryset=IncidentEvent.objects.select_related("actor")),
+        Prefetch(
+            "people_dealt_with",
+            queryset=PersonDealtWith.objects.select_related("holder__unit", "action"),
+        ),
+    )
     return queryset.select_related(
         "school",
         "school__parent",
@@ -119,24 +130,78 @@ def incident_for_detail(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
                 "attachments"
             ),
         ),
-        Prefetch("events", queryset=IncidentEvent.objects.select_related("actor")),
-        Prefetch(
-            "people_dealt_with",
-            queryset=PersonDealtWith.objects.select_related("holder__unit", "action"),
-        ),
+        *(listed if lists else ()),
         Prefetch(
             "closure_items",
             queryset=ClosureItem.objects.select_related("recorded_by").prefetch_related(
-                "attachments", Prefetch("hazards", queryset=Hazard.objects.select_related("area"))
+                *(
+                    (
+                        "attachments",
+                        Prefetch("hazards", queryset=Hazard.objects.select_related("area")),
+                    )
+                    if lists
+                    else ()
+                )
             ),
         ),
     )
 
 
-def incident_with_timeline(incident: Incident) -> Incident:
+def incident_with_timeline(incident: Incident, *, lists: bool = True) -> Incident:
     """The incident (already fetched through `access_incident`) again with the detail page's
-    joins (`incident_for_detail`): a constant number of queries however long its history."""
-    return incident_for_detail(Incident.objects.filter(pk=incident.pk)).get()
+    joins (`incident_for_detail`, `lists` alike): a constant number of queries however long
+    its history."""
+    return incident_for_detail(Incident.objects.filter(pk=incident.pk), lists=lists).get()
+
+
+@dataclass(frozen=True)
+class DetailLists:
+    """The incident page's short lists, read together (`detail_lists`)."""
+
+    events: list[IncidentEvent]  # with their actors, oldest first
+    people_dealt_with: list[PersonDealtWith]  # with holder, holder's unit and action
+    holders: list[Holder] | None  # the choices of the forms, None when not offered
+    actions: list[AccountabilityAction] | None
+    hazards: list[Hazard] | None
+
+
+def detail_lists(user: User, incident: Incident, *, choices: bool) -> DetailLists:
+    """The incident's events and people dealt with and, with `choices`, the closure forms'
+    choice lists (`dealt_with_candidates`, `offered_actions`, `linkable_hazards`): all in
+    one query (#23), with the files and linked hazards of its closure items, which are
+    attached to `incident.closure_items` (loaded by `incident_for_detail(lists=False)`) as
+    a prefetch would. Each list is what its queryset gives, in its order."""
+    links = ClosureItem.hazards.through.objects.filter(closureitem__incident=incident)
+    lists = [
+        IncidentAttachment.objects.filter(closure_item__incident=incident),
+        links.select_related("hazard__area").order_by("id"),
+        IncidentEvent.objects.filter(incident=incident).select_related("actor"),
+        PersonDealtWith.objects.filter(incident=incident).select_related("holder__unit", "action"),
+    ]
+    if choices:
+        lists += [
+            dealt_with_candidates(user, incident),
+            offered_actions(),
+            linkable_hazards(user, incident.school),
+        ]
+    attachments, links, *read = read_together(*lists)
+    for item in incident.closure_items.all():
+        _as_prefetched(
+            item, "attachments", [a for a in attachments if a.closure_item_id == item.pk]
+        )
+        _as_prefetched(
+            item, "hazards", [link.hazard for link in links if link.closureitem_id == item.pk]
+        )
+    return DetailLists(*read, *[None] * (5 - len(read)))
+
+
+def _as_prefetched(instance: Any, name: str, objects: list[Any]) -> None:
+    """`objects` as the prefetched result of `instance.<name>` (a related manager)."""
+    manager = getattr(instance, name)
+    rows = manager.get_queryset()
+    rows._result_cache, rows._prefetch_done = objects, True
+    key = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[key] = rows
 
 
 def current_closure_items(incident: Incident) -> dict[str, ClosureItem | None]:

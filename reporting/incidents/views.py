@@ -144,17 +144,20 @@ def _detail(
     request: HttpRequest, incident: Incident, status: int = 200, *, loaded=False, **forms: Any
 ) -> HttpResponse:
     if not loaded:  # fetched for an action: read again with the page's joins
-        incident = selectors.incident_with_timeline(incident)
+        incident = selectors.incident_with_timeline(incident, lists=False)
     explanation = selectors.explanation_of(incident)
     items = selectors.current_closure_items(incident)
+    can = _perms(request, incident)
+    # The events, the people dealt with and the blank forms' choices in one query (#23).
+    lists = selectors.detail_lists(request.user, incident, choices=can["record_items"])
     closure_forms = {
-        kind: forms.get(f"closure_{kind}") or _closure_form(request, incident, kind)
+        kind: forms.get(f"closure_{kind}") or _closure_form(request, incident, kind, lists=lists)
         for kind in items
     }
     context = {
         "incident": incident,
         "reports": list(incident.reports.all()),
-        "events": list(incident.events.all()),
+        "events": lists.events,
         "closure_rows": [
             (ClosureItem.Kind(kind).label, kind, item, closure_forms[kind])
             for kind, item in items.items()
@@ -162,13 +165,13 @@ def _detail(
         "missing_items": [ClosureItem.Kind(k).label for k, item in items.items() if item is None],
         "close_form": forms.get("close_form") or CloseForm(),
         "conceal_form": forms.get("conceal_form") or ConcealForm(),
-        "people_dealt_with": list(incident.people_dealt_with.all()),
-        "dealt_form": forms.get("dealt_form") or _dealt_form(request, incident),
+        "people_dealt_with": lists.people_dealt_with,
+        "dealt_form": forms.get("dealt_form") or _dealt_form(request, incident, lists=lists),
         "explanation": explanation,
         "explanation_form": forms.get("explanation_form")
         or LateExplanationForm(has_file=bool(explanation and explanation.file)),
         "decision_form": forms.get("decision_form") or ExplanationDecisionForm(),
-        "can": _perms(request, incident),
+        "can": can,
     }
     return render(request, "reporting/incidents/incident_detail.html", context, status=status)
 
@@ -275,12 +278,21 @@ def incident_conceal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _closure_form(
-    request: HttpRequest, incident: Incident, kind: str, **data: Any
+    request: HttpRequest,
+    incident: Incident,
+    kind: str,
+    *,
+    lists: selectors.DetailLists | None = None,
+    **data: Any,
 ) -> ClosureItemForm:
+    """The form of one closure item; a blank one shows the hazards of `lists` when read."""
     hazards = None
     if kind == ClosureItem.Kind.RECTIFICATION:
         hazards = selectors.linkable_hazards(request.user, incident.school)
-    return ClosureItemForm(kind=kind, hazards=hazards, **data)
+    form = ClosureItemForm(kind=kind, hazards=hazards, **data)
+    if "hazards" in form.fields and lists is not None:
+        form.fields["hazards"].shown = lists.hazards
+    return form
 
 
 @login_required
@@ -373,12 +385,23 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 # --- accountability (责任追究, issue #19) -----------------------------------------------------
 
 
-def _dealt_form(request: HttpRequest, incident: Incident, **data: Any) -> PersonDealtWithForm:
-    return PersonDealtWithForm(
+def _dealt_form(
+    request: HttpRequest,
+    incident: Incident,
+    *,
+    lists: selectors.DetailLists | None = None,
+    **data: Any,
+) -> PersonDealtWithForm:
+    """The person-dealt-with form; a blank one shows the holders and actions of `lists`."""
+    form = PersonDealtWithForm(
         holders=selectors.dealt_with_candidates(request.user, incident),
         actions=selectors.offered_actions(),
         **data,
     )
+    if lists is not None:
+        form.fields["holder"].shown = lists.holders
+        form.fields["action"].shown = lists.actions
+    return form
 
 
 @login_required

@@ -49,7 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def _source_record(user, source: str, pk: int) -> tuple[Any, str]:
     """The record the order starts from (404 outside the jurisdiction) and its summary."""
     if source == Order.Source.HAZARD:
-        hazard = inspection_selectors.access_hazard(user, pk)
+        hazard = inspection_selectors.access_hazard_summary(user, pk)
         return hazard, hazard.description
     if source == Order.Source.INCIDENT:
         incident = incident_selectors.access_incident(user, pk)

@@ -61,3 +61,44 @@ def test_technical_permissions_cost_one_query_and_come_from_groups_too(people):
         assert not account.has_perm("safety.delete_organisation")
         assert account.has_perm(roles.REVIEW_MONTHLY_REPORT)
     assert len(captured.captured_queries) == 1
+
+
+@pytest.mark.django_db
+def test_the_signed_in_staff_account_comes_with_its_technical_permissions(people):
+    """#23: the request's account is read with its technical permissions (own and groups'),
+    so the administrators' menu costs no query; a change shows on the next request."""
+    from django.contrib.auth.models import Group
+
+    account = _staff_official(people)
+    group = Group.objects.create(name="auditors")
+    group.permissions.add(Permission.objects.get(codename="view_organisation"))
+    account.groups.add(group)
+    backend = roles.RolePermissionBackend()
+    with CaptureQueriesContext(connection) as captured:
+        loaded = backend.get_user(account.pk)
+        assert loaded.unit == account.unit
+        assert loaded.has_perm("safety.view_auditevent")
+        assert loaded.has_perm("safety.view_organisation")
+        assert not loaded.has_perm("safety.delete_organisation")
+        assert loaded.has_perm(roles.REVIEW_MONTHLY_REPORT)
+    assert len(captured.captured_queries) == 1
+    account.user_permissions.add(Permission.objects.get(codename="delete_organisation"))
+    group.permissions.remove(Permission.objects.get(codename="view_organisation"))
+    reloaded = backend.get_user(account.pk)
+    assert reloaded.has_perm("safety.delete_organisation")
+    assert not reloaded.has_perm("safety.view_organisation")
+
+
+@pytest.mark.django_db
+def test_the_signed_in_account_without_technical_permissions_reads_none(people):
+    """A product account's (and a superuser's) technical permissions are not read with it:
+    the role map answers, and a superuser is granted everything by `has_perm` unasked."""
+    account = people.staff_a
+    account.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+    loaded = roles.RolePermissionBackend().get_user(account.pk)
+    assert not hasattr(loaded, "_perm_cache")
+    assert not loaded.has_perm("safety.view_auditevent")
+    superuser = User.objects.create_superuser("root", "root@example.org", "x-Secret-12345")
+    loaded = roles.RolePermissionBackend().get_user(superuser.pk)
+    assert loaded.has_perm("safety.delete_organisation")
+    assert "safety.delete_organisation" in loaded.get_all_permissions()

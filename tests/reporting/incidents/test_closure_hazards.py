@@ -104,3 +104,25 @@ def test_detail_page_query_count_does_not_grow_with_linked_hazards(client_for, p
     more = [hazard(UserFactory(unit=people.staff_a.unit)) for _ in range(5)]
     post_rectification(client, incident, more)
     assert count() == few
+
+
+def test_the_detail_page_with_recorded_items_stays_within_eight_queries(client_for, people, report):
+    """#23: the items' files and hazards, the events, the people dealt with and the forms'
+    choices (holders, actions, linkable hazards) are read together: the page does not grow
+    with what was recorded."""
+    incident = report()
+    own = hazard(people.staff_a)
+    client = client_for("county_official")
+    assert post_rectification(client, incident, [own]).status_code == 302
+    client.get(incident.get_absolute_url())  # warm the session
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(incident.get_absolute_url())
+    assert len(captured.captured_queries) <= 8, [q["sql"][:80] for q in captured]
+    page = response.content.decode()
+    assert 'data-testid="linked-hazards"' in page
+    assert reverse("inspections:hazard_detail", args=[own.pk]) in page
+    rectification = response.context["closure_rows"][2][3]
+    assert [h.pk for h in rectification.fields["hazards"].shown] == [own.pk]
+    assert f'value="{own.pk}"' in page  # still offered to link again
+    dealt = response.context["dealt_form"]
+    assert [str(label) for _v, label in dealt.fields["action"].choices][1:]

@@ -260,6 +260,6 @@ def test_detail_query_count_is_bounded(client_for, people, report, django_assert
             actor=people.staff_a, incident=incident, kind="follow_up", facts=facts()
         )
     client = client_for("county_official")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(8):  # #23
         response = client.get(reverse("incidents:incident_detail", args=[incident.pk]))
     assert len(response.context["reports"]) == 6
