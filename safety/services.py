@@ -25,6 +25,7 @@ from .access import check_unit_permission
 from .audit import stored_repr
 from .models import PATH_SEGMENT_WIDTH, AuditEvent, Organisation, SafetyArea, User, UserSession
 from .names import name_sort_key, person_name_sort_key  # noqa: F401 (public here too)
+from .responsibility import gaps
 
 
 def audit_record(
@@ -99,6 +100,7 @@ def organisation_save(
         organisation.path = parent_path + _path_segment(organisation.pk)
         Organisation.objects.filter(pk=organisation.pk).update(path=organisation.path)
         action = "organisation.create"
+        moved = False
     else:
         old_path = Organisation.objects.values_list("path", flat=True).get(pk=organisation.pk)
         parent_path = organisation.parent.path if organisation.parent else ""
@@ -110,6 +112,7 @@ def organisation_save(
                 pk=organisation.pk
             ).update(path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1)))
         action = "organisation.update"
+        moved = new_path != old_path
     audit_record(
         actor=actor,
         action=action,
@@ -117,6 +120,13 @@ def organisation_save(
         unit=organisation,
         changes=field_changes(organisation, changed_fields),
     )
+    # The unit's coverage gap summary (#23): a new unit starts with every required post and
+    # area missing; a unit's kind, type or boarding decides its required posts and its place
+    # its letters' grace period. A bureau moved takes its subtree's grace periods along.
+    if moved and organisation.kind != Organisation.Kind.SCHOOL:
+        gaps.forget_below(organisation)
+    else:
+        gaps.refresh_unit(organisation)
     return organisation
 
 
@@ -190,7 +200,10 @@ def safety_area_save(
     if actor is not None:
         roles.require_permission(actor, roles.MANAGE_SAFETY_AREAS)
     creating = area.pk is None
+    changed_fields = list(changed_fields)
     area.save()
+    if creating or "is_active" in changed_fields:
+        gaps.forget_below(None)  # every school's areas to cover changed (#23)
     audit_record(
         actor=actor,
         action="safety_area.create" if creating else "safety_area.update",

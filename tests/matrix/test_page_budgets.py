@@ -28,18 +28,6 @@ PAGE_BUDGET = 8
 # over their personas and targets) so that they cannot grow; explained in bench/notes.md.
 # Lower or remove an entry when its page is fixed.
 OVER_BUDGET: dict[str, int] = {
-    # The responsibility coverage of a unit (posts, areas, assignments, letters, certificates,
-    # team gaps: ~7 queries) is computed on each of these pages; the plan is the per-school gap
-    # summary row of bench/notes.md ("Misses").
-    "school_detail": 12,
-    "responsibility:unit_coverage": 13,
-    "responsibility:coverage_grid": 14,
-    # A unit's preparedness: scenarios, plans, teams, members, drill settings, the drill counts
-    # (the period's and the paginator's total folded into one: 12 -> 11) and a page of drills.
-    "preparedness:unit": 11,
-    # The homes in the matrix world, where every kind of record exists at once (tests/perf
-    # holds the homes of a generated city within 8); the extra panels are not analysed yet.
-    "dashboards:home": 13,
     # The detail's reports, events, items, people dealt with and files (one prefetch each) and,
     # for a bureau, the closure forms' choices: holders, actions, linkable hazards (one each).
     "incidents:incident_detail": 12,
