@@ -702,16 +702,7 @@ def drill_count_columns(unit: Organisation, today: datetime.date) -> dict[str, A
     return columns
 
 
-DRILL_SETTINGS_FIELDS = (
-    "id",
-    "unit_id",
-    "school_per_month",
-    "kindergarten_per_quarter",
-    "boarding_per_month",
-    "special_per_month",
-    "target_seconds_young",
-    "target_seconds",
-)
+DRILL_SETTINGS_FIELDS = ("id", "unit_id", *SETTINGS_FIELDS)
 _SCENARIO_FIELDS = (
     "id",
     "key",
