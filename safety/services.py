@@ -20,12 +20,19 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from . import audit, roles
+from . import audit, jobs, roles
 from .access import check_unit_permission
 from .audit import stored_repr
-from .models import PATH_SEGMENT_WIDTH, AuditEvent, Organisation, SafetyArea, User, UserSession
+from .models import (
+    PATH_SEGMENT_WIDTH,
+    AuditEvent,
+    GapSummary,
+    Organisation,
+    SafetyArea,
+    User,
+    UserSession,
+)
 from .names import name_sort_key, person_name_sort_key  # noqa: F401 (public here too)
-from .responsibility import gaps
 
 
 def audit_record(
@@ -100,7 +107,6 @@ def organisation_save(
         organisation.path = parent_path + _path_segment(organisation.pk)
         Organisation.objects.filter(pk=organisation.pk).update(path=organisation.path)
         action = "organisation.create"
-        moved = False
     else:
         old_path = Organisation.objects.values_list("path", flat=True).get(pk=organisation.pk)
         parent_path = organisation.parent.path if organisation.parent else ""
@@ -112,7 +118,6 @@ def organisation_save(
                 pk=organisation.pk
             ).update(path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1)))
         action = "organisation.update"
-        moved = new_path != old_path
     audit_record(
         actor=actor,
         action=action,
@@ -120,13 +125,10 @@ def organisation_save(
         unit=organisation,
         changes=field_changes(organisation, changed_fields),
     )
-    # The unit's coverage gap summary (#23): a new unit starts with every required post and
-    # area missing; a unit's kind, type or boarding decides its required posts and its place
-    # its letters' grace period. A bureau moved takes its subtree's grace periods along.
-    if moved and organisation.kind != Organisation.Kind.SCHOOL:
-        gaps.forget_below(organisation)
-    else:
-        gaps.refresh_unit(organisation)
+    # The coverage gap summaries (#23) of the unit and, moved, of its subtree: a new unit has
+    # every required post and area missing; its kind, type and boarding decide its required
+    # posts, its place its letters' grace period. Batches of fixed queries, in this transaction.
+    jobs.run_now("safety.refresh_gap_summaries", organisation.pk)
     return organisation
 
 
@@ -203,7 +205,10 @@ def safety_area_save(
     changed_fields = list(changed_fields)
     area.save()
     if creating or "is_active" in changed_fields:
-        gaps.forget_below(None)  # every school's areas to cover changed (#23)
+        # Every school has an area more or less to cover (#23): the gap summaries go stale
+        # (the readers count live) until the job rewrites them after the commit.
+        GapSummary.objects.all().delete()
+        jobs.enqueue_on_commit("safety.refresh_gap_summaries", None)
     audit_record(
         actor=actor,
         action="safety_area.create" if creating else "safety_area.update",

@@ -139,22 +139,25 @@ def test_a_new_unit_and_a_changed_school_have_a_summary_of_today(city):
     assert kept(school)["missing_posts"] > before
 
 
-def test_a_bureau_moved_or_a_new_area_makes_the_summaries_stale(
+def test_a_bureau_moved_rewrites_its_subtree_and_a_new_area_makes_every_summary_stale(
     city, django_capture_on_commit_callbacks
 ):
-    assert GapSummary.objects.filter(unit=city.school_a, on=timezone.localdate()).exists()
+    cover_school(city.school_a)
+    # County B gives a year to sign: under it, no unsigned letter is overdue yet.
+    ResponsibilitySettings.objects.create(unit=city.county_b, unsigned_letter_grace_days=365)
+    assert kept(city.school_a)["letter_gaps"] > 0
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         city.county_a.parent = city.county_b
         organisation_save(actor=None, organisation=city.county_a, changed_fields=["parent"])
-    # Every unit below the moved bureau takes another bureau's grace period: counted live
-    # until the job queued after the commit rewrites them.
-    assert not GapSummary.objects.filter(unit__path__startswith=city.county_a.path).exists()
-    assert GapSummary.objects.filter(unit=city.school_b).exists()
-    assert len(callbacks) == 1
+    # Every unit below the moved bureau takes county B's grace period: rewritten at once.
+    assert kept(city.school_a) == live(city.school_a)
+    assert kept(city.school_a)["letter_gaps"] == 0
+    assert kept(city.county_a) == live(city.county_a)
+    assert callbacks == []
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         safety_area_save(actor=None, area=SafetyArea(key="lab", name_zh="实验室", name_en="Lab"))
     assert not GapSummary.objects.exists()  # every school has one more area to cover
-    assert len(callbacks) == 1
+    assert len(callbacks) == 1  # the refresh job, queued after the commit
     row = selectors.kept_coverage_rows(Organisation.objects.filter(pk=city.school_b.pk))[0]
     assert row.missing_areas == live(city.school_b)["missing_areas"]
