@@ -69,6 +69,15 @@ def enqueue_on_commit(task_name: str, *args: Any) -> None:
     transaction.on_commit(lambda: _send(task, task_name, args))
 
 
+def run_now(task_name: str, *args: Any) -> Any:
+    """Run the registered task `task_name` with `args` in this process and transaction, now
+    (a core service keeping a feature's derived rows without importing the feature's
+    services, which import the core's: e.g. a unit's coverage gap summary when the unit is
+    saved). Returns the task's result; raises what it raises, and `KeyError` for an unknown
+    name."""
+    return _registered_task(task_name)(*args)
+
+
 def _send(task: Any, task_name: str, args: Sequence[Any]) -> bool:
     try:
         task.delay(*args)

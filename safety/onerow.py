@@ -102,6 +102,31 @@ def _empty(expression: Expression) -> Any:
     return None if isinstance(expression, Subquery) else 0
 
 
+def instances_of(model: type, rows: Sequence[dict[str, Any]]) -> list[Any]:
+    """Rows of a `rows_of` column keyed by `model`'s field attnames (`id`, `school_id`, …) as
+    `model` instances, each value through its field's `to_python` (ISO dates and times back
+    to dates and datetimes, 1/0 back to booleans, JSON text back to lists); a key that names
+    no field is set as a plain attribute. Only the fields read are filled: for display."""
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    text_json = connection.vendor == "sqlite"  # its JSON_OBJECT keeps a JSON column as text
+    instances = []
+    for row in rows:
+        values, extra = {}, {}
+        for key, value in row.items():
+            field = fields.get(key)
+            if field is None:
+                extra[key] = value
+            elif text_json and field.get_internal_type() == "JSONField":
+                values[key] = json.loads(value) if isinstance(value, str) else value
+            else:
+                values[key] = field.to_python(value)
+        instance = model(**values)
+        for key, value in extra.items():
+            setattr(instance, key, value)
+        instances.append(instance)
+    return instances
+
+
 def as_date(value: str | datetime.date) -> datetime.date:
     """A date read from a `rows_of` column (an ISO string, or a date already)."""
     if isinstance(value, datetime.date):

@@ -20,10 +20,18 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from . import audit, roles
+from . import audit, jobs, roles
 from .access import check_unit_permission
 from .audit import stored_repr
-from .models import PATH_SEGMENT_WIDTH, AuditEvent, Organisation, SafetyArea, User, UserSession
+from .models import (
+    PATH_SEGMENT_WIDTH,
+    AuditEvent,
+    GapSummary,
+    Organisation,
+    SafetyArea,
+    User,
+    UserSession,
+)
 from .names import name_sort_key, person_name_sort_key  # noqa: F401 (public here too)
 
 
@@ -117,6 +125,10 @@ def organisation_save(
         unit=organisation,
         changes=field_changes(organisation, changed_fields),
     )
+    # The coverage gap summaries (#23) of the unit and, moved, of its subtree: a new unit has
+    # every required post and area missing; its kind, type and boarding decide its required
+    # posts, its place its letters' grace period. Batches of fixed queries, in this transaction.
+    jobs.run_now("safety.refresh_gap_summaries", organisation.pk)
     return organisation
 
 
@@ -190,7 +202,13 @@ def safety_area_save(
     if actor is not None:
         roles.require_permission(actor, roles.MANAGE_SAFETY_AREAS)
     creating = area.pk is None
+    changed_fields = list(changed_fields)
     area.save()
+    if creating or "is_active" in changed_fields:
+        # Every school has an area more or less to cover (#23): the gap summaries go stale
+        # (the readers count live) until the job rewrites them after the commit.
+        GapSummary.objects.all().delete()
+        jobs.enqueue_on_commit("safety.refresh_gap_summaries", None)
     audit_record(
         actor=actor,
         action="safety_area.create" if creating else "safety_area.update",

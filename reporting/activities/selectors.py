@@ -158,13 +158,19 @@ def access_activity_for_decision(user: User, pk: int) -> Activity:
 def with_reminder_days(units: QuerySet[Organisation]) -> QuerySet[Organisation]:
     """Units annotated with `reminder_days`: the bus reminder window of the nearest bureau
     at or above them with a settings row (None: the default), in the same query."""
+    return units.annotate(reminder_days=reminder_days_of())
+
+
+def reminder_days_of() -> Subquery:
+    """The bus reminder window of the nearest bureau at or above the outer query's unit
+    (an `Organisation` row) with a settings row, as a subquery (NULL: the default)."""
     nearest = (
         ActivitySettings.objects.annotate(prefix_length=Length("bureau__path"))
         .filter(bureau__path=Substr(OuterRef("path"), 1, F("prefix_length")))
         .order_by("-prefix_length")
         .values("bus_reminder_days")[:1]
     )
-    return units.annotate(reminder_days=Subquery(nearest))
+    return Subquery(nearest)
 
 
 def reminder_days(school: Organisation) -> int:
@@ -341,6 +347,29 @@ class RegisterGaps:
         return len(self.expired_buses) + len(self.expired_drivers)
 
 
+# The fields of a bus and of a driver the register's gaps read (school_register_gaps).
+REGISTER_FIELDS = (
+    (
+        "id",
+        "school_id",
+        "plate",
+        "permit_expires",
+        "inspection_expires",
+        "insurance_expires",
+        "is_active",
+    ),
+    ("id", "school_id", "name", "licence_expires", "is_active"),
+)
+
+
+def buses_in_service(school: Organisation) -> QuerySet[SchoolBus]:
+    return SchoolBus.objects.filter(school=school, is_active=True)
+
+
+def drivers_in_service(school: Organisation) -> QuerySet[SchoolBusDriver]:
+    return SchoolBusDriver.objects.filter(school=school, is_active=True)
+
+
 def school_register_gaps(
     school: Organisation,
     day: datetime.date | None = None,
@@ -355,16 +384,10 @@ def school_register_gaps(
     until = day + datetime.timedelta(days=reminder_days(school))
     if buses is None:
         buses = list(
-            SchoolBus.objects.filter(school=school, is_active=True).filter(
-                expired_bus_q(day) | expiring_bus_q(day, until)
-            )
+            buses_in_service(school).filter(expired_bus_q(day) | expiring_bus_q(day, until))
         )
     if drivers is None:
-        drivers = list(
-            SchoolBusDriver.objects.filter(
-                school=school, is_active=True, licence_expires__lte=until
-            )
-        )
+        drivers = list(drivers_in_service(school).filter(licence_expires__lte=until))
     buses = [b for b in buses if b.is_active and min(e for _k, _l, e in b.documents()) <= until]
     drivers = [d for d in drivers if d.is_active and d.licence_expires <= until]
     for bus in buses:

@@ -296,9 +296,14 @@ def incident_file_context(incident: Incident) -> dict[str, Any]:
     }
 
 
+def school_vetoes_query(school: Organisation) -> QuerySet[SchoolVeto]:
+    """The school's one-vote vetoes, newest year first, as a queryset."""
+    return SchoolVeto.objects.filter(school=school)
+
+
 def school_vetoes(school: Organisation) -> list[SchoolVeto]:
     """The school's one-vote vetoes, newest year first (for the school page and assessments)."""
-    return list(SchoolVeto.objects.filter(school=school).select_related("incident"))
+    return list(school_vetoes_query(school).select_related("incident"))
 
 
 def school_is_vetoed(school: Organisation, year: int) -> bool:

@@ -14,8 +14,8 @@ to the data never change what was submitted.
 A county roll-up adds up its schools' frozen sections row by row (`rollup_sections`), so a
 new school section appears in every county report with no further code.
 
-Adding a section is one entry in SCHOOL_SECTIONS plus its ask and build functions. Row labels are frozen in
-the installation's language (settings.LANGUAGE_CODE), so a roll-up matches rows by the same
+Adding a section is one entry in SCHOOL_SECTIONS plus its ask and build functions. Row labels
+are frozen in the installation's language (settings.LANGUAGE_CODE), so a roll-up matches rows by the same
 text whoever submitted. The exact definitions of the numbers are in docs/monthly-reports.md.
 
 Later: safety-education activities.

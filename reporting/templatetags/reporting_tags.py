@@ -1,7 +1,7 @@
 """Template helpers of the incident pages, and the incident panel other apps' pages include.
 
 The school page (a safety template) shows the one-vote veto with
-`{% load reporting_tags %}{% school_incident_panel school %}`: safety's Python code never
+`{% load reporting_tags %}{% school_panels school %}`: safety's Python code never
 imports reporting; only the template names this library (docs/decisions.md).
 """
 
@@ -15,9 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from safety import roles
+from safety.models import Organisation
+from safety.onerow import instances_of, one_row, rows_of
 
 from ..activities import selectors as activity_selectors
 from ..incidents import selectors
+from ..incidents.models import Incident, SchoolVeto
 from ..orders import selectors as order_selectors
 
 register = template.Library()
@@ -41,13 +44,53 @@ def duration_text(value: datetime.timedelta | None) -> str:
     return " ".join(parts)
 
 
-@register.inclusion_tag("reporting/incidents/_school_incident_panel.html", takes_context=True)
-def school_incident_panel(context: Any, school: Any) -> dict[str, Any]:
-    return {
-        "school": school,
-        "vetoes": selectors.school_vetoes(school),
-        "request": context.get("request"),
-    }
+@register.inclusion_tag("reporting/_school_panels.html", takes_context=True)
+def school_panels(context: Any, school: Any) -> dict[str, Any]:
+    """The school page's three panels (one-vote vetoes, rectification orders, the bus
+    register's gaps) from one query (`school_panel_reads`, issue #23)."""
+    return {**school_panel_reads(school), "school": school, "request": context.get("request")}
+
+
+def school_panel_reads(school: Any) -> dict[str, Any]:
+    """What the school page's panels read (the one-vote vetoes, the rectification orders of
+    #18, the bus register of #16), as columns of one row: the vetoes with their incidents'
+    summaries, the orders with their bureaus' names, the bus reminder window and the buses
+    and drivers in service (a school's register is a few rows; `school_register_gaps`
+    sorts them). Display instances: only the fields the panels read are filled."""
+    veto_keys = ("id", "school_id", "year", "incident_id", "incident__summary")
+    order_keys = (*order_selectors.PANEL_FIELDS, "bureau__name")
+    bus_keys, driver_keys = activity_selectors.REGISTER_FIELDS
+    row = one_row(
+        school.pk,
+        {
+            "veto_rows": rows_of(
+                selectors.school_vetoes_query(school).values(*veto_keys), veto_keys
+            ),
+            "order_rows": rows_of(
+                order_selectors.school_orders(school, fields=order_keys), order_keys
+            ),
+            "bus_reminder_days": activity_selectors.reminder_days_of(),
+            "bus_rows": rows_of(
+                activity_selectors.buses_in_service(school).values(*bus_keys), bus_keys
+            ),
+            "driver_rows": rows_of(
+                activity_selectors.drivers_in_service(school).values(*driver_keys), driver_keys
+            ),
+        },
+    )
+    vetoes = instances_of(SchoolVeto, row["veto_rows"])
+    for veto in vetoes:
+        veto.incident = Incident(pk=veto.incident_id, summary=veto.incident__summary)
+    orders = instances_of(order_selectors.Order, row["order_rows"])
+    for order in orders:
+        order.bureau = Organisation(pk=order.bureau_id, name=order.bureau__name)
+    school.reminder_days = row["bus_reminder_days"]
+    gaps = activity_selectors.school_register_gaps(
+        school,
+        buses=instances_of(activity_selectors.SchoolBus, row["bus_rows"]),
+        drivers=instances_of(activity_selectors.SchoolBusDriver, row["driver_rows"]),
+    )
+    return {"vetoes": vetoes, "orders": orders, "gaps": gaps}
 
 
 # --- Bureau supervision (issue #18) --------------------------------------------------------
@@ -62,11 +105,6 @@ ORDER_SOURCES = {
 }
 
 
-@register.inclusion_tag("reporting/orders/_school_orders_panel.html")
-def school_orders_panel(school: Any) -> dict[str, Any]:
-    return {"orders": list(order_selectors.school_orders(school))}
-
-
 @register.inclusion_tag("reporting/orders/_order_button.html", takes_context=True)
 def order_button(context: Any, source: str, record: Any) -> dict[str, Any]:
     """The "issue a rectification order" link for bureau officials above the school."""
@@ -79,12 +117,6 @@ def order_button(context: Any, source: str, record: Any) -> dict[str, Any]:
         and user.unit.is_bureau
     )
     return {"url": reverse(ORDER_SOURCES[source], args=[record.pk]) if allowed else ""}
-
-
-# Activities and school buses (issue #16): the school page shows the register's gaps.
-@register.inclusion_tag("reporting/activities/_school_bus_panel.html")
-def school_bus_panel(school: Any) -> dict[str, Any]:
-    return {"school": school, "gaps": activity_selectors.school_register_gaps(school)}
 
 
 # Accountability (issue #19): the holder page (a safety template) shows when the person was

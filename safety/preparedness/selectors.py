@@ -18,18 +18,18 @@ from django.db.models import (
     ExpressionWrapper,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, Length, TruncMonth
 from django.utils import timezone
 
 from safety import roles
 from safety.access import access_object
 from safety.models import Organisation, User, semester_of
+from safety.onerow import count_of, instances_of, one_row, rows_of
 from safety.responsibility.models import Assignment, Holder
 from safety.scoping import nearest_unit_setting
 
@@ -255,9 +255,16 @@ class ScenarioRow:
     latest: Plan | None = None
 
 
-def plan_rows(unit: Organisation, today: datetime.date | None = None) -> list[ScenarioRow]:
-    """The unit's scenarios with their plans: two queries."""
-    scenarios = list(Scenario.objects.filter(is_active=True))
+def plan_rows(
+    unit: Organisation,
+    today: datetime.date | None = None,
+    *,
+    scenarios: list[Scenario] | None = None,
+) -> list[ScenarioRow]:
+    """The unit's scenarios with their plans: two queries (one when the caller holds the
+    active `scenarios`, in their order)."""
+    if scenarios is None:
+        scenarios = list(Scenario.objects.filter(is_active=True))
     rows = {s.pk: ScenarioRow(s, s.is_required_for(unit)) for s in scenarios}
     plans = Plan.objects.filter(unit=unit).select_related("approved_by").order_by("version")
     for plan in plans:
@@ -311,14 +318,23 @@ def _has_left_q() -> Q:
     return Q(holder__is_active=False) | ~Exists(current)
 
 
-def teams_of(unit: Organisation) -> list[Team]:
-    """The unit's teams with their members (each flagged `has_left`): two queries."""
+def teams_of(unit: Organisation, *, teams: list[Team] | None = None) -> list[Team]:
+    """The unit's teams, each with its members in `member_list` (leaders first, each flagged
+    `has_left`): two queries (one when the caller holds the unit's `teams`, in order)."""
+    if teams is None:
+        teams = list(Team.objects.filter(unit=unit))
     members = (
-        TeamMember.objects.select_related("holder")
+        TeamMember.objects.filter(team__unit=unit)
+        .select_related("holder")
         .annotate(has_left=ExpressionWrapper(_has_left_q(), output_field=BooleanField()))
         .order_by("-is_leader", "id")
     )
-    return list(Team.objects.filter(unit=unit).prefetch_related(Prefetch("members", members)))
+    by_team: dict[int, list[TeamMember]] = defaultdict(list)
+    for member in members if teams else ():
+        by_team[member.team_id].append(member)
+    for team in teams:
+        team.member_list = by_team[team.pk]
+    return teams
 
 
 def team_gap_count() -> Subquery:
@@ -335,9 +351,10 @@ def team_gap_count() -> Subquery:
     return Coalesce(Subquery(left, output_field=IntegerField()), 0)
 
 
-def team_gaps(unit: Organisation) -> list[TeamMember]:
-    """The members of the unit's teams who left (for the coverage page)."""
-    return list(
+def team_gap_members(unit: Organisation) -> QuerySet[TeamMember]:
+    """The members of the unit's teams who left (for the coverage page), with their team
+    and holder, in the members' order."""
+    return (
         TeamMember.objects.filter(team__unit=unit)
         .filter(_has_left_q())
         .select_related("team", "holder")
@@ -618,17 +635,22 @@ def unit_drills(unit: Organisation) -> QuerySet[Drill]:
     )
 
 
-def drill_status(unit: Organisation, today: datetime.date | None = None) -> dict[str, Any]:
+def drill_status(
+    unit: Organisation,
+    today: datetime.date | None = None,
+    *,
+    counts: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """This period's requirement and the drills held in it, and `drills`, the number of all the
-    unit's drills (the unit page's paginator total, counted in the same query): two queries."""
+    unit's drills (the unit page's paginator total): one query (`drill_counts`), or none when
+    the caller has read `counts` with `drill_count_columns` in its own row."""
     today = today or timezone.localdate()
-    need = school_requirement(unit)
+    if counts is None:
+        counts = one_row(unit.pk, drill_count_columns(unit, today))
+    settings_row = instances_of(DrillSettings, counts["settings"])
+    need = requirement(unit, settings_row[0] if settings_row else None)
     start, end = period_bounds(need.period, today)
-    in_period = Q(status=Drill.Status.RECORDED, held_on__gte=start, held_on__lt=end)
-    counts = Drill.objects.filter(unit=unit).aggregate(
-        held=Count("pk", filter=in_period), drills=Count("pk")
-    )
-    held = counts["held"]
+    held = counts[f"held_{need.period}"]
     status = {
         "requirement": need,
         "held": held,
@@ -637,8 +659,8 @@ def drill_status(unit: Organisation, today: datetime.date | None = None) -> dict
         "end": end,
         "ok": held >= need.count,
     }
-    if unit.has_school_buses:  # one more query, for schools with buses only
-        bus_held = bus_drills_held([unit.pk], today).get(unit.pk, 0)
+    if unit.has_school_buses:
+        bus_held = counts["bus_held"]
         semester_start, semester_end = semester_bounds(today)
         status["bus"] = {
             "held": bus_held,
@@ -649,6 +671,72 @@ def drill_status(unit: Organisation, today: datetime.date | None = None) -> dict
         }
         status["ok"] = status["ok"] and status["bus"]["ok"]
     return status
+
+
+def drill_count_columns(unit: Organisation, today: datetime.date) -> dict[str, Any]:
+    """The columns `drill_status` reads, for `safety.onerow.one_row` on the unit's row: the
+    nearest drill settings row (as a one-row list), the recorded drills of this month and of
+    this quarter (the settings decide which period applies), all the unit's drills and, for a
+    school with buses, this semester's recorded bus drills."""
+    nearest = (
+        DrillSettings.objects.filter(unit_id__in=unit.ancestor_ids)
+        .order_by(Length("unit__path").desc())
+        .values(*DRILL_SETTINGS_FIELDS)[:1]
+    )
+    drills = Drill.objects.filter(unit=unit)
+    recorded = drills.filter(status=Drill.Status.RECORDED)
+    columns: dict[str, Any] = {
+        "settings": rows_of(nearest, DRILL_SETTINGS_FIELDS),
+        "drills": count_of(drills),
+    }
+    for period in ("month", "quarter"):
+        start, end = period_bounds(period, today)
+        columns[f"held_{period}"] = count_of(recorded.filter(held_on__gte=start, held_on__lt=end))
+    if unit.has_school_buses:
+        semester_start, _end = semester_bounds(today)
+        columns["bus_held"] = count_of(
+            recorded.filter(
+                scenario__buses_only=True, held_on__gte=semester_start, held_on__lte=today
+            )
+        )
+    return columns
+
+
+DRILL_SETTINGS_FIELDS = ("id", "unit_id", *SETTINGS_FIELDS)
+_SCENARIO_FIELDS = (
+    "id",
+    "key",
+    "name_zh",
+    "name_en",
+    "is_overall",
+    "is_required",
+    "boarding_only",
+    "buses_only",
+    "order",
+    "is_active",
+)
+_TEAM_FIELDS = ("id", "unit_id", "kind", "name", "duties", "order")
+
+
+def unit_page(unit: Organisation, today: datetime.date | None = None) -> dict[str, Any]:
+    """The unit page's plans (`plan_rows`), teams (`teams_of`) and, for a school, drill
+    status (`drill_status`): four queries (the scenarios, the unit's teams, the drill settings
+    and the drill counts in one row; the plans; the team members)."""
+    today = today or timezone.localdate()
+    columns = {
+        "scenarios": rows_of(
+            Scenario.objects.filter(is_active=True).values(*_SCENARIO_FIELDS), _SCENARIO_FIELDS
+        ),
+        "teams": rows_of(Team.objects.filter(unit=unit).values(*_TEAM_FIELDS), _TEAM_FIELDS),
+    }
+    if unit.is_school:
+        columns.update(drill_count_columns(unit, today))
+    row = one_row(unit.pk, columns)
+    return {
+        "plans": plan_rows(unit, today, scenarios=instances_of(Scenario, row["scenarios"])),
+        "teams": teams_of(unit, teams=instances_of(Team, row["teams"])),
+        "status": drill_status(unit, today, counts=row) if unit.is_school else None,
+    }
 
 
 def drill_plans(unit: Organisation) -> QuerySet[Plan]:

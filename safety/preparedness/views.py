@@ -89,13 +89,12 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk)
     user = request.user
     own = user.unit_id == unit.pk
-    status = selectors.drill_status(unit) if unit.is_school else None
+    page = selectors.unit_page(unit)
+    status = page["status"]
     drills = status["drills"] if status else None  # counted with the status
     context = {
         "unit": unit,
-        "plans": selectors.plan_rows(unit),
-        "teams": selectors.teams_of(unit),
-        "status": status,
+        **page,
         **paginate(request, selectors.unit_drills(unit), count=drills).context(),
         "can_manage": own and user.has_perm(roles.MANAGE_PREPAREDNESS),
         "can_record": own and unit.is_school and user.has_perm(roles.RECORD_DRILL),

@@ -1,8 +1,11 @@
 """The coverage gap summaries (models.GapSummary, issue #23): written here, read by
 `selectors.kept_coverage_rows`. The responsibility services call `refresh_unit` after a change
-to one unit's posts, holders, certificates or letters (in their transaction), and
-`forget_below` after a change that reaches many units (a post of the catalogue, a bureau's
-grace period): those units are counted live until the task refreshes them. The nightly task
+to one unit's posts, holders, certificates or letters (in their transaction);
+`safety.services.organisation_save` runs the task below at once for a unit created or changed
+and its subtree (its kind, type and boarding decide its required posts, its place its grace
+period). `forget_below` follows a change that reaches many units (a post of the catalogue, a
+bureau's grace period; a safety area created or (de)activated does the same in
+`safety_area_save`): those units are counted live until the task refreshes them. The nightly task
 "safety.refresh_gap_summaries" rewrites every unit's row for the new day."""
 
 from __future__ import annotations

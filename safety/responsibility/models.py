@@ -418,7 +418,8 @@ class GapSummary(models.Model):
     """A unit's coverage gaps by kind as of the day `on` (issue #23): the responsibility
     grid, the dashboards and the school pages read these rows instead of recomputing every
     unit's gaps per request. Rewritten by the responsibility services when a unit's posts,
-    holders, certificates or letters change (safety.responsibility.gaps.refresh_units) and for
+    holders, certificates or letters change, and by `organisation_save` when a unit is created
+    or changed (safety.responsibility.gaps.refresh_unit), and for
     every unit each night (the task "safety.refresh_gap_summaries": an unsigned letter becomes
     a gap when its grace period runs out, with no change to any row). A row not of today is
     stale: the readers count that unit's gaps live (correct, only slower). Emergency team

@@ -8,13 +8,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safety import roles
 from safety.access import access_object
 from safety.models import Organisation, SafetyArea, User, school_year_bounds, school_year_of
+from safety.onerow import instances_of, one_row, rows_of
 from safety.preparedness import selectors as preparedness_selectors
 from safety.scoping import nearest_unit_setting
 
@@ -211,23 +213,24 @@ def letter_is_overdue(
 def _current_assignments(
     unit: Organisation, today: datetime.date, school_year: str
 ) -> list[Assignment]:
-    """The unit's assignments in force, with valid certificates and this year's letters."""
+    """The unit's assignments in force, with their areas (one prefetch), whether the holder
+    has a valid certificate of the post's kind (`has_valid_certificate`) and this school
+    year's letter (`year_letter_id`, `year_letter_status`), annotated in the same query."""
+    valid = Certificate.objects.filter(
+        holder=OuterRef("holder"), kind=OuterRef("post__certificate_kind"), expires_on__gte=today
+    )
+    year_letter = ResponsibilityLetter.objects.filter(
+        assignment=OuterRef("pk"), school_year=school_year
+    ).order_by("pk")[:1]
     return list(
         Assignment.objects.current(today)
         .filter(unit=unit)
         .select_related("holder", "post")
-        .prefetch_related(
-            "areas",
-            Prefetch(
-                "holder__certificates",
-                queryset=Certificate.objects.filter(expires_on__gte=today),
-                to_attr="valid_certificates",
-            ),
-            Prefetch(
-                "letters",
-                queryset=ResponsibilityLetter.objects.filter(school_year=school_year),
-                to_attr="year_letters",
-            ),
+        .prefetch_related("areas")
+        .annotate(
+            has_valid_certificate=Exists(valid),
+            year_letter_id=Subquery(year_letter.values("pk")),
+            year_letter_status=Subquery(year_letter.values("status")),
         )
         .order_by("post__order", "holder__name_sort_key", "id")
     )
@@ -239,10 +242,17 @@ def _assignment_gaps(
     """The certificate and letter gaps of one current assignment; also sets the flags the
     coverage page shows on its row (`letter`, `certificate_missing`, `letter_overdue`)."""
     gaps = []
-    assignment.letter = assignment.year_letters[0] if assignment.year_letters else None
+    assignment.letter = None  # the page shows its status only (id, school year, status)
+    if assignment.year_letter_id is not None:
+        assignment.letter = ResponsibilityLetter(
+            pk=assignment.year_letter_id,
+            assignment_id=assignment.pk,
+            school_year=school_year,
+            status=assignment.year_letter_status,
+        )
     certificate_kind = assignment.post.certificate_kind
-    assignment.certificate_missing = bool(certificate_kind) and not any(
-        c.kind == certificate_kind for c in assignment.holder.valid_certificates
+    assignment.certificate_missing = bool(certificate_kind) and not (
+        assignment.has_valid_certificate
     )
     names = {"name": assignment.holder.name, "post": assignment.post.name}
     if assignment.certificate_missing:
@@ -283,16 +293,74 @@ def _unfilled_gaps(
     return post_gaps + area_gaps
 
 
+# The catalogue fields the coverage page reads of a post and of an area (the post's duty
+# text, for the letters, is left out).
+_POST_FIELDS = (
+    "id",
+    "key",
+    "name_zh",
+    "name_en",
+    "unit_kind",
+    "level",
+    "is_required",
+    "boarding_only",
+    "school_types",
+    "certificate_kind",
+    "order",
+    "is_active",
+)
+_AREA_FIELDS = ("id", "key", "name_zh", "name_en", "description", "order", "is_active")
+
+
+def _coverage_reads(unit: Organisation) -> dict[str, Any]:
+    """The unit's letter grace period, the active posts of its kind, the active safety areas
+    and its emergency team gaps (#14), in one query (safety.onerow)."""
+    kind = Post.UnitKind.SCHOOL if unit.is_school else Post.UnitKind.BUREAU
+    nearest = (
+        ResponsibilitySettings.objects.filter(unit_id__in=unit.ancestor_ids)
+        .order_by(Length("unit__path").desc())
+        .values("unsigned_letter_grace_days")[:1]
+    )
+    row = one_row(
+        unit.pk,
+        {
+            "grace_days": Subquery(nearest, output_field=IntegerField()),
+            "posts": rows_of(
+                Post.objects.filter(is_active=True, unit_kind=kind).values(*_POST_FIELDS),
+                _POST_FIELDS,
+            ),
+            "areas": rows_of(
+                SafetyArea.objects.filter(is_active=True).values(*_AREA_FIELDS), _AREA_FIELDS
+            ),
+            "team_gaps": rows_of(
+                preparedness_selectors.team_gap_members(unit).values("holder__name", "team__name"),
+                ("holder__name", "team__name"),
+            ),
+        },
+    )
+    return {
+        "grace_days": (
+            ResponsibilitySettings.DEFAULT_GRACE_DAYS
+            if row["grace_days"] is None
+            else row["grace_days"]
+        ),
+        "posts": instances_of(Post, row["posts"]),
+        "areas": instances_of(SafetyArea, row["areas"]),
+        "team_gaps": row["team_gaps"],
+    }
+
+
 def school_coverage(school: Organisation, *, today: datetime.date | None = None) -> SchoolCoverage:
     """Holders by post and by area, and the gaps, of one unit (school or bureau), on `today`
-    (default: today). A fixed number of queries. The caller has checked the unit is visible."""
+    (default: today). Three queries: the catalogue, grace period and team gaps in one
+    (`_coverage_reads`), the current assignments with their certificate and letter state,
+    and their areas. The caller has checked the unit is visible."""
     today = today or timezone.localdate()
     school_year = school_year_of(today)
-    grace_days = unsigned_letter_grace_days(school)
-    kind = Post.UnitKind.SCHOOL if school.is_school else Post.UnitKind.BUREAU
-    posts = Post.objects.filter(is_active=True, unit_kind=kind)
-    post_rows = {post.pk: PostRow(post, post.is_required_for(school)) for post in posts}
-    area_rows = {area.pk: AreaRow(area) for area in SafetyArea.objects.filter(is_active=True)}
+    reads = _coverage_reads(school)
+    grace_days = reads["grace_days"]
+    post_rows = {post.pk: PostRow(post, post.is_required_for(school)) for post in reads["posts"]}
+    area_rows = {area.pk: AreaRow(area) for area in reads["areas"]}
     assignment_gaps: list[Gap] = []
     for assignment in _current_assignments(school, today, school_year):
         if assignment.post_id in post_rows:
@@ -316,24 +384,22 @@ def school_coverage(school: Organisation, *, today: datetime.date | None = None)
         grace_days=grace_days,
         gaps=_unfilled_gaps(school, post_rows.values(), area_rows.values())
         + assignment_gaps
-        + _team_gaps(school),
+        + _team_gaps(reads["team_gaps"]),
         posts=shown_posts,
         areas=shown_areas,
     )
 
 
-def _team_gaps(unit: Organisation) -> list[Gap]:
-    """Emergency preparedness (issue #14): members of the unit's emergency teams who left."""
+def _team_gaps(members: list[dict[str, str]]) -> list[Gap]:
+    """Emergency preparedness (issue #14): members of the unit's emergency teams who left
+    (rows of holder and team names)."""
     return [
         Gap(
             "team",
             _("%(name)s of the %(team)s has left the school")
-            % {
-                "name": member.holder.name,
-                "team": member.team.name,
-            },
+            % {"name": member["holder__name"], "team": member["team__name"]},
         )
-        for member in preparedness_selectors.team_gaps(unit)
+        for member in members
     ]
 
 

@@ -12,7 +12,17 @@ from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
 from safety.models import Notification, Organisation, User
-from safety.onerow import as_date, count_of, earliest, one_row, read_together, rows_of, sum_of
+from safety.onerow import (
+    as_date,
+    count_of,
+    earliest,
+    instances_of,
+    one_row,
+    read_together,
+    rows_of,
+    sum_of,
+)
+from safety.responsibility.models import Post
 
 
 def _schools(city):
@@ -101,3 +111,26 @@ def test_several_querysets_are_read_together_as_the_orm_reads_them(city, people)
 def test_read_together_wants_the_relations_named():
     with pytest.raises(ValueError):
         read_together(User.objects.select_related())
+def test_rows_come_back_as_instances_with_their_python_values(city, people):
+    """`instances_of`: dates, datetimes, booleans and JSON lists as the ORM reads them."""
+    fields = ("id", "key", "is_required", "school_types", "order")
+    unit_fields = ("id", "created_at", "is_boarding")
+    posts = Post.objects.filter(is_active=True).order_by("pk")
+    schools = _schools(city).order_by("pk")
+    row = one_row(
+        people.staff_a.unit_id,
+        {
+            "posts": rows_of(posts.values(*fields), fields),
+            "schools": rows_of(schools.values(*unit_fields), unit_fields),
+        },
+    )
+    built = instances_of(Post, row["posts"])
+    assert [(p.pk, p.key, p.is_required, p.school_types, p.order) for p in built] == [
+        (p.pk, p.key, p.is_required, p.school_types, p.order) for p in posts
+    ]
+    units = instances_of(Organisation, row["schools"])
+    assert [(u.pk, u.created_at, u.is_boarding) for u in units] == [
+        (s.pk, s.created_at, s.is_boarding) for s in schools
+    ]
+    extra = instances_of(Organisation, [{"id": 1, "parent__name": "甲县"}])[0]
+    assert extra.parent__name == "甲县"

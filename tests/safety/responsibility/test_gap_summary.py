@@ -14,8 +14,13 @@ from safety.models import (
     GapSummary,
     Organisation,
     ResponsibilitySettings,
+    SafetyArea,
 )
 from safety.responsibility import gaps, selectors, services, tasks
+from safety.services import organisation_save, safety_area_save
+from safety.uploads import clean_document
+from tests.builders import jpeg_upload
+from tests.factories import OrganisationFactory
 from tests.safety.responsibility.factories import assign, cover_school, holder
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +74,9 @@ def test_readers_use_the_summary_and_count_stale_units_live(city):
     units = Organisation.objects.filter(pk__in=[school.pk, city.school_b.pk]).order_by("pk")
     expected = [(row.school_id, row.gap_count) for row in selectors.coverage_rows(units)]
 
-    # school_b has no summary (no change made yet), school_a a stale one: both counted live.
+    # school_b has no summary (as before the nightly task's first run), school_a a stale
+    # one: both counted live.
+    GapSummary.objects.filter(unit=city.school_b).delete()
     GapSummary.objects.filter(unit=school).update(
         on=timezone.localdate() - datetime.timedelta(days=1), missing_posts=99
     )
@@ -97,3 +104,60 @@ def test_a_grace_period_change_makes_the_units_below_stale(
     assert len(callbacks) == 1  # the refresh job, queued after the commit
     row = selectors.kept_coverage_rows(Organisation.objects.filter(pk=city.school_a.pk))[0]
     assert row.letter_gaps == live(city.school_a)["letter_gaps"]
+
+
+def test_a_signed_letter_and_a_holder_change_keep_the_summary(city):
+    school = city.school_a
+    assignment = assign(school, "class_teacher", "李老师")
+    letter = services.letter_issue(actor=None, assignment=assignment)
+    assert kept(school) == live(school)
+    services.letter_sign(
+        actor=None,
+        letter=letter,
+        signed_on=timezone.localdate(),
+        scan=clean_document(jpeg_upload("签字页.jpg")),
+    )
+    assert kept(school)["letter_gaps"] == 0
+    assert kept(school) == live(school)
+
+    person = assignment.holder
+    person.is_active = False
+    services.holder_save(actor=None, holder=person, changed_fields=["is_active"])
+    assert kept(school) == live(school)
+
+
+def test_a_new_unit_and_a_changed_school_have_a_summary_of_today(city):
+    school = OrganisationFactory(name="新建小学", parent=city.county_a)
+    assert kept(school) == live(school)
+    assert kept(school)["missing_posts"] > 0  # nobody holds anything yet
+
+    # A boarding school needs the boarding-only posts: the save rewrites its summary.
+    before = kept(school)["missing_posts"]
+    school.is_boarding = True
+    organisation_save(actor=None, organisation=school, changed_fields=["is_boarding"])
+    assert kept(school) == live(school)
+    assert kept(school)["missing_posts"] > before
+
+
+def test_a_bureau_moved_rewrites_its_subtree_and_a_new_area_makes_every_summary_stale(
+    city, django_capture_on_commit_callbacks
+):
+    cover_school(city.school_a)
+    # County B gives a year to sign: under it, no unsigned letter is overdue yet.
+    ResponsibilitySettings.objects.create(unit=city.county_b, unsigned_letter_grace_days=365)
+    assert kept(city.school_a)["letter_gaps"] > 0
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        city.county_a.parent = city.county_b
+        organisation_save(actor=None, organisation=city.county_a, changed_fields=["parent"])
+    # Every unit below the moved bureau takes county B's grace period: rewritten at once.
+    assert kept(city.school_a) == live(city.school_a)
+    assert kept(city.school_a)["letter_gaps"] == 0
+    assert kept(city.county_a) == live(city.county_a)
+    assert callbacks == []
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        safety_area_save(actor=None, area=SafetyArea(key="lab", name_zh="实验室", name_en="Lab"))
+    assert not GapSummary.objects.exists()  # every school has one more area to cover
+    assert len(callbacks) == 1  # the refresh job, queued after the commit
+    row = selectors.kept_coverage_rows(Organisation.objects.filter(pk=city.school_b.pk))[0]
+    assert row.missing_areas == live(city.school_b)["missing_areas"]
