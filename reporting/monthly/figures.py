@@ -15,10 +15,9 @@ A county roll-up adds up its schools' frozen sections row by row (`rollup_sectio
 new school section appears in every county report with no further code.
 
 Adding a section is one entry in SCHOOL_SECTIONS plus its ask and build functions. Row labels
-are frozen in the installation's language (settings.LANGUAGE_CODE), so a roll-up matches rows by the same
-text whoever submitted. The exact definitions of the numbers are in docs/monthly-reports.md.
-
-Later: safety-education activities.
+are frozen in the installation's language (settings.LANGUAGE_CODE), so a roll-up matches rows
+by the same text whoever submitted. The exact definitions of the numbers are in
+docs/monthly-reports.md.
 """
 
 from __future__ import annotations
