@@ -111,6 +111,8 @@ def test_several_querysets_are_read_together_as_the_orm_reads_them(city, people)
 def test_read_together_wants_the_relations_named():
     with pytest.raises(ValueError):
         read_together(User.objects.select_related())
+
+
 def test_rows_come_back_as_instances_with_their_python_values(city, people):
     """`instances_of`: dates, datetimes, booleans and JSON lists as the ORM reads them."""
     fields = ("id", "key", "is_required", "school_types", "order")
