@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from safety.models import Organisation, User
 
-CITY = "city.official"
-COUNTY = "c01.official"
-PROVINCE = "province.official"
-STAFF = "s00001.staff"
-LEADER = "s00001.leader"
+from ._personas import CITY, COUNTY, LEADER, PROVINCE, STAFF
+
+__all__ = ["CITY", "COUNTY", "LEADER", "PROVINCE", "STAFF", "first", "unit_of"]
 
 
 def unit_of(username: str) -> Organisation:
