@@ -9,10 +9,15 @@ import statistics
 import sys
 import time
 
+import django
 import requests
 
-from bench.measure_ids import ids_from_env
-from bench.pages import ANONYMOUS, PAGES, PROVINCE_PAGES
+# #23: the feature rows' modules (bench.feature_pages) import the models they read ids from.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+django.setup()
+
+from bench.measure_ids import ids_from_env  # noqa: E402
+from bench.pages import ANONYMOUS, PAGES, PROVINCE_PAGES  # noqa: E402
 
 PASSWORD = "SafeCampus@2026"
 

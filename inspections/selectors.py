@@ -56,14 +56,15 @@ def access_hazard_summary(user: User, pk: int) -> Hazard:
 
 
 def access_inspection(user: User, pk: int, *, for_change: bool = False) -> Inspection:
-    """The inspection `pk` if `user` may see it, with school, inspector and checklist joined.
+    """The inspection `pk` if `user` may see it, with school, inspector and checklist joined,
+    and its special campaign and campaign task (#18; the page links back to the task).
 
     Raises `Http404` outside the jurisdiction and, with `for_change=True`, `PermissionDenied`
     when the user's role may not file inspections.
     """
     permission = roles.FILE_INSPECTION if for_change else None
     inspections = Inspection.objects.select_related(
-        "school", "inspector", "checklist__template__area"
+        "school", "inspector", "checklist__template__area", "campaign", "campaign_task"
     )
     return access_object(inspections, user, permission=permission, pk=pk)
 

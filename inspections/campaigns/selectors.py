@@ -48,8 +48,13 @@ def access_board(user: User, pk: Any) -> Campaign:
 
 
 def access_task(user: User, pk: Any, *, for_change: bool = False) -> CampaignTask:
+    # #23: the school's county (the forward looked up) and the submitter the page names.
     queryset = CampaignTask.objects.select_related(
-        "campaign__bureau", "campaign__checklist__template", "school", "inspection"
+        "campaign__bureau",
+        "campaign__checklist__template",
+        "school__parent",
+        "inspection",
+        "submitted_by",
     )
     task = access_object(
         queryset, user, permission=roles.ANSWER_SUPERVISION if for_change else None, pk=pk

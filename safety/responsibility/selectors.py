@@ -8,7 +8,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +35,7 @@ from .models import (
     Certificate,
     CertificateKind,
     Holder,
+    LetterEvent,
     Post,
     ResponsibilityLetter,
     ResponsibilitySettings,
@@ -52,11 +63,12 @@ def access_holder(user: User, pk: int, *, for_change: bool = False) -> Holder:
 
 
 def access_assignment(user: User, pk: int, *, for_change: bool = False) -> Assignment:
-    """The assignment `pk` with its unit, post, holder and predecessor, scoped to the user's
-    jurisdiction. Raises `Http404` for outsiders and, with `for_change`, `PermissionDenied`
-    for a role that may not manage responsibilities."""
+    """The assignment `pk` with its unit, post, holder, predecessor and successor, scoped to the
+    user's jurisdiction. Raises `Http404` for outsiders and, with `for_change`,
+    `PermissionDenied` for a role that may not manage responsibilities."""
+    related = ("unit", "post", "holder", "handed_over_from__holder", "handed_over_to__holder")
     return access_object(
-        Assignment.objects.select_related("unit", "post", "holder", "handed_over_from__holder"),
+        Assignment.objects.select_related(*related),
         user,
         permission=_change_permission(for_change),
         pk=pk,
@@ -112,7 +124,10 @@ def holder_assignments(holder: Holder) -> QuerySet[Assignment]:
 
 def assignment_letters(assignment: Assignment) -> QuerySet[ResponsibilityLetter]:
     """The letters of an assignment, newest school year first, with their timelines."""
-    return assignment.letters.prefetch_related("events__actor").order_by("-school_year")
+    events = LetterEvent.objects.select_related("actor")  # #23: the actors with their events
+    return assignment.letters.prefetch_related(Prefetch("events", queryset=events)).order_by(
+        "-school_year"
+    )
 
 
 def first_responsible_names(units: Iterable[Organisation], on: datetime.date) -> dict[int, str]:
