@@ -347,6 +347,8 @@ def merge_pages(results: dict, measured: dict[str, dict]) -> None:
     """Put the freshly measured rows (in-process and HTTP, per size) into `results`: a row of
     the same page and persona is replaced, a new one appended, every other row kept."""
     for label, fresh in measured.items():
+        # #23: a size the previous run did not have (the province) starts empty.
+        results.setdefault(label, {**fresh, "pages": [], "http": []})
         for field in ("pages", "http"):
             by_page = {(row["key"], row["persona"]): row for row in fresh[field]}
             kept = [r for r in results[label][field] if (r["key"], r["persona"]) not in by_page]
@@ -379,8 +381,6 @@ def partial_run(args: argparse.Namespace) -> dict:
     run["load_after"] = os.getloadavg()
     cities = {label: f"{fresh['schools']:,} schools, {fresh['hazards']:,} hazards"
               for label, fresh in measured.items()}  # fmt: skip
-    if "province" in measured and "province" not in results:
-        results["province"] = {**measured["province"], "pages": [], "http": []}
     results.setdefault("partial_runs", []).append(
         {"pages": args.pages, "rounds": args.rounds, "repeats": args.repeats, "cities": cities,
          **run}

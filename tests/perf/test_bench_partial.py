@@ -45,6 +45,23 @@ def test_a_partial_run_replaces_its_rows_and_keeps_the_others():
         assert http[("floor", "city.official")] == 11.0
 
 
+def test_a_partial_run_adds_a_size_the_previous_run_did_not_have():
+    """#23: the province measured for the first time by a partial run (the previous full run
+    had only the 1x and 4x cities) is added, its rows as measured."""
+    results = {size: {"pages": [], "http": []} for size in ("1x", "4x")}
+    fresh = {
+        "province": {
+            "schools": 20000,
+            "pages": [row("home", "province.official", 40.0)],
+            "http": [row("home", "province.official", 45.0)],
+        }
+    }
+    merge_pages(results, fresh)
+    assert results["province"]["schools"] == 20000
+    assert [r["median_ms"] for r in results["province"]["pages"]] == [40.0]
+    assert [r["median_ms"] for r in results["province"]["http"]] == [45.0]
+
+
 def test_the_report_names_each_partial_run_and_the_api_baseline(tmp_path):
     results = json.loads(RECORDED.read_text(encoding="utf-8"))
     runs = results.get("partial_runs") or []
