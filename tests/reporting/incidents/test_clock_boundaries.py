@@ -38,7 +38,9 @@ def _views_of_lateness(incident: Incident, now: datetime.datetime, client, monke
     incident = Incident.objects.get(pk=incident.pk)
     listed = client.get(reverse("incidents:incident_list"), {"flag": "late"}).context["page"]
     on_time = client.get(reverse("incidents:incident_list"), {"flag": "on_time"}).context["page"]
-    month_rows = figures.incidents(incident.school, datetime.date(2026, 3, 1), now)
+    month_rows = figures.section_by_key("incidents").compute(
+        incident.school, datetime.date(2026, 3, 1), now
+    )
     scope = Scope(user=client.user, unit=client.user.unit)
     period = period_for("month", now.date(), datetime.date(2026, 3, 1))
     dashboard = {f.key: f.value for f in incident_figures(scope, period, now.date())}

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspections import services as inspection_services
-from reporting.monthly.figures import rectification_orders
+from reporting.monthly.figures import section_by_key
 from reporting.orders import services
 from reporting.orders.models import OrderSettings, RectificationOrder
 from safety.models import AuditEvent, Notification, SafetyArea
@@ -225,6 +225,7 @@ def test_monthly_figures_section_counts_orders(city, people, hazard):
         deadline=datetime.date(2026, 11, 10),
         **common,
     )
-    rows = rectification_orders(city.school_a, october, at((11, 15)))["rows"]
+    section = section_by_key("rectification_orders")
+    rows = section.compute(city.school_a, october, at((11, 15)))["rows"]
     # issued 1 and 2; accepted 2; open at end 1 and 3; overdue (deadline before 31 Oct) 1.
     assert rows == [["", 2, 1, 2, 1]]
