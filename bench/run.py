@@ -300,6 +300,10 @@ def main() -> None:
     else:
         results = partial_run(args) if args.pages else full_run(args)
     Path(args.output).with_suffix(".json").write_text(json.dumps(results, default=str, indent=1))
+    import django  # the report reads the rows, whose feature modules read through the models
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    django.setup()
     from bench.report import write_report
 
     write_report(results, Path(args.output))
