@@ -88,8 +88,15 @@ class ApplicationForm(TextRulesMixin, forms.ModelForm):
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         holders = selectors.holders_of(school)
+        # #23: the two person fields list the same holders, read once (a ModelChoiceField
+        # reads its queryset afresh each time it is rendered); the queryset still validates.
+        choices = None
         for name in ("person_in_charge", "safety_officer"):
             self.fields[name].queryset = holders
+            if choices is None:
+                choices = list(iter(self.fields[name].choices))  # iter(): no COUNT first
+            self.fields[name].choices = choices
+        self.has_holders = any(value != "" for value, _label in choices)
         self.fields["kind"].choices = [("", "---------"), *ActivityKind.choices]
         self.fields["starts_at"].help_text = _("Beijing time.")
         style(self)

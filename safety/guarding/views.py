@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,8 @@ from django.views.decorators.http import require_POST
 
 from safety import confirm, roles
 from safety.exports import Sheet, xlsx_response
+from safety.context_processors import unread_column
+from safety.onerow import count_of, one_row
 from safety.paging import paginate
 from safety.selectors import access_unit
 from safety.uploads import file_response
@@ -334,7 +337,20 @@ def duty_log(request: HttpRequest, pk: int) -> HttpResponse:
     owner = access_unit(request.user, pk)
     can_write = _own(request.user, owner) and request.user.has_perm(roles.RECORD_GUARDING)
     today = timezone.localdate()
-    current = selectors.duty_logs(owner).filter(date=today).first()
+    # #23: the count of logs, today's log's id and the unread notifications in one row;
+    # today's log is the newest (no log is dated later), so the first page already holds it.
+    logs = selectors.duty_logs(owner)
+    row = one_row(
+        owner.pk,
+        {
+            "logs_count": count_of(logs),
+            "today_log": Subquery(logs.filter(date=today).values("pk")[:1]),
+            "unread_notifications": unread_column(request.user),
+        },
+    )
+    paged = paginate(request, logs, count=row["logs_count"])
+    on_page = [log for log in paged.page.object_list if log.pk == row["today_log"]]
+    current = on_page[0] if on_page else logs.filter(pk=row["today_log"]).first()
     form = DutyLogForm(request.POST or None, instance=current)
     if request.method == "POST":
         selectors.require(can_write)
@@ -355,7 +371,8 @@ def duty_log(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": owner,
         "form": form if can_write else None,
         "shift": selectors.shift_on(owner, today),
-        **paginate(request, selectors.duty_logs(owner)).context(),
+        "unread_notifications": row["unread_notifications"],
+        **paged.context(),
     }
     return _page(request, "duty_log.html", context, status=400 if form.errors else 200)
 
