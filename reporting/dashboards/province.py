@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from safety.models import PATH_SEGMENT_WIDTH, Organisation
@@ -26,35 +26,44 @@ CITY_PATH_LENGTH = 2 * (PATH_SEGMENT_WIDTH + 1)
 WORST_CITIES = 10
 
 
-def overdue_by_city_column(overdue: QuerySet) -> JsonRows:
-    """Overdue open hazards per city of the province, the worst first, as a column of the
-    home's one-row query (`overdue_by_city` reads it). `overdue` is the scoped queryset of
-    overdue open hazards; the city's name comes by a subquery on its path."""
-    names = Organisation.objects.filter(path=OuterRef("city_path"))
-    rows = (
-        overdue.annotate(city_path=Substr("school__path", 1, CITY_PATH_LENGTH))
-        .values("city_path")
-        .annotate(
-            count=Count("id"),
-            name=Subquery(names.values("name")[:1]),
-            city_id=Subquery(names.values("pk")[:1]),
-        )
-        .order_by("-count", "city_path")[:WORST_CITIES]
+def bureaus_column(province: Organisation) -> JsonRows:
+    """The province's bureaus (its cities and their counties: a hundred rows or so) with
+    their paths, as a column of the home's one-row query: `overdue_by_city` adds the open
+    rows' overdue hazards, which come per bureau (from the tally), up to each city."""
+    bureaus = Organisation.objects.filter(
+        path__startswith=province.path, kind__in=(Organisation.Kind.CITY, Organisation.Kind.COUNTY)
     )
-    return rows_of(rows, ("city_path", "count", "name", "city_id"))
+    return rows_of(bureaus.order_by().values("pk", "path", "name", "kind"), BUREAU_KEYS)
 
 
-def overdue_by_city(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows of `overdue_by_city_column`, worst first: [{"name", "count", "url"}], `url`
-    the ledger filtered to the city."""
+BUREAU_KEYS = ("pk", "path", "name", "kind")
+
+
+def overdue_by_city(
+    open_rows: list[dict[str, Any]], bureaus: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Overdue open hazards per city of the province, the worst ten first:
+    [{"name", "count", "url"}], `url` the ledger filtered to the city. `open_rows`: the
+    dashboard's open hazards per bureau (HazardCounts.open_rows: the tally's rows on
+    PostgreSQL, never a scan of the ledger — #23: grouping the overdue hazards by city took
+    1.1 s at 2,000 schools); `bureaus`: the rows of `bureaus_column`. Hazards of a bureau
+    outside every city (none by the tree's rules) count under "—"."""
+    city_of = {row["pk"]: row["path"][:CITY_PATH_LENGTH] for row in bureaus}
+    cities = {row["path"]: row for row in bureaus if row["kind"] == Organisation.Kind.CITY}
+    totals: dict[str, int] = {}
+    for row in open_rows:
+        if row["is_overdue"] and row["n"]:
+            path = city_of.get(row["bureau_id"], "")
+            totals[path] = totals.get(path, 0) + row["n"]
     ledger = reverse("inspections:ledger")
+    worst = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:WORST_CITIES]
     return [
         {
-            "name": row["name"] or "—",
-            "count": row["count"],
-            "url": f"{ledger}?overdue=1&county={row['city_id']}" if row["city_id"] else "",
+            "name": cities[path]["name"] if path in cities else "—",
+            "count": count,
+            "url": f"{ledger}?overdue=1&county={cities[path]['pk']}" if path in cities else "",
         }
-        for row in sorted(rows, key=lambda row: (-row["count"], row["city_path"]))
+        for path, count in worst
     ]
 
 

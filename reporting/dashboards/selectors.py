@@ -438,12 +438,13 @@ def _overdue_by_bureau(counts: HazardCounts) -> list[OverdueRow]:
 
 
 def overdue_columns(scope: Scope) -> dict[str, JsonRows]:
-    """The column `overdue_by_unit` reads for a province (per city) or a county (per school:
-    the open overdue hazards, which the index on (is_overdue, status) finds), for the page's
-    one-row query; none for a whole city (its counties come from the tally)."""
-    overdue = scope.hazards().filter(OPEN, is_overdue=True).order_by()
+    """The column `overdue_by_unit` reads for a province (its bureaus: the counts come from
+    the tally, per city) or a county (per school: the open overdue hazards, which the index
+    on (is_overdue, status) finds), for the page's one-row query; none for a whole city (its
+    counties come from the tally)."""
     if province.is_province_level(scope.unit, scope.county):
-        return {"overdue_units": province.overdue_by_city_column(overdue)}
+        return {"province_bureaus": province.bureaus_column(scope.unit)}
+    overdue = scope.hazards().filter(OPEN, is_overdue=True).order_by()
     if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
         return {}
     rows = (
@@ -462,7 +463,8 @@ def overdue_by_unit(
     `overdue_columns` (one query of its own without it)."""
     if province.is_province_level(scope.unit, scope.county):
         row = row if row is not None else one_row(scope.unit.pk, overdue_columns(scope))
-        return province.overdue_by_city(row["overdue_units"])
+        counts = counts or hazard_counts(scope, timezone.localdate())
+        return province.overdue_by_city(counts.open_rows, row["province_bureaus"])
     if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
         return _overdue_by_bureau(counts or hazard_counts(scope, timezone.localdate()))
     row = row if row is not None else one_row(scope.unit.pk, overdue_columns(scope))

@@ -20,8 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from safety import confirm, roles
-from safety.exports import Sheet, xlsx_response
 from safety.context_processors import unread_column
+from safety.exports import Sheet, xlsx_response
 from safety.onerow import count_of, one_row
 from safety.paging import paginate
 from safety.selectors import access_unit

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from demo.generator import Plan, generate
 from inspections.selectors import ledger_queryset
 from safety.models import User
 from tests.conftest import services_required
@@ -119,3 +120,33 @@ def test_ledger_search_is_served_by_the_trigram_indexes(postgresql, generate_cit
     assert "Seq Scan on inspections_hazard" not in plan, plan
     assert "hazard_description_trgm" in plan, plan
     assert "hazard_location_trgm" in plan, plan
+
+
+# The whole jurisdiction's home (#23): a city's and a province's figures, trends and overdue
+# breakdown come from the tally and the monthly rows, so no plan of the page reads the hazard
+# table at all, by any path (the province's overdue hazards per city were grouped from the
+# hazard table: 23 s at 20,000 schools).
+WHOLE_JURISDICTION_HOMES = [
+    ("province.official", "/"),
+    ("province.official", "/?period=year"),
+    ("city.official", "/"),
+]
+
+
+@pytest.mark.django_db
+def test_whole_jurisdiction_homes_never_read_the_hazard_table(postgresql):
+    generate(Plan(schools=40, years=1, cities=2, counties=4, seed=7))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    reading = {}
+    for persona, path in WHOLE_JURISDICTION_HOMES:
+        plans = plans_touching_hazards(persona, path)
+        nodes = [
+            line.strip()
+            for plan in plans
+            for line in plan.splitlines()
+            if " on inspections_hazard " in line + " "
+        ]
+        if nodes:
+            reading[(persona, path)] = nodes
+    assert not reading, f"home plans reading the hazard table: {reading}"
