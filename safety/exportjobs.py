@@ -62,12 +62,15 @@ STATUS = ExportJob.Status
 @dataclass(frozen=True)
 class Built:
     """What a kind's `build` returns: the file name (without extension), the sheets (rows
-    read lazily, once), the rows expected (None: unknown) and whether to write .csv."""
+    read lazily, once), the rows expected (None: unknown) and whether to write .csv; or,
+    for a PDF (#23: a document that grows with the data, e.g. a city's assessment results),
+    no sheets and `document`, which renders the PDF's bytes when the job writes it."""
 
     name: str
     sheets: Sequence[exports.Sheet]
     total: int | None = None
     csv: bool = False
+    document: Callable[[], bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -209,9 +212,12 @@ def _requeue(job_id: int) -> None:
 def _write(job: ExportJob, built: Built) -> tuple[str, int]:
     """Write the file and store it in `job.file`; returns (download name, rows written)."""
     progress = _Progress(job.pk)
-    extension = "csv" if built.csv else "xlsx"
+    extension = "pdf" if built.document else "csv" if built.csv else "xlsx"
     with tempfile.TemporaryFile() as handle:
-        if built.csv:
+        if built.document:
+            handle.write(built.document())
+            rows = built.total or 0
+        elif built.csv:
             sheet = built.sheets[0]
             for chunk in exports.csv_chunks(sheet.header, sheet.rows, progress):
                 handle.write(chunk.encode("utf-8"))

@@ -1096,6 +1096,11 @@ class ExportJob(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
+    def is_document(self) -> bool:
+        """A PDF (a document kind: its rows are not counted as they are written)."""
+        return self.filename.endswith(".pdf")
+
+    @property
     def percent(self) -> int | None:
         """Rows written as a whole percentage of the rows expected (None: not known yet)."""
         if self.status == self.Status.READY:

@@ -31,7 +31,7 @@ PAGES = [
      "/assessment/runs/{assessment_published}/results/", None),
     ("assessment_results", "Published assessment results", COUNTY,
      "/assessment/runs/{assessment_published}/results/", None),
-    ("assessment_results_pdf", "Published results PDF (rendered in the request)", CITY,
+    ("assessment_results_pdf", "Published results PDF: its start page (the PDF is a job)", CITY,
      "/assessment/runs/{assessment_published}/results.pdf", None),
     ("assessment_results_xlsx", "Published results export: its start page (the file is a job)",
      CITY, "/assessment/runs/{assessment_published}/results.xlsx", None),

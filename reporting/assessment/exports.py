@@ -1,6 +1,7 @@
-"""The published results of an assessment run as a spreadsheet (issue #23): a background
-export (safety.exportjobs, kind "reporting.assessment.exports:results"), one row per school
-of the city."""
+"""The published results of an assessment run as a spreadsheet and as a PDF (issue #23):
+background exports (safety.exportjobs, kinds "reporting.assessment.exports:results" and
+"…:results_pdf"), one row per school of the city. The PDF took 10 s at 300 schools when it
+was rendered in the request; a city of 2,000 would pass the 30 s limit."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from safety import exportjobs
 from safety.exports import Sheet
 from safety.models import User
+from safety.pdf import render_pdf
 
 from . import selectors
 from .models import Run
@@ -64,5 +66,30 @@ RESULTS = exportjobs.register(
         gettext_lazy("Assessment results"),
         _check,
         _build,
+    )
+)
+
+
+def _build_pdf(user: User, params: dict[str, Any]) -> exportjobs.Built:
+    run = published_run(user, params["pk"])
+
+    def document() -> bytes:
+        context = {
+            "run": run,
+            "rows": selectors.results(run),
+            "grade_rows": selectors.grade_rows(run),
+            "flagged_counties": selectors.flagged_counties(run),
+        }
+        return render_pdf("reporting/assessment/pdf/results.html", context)
+
+    return exportjobs.Built(f"assessment-{run.year}", [], document=document)
+
+
+RESULTS_PDF = exportjobs.register(
+    exportjobs.ExportKind(
+        "reporting.assessment.exports:results_pdf",
+        gettext_lazy("Assessment results (PDF)"),
+        _check,
+        _build_pdf,
     )
 )

@@ -23,6 +23,7 @@ from . import catalogue
 from .models import (
     AssessmentEvidence,
     CountyScoring,
+    Grade,
     Indicator,
     IndicatorScore,
     Run,
@@ -295,6 +296,13 @@ def grade_counts(run: Run) -> dict[str, int]:
         .values_list("grade", "n")
         .order_by()
     )
+
+
+def grade_rows(run: Run) -> list[tuple[str, int]]:
+    """The schools of a run per grade, every grade listed in its order (0 when none):
+    [(grade label, schools)]. One query."""
+    counts = grade_counts(run)
+    return [(label, counts.get(key, 0)) for key, label in Grade.choices]
 
 
 def points_sum(values: list[Decimal | None]) -> Decimal:

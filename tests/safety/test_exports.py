@@ -74,6 +74,12 @@ def _source(view) -> str:
         return ""
 
 
+# Background exports of a PDF (#23: a document that grows with the data); tested with the
+# other PDFs (tests/safety/test_pdf_kinds.py) and through their job in their feature's tests,
+# not fed spreadsheet formulas.
+DOCUMENT_EXPORTS = {"assessment:results_pdf"}
+
+
 def export_names() -> set[str]:
     """The URL names whose view answers with a spreadsheet from safety.exports, or starts
     a background export of one (#23)."""
@@ -81,7 +87,7 @@ def export_names() -> set[str]:
         name
         for name, view in _views()
         if any(builder in _source(view) for builder in exports.RESPONSE_BUILDERS)
-    }
+    } - DOCUMENT_EXPORTS
 
 
 def job_export_names() -> set[str]:
@@ -367,6 +373,7 @@ def test_what_grows_with_the_data_is_a_background_export():
         "preparedness:coverage_export",
         "activities:calendar_export",
         "assessment:results_xlsx",
+        "assessment:results_pdf",  # a PDF of every school of the city
     }
 
 

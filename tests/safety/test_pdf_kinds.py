@@ -498,6 +498,45 @@ def test_every_pdf_template_is_a_registered_kind_with_a_builder():
     assert set(BUILDERS) == set(KIND_NAMES), "give each kind a builder in this file"
 
 
+# #23: a PDF that lists every school (or county) of a jurisdiction grows with the data and is
+# rendered by a job (Celery), never in a request; a PDF of one record (a letter, an incident,
+# an order, one school's plan or poster, a campaign's summary with its late tasks capped at
+# 200) is bounded and may be rendered in the request that asks for it.
+GROWS_WITH_THE_DATA = {
+    "monthly_school",  # rendered by the job at submission (reporting.monthly.tasks)
+    "monthly_county",
+    "monthly_city",
+    "monthly_province",
+    "assessment_results",  # a background export (reporting.assessment.exports)
+}
+ONE_RECORD = {
+    "responsibility_letter",
+    "incident_file",
+    "campaign_summary",
+    "rectification_order",
+    "activity_application",
+    "public_report_poster",
+    "campus_plan",
+    "assessment_certificate",
+}
+
+
+def test_no_view_renders_a_pdf_that_grows_with_the_data():
+    assert GROWS_WITH_THE_DATA | ONE_RECORD == set(KIND_NAMES), "classify the new kind here"
+    assert not GROWS_WITH_THE_DATA & ONE_RECORD
+    root = Path(settings.BASE_DIR)
+    templates = {kind.template: kind.name for kind in PDF_KINDS}
+    rendered_in_views = [
+        (path.relative_to(root).as_posix(), name)
+        for package in ("safety", "inspections", "reporting", "api")
+        for path in (root / package).rglob("*.py")
+        if path.name == "views.py" or path.parent.name == "views"
+        for template, name in templates.items()
+        if name in GROWS_WITH_THE_DATA and template in path.read_text(encoding="utf-8")
+    ]
+    assert rendered_in_views == [], "render these by a job (safety.exportjobs' documents)"
+
+
 def test_an_unregistered_template_is_refused():
     with pytest.raises(ImproperlyConfigured):
         render_pdf("pdf/base.html", {})
