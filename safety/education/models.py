@@ -32,6 +32,17 @@ AUTUMN_START_MONTH = SCHOOL_YEAR_START_MONTH
 SPRING_START_MONTH = SECOND_SEMESTER_START_MONTH
 
 
+def plan_class_names(classes: str) -> list[str]:
+    """The classes of a term plan: one per line."""
+    return [line.strip() for line in classes.splitlines() if line.strip()]
+
+
+def record_class_names(classes: str) -> list[str]:
+    """The classes an education record reached: separated by commas (either width), 、 or ;."""
+    text = classes.replace("，", ",").replace("、", ",").replace(";", ",")
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 @dataclass(frozen=True)
 class Term:
     """One school term: its key ("2026-autumn"), first and last day."""
@@ -172,7 +183,7 @@ class TermPlan(models.Model):
         return f"{self.school} {self.term}"
 
     def class_names(self) -> list[str]:
-        return [line.strip() for line in self.classes.splitlines() if line.strip()]
+        return plan_class_names(self.classes)
 
 
 class OrganisationKind(models.TextChoices):
@@ -314,5 +325,4 @@ class EducationRecord(models.Model):
         return self.title or f"{self.get_topic_display()} {self.held_on}"
 
     def class_names(self) -> list[str]:
-        text = self.classes.replace("，", ",").replace("、", ",").replace(";", ",")
-        return [part.strip() for part in text.split(",") if part.strip()]
+        return record_class_names(self.classes)

@@ -30,6 +30,8 @@ from .models import (
     Term,
     TermPlan,
     Topic,
+    plan_class_names,
+    record_class_names,
     term_of,
 )
 
@@ -155,10 +157,13 @@ def coverage_rows(
         if kind in PUPIL_KINDS:
             row.pupil_hours += hours * pupils
             row.topics.add(topic)
-            row.reached_classes.update(EducationRecord(classes=classes).class_names())
-    for plan in TermPlan.objects.filter(school_id__in=rows, term=term.key):
-        rows[plan.school_id].planned_classes = plan.class_names()
-        rows[plan.school_id].has_plan = True
+            # #23: the text parsed as it is, not through a model instance per record (2.4 s
+            # of the city's coverage page at 15,000 records)
+            row.reached_classes.update(record_class_names(classes))
+    plans = TermPlan.objects.filter(school_id__in=rows, term=term.key).order_by()
+    for school_id, classes in plans.values_list("school_id", "classes"):
+        rows[school_id].planned_classes = plan_class_names(classes)
+        rows[school_id].has_plan = True
     if appointments is None:
         appointments = LegalVicePrincipal.objects.filter(school_id__in=rows).current(today)
     for appointment in appointments:
