@@ -93,15 +93,31 @@ def test_a_running_issue_counts_and_polls_and_the_letter_list_links_to_it(city, 
     assert detail not in reader.content.decode()
 
 
-def test_a_queued_issue_waits_and_a_stalled_one_says_it_will_be_retried(city, people, client_for):
+def test_a_queued_issue_waits_and_a_stalled_one_may_be_started_again(
+    city, people, client_for, django_capture_on_commit_callbacks
+):
+    missing = _county_letters_missing(city)
     issue = _request(city, people)
     client = client_for("county_admin")
     page = client.get(_pages(issue)[0]).content.decode()
     assert "等待后台处理" in page and "hx-trigger" in page and "已下发" not in page
+    assert "letter-issue-again" not in page  # a fresh request: just wait
     long_ago = timezone.now() - STALLED_AFTER - datetime.timedelta(minutes=1)
-    LetterIssueRequest.objects.filter(pk=issue.pk).update(updated_at=long_ago)
+    LetterIssueRequest.objects.filter(pk=issue.pk).update(
+        status=STATUS.RUNNING, attempt="dead-worker", updated_at=long_ago
+    )
     page = client.get(_pages(issue)[1]).content.decode()
     assert "系统会自动重新开始" in page and "hx-trigger" in page
+    assert "letter-issue-again" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(
+            reverse("responsibility:letters_bulk_issue", args=[city.county_a.pk]),
+            {"school_year": YEAR},
+        )
+    assert again.url == _pages(issue)[0]  # the same request, taken over from the dead worker
+    issue.refresh_from_db()
+    assert (issue.status, issue.progress) == (STATUS.DONE, missing)
+    assert LetterIssueRequest.objects.count() == 1
 
 
 def test_only_who_may_issue_in_the_jurisdiction_sees_the_issue(city, people, client_for):
