@@ -1,11 +1,15 @@
 """The responsibility system's pages (#23) on the core step's holders, assignments and
 letters: the school's pages and forms (its leader manages them), a letter's PDF and signed
-scan, the import page and template; the bureau's lists."""
+scan, the import page and template; the bureau's lists; a county's bulk letter issue under
+way (its page and the status fragment it polls, #23)."""
 
 from __future__ import annotations
 
 from bench.feature_pages._common import COUNTY, LEADER, first, unit_of
-from safety.models import Assignment, Holder, ResponsibilityLetter
+from safety.models import Assignment, Holder, LetterIssueRequest, ResponsibilityLetter, User
+
+# The county's administrator (MANAGE_RESPONSIBILITIES: who bulk-issues the county's letters).
+COUNTY_ADMIN = "c01.admin"
 
 R = "/responsibility"
 PAGES = [
@@ -39,6 +43,10 @@ PAGES = [
     ("responsibility_import", "Import holders and posts (upload page)", LEADER, f"{R}/import/",
      None),
     ("import_template", "Import template (xlsx)", LEADER, f"{R}/import/template.xlsx", None),
+    ("letter_issue", "A county's bulk letter issue (progress page)", COUNTY_ADMIN,
+     f"{R}/letter-issues/{{letter_issue}}/", None),
+    ("letter_issue_status", "Bulk letter issue status fragment (polled)", COUNTY_ADMIN,
+     f"{R}/letter-issues/{{letter_issue}}/status/", None),
 ]  # fmt: skip
 LIST_KEYS = {"holder_list", "letter_list"}
 
@@ -54,4 +62,19 @@ def ids() -> dict[str, int]:
         "letter": first(letters),
         "unsigned_letter": first(letters.filter(status="issued")),
         "signed_letter": first(letters.filter(status="signed")),
+        "letter_issue": _letter_issue(),
     }
+
+
+def _letter_issue() -> int:
+    """The county administrator's bulk issue of the county's letters, under way (made here
+    when missing: the generated city has none, and a job would finish it)."""
+    admin = User.objects.select_related("unit").get(username=COUNTY_ADMIN)
+    issue, _created = LetterIssueRequest.objects.get_or_create(
+        unit=admin.unit,
+        requested_by=admin,
+        school_year="2026-2027",
+        status=LetterIssueRequest.Status.RUNNING,
+        defaults={"total": 4000, "progress": 1500},
+    )
+    return issue.pk

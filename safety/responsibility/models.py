@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety.jobs import STALLED_AFTER
 from safety.models import BilingualName, Organisation, SafetyArea, TransitionEvent
 from safety.scoping import ScopedQuerySet
 from safety.validators import validate_phone
@@ -316,10 +317,33 @@ class ResponsibilityLetter(models.Model):
         return f"{self.school_year} {self.unit_name} {self.post_name} {self.holder_name}"
 
 
+class LetterIssueRequestQuerySet(ScopedQuerySet):
+    scope_lookup = "unit"
+    audited = False  # the job's bookkeeping (progress every batch); the letters are audited
+
+
 class LetterIssueRequest(models.Model):
     """A bureau's request to bulk-issue its jurisdiction's letters for a school year, done by
-    a job ("safety.issue_letters"): `done_at` stays empty until the job has run, so the
-    sweeper (safety.jobs) can queue a request whose job was lost or failed again."""
+    a job ("safety.issue_letters", services.letter_issue_request_run) that counts the letters
+    as it goes (#23: the request's page shows "已签发 X / 共 Y 份" and polls for more).
+
+    `total` is the number of assignments in force that lacked their letter when the job
+    started (None until then); `progress` how many of them have their letter now. A job
+    takes the row only while it is queued, or running without progress for
+    safety.jobs.STALLED_AFTER (its worker died), or when it is the same Celery message
+    redelivered (`attempt`: acks_late, the worker died before acknowledging); the sweeper
+    (safety.jobs) queues a request again while it is queued or stalled. A failed request
+    keeps the error for administrators; its page shows a fixed Chinese message."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being issued")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Failure(models.TextChoices):
+        DENIED = "denied", _("no longer allowed")
+        ERROR = "error", _("error while issuing the letters")
 
     unit = models.ForeignKey(
         "safety.Organisation", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
@@ -332,15 +356,51 @@ class LetterIssueRequest(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("letters to issue"), null=True, blank=True)
+    progress = models.PositiveIntegerField(_("letters issued"), default=0)
+    failure = models.CharField(
+        _("kind of failure"), max_length=8, choices=Failure.choices, blank=True
+    )
+    error = models.TextField(_("error details"), blank=True)
+    attempt = models.CharField(_("job message"), max_length=64, blank=True)
+    updated_at = models.DateTimeField(_("last progress at"), default=timezone.now)
+    done_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = LetterIssueRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("letter issue request")
         verbose_name_plural = _("letter issue requests")
-        indexes = [models.Index(fields=["done_at", "requested_at"], name="letter_request_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="letter_request_due_idx"),
+            models.Index(fields=["unit", "status"], name="letter_request_unit_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.school_year}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running or queued without progress for safety.jobs.STALLED_AFTER: the sweeper will
+        queue it again (the page says so instead of "being issued" forever)."""
+        return self.is_running and timezone.now() - self.updated_at > STALLED_AFTER
+
+    @property
+    def percent(self) -> int | None:
+        """Letters issued as a whole percentage of the letters to issue (None: not counted
+        yet); 100 only once done."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return None
+        return min(99, self.progress * 100 // self.total)
 
 
 class LetterEvent(TransitionEvent):

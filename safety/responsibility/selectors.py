@@ -36,6 +36,7 @@ from .models import (
     CertificateKind,
     Holder,
     LetterEvent,
+    LetterIssueRequest,
     Post,
     ResponsibilityLetter,
     ResponsibilitySettings,
@@ -84,6 +85,34 @@ def access_letter(user: User, pk: int, *, for_change: bool = False) -> Responsib
         user,
         permission=_change_permission(for_change),
         pk=pk,
+    )
+
+
+def access_letter_issue(user: User, pk: int) -> LetterIssueRequest:
+    """The bulk issue request `pk` (#23: its progress page) with its unit, for those who may
+    manage responsibilities there (who could have asked for it). Raises `Http404` when it
+    does not exist or its unit lies outside the user's jurisdiction, `PermissionDenied` for a
+    role that may not manage responsibilities."""
+    return access_object(
+        LetterIssueRequest.objects.select_related("unit", "requested_by"),
+        user,
+        permission=roles.MANAGE_RESPONSIBILITIES,
+        pk=pk,
+    )
+
+
+def open_letter_issue(unit: Organisation | None) -> LetterIssueRequest | None:
+    """The unit's latest bulk issue request still queued or running (#23: the letter list
+    links to its page), or None."""
+    if unit is None:
+        return None
+    return (
+        LetterIssueRequest.objects.filter(
+            unit=unit,
+            status__in=(LetterIssueRequest.Status.QUEUED, LetterIssueRequest.Status.RUNNING),
+        )
+        .order_by("-requested_at", "-pk")
+        .first()
     )
 
 

@@ -11,12 +11,15 @@ records an AuditEvent.
 from __future__ import annotations
 
 import datetime
+import logging
+import traceback
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,7 +27,8 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from safety import audit, roles
 from safety.access import check_unit_permission
-from safety.jobs import enqueue_on_commit
+from safety.exportjobs import job_failure_record
+from safety.jobs import STALLED_AFTER, TRANSIENT_ERRORS, enqueue_on_commit
 from safety.messages import Message
 from safety.models import (
     Organisation,
@@ -53,6 +57,8 @@ from .models import (
     ResponsibilitySettings,
 )
 from .selectors import first_responsible_names
+
+logger = logging.getLogger(__name__)
 
 
 @audit.atomic
@@ -407,32 +413,34 @@ def letter_issue(
     return letters[0]
 
 
-@audit.atomic
-def letters_issue_bulk(
-    *, actor: User | None, unit: Organisation, school_year: str, notify_actor: bool = False
-) -> int:
-    """Issue the missing letters of every assignment in force at `unit` and below for a
-    school year. Idempotent: assignments that already have their letter are skipped.
-
-    Raises `PermissionDenied` unless the actor may manage responsibilities at `unit`;
-    `ValidationError` for a malformed school year. Returns how many letters were issued;
-    with `notify_actor`, the actor is notified once per batch.
-    """
-    check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, unit)
-    if not is_school_year(school_year):
-        raise ValidationError({"school_year": _("Write the school year like 2026-2027.")})
-    assignments = list(
+def _missing_letters(unit: Organisation, school_year: str) -> Any:
+    """The assignments in force at `unit` and below (active units) without their letter for
+    `school_year`, with what a letter freezes (one query and a prefetch)."""
+    return (
         Assignment.objects.current()
         .filter(unit__path__startswith=unit.path, unit__is_active=True)
         .exclude(letters__school_year=school_year)
         .select_related("unit__parent", "post", "holder__user")
         .prefetch_related("areas")
+        .order_by("unit__path", "post__order", "pk")
     )
-    letters = _issue_letters(actor=actor, assignments=assignments, school_year=school_year)
-    issued = len(letters)
-    LetterIssueRequest.objects.filter(
-        unit=unit, school_year=school_year, done_at__isnull=True
-    ).update(done_at=timezone.now())
+
+
+@audit.atomic
+def letters_issue_bulk(*, actor: User | None, unit: Organisation, school_year: str) -> int:
+    """Issue the missing letters of every assignment in force at `unit` and below for a
+    school year, in this transaction (a school's, in the request; a bureau's jurisdiction is
+    a job: `letters_issue_bulk_queue`). Idempotent: assignments that already have their
+    letter are skipped.
+
+    Raises `PermissionDenied` unless the actor may manage responsibilities at `unit`;
+    `ValidationError` for a malformed school year. Returns how many letters were issued.
+    """
+    check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, unit)
+    if not is_school_year(school_year):
+        raise ValidationError({"school_year": _("Write the school year like 2026-2027.")})
+    assignments = list(_missing_letters(unit, school_year))
+    issued = len(_issue_letters(actor=actor, assignments=assignments, school_year=school_year))
     audit_record(
         actor=actor,
         action="letters.issue_bulk",
@@ -440,57 +448,221 @@ def letters_issue_bulk(
         unit=unit,
         changes={"school_year": school_year, "issued": issued},
     )
-    # A job redelivered after it committed issues nothing and says nothing; the key names the
-    # batch by its first letter, so one batch is announced once.
-    if notify_actor and actor is not None and letters:
-        notify(
-            recipient=actor,
-            kind="letters_issued",
-            key=f"{unit.pk}:{school_year}:{min(letter.pk for letter in letters)}",
-            title=Message(
-                ngettext_lazy(
-                    "%(count)s responsibility letter issued for %(unit)s, %(year)s",
-                    "%(count)s responsibility letters issued for %(unit)s, %(year)s",
-                    "count",
-                ),
-                count=issued,
-                unit=unit.name,
-                year=school_year,
-            ),
-            url=reverse("responsibility:letter_list") + f"?year={school_year}",
-            unit=unit,
-        )
     return issued
 
 
-def letters_issue_bulk_queue(*, actor: User, unit: Organisation, school_year: str) -> None:
-    """The same for a bureau's whole jurisdiction, as a job queued after commit (task
-    "safety.issue_letters"); the actor is notified when it is done.
+# --- #23 the bulk issue as a job that shows its progress -----------------------------------
 
+ISSUE_TASK = "safety.issue_letters"
+ISSUE = LetterIssueRequest.Status
+ISSUE_OPEN = (ISSUE.QUEUED, ISSUE.RUNNING)
+# Letters issued per transaction: each batch commits with the request's progress, so the
+# request's page (polling) sees the count grow and a job that dies keeps what it committed.
+LETTERS_PER_BATCH = 50
+
+
+def letters_issue_bulk_queue(
+    *, actor: User, unit: Organisation, school_year: str
+) -> LetterIssueRequest:
+    """The same for a bureau's whole jurisdiction, as a job queued after commit (task
+    "safety.issue_letters", `letter_issue_request_run`); the actor follows it on the
+    request's page and is notified when it is done.
+
+    A request of the unit for that year still queued or running is reused (queued again:
+    harmless, the job takes a request once), so a second click leads to the same page.
     Raises `PermissionDenied` and `ValidationError` at once, as `letters_issue_bulk`.
+    Returns the request.
     """
     check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, unit)
     if not is_school_year(school_year):
         raise ValidationError({"school_year": _("Write the school year like 2026-2027.")})
-    LetterIssueRequest.objects.create(unit=unit, school_year=school_year, requested_by=actor)
-    enqueue_on_commit("safety.issue_letters", actor.pk, unit.pk, school_year)
+    request = (
+        LetterIssueRequest.objects.filter(unit=unit, school_year=school_year, status__in=ISSUE_OPEN)
+        .order_by("requested_at", "pk")
+        .first()
+    )
+    if request is None:
+        request = LetterIssueRequest.objects.create(
+            unit=unit, school_year=school_year, requested_by=actor
+        )
+    enqueue_on_commit(ISSUE_TASK, request.pk)
+    return request
+
+
+def _claim_issue(request_id: int, attempt: str, now: datetime.datetime) -> bool:
+    """Take the request for this job: queued; or running without progress for STALLED_AFTER
+    (its worker died); or running under this same message (`attempt`, the Celery task id:
+    redelivered because its worker died before acknowledging it). Never a request done or
+    failed, nor one a live worker holds under another message."""
+    claimable = Q(status=ISSUE.QUEUED) | Q(status=ISSUE.RUNNING, updated_at__lt=now - STALLED_AFTER)
+    if attempt:
+        claimable |= Q(status=ISSUE.RUNNING, attempt=attempt)
+    return bool(
+        LetterIssueRequest.objects.filter(claimable, pk=request_id).update(
+            status=ISSUE.RUNNING, attempt=attempt, updated_at=now, failure="", error=""
+        )
+    )
+
+
+def letter_issue_request_run(*, request_id: int, attempt: str = "") -> int:
+    """The job of a bulk issue request (task "safety.issue_letters"): issue the missing
+    letters of the request's jurisdiction in batches of LETTERS_PER_BATCH, each batch in its
+    own transaction with the request's progress, then mark the request done and tell the
+    requester (a notice linking to the request's page). Letters are never issued twice: the
+    job takes the request once (`_claim_issue`), skips assignments that have their letter and
+    a letter issued meanwhile by someone else (the unique constraint); a second run after a
+    crash continues where the first stopped.
+
+    Transient errors (safety.jobs.TRANSIENT_ERRORS) put the request back in the queue and
+    propagate, so the task retries; a lost right (PermissionDenied, ValidationError) or any
+    other error marks the request failed with its error (and, for an error, a JobFailure row
+    for administrators), and the requester is told. Returns how many letters this run issued
+    (0 when the request was not taken)."""
+    if not _claim_issue(request_id, attempt, timezone.now()):
+        return 0
+    request = LetterIssueRequest.objects.select_related("unit", "requested_by__unit").get(
+        pk=request_id
+    )
+    issued = 0
+    try:
+        issued = _issue_in_batches(request)
+    except TRANSIENT_ERRORS:
+        _issue_requeue(request_id)
+        raise
+    except (PermissionDenied, ValidationError) as exc:
+        _issue_fail(request, LetterIssueRequest.Failure.DENIED, f"{type(exc).__name__}: {exc}")
+        return issued
+    except Exception as exc:
+        logger.exception("Letter issue request %s failed", request_id)
+        trace = "".join(traceback.format_exception(exc))
+        _issue_fail(request, LetterIssueRequest.Failure.ERROR, trace[-4000:])
+        job_failure_record(
+            task=ISSUE_TASK, args=[request_id], error=f"{type(exc).__name__}: {exc}", trace=trace
+        )
+        return issued
+    _issue_finish(request, issued)
+    return issued
+
+
+def _issue_in_batches(request: LetterIssueRequest) -> int:
+    actor, unit, school_year = request.requested_by, request.unit, request.school_year
+    check_unit_permission(actor, roles.MANAGE_RESPONSIBILITIES, unit)
+    if not is_school_year(school_year):
+        raise ValidationError({"school_year": _("Write the school year like 2026-2027.")})
+    assignments = list(_missing_letters(unit, school_year))
+    # A run after a crash keeps the letters the earlier run counted.
+    total = request.progress + len(assignments)
+    LetterIssueRequest.objects.filter(pk=request.pk).update(total=total, updated_at=timezone.now())
+    issued = 0
+    for start in range(0, len(assignments), LETTERS_PER_BATCH):
+        batch = assignments[start : start + LETTERS_PER_BATCH]
+        with audit.atomic():
+            letters = _issue_letters(actor=actor, assignments=batch, school_year=school_year)
+            LetterIssueRequest.objects.filter(pk=request.pk).update(
+                progress=F("progress") + len(batch), updated_at=timezone.now()
+            )
+        issued += len(letters)
+    return issued
+
+
+def _issue_requeue(request_id: int) -> None:
+    try:
+        LetterIssueRequest.objects.filter(pk=request_id, status=ISSUE.RUNNING).update(
+            status=ISSUE.QUEUED
+        )
+    except TRANSIENT_ERRORS:  # the database itself is away: the sweeper finds it stalled
+        logger.warning("Could not put letter issue %s back in the queue", request_id)
+
+
+@audit.atomic
+def _issue_finish(request: LetterIssueRequest, issued: int) -> None:
+    unit, school_year = request.unit, request.school_year
+    now = timezone.now()
+    done = LetterIssueRequest.objects.filter(pk=request.pk, status=ISSUE.RUNNING).update(
+        status=ISSUE.DONE, done_at=now, updated_at=now
+    )
+    if not done:  # another worker finished it first
+        return
+    request.refresh_from_db(fields=["progress", "total"])
+    audit_record(
+        actor=request.requested_by,
+        action="letters.issue_bulk",
+        target=unit,
+        unit=unit,
+        changes={"school_year": school_year, "issued": issued, "request": request.pk},
+    )
+    if request.progress:
+        title = Message(
+            ngettext_lazy(
+                "%(count)s responsibility letter issued for %(unit)s, %(year)s",
+                "%(count)s responsibility letters issued for %(unit)s, %(year)s",
+                "count",
+            ),
+            count=request.progress,
+            unit=unit.name,
+            year=school_year,
+        )
+    else:
+        title = Message(
+            gettext_lazy("Every letter of %(unit)s for %(year)s had already been issued"),
+            unit=unit.name,
+            year=school_year,
+        )
+    _issue_tell(request, "letters_issued", title)
+
+
+def _issue_fail(request: LetterIssueRequest, failure: str, error: str) -> None:
+    LetterIssueRequest.objects.filter(pk=request.pk).update(
+        status=ISSUE.FAILED, failure=failure, error=error, done_at=timezone.now()
+    )
+    title = Message(
+        gettext_lazy("Issuing the responsibility letters of %(unit)s, %(year)s failed"),
+        unit=request.unit.name,
+        year=request.school_year,
+    )
+    _issue_tell(request, "letters_issue_failed", title)
+
+
+def _issue_tell(request: LetterIssueRequest, kind: str, title: Message) -> None:
+    """The requester's notice (once per request and kind), linking to the request's page."""
+    notify(
+        recipient=request.requested_by,
+        kind=kind,
+        key=f"request:{request.pk}",
+        title=title,
+        url=reverse("responsibility:letter_issue_detail", args=[request.pk]),
+        unit=request.unit,
+    )
+
+
+def letter_issue_request_of(*, actor_id: int, unit_id: int, school_year: str) -> int:
+    """The request a message queued before #23 meant ("safety.issue_letters" with the actor,
+    the unit and the year): the oldest open request of that actor, unit and year, else the
+    latest one (done: the job does nothing), else a new one. Returns its id."""
+    requests = LetterIssueRequest.objects.filter(
+        requested_by_id=actor_id, unit_id=unit_id, school_year=school_year
+    )
+    found = requests.filter(status__in=ISSUE_OPEN).order_by("requested_at", "pk").first()
+    found = found or requests.order_by("-requested_at", "-pk").first()
+    if found is None:
+        found = LetterIssueRequest.objects.create(
+            requested_by_id=actor_id, unit_id=unit_id, school_year=school_year
+        )
+    return found.pk
 
 
 def stalled_letter_issues(
     requested_before: datetime.datetime, requested_after: datetime.datetime
-) -> list[tuple[int, int, str]]:
-    """The bulk issues requested in that window whose job has not run: the arguments for
-    "safety.issue_letters" (safety.jobs sweeps them; the job is idempotent)."""
-    rows = (
-        LetterIssueRequest.objects.filter(
-            done_at__isnull=True,
-            requested_at__lt=requested_before,
-            requested_at__gte=requested_after,
-        )
-        .values_list("requested_by_id", "unit_id", "school_year")
-        .distinct()
+) -> list[tuple[int]]:
+    """The bulk issues requested since `requested_after` still queued, or running without
+    progress since `requested_before`: the arguments for "safety.issue_letters" (safety.jobs
+    sweeps them; the job takes a request once)."""
+    rows = LetterIssueRequest.objects.filter(
+        status__in=ISSUE_OPEN,
+        updated_at__lt=requested_before,
+        requested_at__gte=requested_after,
     )
-    return [tuple(row) for row in rows]
+    return [(pk,) for pk in rows.values_list("pk", flat=True)]
 
 
 @audit.atomic

@@ -4,28 +4,36 @@ queued messages in existing installations still match."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from safety.jobs import TRANSIENT_ERRORS, register_awaited_job
-from safety.models import Organisation, User
 
 from . import gaps, services
 
 
 @shared_task(
-    name="safety.issue_letters", autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=5
+    bind=True,
+    name="safety.issue_letters",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
 )
-def issue_letters(actor_id: int, unit_id: int, school_year: str) -> int:
-    """Bulk-issue the responsibility letters of a bureau's jurisdiction; idempotent (letters
-    already issued are skipped), so a retry issues nothing twice. Notifies the actor."""
-    actor = User.objects.select_related("unit").get(pk=actor_id)
-    unit = Organisation.objects.get(pk=unit_id)
-    return services.letters_issue_bulk(
-        actor=actor, unit=unit, school_year=school_year, notify_actor=True
-    )
+def issue_letters(self: Any, request_id: int, *before_23: Any) -> int:
+    """Bulk-issue the responsibility letters of a bureau's jurisdiction for a request
+    (services.letter_issue_request_run: progress on the request's page, idempotent, the
+    requester notified). A message queued before #23 carries (actor id, unit id, school
+    year) instead of the request's id: it runs the request it meant."""
+    if before_23:
+        unit_id, school_year = before_23
+        request_id = services.letter_issue_request_of(
+            actor_id=request_id, unit_id=unit_id, school_year=school_year
+        )
+    return services.letter_issue_request_run(request_id=request_id, attempt=self.request.id or "")
 
 
-register_awaited_job("safety.issue_letters", services.stalled_letter_issues)
+register_awaited_job(services.ISSUE_TASK, services.stalled_letter_issues)
 
 
 @shared_task(name="safety.refresh_gap_summaries")

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from safety import confirm, roles
 from safety.exports import xlsx_response
+from safety.exportviews import POLL_SECONDS
 from safety.models import Organisation, current_school_year
 from safety.paging import paginate
 from safety.selectors import access_unit, active_areas
@@ -38,7 +39,7 @@ from .forms import (
     LetterSignForm,
     SchoolYearForm,
 )
-from .models import Certificate
+from .models import Certificate, LetterIssueRequest
 
 MANAGE = roles.MANAGE_RESPONSIBILITIES
 
@@ -310,15 +311,32 @@ def letters_bulk_issue(request: HttpRequest, pk: int) -> HttpResponse:
             % {"count": count},
         )
     else:
-        services.letters_issue_bulk_queue(
+        issue = services.letters_issue_bulk_queue(
             actor=request.user, unit=unit, school_year=form.cleaned_data["school_year"]
         )
-        messages.success(
-            request, _("The letters are being issued; you will be notified when it is done.")
-        )
+        return redirect("responsibility:letter_issue_detail", pk=issue.pk)
     if unit.is_school:
         return redirect("responsibility:unit_coverage", pk=unit.pk)
     return redirect("responsibility:letter_list")
+
+
+def _issue_context(issue: LetterIssueRequest) -> dict[str, Any]:
+    return {"issue": issue, "poll_seconds": POLL_SECONDS}
+
+
+@login_required
+def letter_issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A bulk issue request's page (#23): its status fragment, polled while the job runs."""
+    issue = selectors.access_letter_issue(request.user, pk)
+    return render(request, "safety/responsibility/letter_issue.html", _issue_context(issue))
+
+
+@login_required
+def letter_issue_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status fragment the page swaps in every POLL_SECONDS while the job runs; once the
+    request is done or failed the fragment comes without its trigger, so polling stops."""
+    issue = selectors.access_letter_issue(request.user, pk)
+    return render(request, "safety/responsibility/_letter_issue_status.html", _issue_context(issue))
 
 
 @login_required
@@ -338,6 +356,10 @@ def letter_list(request: HttpRequest) -> HttpResponse:
         "unit": request.user.unit,
         "can_manage": request.user.has_perm(MANAGE),
         "year_form": SchoolYearForm(initial={"school_year": current_school_year()}),
+        # #23: the bulk issue still under way, so an official who left finds its page again.
+        "open_issue": selectors.open_letter_issue(request.user.unit)
+        if request.user.has_perm(MANAGE)
+        else None,
     }
     return render(request, "safety/responsibility/letter_list.html", context)
 

@@ -362,6 +362,9 @@ RULES: dict[str, Rule] = {
     "responsibility:assignment_end": Rule(obj("assignment"), get=MANAGERS, post=MANAGERS),
     "responsibility:letter_issue": Rule(obj("assignment"), get=None, post=MANAGERS),
     "responsibility:letter_list": Rule(page),
+    # #23: a county's bulk issue under way: its page and the fragment the page polls.
+    "responsibility:letter_issue_detail": Rule(county_obj("letter_issue"), get=MANAGERS),
+    "responsibility:letter_issue_status": Rule(county_obj("letter_issue"), get=MANAGERS),
     "responsibility:letter_pdf": Rule(obj("letter")),
     "responsibility:letter_sign": Rule(obj("letter"), get=MANAGERS, post=MANAGERS),
     "responsibility:letter_scan": Rule(obj("letter")),

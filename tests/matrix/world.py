@@ -34,7 +34,7 @@ from safety.models import Certificate, ExportJob, Organisation, SafetyArea, User
 from safety.preparedness import services as preparedness_services
 from safety.preparedness.models import DrillPhoto, Scenario, Team
 from safety.responsibility import services as responsibility_services
-from safety.responsibility.models import Holder, Post
+from safety.responsibility.models import Holder, LetterIssueRequest, Post
 from safety.uploads import clean_document
 from tests.builders import OCTOBER, clean_photo, report_incident, shanghai, submit_monthly
 from tests.pdfs import plain_pdf
@@ -418,7 +418,24 @@ def build_world() -> SimpleNamespace:  # noqa: F811
     _guarding_records(world.b, world.city.county_b, world.people.staff_b)
     _assessment_records(world)  # #19 the year-end safe-campus assessment
     _accountability_records(world)  # #19 accountability
+    _letter_issues(world)  # #23 a bulk letter issue under way
     return world
+
+
+def _letter_issues(world: SimpleNamespace) -> None:
+    """#23: each side's county bulk-issuing its letters (a job under way: its page polls)."""
+    for side, county, requester in (
+        (world.a, world.city.county_a, world.people.county_admin),
+        (world.b, world.city.county_b, world.people.other_county_official),
+    ):
+        side.letter_issue = LetterIssueRequest.objects.create(
+            unit=county,
+            school_year="2026-2027",
+            requested_by=requester,
+            status=LetterIssueRequest.Status.RUNNING,
+            total=40,
+            progress=15,
+        )
 
 
 def _accountability_records(world: SimpleNamespace) -> None:

@@ -39,6 +39,7 @@ from safety.models import (
     AuditEvent,
     Certificate,
     Holder,
+    LetterIssueRequest,
     Post,
     ResponsibilitySettings,
     SafetyArea,
@@ -313,6 +314,20 @@ def _letters_issue_bulk(city, people):
     return people.county_admin, call, "letters.issue_bulk", set()
 
 
+def _letter_issue_request_run(city, people):
+    """#23: the job of a county's bulk issue request names its change once, at the end."""
+    assign(city.school_a, "principal")
+
+    def call():
+        issue = LetterIssueRequest.objects.create(
+            unit=city.county_a, school_year="2026-2027", requested_by=people.county_admin
+        )
+        responsibility_services.letter_issue_request_run(request_id=issue.pk)
+        return city.county_a
+
+    return people.county_admin, call, "letters.issue_bulk", set()
+
+
 def _checklist_publish(city, people):
     def call():
         template = ChecklistTemplate.objects.get(area__key="fire")
@@ -500,6 +515,7 @@ CASES: dict[str, Callable[[Any, Any], tuple]] = {
     "safety.responsibility.services.assignment_end": _assignment_end,
     "safety.responsibility.services.assignment_handover": _assignment_handover,
     "safety.responsibility.services.letters_issue_bulk": _letters_issue_bulk,
+    "safety.responsibility.services.letter_issue_request_run": _letter_issue_request_run,
     "inspections.services.checklists.checklist_publish": _checklist_publish,
     "inspections.services.spot_checks.spot_check_draw": _spot_check_draw,
     "reporting.incidents.services.incident_close": _incident_close,
@@ -524,7 +540,9 @@ NO_SCOPE_OF_THEIR_OWN = {
     "inspections.services.hazards.hazard_create": "a step of its callers' scope",
     "inspections.services.hazards.hazard_return": "hazard_verify with accept=False",
     "inspections.services.photos.store_photos": "a step of its callers' scope",
-    "safety.responsibility.services.letters_issue_bulk_queue": "queues letters_issue_bulk",
+    "safety.responsibility.services.letters_issue_bulk_queue": "queues letter_issue_request_run",
+    "safety.responsibility.services.letter_issue_request_run": "a job: each batch of letters "
+    "and the finish are scopes of their own (the page sees the progress)",
     "inspections.services.risk_hazards.hazard_from_risk_check": "a step of point_check's scope",
 }
 

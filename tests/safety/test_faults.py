@@ -378,9 +378,12 @@ def _blocked_on_audit_insert() -> bool:
 def test_a_worker_killed_mid_task_leaves_nothing_half_done_and_the_job_runs_once(
     broker, processes, city, people
 ):
-    """The bulk letter job writes letters, then an audit row, then a notice, in one
-    transaction. The test holds a lock on the audit table so the worker stops half-way
-    (letters written, audit pending), kills it with SIGKILL, and restarts a worker."""
+    """The bulk letter job writes each batch of letters (#23: with the request's progress),
+    then their audit rows, then the notices, in one transaction. The test holds a lock on the
+    audit table so the worker stops half-way through the first batch (letters written, audit
+    pending), kills it with SIGKILL, and restarts a worker: the redelivered message (a
+    message queued before #23: actor, unit, year) takes over the request its dead worker
+    held and issues every letter once."""
     import psycopg2
 
     from tests.safety.responsibility.factories import assign
