@@ -75,7 +75,8 @@ def test_every_api_call_keeps_its_query_budget_on_ten_times_the_data():
     details = {path for _persona, path in large if path.endswith("<id>/")}
     assert details >= {f"/api/v1/{prefix}/<id>/" for prefix in GENERATED}, details
     grown = {call: (small[call], large[call]) for call in small.keys() & large.keys()}
-    grown = {call: pair for call, pair in grown.items() if pair[0] != pair[1]}
+    # more queries on more data is the fault; fewer (an empty list skips a query) is not
+    grown = {call: pair for call, pair in grown.items() if pair[1] > pair[0]}
     assert not grown, f"query count grew with the data (small, large): {grown}"
     over = {call: count for call, count in {**small, **large}.items() if count > BUDGET}
     assert not over, f"API calls over the budget of {BUDGET} queries: {over}"

@@ -24,6 +24,7 @@ from reporting.models import (
     IncidentAttachment,
     LateExplanation,
     MonthlyOverview,
+    MonthlyReportVersion,
     PersonDealtWith,
 )
 from reporting.notices import services as notice_services
@@ -77,6 +78,9 @@ def _records_of(school: Organisation, county: Organisation, staff: User, officia
     version = submit_monthly(staff, when=shanghai(2026, 10, 30, 9))
     report = version.report
     version.pdf.save("monthly.pdf", ContentFile(PDF))
+    # Rendered, so its state never turns "stalled" ten minutes into a long run (a stalled
+    # PDF may be re-rendered by anyone who sees the report: the matrix's 403s became 302s).
+    MonthlyReportVersion.objects.filter(pk=version.pk).update(pdf_rendered_at=timezone.now())
     assignment = assign(school, "class_teacher", "李老师")
     Certificate.objects.create(
         holder=assignment.holder,
@@ -286,9 +290,11 @@ def build_world() -> SimpleNamespace:
     )
     overview = MonthlyOverview.objects.create(unit=city.city, month=OCTOBER)
     overview.pdf.save("overview.pdf", ContentFile(PDF))
+    MonthlyOverview.objects.filter(pk=overview.pk).update(pdf_rendered_at=timezone.now())
     # #23: the province's overview of its cities.
     province_overview = MonthlyOverview.objects.create(unit=city.province, month=OCTOBER)
     province_overview.pdf.save("province-overview.pdf", ContentFile(PDF))
+    MonthlyOverview.objects.filter(pk=province_overview.pk).update(pdf_rendered_at=timezone.now())
     inbox = {}
     for name in PERSONAS:
         if name == "anonymous":

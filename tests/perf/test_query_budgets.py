@@ -14,7 +14,7 @@ from django.utils import timezone
 from demo.generator import Plan, generate
 from safety.models import Organisation, User
 
-from .conftest import logged_in
+from .conftest import counted_queries, logged_in
 
 PAGE_BUDGET = 8
 # Misses of the 8-query target, each explained in docs/performance.md with its cause and
@@ -131,7 +131,7 @@ def query_counts(plan: Plan) -> dict[tuple[str, str], int]:
             with CaptureQueriesContext(connection) as captured:
                 response = clients[persona].get(path)
             assert response.status_code == 200, (persona, path, response.status_code)
-            counts[(persona, page)] = len(captured.captured_queries)
+            counts[(persona, page)] = counted_queries(response, captured)
         transaction.set_rollback(True)
     return counts
 
@@ -141,7 +141,9 @@ def test_list_pages_keep_their_query_budget_on_ten_times_the_data():
     small = query_counts(Plan(schools=5, years=1, scale=1.0, seed=7))
     large = query_counts(Plan(schools=50, years=1, scale=1.0, seed=7))
     print("query counts (small, large):", {p: (small[p], large[p]) for p in small})
-    grown = {page: (small[page], large[page]) for page in small if large[page] != small[page]}
+    # More queries on more data is the fault; fewer is not (a list that happens to be empty
+    # for the persona in one of the two cities skips its page query: the paginator's count is 0).
+    grown = {page: (small[page], large[page]) for page in small if large[page] > small[page]}
     assert not grown, f"query count grew with the data (small, large): {grown}"
     over = {
         page: count for page, count in large.items() if count > OVER_BUDGET.get(page, PAGE_BUDGET)

@@ -84,7 +84,8 @@ def test_supervision_boards_are_flat_in_schools():
     small = counts(Plan(schools=5, years=1, scale=1.0, seed=7))
     large = counts(Plan(schools=50, years=1, scale=1.0, seed=7))
     print("query counts (small, large):", {p: (small[p], large[p]) for p in small})
-    grown = {page: (small[page], large[page]) for page in small if small[page] != large[page]}
+    # more queries on more schools is the fault; fewer (an empty list skips a query) is not
+    grown = {page: (small[page], large[page]) for page in small if large[page] > small[page]}
     assert not grown, f"query count grew with the schools (small, large): {grown}"
     over = {page: n for page, n in large.items() if n > PAGE_BUDGET}
     assert not over, f"over the budget of {PAGE_BUDGET} queries: {over}"
