@@ -36,7 +36,7 @@ def bulk_set(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
 
     def write() -> int:
         if connection.vendor != "postgresql":
-            return model._base_manager.bulk_update(objs, fields, batch_size=500) or len(objs)
+            return model._base_manager.bulk_update(objs, fields, batch_size=500)
         written = 0
         for start in range(0, len(objs), BATCH_SIZE):
             written += _update_batch(model, objs[start : start + BATCH_SIZE], targets)

@@ -24,6 +24,7 @@ SCHOOL = Organisation.Kind.SCHOOL
 # first two segments of every path below it.
 CITY_PATH_LENGTH = 2 * (PATH_SEGMENT_WIDTH + 1)
 WORST_CITIES = 10
+BUREAU_KEYS = ("pk", "path", "name", "kind")
 
 
 def bureaus_column(province: Organisation) -> JsonRows:
@@ -36,25 +37,21 @@ def bureaus_column(province: Organisation) -> JsonRows:
     return rows_of(bureaus.order_by().values("pk", "path", "name", "kind"), BUREAU_KEYS)
 
 
-BUREAU_KEYS = ("pk", "path", "name", "kind")
-
-
 def overdue_by_city(
-    open_rows: list[dict[str, Any]], bureaus: list[dict[str, Any]]
+    per_bureau: dict[int, int], bureaus: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Overdue open hazards per city of the province, the worst ten first:
-    [{"name", "count", "url"}], `url` the ledger filtered to the city. `open_rows`: the
-    dashboard's open hazards per bureau (HazardCounts.open_rows: the tally's rows on
+    [{"name", "count", "url"}], `url` the ledger filtered to the city. `per_bureau`: the
+    dashboard's overdue hazards per bureau (HazardCounts.overdue_per_bureau: the tally on
     PostgreSQL, never a scan of the ledger — #23: grouping the overdue hazards by city took
     1.1 s at 2,000 schools); `bureaus`: the rows of `bureaus_column`. Hazards of a bureau
     outside every city (none by the tree's rules) count under "—"."""
     city_of = {row["pk"]: row["path"][:CITY_PATH_LENGTH] for row in bureaus}
     cities = {row["path"]: row for row in bureaus if row["kind"] == Organisation.Kind.CITY}
     totals: dict[str, int] = {}
-    for row in open_rows:
-        if row["is_overdue"] and row["n"]:
-            path = city_of.get(row["bureau_id"], "")
-            totals[path] = totals.get(path, 0) + row["n"]
+    for bureau_id, count in per_bureau.items():
+        path = city_of.get(bureau_id, "")
+        totals[path] = totals.get(path, 0) + count
     ledger = reverse("inspections:ledger")
     worst = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:WORST_CITIES]
     return [

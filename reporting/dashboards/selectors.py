@@ -209,6 +209,15 @@ class HazardCounts:
             if all(row[key] == value for key, value in match.items())
         )
 
+    def overdue_per_bureau(self) -> dict[int, int]:
+        """The open overdue hazards of each bureau's schools: {bureau id: count}, bureaus
+        without any left out."""
+        totals: dict[int, int] = {}
+        for row in self.open_rows:
+            if row["is_overdue"] and row["n"]:
+                totals[row["bureau_id"]] = totals.get(row["bureau_id"], 0) + row["n"]
+        return totals
+
     def found(self, period: Period) -> int:
         first, last = period.first.replace(day=1), period.last.replace(day=1)
         return sum(found for month, (found, _c) in self.months.items() if first <= month <= last)
@@ -420,11 +429,10 @@ def open_by_area(
 
 def _overdue_by_bureau(counts: HazardCounts) -> list[OverdueRow]:
     """The city's overdue hazards per county (the city's own schools as one row)."""
-    totals: dict[int, list[Any]] = {}
-    for row in counts.open_rows:
-        if row["is_overdue"] and row["n"]:
-            entry = totals.setdefault(row["bureau_id"], [0, row["bureau_name"], row["bureau_kind"]])
-            entry[0] += row["n"]
+    bureaus = {
+        row["bureau_id"]: (row["bureau_name"], row["bureau_kind"]) for row in counts.open_rows
+    }
+    totals = {pk: (count, *bureaus[pk]) for pk, count in counts.overdue_per_bureau().items()}
     worst = sorted(totals.items(), key=lambda item: (-item[1][0], item[1][1]))[:WORST_UNITS]
     county = Organisation.Kind.COUNTY
     return [
@@ -464,7 +472,7 @@ def overdue_by_unit(
     if province.is_province_level(scope.unit, scope.county):
         row = row if row is not None else one_row(scope.unit.pk, overdue_columns(scope))
         counts = counts or hazard_counts(scope, timezone.localdate())
-        return province.overdue_by_city(counts.open_rows, row["province_bureaus"])
+        return province.overdue_by_city(counts.overdue_per_bureau(), row["province_bureaus"])
     if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
         return _overdue_by_bureau(counts or hazard_counts(scope, timezone.localdate()))
     row = row if row is not None else one_row(scope.unit.pk, overdue_columns(scope))

@@ -350,7 +350,9 @@ def duty_log(request: HttpRequest, pk: int) -> HttpResponse:
     )
     paged = paginate(request, logs, count=row["logs_count"])
     on_page = [log for log in paged.page.object_list if log.pk == row["today_log"]]
-    current = on_page[0] if on_page else logs.filter(pk=row["today_log"]).first()
+    current = on_page[0] if on_page else None
+    if current is None and row["today_log"] is not None:  # a later page: read it apart
+        current = logs.filter(pk=row["today_log"]).first()
     form = DutyLogForm(request.POST or None, instance=current)
     if request.method == "POST":
         selectors.require(can_write)
