@@ -158,11 +158,15 @@ def _wants_replica(request: HttpRequest, view: Callable) -> bool:
 
 
 def _wrote_recently(request: HttpRequest) -> bool:
+    """Whether the user's write cookie is fresh. A time slightly ahead of this node's clock
+    counts as fresh: the cookie is rounded to the millisecond and may come from another node
+    whose clock runs ahead (rejecting it sent a user's read to the replica right after their
+    write). Pinning to the primary is always safe, so the window is symmetric."""
     try:
         wrote_at = float(request.COOKIES.get(COOKIE, ""))
     except ValueError:
         return False
-    return 0 <= time.time() - wrote_at < settings.READ_YOUR_WRITES_SECONDS
+    return abs(time.time() - wrote_at) < settings.READ_YOUR_WRITES_SECONDS
 
 
 class ReplicaMiddleware:
