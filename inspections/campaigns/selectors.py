@@ -19,6 +19,7 @@ from safety.models import (  # noqa: F401  (semester_of and semester_from_key: u
     semester_from_key,
     semester_of,
 )
+from safety.onerow import count_of
 from safety.scoping import jurisdiction_path
 from safety.selectors import counties_visible_to
 
@@ -88,15 +89,19 @@ def campaign_list(user: User, state: str = "") -> QuerySet[Campaign]:
     """Campaigns the user sees, with the counts of the tasks in the user's jurisdiction;
     `state="to_forward"`: only those waiting for the user's county to forward them."""
     path = jurisdiction_path(user) or ""
-    mine = Q(tasks__school__path__startswith=path)
     campaigns = Campaign.objects.visible_to(user)
     if state == "to_forward":
         campaigns = campaigns.filter(pk__in=awaiting_forward(user).values("pk"))
+    # #23: each count a subquery of the campaign's own tasks, evaluated for the page's rows
+    # only (a grouped COUNT over the join counted every task of every campaign first)
+    mine = CampaignTask.objects.filter(campaign=OuterRef("pk"))
+    if path:
+        mine = mine.filter(school__path__startswith=path)
     return (
         campaigns.select_related("bureau")
         .annotate(
-            task_count=Count("tasks", filter=mine),
-            submitted_count=Count("tasks", filter=mine & Q(tasks__status="submitted")),
+            task_count=count_of(mine),
+            submitted_count=count_of(mine.filter(status=CampaignTask.Status.SUBMITTED)),
         )
         .order_by("-created_at", "-id")
     )

@@ -236,7 +236,9 @@ def awaiting_q(user: User) -> Q:
 def activity_list(user: User, filters: dict[str, Any]) -> QuerySet[Activity]:
     rows = Activity.objects.visible_to(user).select_related("school")
     if filters.get("mine"):
-        rows = rows.filter(awaiting_q(user))
+        # the one filter that joins a many-valued relation (the version's approvals); #23:
+        # DISTINCT only then (on every list it sorted the jurisdiction's rows before the page)
+        rows = rows.filter(awaiting_q(user)).distinct()
     if filters.get("status"):
         rows = rows.filter(status=filters["status"])
     if filters.get("kind"):
@@ -248,7 +250,7 @@ def activity_list(user: User, filters: dict[str, Any]) -> QuerySet[Activity]:
     if filters.get("figure"):
         rows = rows.filter(figure_q(filters["figure"]))
     rows = rows.filter(starting_between(filters.get("date_from"), filters.get("date_to")))
-    return rows.distinct().order_by("-starts_at", "-id")
+    return rows.order_by("-starts_at", "-id")
 
 
 def awaiting_count(user: User) -> int:

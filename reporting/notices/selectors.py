@@ -11,6 +11,7 @@ from django.http import Http404
 from safety import roles
 from safety.access import access_object
 from safety.models import User
+from safety.onerow import count_of
 from safety.scoping import jurisdiction_path
 
 from .models import Notice, NoticeAttachment, NoticeReceipt, NoticeRecipient, NoticeReply
@@ -99,15 +100,16 @@ def sent(user: User, state: str = "") -> QuerySet[Notice]:
     notices = Notice.objects.filter(bureau__path__startswith=path)
     if state == "to_decide":
         notices = notices.filter(pk__in=replies_to_decide(user).values("pk"))
+    # #23: each count a subquery of the notice's own recipients, evaluated for the page's
+    # rows only (a grouped COUNT over the join aggregated every recipient of every notice
+    # in the jurisdiction before the page was cut: 2.2 s at a province's 20,000 schools)
+    of_notice = NoticeRecipient.objects.filter(notice=OuterRef("pk"))
     return (
         notices.select_related("bureau")
         .annotate(
-            unit_count=Count("recipients"),
-            read_count=Count("recipients", filter=Q(recipients__first_read_at__isnull=False)),
-            replied_count=Count(
-                "recipients",
-                filter=Q(recipients__reply_status__in=["submitted", "accepted"]),
-            ),
+            unit_count=count_of(of_notice),
+            read_count=count_of(of_notice.filter(first_read_at__isnull=False)),
+            replied_count=count_of(of_notice.filter(reply_status__in=["submitted", "accepted"])),
         )
         .order_by("-published_at", "-id")
     )

@@ -326,3 +326,17 @@ def test_city_form_refuses_an_empty_target_set_and_keeps_the_input(city, people,
     assert "没有符合这些条件的学校" in text
     assert "职业学校专项" in text
     assert not CampaignTask.objects.exists()
+
+
+def test_the_campaign_list_counts_the_tasks_of_the_users_jurisdiction(city, people):
+    """#23: the counts are subqueries per campaign (no grouped join), narrowed to the
+    viewer's jurisdiction: a county sees its own schools' tasks of a city campaign."""
+    campaign = launch(people.city_official, city.city)
+    _complete(campaign.tasks.get(school=city.school_a), people.staff_a)
+    own = launch(people.county_official, city.county_a, title="区级检查")
+    counts = {
+        user: {c.pk: (c.task_count, c.submitted_count) for c in selectors.campaign_list(user)}
+        for user in (people.city_official, people.county_official)
+    }
+    assert counts[people.city_official] == {campaign.pk: (4, 1), own.pk: (2, 0)}
+    assert counts[people.county_official] == {campaign.pk: (2, 1), own.pk: (2, 0)}

@@ -185,3 +185,19 @@ def test_reply_form_keeps_input_on_error_and_return_needs_comment(city, people, 
     assert response.status_code == 302
     reply.refresh_from_db()
     assert reply.status == "returned"
+
+
+def test_the_sent_list_counts_each_notices_own_units_reads_and_replies(city, people):
+    """#23: the counts are subqueries per notice (no grouped join): each row its own."""
+    first = publish(people.county_official, city.county_a)
+    second = publish(people.county_official, city.county_a, title="第二份通知")
+    open_(people.staff_a, first)
+    services.notice_reply(
+        actor=people.staff_a, recipient=first.recipients.get(unit=city.school_a), text="已完成"
+    )
+    rows = {n.pk: n for n in selectors.sent(people.county_official)}
+    assert (rows[first.pk].unit_count, rows[first.pk].read_count) == (2, 1)
+    assert rows[first.pk].replied_count == 1
+    assert (rows[second.pk].unit_count, rows[second.pk].read_count) == (2, 0)
+    assert rows[second.pk].replied_count == 0
+    assert [n.pk for n in selectors.sent(people.county_official)] == [second.pk, first.pk]
