@@ -42,17 +42,23 @@ def coverage(request: HttpRequest) -> HttpResponse:
     schools = Organisation.objects.visible_to(request.user).schools().filter(is_active=True)
     if filters.get("q"):
         schools = schools.filter(name__icontains=filters["q"])
-    rows = selectors.coverage_rows(list(schools), term)
+    # #23: the cards counted and the gaps filtered by the database; the full rows (topics and
+    # classes by name) built only for the page's schools
+    figures = selectors.coverage_figures(schools, term)
     if filters.get("gaps"):
-        rows = [r for r in rows if r.short_of_minimum or r.topics_missing or r.legal_vp_gap]
+        figures = figures.filter(gap=True)
+    counts = selectors.coverage_counts(figures)
+    listed = figures.annotate(planned=selectors.planned_classes(term)).order_by(
+        "name_sort_key", "id"
+    )
+    paged = paginate(request, listed, count=counts["total"])
+    paged.page.object_list = selectors.coverage_rows(list(paged.page.object_list), term)
     context = {
         "form": form,
         "term": term,
         "terms": [term_from_key(k) for k in _term_keys(term)],
-        **paginate(request, rows).context(),
-        "total": len(rows),
-        "short": sum(1 for r in rows if r.short_of_minimum),
-        "vp_gaps": sum(1 for r in rows if r.legal_vp_gap),
+        **paged.context(),
+        **counts,
         "can_set_minimum": request.user.has_perm(roles.SET_EDUCATION_MINIMUM),
     }
     return render(request, "safety/education/coverage.html", context)

@@ -246,3 +246,60 @@ def test_the_responsibility_import_accepts_the_legal_vice_principal(city, client
     response = upload(client_for("leader_a"), xlsx([row + ["", "", "", ""]]))
     check = response.context["check"]
     assert check.is_valid, [r.error for r in check.rows]
+
+
+def test_the_database_figures_agree_with_the_rows_and_drive_the_cards_and_gaps(
+    client, city, people
+):
+    """#23: the coverage page counts its cards and filters "gaps only" in the database
+    (`coverage_figures`), and builds full rows only for its page: both give the same answer
+    for every school — the nearest bureau's minimum, half-up rounding (1.25 → 1.3), topics,
+    the legal vice-principal."""
+    from safety.education.models import Topic
+
+    today = timezone.localdate()
+    term = selectors.current_term()
+    services.settings_save(
+        actor=people.city_official, bureau=city.city, min_hours_per_pupil=Decimal("2")
+    )
+    services.settings_save(
+        actor=people.county_official, bureau=city.county_a, min_hours_per_pupil=Decimal("1.3")
+    )
+    school_a, full = city.school_a, city.school_a2
+    for school, students in ((school_a, 100), (full, 10)):
+        school.student_count = students
+        school.save()
+    lesson(people.staff_a, school_a, held_on=today, pupils=125, hours=Decimal("1"))
+    for topic in Topic.values:
+        lesson(people.staff_a2, full, topic=topic, held_on=today, pupils=10, hours=Decimal("1"))
+    LegalVicePrincipal.objects.create(
+        school=full,
+        name="李警官",
+        organisation_kind="police",
+        organisation="城关派出所",
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=300),
+    )
+    schools = type(school_a).objects.schools().filter(is_active=True)
+    rows = {r.school.pk: r for r in selectors.coverage_rows(list(schools), term, today=today)}
+    figures = {s.pk: s for s in selectors.coverage_figures(schools, term, today=today)}
+    assert rows[school_a.pk].hours_per_pupil == Decimal("1.3") == figures[school_a.pk].per_pupil
+    assert not figures[school_a.pk].short and figures[school_a.pk].gap  # topics, no VP
+    assert figures[city.school_b.pk].minimum == Decimal("2")
+    for pk, row in rows.items():
+        gap = row.short_of_minimum or bool(row.topics_missing) or row.legal_vp_gap
+        assert (figures[pk].minimum, figures[pk].short) == (row.minimum, row.short_of_minimum)
+        assert (figures[pk].has_legal_vp, figures[pk].gap) == (not row.legal_vp_gap, gap)
+    assert not figures[full.pk].gap
+
+    client.force_login(people.county_official)
+    page = client.get(reverse("education:coverage")).content.decode()
+    cards = dict(re.findall(r'data-testid="([a-z-]+)">(\d+)<', page))
+    in_county = [r for pk, r in rows.items() if r.school.parent_id == city.county_a.pk]
+    assert cards == {
+        "schools": str(len(in_county)),
+        "short": str(sum(r.short_of_minimum for r in in_county)),
+        "vp-gaps": str(sum(r.legal_vp_gap for r in in_county)),
+    }
+    gaps = client.get(reverse("education:coverage"), {"gaps": "on"}).content.decode()
+    assert school_a.name in gaps and full.name not in gaps
