@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,10 @@ def read_as_the_view_did(rows: Iterable[Any]) -> Iterator[Any]:
     wanted = _replica_reads.get()  # now, in the view: a generator's body runs later
 
     def read() -> Iterator[Any]:
+        nonlocal wanted
+        # The first read probes afresh: the view's answer may be REPLICA_CHECK_SECONDS old,
+        # and a failure after the first byte can no longer become a 500 page or a retry.
+        wanted = wanted and replica_configured() and replica_usable(fresh=True)
         iterator = iter(rows)
         while True:
             token = _replica_reads.set(wanted)
@@ -89,11 +93,12 @@ def reads_from_replica(view: Callable) -> Callable:
     return view
 
 
-def replica_usable(now: float | None = None) -> bool:
+def replica_usable(now: float | None = None, *, fresh: bool = False) -> bool:
     """Whether the replica answers and is at most REPLICA_MAX_LAG_SECONDS behind; the answer
-    is kept for REPLICA_CHECK_SECONDS. A failed probe closes the replica connection."""
+    is kept for REPLICA_CHECK_SECONDS unless `fresh` asks the replica again. A failed probe
+    closes the replica connection."""
     now = time.monotonic() if now is None else now
-    if now - _state["checked_at"] < settings.REPLICA_CHECK_SECONDS:
+    if not fresh and now - _state["checked_at"] < settings.REPLICA_CHECK_SECONDS:
         return bool(_state["usable"])
     _state["checked_at"] = now
     try:
@@ -196,3 +201,24 @@ class ReplicaMiddleware:
     def process_view(self, request: HttpRequest, view: Callable, args: Any, kwargs: Any) -> None:
         if replica_configured() and _wants_replica(request, view) and not _wrote_recently(request):
             _replica_reads.set(True)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A read-only request that failed on a database connection while it read the replica
+        runs again on the primary when the replica no longer answers (it went down within the
+        REPLICA_CHECK_SECONDS its last probe is trusted): the user sees the page, not a 500.
+        Any other error, or the replica still answering, is left to Django's handling."""
+        if not (
+            _replica_reads.get()
+            and isinstance(exception, (OperationalError, InterfaceError))
+            and request.method in SAFE_METHODS
+            and request.resolver_match is not None
+        ):
+            return None
+        if replica_usable(fresh=True):
+            return None
+        logger.warning(
+            "The read replica failed during %s; reading it again from the primary", request.path
+        )
+        _replica_reads.set(False)
+        match = request.resolver_match
+        return match.func(request, *match.args, **match.kwargs)

@@ -17,7 +17,7 @@ from safety.operations.replica import ReplicaMiddleware, ReplicaRouter
 @pytest.fixture
 def with_replica(monkeypatch):
     monkeypatch.setattr(replica, "replica_configured", lambda: True)
-    monkeypatch.setattr(replica, "replica_usable", lambda now=None: True)
+    monkeypatch.setattr(replica, "replica_usable", lambda now=None, fresh=False: True)
 
 
 class _NoTransaction:
@@ -108,7 +108,7 @@ def test_without_a_replica_everything_reads_the_primary(outside_transactions):
         assert ReplicaRouter().db_for_read(Organisation) == "default"
 
 
-def test_a_streamed_body_reads_where_its_view_read():
+def test_a_streamed_body_reads_where_its_view_read(with_replica):
     """#23: a streamed export's rows are read after the view returned (the middleware has
     reset the choice by then); they still come from the database the view would read."""
 
@@ -121,3 +121,90 @@ def test_a_streamed_body_reads_where_its_view_read():
     assert replica._replica_reads.get() is False
     assert list(streamed) == [True, True, True]
     assert list(replica.read_as_the_view_did(rows())) == [False, False, False]
+
+
+def test_a_streamed_body_reads_the_primary_when_the_replica_went_down_since_the_view(
+    monkeypatch,
+):
+    """The view's choice may rest on a probe REPLICA_CHECK_SECONDS old: the first row asks the
+    replica again (an error after the first byte could not become a page or a retry)."""
+    monkeypatch.setattr(replica, "replica_configured", lambda: True)
+    probes = []
+    monkeypatch.setattr(
+        replica, "replica_usable", lambda now=None, fresh=False: probes.append(fresh) or False
+    )
+
+    def rows():
+        for _ in range(2):
+            yield replica._replica_reads.get()
+
+    with replica.replica_reads():
+        streamed = replica.read_as_the_view_did(rows())
+    assert list(streamed) == [False, False]
+    assert probes == [True]
+
+
+def _failing_once(seen: list[str]):
+    """A view whose first run fails as a read on a replica that just went down does."""
+    from django.db import OperationalError
+
+    def view(request):
+        seen.append(ReplicaRouter().db_for_read(Organisation))
+        if len(seen) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return HttpResponse("页面")
+
+    return view
+
+
+def _run(view, request):
+    middleware = ReplicaMiddleware(view)
+
+    def respond(request):
+        middleware.process_view(request, view, (), {})
+        try:
+            return view(request)
+        except Exception as error:  # Django's handler asks the middleware, as here
+            answer = middleware.process_exception(request, error)
+            if answer is None:
+                raise
+            return answer
+
+    request.resolver_match = resolve(request.path)
+    request.resolver_match.func = view
+    middleware.get_response = respond
+    return middleware(request)
+
+
+def test_a_page_whose_replica_went_down_is_read_again_from_the_primary(
+    monkeypatch, outside_transactions
+):
+    """Between two probes (REPLICA_CHECK_SECONDS) the replica may stop: the page that failed
+    on it runs again on the primary instead of answering 500 (CI saw the 500 right after the
+    multi-node test stopped the replica)."""
+    monkeypatch.setattr(replica, "replica_configured", lambda: True)
+    state = {"up": True}
+
+    def usable(now=None, fresh=False):
+        if fresh:
+            state["up"] = False  # the fresh probe finds it down
+        return state["up"]
+
+    monkeypatch.setattr(replica, "replica_usable", usable)
+    seen: list[str] = []
+    response = _run(_failing_once(seen), RequestFactory().get("/"))
+    assert response.status_code == 200 and response.content.decode() == "页面"
+    assert seen == ["replica", "default"]
+
+
+def test_a_database_error_with_the_replica_answering_is_not_hidden(
+    with_replica, outside_transactions
+):
+    from django.db import OperationalError
+
+    seen: list[str] = []
+    with pytest.raises(OperationalError):
+        _run(_failing_once(seen), RequestFactory().get("/"))
+    assert seen == ["replica"]
+    with pytest.raises(OperationalError):  # a write is never run twice
+        _run(_failing_once([]), RequestFactory().post("/"))
