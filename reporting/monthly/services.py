@@ -118,6 +118,30 @@ def compile_figures(unit: Organisation, month: datetime.date, now: datetime.date
 
 
 @audit.atomic
+def monthly_report_check_submit(
+    *, actor: User, unit: Organisation, month: datetime.date, now: datetime.datetime | None = None
+) -> MonthlyReport:
+    """The guards of `monthly_report_submit` alone, without freezing the figures: the step's
+    confirmation question asks only when they pass (#23: the question's dry run compiled the
+    month's figures, a third of a school's filing at the month-end rush).
+
+    Locks and returns the unit's report of `month` (created as an empty draft when there is
+    none). Raises `PermissionDenied` unless the actor belongs to the unit and may submit;
+    `ValidationError` when the month has not begun, the report is already submitted or
+    approved, or the work done is empty."""
+    _check_own_unit(actor, unit)
+    today = timezone.localdate(now or timezone.now())
+    if month > today.replace(day=1):
+        raise ValidationError(_("A month can be reported once it has begun."))
+    report = _locked_report(unit, month)
+    if not report.is_editable:
+        raise ValidationError(_("This report has already been submitted."))
+    if not report.work_done.strip():
+        raise ValidationError(_("Describe the work done this month before submitting."))
+    return report
+
+
+@audit.atomic
 def monthly_report_submit(
     *,
     actor: User,
@@ -134,16 +158,8 @@ def monthly_report_submit(
     Raises `PermissionDenied` or `ValidationError` when a precondition fails. Returns the
     new frozen version.
     """
-    _check_own_unit(actor, unit)
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    if month > today.replace(day=1):
-        raise ValidationError(_("A month can be reported once it has begun."))
-    report = _locked_report(unit, month)
-    if not report.is_editable:
-        raise ValidationError(_("This report has already been submitted."))
-    if not report.work_done.strip():
-        raise ValidationError(_("Describe the work done this month before submitting."))
+    report = monthly_report_check_submit(actor=actor, unit=unit, month=month, now=now)
     previous = report.status
     number = report.versions.count() + 1
     version = MonthlyReportVersion.objects.create(

@@ -139,9 +139,12 @@ def report_save(request: HttpRequest, pk: int, month: datetime.date) -> HttpResp
         if request.POST.get("action") != "submit":
             messages.success(request, _("The draft was saved."))
             return redirect(target)
-        with transaction.atomic():
-            services.monthly_report_submit(actor=request.user, unit=unit, month=month_date)
-            if not confirm.is_confirmed(request):
+        if not confirm.is_confirmed(request):
+            with transaction.atomic():
+                # The submission's guards, not its figures (compiled once, when confirmed).
+                services.monthly_report_check_submit(
+                    actor=request.user, unit=unit, month=month_date
+                )
                 return confirm.ask(
                     request,
                     question=_("Submit the monthly report of %(month)s to the bureau?")
@@ -149,7 +152,8 @@ def report_save(request: HttpRequest, pk: int, month: datetime.date) -> HttpResp
                     button=_("Submit to the bureau"),
                     back_url=target,
                 )
-            messages.success(request, _("The monthly report was submitted."))
+        services.monthly_report_submit(actor=request.user, unit=unit, month=month_date)
+        messages.success(request, _("The monthly report was submitted."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(target)

@@ -37,6 +37,34 @@ def test_school_staff_drafts_and_submits_from_the_page(city, people, client_for)
     assert "开展消防演练。" in page
 
 
+def test_the_submit_question_checks_the_guards_without_compiling_the_figures(
+    city, people, client_for, monkeypatch
+):
+    """#23: asking "submit?" ran the whole submission in a rolled-back savepoint, figures
+    included (a third of a school's filing at the month-end rush). It now runs only the
+    guards: a refused submission still says why instead of asking, and the figures are
+    compiled once, when the submission is confirmed."""
+    from reporting.monthly import services
+
+    compiled = []
+    real = services.compile_figures
+    monkeypatch.setattr(
+        services, "compile_figures", lambda *a, **k: compiled.append(1) or real(*a, **k)
+    )
+    client = client_for("staff_a")
+    save = reverse("monthly:save", args=[city.school_a.pk, "2026-10"])
+    text = {"problems_found": "", "next_month_plans": "", "action": "submit"}
+    refused = client.post(save, {**text, "work_done": " "}, follow=True).content.decode()
+    assert "请先填写本月主要工作再报送。" in refused
+    assert 'name="confirm"' not in refused
+    asked = client.post(save, {**text, "work_done": "开展消防演练。"}).content.decode()
+    assert 'name="confirm"' in asked and compiled == []
+    assert MonthlyReport.objects.get(unit=city.school_a, month=OCTOBER).status == "draft"
+    client.post(save, {**text, "work_done": "开展消防演练。", "confirm": "yes"})
+    assert MonthlyReport.objects.get(unit=city.school_a, month=OCTOBER).status == "submitted"
+    assert compiled == [1]
+
+
 @pytest.mark.parametrize("persona", ["staff_a2", "other_county_official", "anonymous"])
 def test_outsiders_get_404_for_a_schools_report_and_its_pdf(
     city, people, client_for, submit_school, persona, django_capture_on_commit_callbacks
