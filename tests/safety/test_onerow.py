@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef
 from django.test.utils import CaptureQueriesContext
 
 from safety.models import Notification, Organisation, User
 from safety.onerow import (
+    ScalarSQL,
     as_date,
     count_of,
     earliest,
@@ -76,6 +77,35 @@ def test_an_empty_list_is_an_empty_list_and_no_unit_asks_nothing(city, people):
     with CaptureQueriesContext(connection) as captured:
         assert one_row(None, columns) == {"n": 0, "rows": [], "first": None}
     assert not captured.captured_queries
+
+
+@pytest.mark.django_db
+def test_a_count_with_an_outer_reference_counts_per_row_and_one_without_is_kept_as_sql(
+    city, people
+):
+    """#23: a count of its own rows is compiled once to SQL text (building a page's fifty
+    counts as subquery expressions copied each inner query again); a count that refers to
+    the outer row stays a correlated subquery. Both count the same as the querysets, the
+    constant one splits no group, and an empty date is None."""
+    schools = _schools(city)
+    constant = count_of(schools)
+    assert isinstance(constant.source_expressions[0], ScalarSQL)
+    per_parent = (
+        Organisation.objects.filter(kind="county")
+        .order_by("pk")
+        .annotate(
+            units_below=count_of(Organisation.objects.filter(parent=OuterRef("pk"))),
+            schools_of_a=constant,
+        )
+    )
+    for county in per_parent:
+        assert county.units_below == Organisation.objects.filter(parent=county).count()
+        assert county.schools_of_a == schools.count() == 2
+    kinds = Organisation.objects.filter(parent=city.city)
+    grouped = kinds.values("kind").annotate(n=Count("id"), schools_of_a=constant)
+    assert len(grouped) == kinds.values("kind").distinct().count()
+    nothing = earliest(schools.filter(name="不存在的学校"), "created_at")
+    assert one_row(people.staff_a.unit_id, {"first": nothing}) == {"first": None}
 
 
 def test_dates_read_from_a_list_are_dates():
