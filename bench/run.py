@@ -116,7 +116,8 @@ def run_json(args: list[str], db: str, extra_env: dict | None = None) -> object:
 class Gunicorn:
     """gunicorn on 127.0.0.1:PORT; with `redis`, as the Procfile deploys it: the Procfile's
     3 workers and 30 s timeout, the cache and the job queue in Redis, and a Celery worker
-    (the Procfile's concurrency of 2) doing the background jobs (PDF renders, notices)."""
+    (the Procfile's concurrency of 2 and nice 10) doing the background jobs (PDF renders,
+    notices)."""
 
     def __init__(self, db: str, workers: int = 2, redis: str = "") -> None:
         self.db, self.workers, self.redis = db, workers, redis
@@ -127,16 +128,20 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [str(Path(PYTHON).parent / "gunicorn"), "config.wsgi", f"--bind=127.0.0.1:{PORT}",
              f"--workers={self.workers}", "--log-level=warning", f"--timeout={timeout}"],
-            cwd=ROOT, env=env, start_new_session=True,
+            cwd=ROOT, env=env, process_group=0,
         )  # fmt: skip
         self.worker = None
         if self.redis:
             subprocess.run(["redis-cli", "-u", self.redis, "flushdb"], check=False,
                            capture_output=True)  # fmt: skip
+            # As the Procfile runs it: at a lower CPU priority (nice 10), so that a PDF render
+            # waits for the web workers' requests on a shared machine. Both in this session
+            # (a process group each, to stop them), not a session each: Linux's autogroup
+            # shares the CPU fairly between sessions, and a nice value counts only within one.
             self.worker = subprocess.Popen(
-                [str(Path(PYTHON).parent / "celery"), "-A", "config", "worker",
-                 "--loglevel=WARNING", "--concurrency=2"],
-                cwd=ROOT, env=env, start_new_session=True,
+                ["nice", "-n", "10", str(Path(PYTHON).parent / "celery"), "-A", "config",
+                 "worker", "--loglevel=WARNING", "--concurrency=2"],
+                cwd=ROOT, env=env, process_group=0,
             )  # fmt: skip
         for _ in range(100):
             with socket.socket() as probe:
