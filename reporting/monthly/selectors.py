@@ -122,10 +122,30 @@ def reporting_children(bureau: Organisation) -> QuerySet[Organisation]:
     return Organisation.objects.filter(parent=bureau, is_active=True, kind__in=REPORTING_KINDS)
 
 
-def reports_for(units: list[Organisation], months: list[datetime.date]) -> dict[tuple, Any]:
-    reports = MonthlyReport.objects.filter(unit__in=units, month__in=months).select_related(
-        "latest_version"
-    )
+# What a status row never shows: the narrative and the frozen figures (#23: the console read
+# and decoded every version's figures, six months of every unit below, a sixth of its CPU).
+STATUS_ONLY_DEFERRED = (
+    "work_done",
+    "problems_found",
+    "next_month_plans",
+    "latest_version__figures",
+    "latest_version__work_done",
+    "latest_version__problems_found",
+    "latest_version__next_month_plans",
+    "latest_version__review_comment",
+)
+
+
+def reports_for(
+    units: list[Organisation], months: list[datetime.date], *, status_only: bool = False
+) -> dict[tuple, Any]:
+    """`{(unit id, month): report}` of `units` in `months`, each with its latest version;
+    with `status_only` (status rows: the console, a unit's months) without the narrative and
+    the figures (`STATUS_ONLY_DEFERRED`), which a roll-up reads."""
+    reports = MonthlyReport.objects.filter(unit__in=units, month__in=months)
+    reports = reports.select_related("latest_version")
+    if status_only:
+        reports = reports.defer(*STATUS_ONLY_DEFERRED)
     return {(report.unit_id, report.month): report for report in reports}
 
 
@@ -154,7 +174,7 @@ def status_grid(
 ) -> list[dict[str, Any]]:
     """Rows of the review console's grid: one cell (UnitRow) per month."""
     if reports is None:
-        reports = reports_for(units, months)
+        reports = reports_for(units, months, status_only=True)
     grid = []
     for unit in units:
         cells = []

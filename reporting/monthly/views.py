@@ -229,7 +229,7 @@ def console(request: HttpRequest) -> HttpResponse:
     has_overview = bureau.kind in services.OVERVIEW_KINDS
     queue = list(queue_all[:QUEUE_SHOWN])
     # One query for the rows (the month) and the grid (six months up to it).
-    reports = selectors.reports_for(units, months)
+    reports = selectors.reports_for(units, months, status_only=True)
     rows = selectors.unit_rows(units, month, today, reports=reports)
     if filters.get("status"):
         rows = [row for row in rows if row.status == filters["status"]]

@@ -186,3 +186,18 @@ def test_a_report_text_over_its_limit_is_refused_by_name_and_kept(city, people, 
     assert text in page  # nothing the user typed is lost
     assert "本月主要工作" in page and "10000" in page and 'maxlength="10000"' in page
     assert not MonthlyReport.objects.exists()
+
+
+def test_status_rows_do_not_read_the_frozen_figures_a_rollup_does(city, people, submit_school):
+    """#23: the console and a unit's months read six months of reports of every unit below
+    for their statuses; decoding each version's frozen figures was a sixth of the console's
+    CPU at a county of 180 schools. Status rows leave them unread; the roll-up reads them."""
+    from reporting.monthly import selectors
+
+    submit_school(people.staff_a)
+    status = selectors.reports_for([city.school_a], [OCTOBER], status_only=True)
+    version = status[(city.school_a.pk, OCTOBER)].latest_version
+    assert {"figures", "work_done"} <= version.get_deferred_fields()
+    full = selectors.reports_for([city.school_a], [OCTOBER])
+    assert full[(city.school_a.pk, OCTOBER)].latest_version.get_deferred_fields() == set()
+    assert full[(city.school_a.pk, OCTOBER)].latest_version.figures["kind"] == "school"
