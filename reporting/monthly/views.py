@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -148,7 +149,7 @@ def report_save(request: HttpRequest, pk: int, month: datetime.date) -> HttpResp
                 return confirm.ask(
                     request,
                     question=_("Submit the monthly report of %(month)s to the bureau?")
-                    % {"month": month},
+                    % {"month": date_format(month_date, "YEAR_MONTH_FORMAT")},
                     button=_("Submit to the bureau"),
                     back_url=target,
                 )

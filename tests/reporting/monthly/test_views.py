@@ -59,6 +59,7 @@ def test_the_submit_question_checks_the_guards_without_compiling_the_figures(
     assert 'name="confirm"' not in refused
     asked = client.post(save, {**text, "work_done": "开展消防演练。"}).content.decode()
     assert 'name="confirm"' in asked and compiled == []
+    assert "2026年10月" in asked  # the month as people write it, not "2026-10-01"
     assert MonthlyReport.objects.get(unit=city.school_a, month=OCTOBER).status == "draft"
     client.post(save, {**text, "work_done": "开展消防演练。", "confirm": "yes"})
     assert MonthlyReport.objects.get(unit=city.school_a, month=OCTOBER).status == "submitted"
