@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -197,7 +197,12 @@ class Inspection(models.Model):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         ordering = ["-inspected_on", "-id"]
-        indexes = [models.Index(fields=["school", "inspected_on"], name="inspection_school_idx")]
+        indexes = [
+            models.Index(fields=["school", "inspected_on"], name="inspection_school_idx"),
+            # The inspection list, newest first (#23): read from the index to the page's rows
+            # instead of sorting the jurisdiction's inspections.
+            models.Index(fields=["-created_at", "-id"], name="inspection_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.school} {self.get_kind_display()} {self.inspected_on}"
@@ -378,6 +383,8 @@ class Hazard(models.Model):
             models.Index(fields=["kind", "status"], name="hazard_kind_idx"),
             models.Index(fields=["source", "status"], name="hazard_source_idx"),
             models.Index(fields=["-created_at", "-id"], name="hazard_created_idx"),
+            # The ledger table sorted by deadline, either way (tables.HazardTable, #23).
+            models.Index(F("deadline").asc(nulls_last=True), F("id"), name="hazard_deadline_idx"),
         ]
         constraints = [
             models.CheckConstraint(

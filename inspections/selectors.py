@@ -8,11 +8,21 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
 
 from safety import roles, workdays
 from safety.access import access_object, check_unit_permission
 from safety.models import Organisation, User
+from safety.onerow import count_of
 from safety.scoping import nearest_unit_setting
 from safety.selectors import local_days
 from safety.workdays import DayUnit
@@ -206,11 +216,16 @@ def hazard_for_detail(queryset: QuerySet[Hazard]) -> QuerySet[Hazard]:
 
 
 def inspection_list(*, user: User) -> QuerySet[Inspection]:
-    """The user's jurisdiction's inspections, newest first, each with its hazard count."""
+    """The user's jurisdiction's inspections, newest first, each with its hazard count.
+
+    The count is a scalar subquery per row (by the hazards' inspection index), so only the
+    page's rows are counted and the paginator's COUNT does not join the hazards: a grouped
+    join counted every hazard of the jurisdiction before the page was cut (1.5 s for a city
+    of 500,000 hazards, twice that at 2 million; #23)."""
     return (
         Inspection.objects.visible_to(user)
         .select_related("school", "inspector", "checklist__template__area")
-        .annotate(hazard_count=Count("hazards"))
+        .annotate(hazard_count=count_of(Hazard.objects.filter(inspection=OuterRef("pk"))))
         .order_by("-created_at", "-id")
     )
 

@@ -46,6 +46,10 @@ class HazardTable(tables.Table):
     owner = tables.Column(_("Owner"), accessor="owner__full_name", empty_values=())
     updated = tables.Column(_("Updated"), empty_values=())
 
+    # Ordered by no index of the hazard table: sortable only when the filters leave few rows
+    # (safety.tables.limit_sorting). School, severity, status and deadline are index-served.
+    unindexed_sorts = ("area", "location", "description", "owner", "updated")
+
     class Meta:
         model = Hazard
         fields = ()
@@ -110,12 +114,13 @@ class HazardTable(tables.Table):
         return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
     def order_deadline(self, queryset: QuerySet[Hazard], is_descending: bool):
-        field = (
-            F("deadline").desc(nulls_last=True)
-            if is_descending
-            else F("deadline").asc(nulls_last=True)
-        )
-        return queryset.order_by(field, "id"), True
+        # No deadline sorts as the latest one (last going up, first going down), so that one
+        # index (hazard_deadline_idx: deadline ASC NULLS LAST, id), read forwards or
+        # backwards, gives the page's rows in either direction without sorting the
+        # jurisdiction's ledger (#23: 0.8 s for a city of 500,000 hazards, 3 s at 2 million).
+        if is_descending:
+            return queryset.order_by(F("deadline").desc(nulls_first=True), "-id"), True
+        return queryset.order_by(F("deadline").asc(nulls_last=True), "id"), True
 
     def order_updated(self, queryset: QuerySet[Hazard], is_descending: bool):
         field = (

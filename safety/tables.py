@@ -20,12 +20,34 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django_tables2.rows import BoundRows
 
 from .paging import Paged, paginate
 
 # The query-string parameter a header sorts by.
 SORT_FIELD = "sort"
+
+# A column that no index orders (a table's `unindexed_sorts`) sorts only this many rows at
+# most: beyond it the database would sort the jurisdiction's whole list to show one page
+# (#23: a city's ledger by description or last update took 1-3 s at 500,000 hazards, and
+# grew with them). The header says how to get there: filter first.
+SORT_ROWS_LIMIT = 20_000
+
+
+def limit_sorting(table: tables.Table, count: int | None) -> None:
+    """Make the table's `unindexed_sorts` columns unsortable when `count` (the rows the
+    page's filters leave; None when unknown, treated as many) is above SORT_ROWS_LIMIT, and
+    set `table.sorting_limited` to their headers' names for the note under the table."""
+    names = getattr(table, "unindexed_sorts", ())
+    table.sorting_limited = []
+    if not names or (count is not None and count <= SORT_ROWS_LIMIT):
+        return
+    for name in names:
+        table.columns[name].column.orderable = False
+        table.sorting_limited.append(str(table.columns[name].header))
+    table.sorting_limited_text = pgettext("list separator", ", ").join(table.sorting_limited)
+    table.sort_rows_limit = f"{SORT_ROWS_LIMIT:,}"
 
 
 def column_chooser_attrs(table: tables.Table) -> None:
@@ -44,9 +66,11 @@ def sorted_page(
 ) -> tuple[tables.Table, Paged]:
     """A `table_class` over `rows` ordered by the request's ?sort= (unknown names are
     ignored), and the page of it (safety.paging) whose rows the table renders. The total
-    comes from `count` when the caller knows it (no COUNT(*))."""
+    comes from `count` when the caller knows it (no COUNT(*)); with it, a table's columns that
+    no index orders are sortable only up to SORT_ROWS_LIMIT rows (`limit_sorting`)."""
     sort = request.GET.get(SORT_FIELD, "")
     table = table_class(rows)
+    limit_sorting(table, count)
     bare = sort.lstrip("-")
     if bare in table.columns.names() and table.columns[bare].orderable:
         table.order_by = sort

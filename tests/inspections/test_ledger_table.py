@@ -50,7 +50,7 @@ def test_a_bureau_official_sorts_the_ledger_table_by_deadline(client_for, city, 
     assert "sort=-deadline" in html and "severity=general" in html
     html = client.get(reverse("inspections:ledger") + "?sort=-deadline").content.decode()
     assert table_descriptions(html) == [
-        h.description for h in sorted(made, key=lambda h: (h.deadline, -h.pk), reverse=True)
+        h.description for h in sorted(made, key=lambda h: (h.deadline, h.pk), reverse=True)
     ]
     for header in (
         "学校",
@@ -87,3 +87,31 @@ def test_the_table_costs_the_same_queries_for_more_rows(client_for, city, crew, 
         html = client.get(url).content.decode()
     assert len(table_descriptions(html)) == 25  # a full page (PAGE_SIZE)
     assert len(large) == len(small) <= 8
+
+
+def test_columns_no_index_orders_are_sortable_only_when_the_filters_leave_few_rows(
+    client_for, city, crew, fire_area, monkeypatch
+):
+    """#23: a city's ledger sorted by description or last update made the database sort every
+    hazard of the jurisdiction for one page; beyond SORT_ROWS_LIMIT rows those headers are
+    plain text, their ?sort= is ignored and a note says how to sort by them (filter first)."""
+    from safety import tables
+
+    made = hazards(city, crew, fire_area, 6)
+    client = client_for("county_official")
+    monkeypatch.setattr(tables, "SORT_ROWS_LIMIT", 5)
+    html = client.get(reverse("inspections:ledger") + "?sort=description").content.decode()
+    offered = set(re.findall(r'data-sort="(\w+)"', html))
+    assert {"school", "severity", "status", "deadline"} <= offered
+    assert not offered & {"area", "location", "description", "owner", "updated"}
+    newest_first = [h.description for h in sorted(made, key=lambda h: h.pk, reverse=True)]
+    assert table_descriptions(html) == newest_first  # the ledger's own order, not the text's
+    note = re.search(r'data-testid="sorting-limited">([^<]*)<', html).group(1)
+    assert "隐患描述" in note and "最近更新" in note and "5条以内" in note, note
+    # The same county's ledger filtered down to five rows: every column sorts again.
+    monkeypatch.setattr(tables, "SORT_ROWS_LIMIT", 3)
+    school = reverse("inspections:ledger") + f"?school={city.school_a.code}&sort=-description"
+    html = client.get(school).content.decode()
+    assert 'data-sort="description"' in html and "sorting-limited" not in html
+    of_school = [h for h in made if h.school_id == city.school_a.pk]
+    assert table_descriptions(html) == sorted((h.description for h in of_school), reverse=True)
