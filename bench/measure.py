@@ -26,7 +26,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench import feature_pages  # noqa: E402
 from bench.api_clients import API_PREFIX, api_token  # noqa: E402
-from bench.pages import ANONYMOUS, PAGES, PROVINCE, PROVINCE_PAGES  # noqa: E402
+from bench.pages import ANONYMOUS, PAGES, PROVINCE, PROVINCE_PAGES, SEARCH_PHRASE  # noqa: E402
 from inspections.models import Hazard  # noqa: E402
 from safety import security  # noqa: E402
 from safety.models import ExportJob, Organisation, SafetyArea, User  # noqa: E402
@@ -101,7 +101,27 @@ def clients(keys: set[str] | None = None) -> dict[str, Client]:
     return made
 
 
+def search_rows() -> int:
+    """#23: the phrase of the ledger search rows (bench.pages.SEARCH_PHRASE) written into the
+    descriptions of 0.1% of the city's hazards (every thousandth id), once: the generated
+    descriptions are a few dozen sentences, each in 4% of the ledger, while a real search
+    looks for something a few rows say. Returns the hazards that carry it."""
+    phrase = SEARCH_PHRASE
+    if not Hazard.objects.filter(pk__in=Hazard.objects.filter(description__contains=phrase)
+                                 .values("pk")[:1]).exists():  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE inspections_hazard SET description = description || %s "
+                "WHERE id %% 1000 = 7",
+                [f"，{phrase}损坏"],
+            )
+            cursor.execute("ANALYZE inspections_hazard")
+    return Hazard.objects.filter(description__contains=phrase).count()
+
+
 def measure_pages(repeats: int, keys: set[str] | None = None) -> list[dict]:
+    if keys is None or "ledger_search" in keys:
+        print(f"  search rows: {search_rows():,}", file=sys.stderr)
     ids = reference_ids()
     logged_in = clients(keys)
     results = []

@@ -8,6 +8,8 @@ Templates are filled from `ids` (bench.measure.reference_ids): {school}, {hazard
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 CITY = "city.official"
 ANONYMOUS = "anonymous"  # no session, no token (bench.measure, bench.http)
 COUNTY = "c01.official"
@@ -15,6 +17,9 @@ ADMIN_LEDGER = "/bench-admin/inspections/hazard/"
 TWO_FILTERS = "severity=general&area={area}"
 ADMIN_TWO_FILTERS = "severity__exact=general&area__id__exact={area}"
 ADMIN_COUNTY = "school__parent__id__exact={county}"
+# #23: the searched phrase, written into 0.1% of a generated city's hazards before measuring.
+SEARCH_PHRASE = "配电箱门锁"
+SEARCH = quote(SEARCH_PHRASE)
 
 PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("ledger", "Hazard ledger", CITY, "/hazards/", ADMIN_LEDGER),
@@ -106,6 +111,12 @@ PAGES: list[tuple[str, str, str, str, str | None]] = [
     ("api_hazards_filtered", "API hazard list, two filters", f"api:{CITY}",
      "/api/v1/hazards/?severity=general&area=fire",
      "/bench-api/hazards/?severity=general&area=fire"),
+    # #23 ledger text search (trigram indexes) against the stock admin's search of the same
+    # fields, same rows: a phrase 0.1% of the hazards carry (bench.measure.search_rows).
+    ("ledger_search", "Hazard ledger text search", CITY, f"/hazards/?q={SEARCH}",
+     f"{ADMIN_LEDGER}?q={SEARCH}"),
+    ("ledger_search", "Hazard ledger text search", COUNTY, f"/hazards/?q={SEARCH}",
+     f"{ADMIN_LEDGER}?q={SEARCH}&{ADMIN_COUNTY}"),
     # #22 operations: the load balancers' health check, called without a session (every
     # probe: database, cache, broker, storage, disk, migrations applied).
     ("health", "Health check", ANONYMOUS, "/health/", None),
@@ -121,6 +132,7 @@ LIST_PAGES |= {"api_hazards", "api_hazards_filtered"}  # #22 the REST API
 LIST_PAGES |= {"guarding"}  # issue #15
 LIST_PAGES |= {"ledger_sorted", "risks", "risk_lists"}  # #20 risk grading, ledger table
 LIST_PAGES |= {"exports"}  # #23 exports as background jobs
+LIST_PAGES |= {"ledger_search"}  # #23 ledger text search
 
 # #23 the province official's pages, measured on a generated province (`generate_city
 # --cities N`: bench.measure adds them when the database has the province.official account);

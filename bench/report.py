@@ -17,6 +17,8 @@ REMINDER_QUERIES = 30
 EXPORT_MB = 250
 LOAD_P95_MS = 500
 PROVINCE_RATIO = 1.5  # #23: a province page against the same page at city level
+HOME_FLOOR_RATIO = 10  # #23: a bureau's home against the empty logged-in page, same run
+HOME_KEYS = {"home", "home_county", "home_city"}
 
 
 def verdict(ok: bool) -> str:
@@ -157,6 +159,7 @@ def write_report(results: dict, output: Path) -> None:
             f"{ms(rush['p50_ms'])} ms, p95 {ms(rush['p95_ms'])} ms | 0 errors, p95 ≤ "
             f"{LOAD_P95_MS} ms | {verdict(ok)} |"
         )
+    lines += home_targets(results)
     lines += province_targets(results)
     lines += [
         "",
@@ -216,6 +219,27 @@ def _city_row(results: dict, page: dict) -> dict | None:
     rows = {(p["key"], p["persona"]): p for p in results["1x"]["pages"]}
     persona = "city.admin" if page["persona"] == "province.admin" else "city.official"
     return rows.get((key, persona)) or rows.get((key, "c01.official"))
+
+
+def home_targets(results: dict) -> list[str]:
+    """#23: each bureau's home (city, county, province, narrowed or not) against the empty
+    logged-in page of the 1x city in the same run (≤ 10x its median)."""
+    floor = next((p for p in results["1x"]["pages"] if p["key"] == "floor"), None)
+    if floor is None:
+        return []
+    homes = [(f"{label}", p) for label in ("1x", "4x") for p in results[label]["pages"]]
+    homes += [("province", p) for p in (results.get("province") or {}).get("pages", [])]
+    lines = []
+    for label, page in homes:
+        if page["key"] not in HOME_KEYS or page["persona"].startswith("s0"):
+            continue  # a school's home is a to-do list, not a bureau's dashboard
+        ratio = page["median_ms"] / floor["median_ms"]
+        lines.append(
+            f"| {page['title']} ({page['persona']}, {label}): median vs the empty logged-in "
+            f"page | {ms(page['median_ms'])} ms vs {ms(floor['median_ms'])} ms = "
+            f"{ratio:.1f}x | ≤ {HOME_FLOOR_RATIO}x | {verdict(ratio <= HOME_FLOOR_RATIO)} |"
+        )
+    return lines
 
 
 def province_targets(results: dict) -> list[str]:

@@ -21,6 +21,7 @@ class StockHazardAdmin(admin.ModelAdmin):
 
     list_display = ("id", "school", "area", "severity", "status", "created_at")
     list_filter = ("status", "severity", "area", "school__parent")
+    search_fields = ("description", "location")  # the ledger's `q` searches the same two
 
 
 @admin.register(Incident, site=stock_admin)
