@@ -385,6 +385,9 @@ class Hazard(models.Model):
             models.Index(fields=["-created_at", "-id"], name="hazard_created_idx"),
             # The ledger table sorted by deadline, either way (tables.HazardTable, #23).
             models.Index(F("deadline").asc(nulls_last=True), F("id"), name="hazard_deadline_idx"),
+            models.Index(
+                F("deadline").desc(nulls_last=True), F("id").desc(), name="hazard_deadline_desc_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -114,12 +114,12 @@ class HazardTable(tables.Table):
         return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
     def order_deadline(self, queryset: QuerySet[Hazard], is_descending: bool):
-        # No deadline sorts as the latest one (last going up, first going down), so that one
-        # index (hazard_deadline_idx: deadline ASC NULLS LAST, id), read forwards or
-        # backwards, gives the page's rows in either direction without sorting the
-        # jurisdiction's ledger (#23: 0.8 s for a city of 500,000 hazards, 3 s at 2 million).
+        # Hazards without a deadline come last either way; each direction is read in order
+        # from its own index (hazard_deadline_idx, hazard_deadline_desc_idx) instead of
+        # sorting the jurisdiction's ledger (#23: 0.8 s for a city of 500,000 hazards, 3 s
+        # at 2 million).
         if is_descending:
-            return queryset.order_by(F("deadline").desc(nulls_first=True), "-id"), True
+            return queryset.order_by(F("deadline").desc(nulls_last=True), "-id"), True
         return queryset.order_by(F("deadline").asc(nulls_last=True), "id"), True
 
     def order_updated(self, queryset: QuerySet[Hazard], is_descending: bool):
