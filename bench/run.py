@@ -307,7 +307,8 @@ def main() -> None:
     Path(args.output).with_suffix(".json").write_text(json.dumps(results, default=str, indent=1))
     import django  # the report reads the rows, whose feature modules read through the models
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    for key, value in BASE_ENV.items():  # the settings the measured processes had
+        os.environ.setdefault(key, value)
     django.setup()
     from bench.report import write_report
 
