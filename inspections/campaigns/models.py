@@ -66,6 +66,8 @@ class Campaign(models.Model):
         verbose_name = _("special campaign")
         verbose_name_plural = _("special campaigns")
         ordering = ["-created_at", "-id"]
+        # The campaign list, newest first, read from the index to the page (#23).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="campaign_created_idx")]
 
     def __str__(self) -> str:
         return self.title

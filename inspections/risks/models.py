@@ -325,6 +325,8 @@ class RiskReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "version"], name="risk_report_version")
         ]
+        # The jurisdiction's lists, latest first, read from the index to the page (#23).
+        indexes = [models.Index(fields=["-submitted_at", "-id"], name="risk_report_submitted_idx")]
 
     def __str__(self) -> str:
         return f"{self.school} v{self.version}"

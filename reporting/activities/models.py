@@ -216,6 +216,8 @@ class Activity(models.Model):
         ordering = ["-starts_at", "-id"]
         indexes = [
             models.Index(fields=["status", "starts_at"], name="activity_status_start_idx"),
+            # The jurisdiction's list, latest first, read from the index to the page (#23).
+            models.Index(fields=["-starts_at", "-id"], name="activity_starts_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -62,6 +62,8 @@ class Notice(models.Model):
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         ordering = ["-published_at", "-id"]
+        # The bureau's notice list, newest first, read from the index to the page (#23).
+        indexes = [models.Index(fields=["-published_at", "-id"], name="notice_published_idx")]
 
     def __str__(self) -> str:
         return self.title

@@ -182,7 +182,11 @@ class RectificationOrder(models.Model):
                 fields=["bureau", "year", "sequence"], name="order_number_unique"
             )
         ]
-        indexes = [models.Index(fields=["status", "deadline"], name="order_status_deadline_idx")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="order_status_deadline_idx"),
+            # The bureau's list, newest first, read from the index to the page (#23).
+            models.Index(fields=["-issued_at", "-id"], name="order_issued_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number
