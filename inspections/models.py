@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -383,11 +383,9 @@ class Hazard(models.Model):
             models.Index(fields=["kind", "status"], name="hazard_kind_idx"),
             models.Index(fields=["source", "status"], name="hazard_source_idx"),
             models.Index(fields=["-created_at", "-id"], name="hazard_created_idx"),
-            # The ledger table sorted by deadline, either way (tables.HazardTable, #23).
-            models.Index(F("deadline").asc(nulls_last=True), F("id"), name="hazard_deadline_idx"),
-            models.Index(
-                F("deadline").desc(nulls_last=True), F("id").desc(), name="hazard_deadline_desc_idx"
-            ),
+            # The ledger table sorted by deadline, either way (tables.HazardTable, #23):
+            # hazard_deadline_idx and hazard_deadline_desc_idx, PostgreSQL only (NULLS LAST),
+            # created by migration 0017.
         ]
         constraints = [
             models.CheckConstraint(
