@@ -4,6 +4,8 @@
 
 from django.db import migrations
 
+from safety.migrating import postgresql_only
+
 # The expressions the ledger's `icontains` lookups compile to on PostgreSQL
 # (UPPER(column::text) LIKE UPPER('%…%')), so that the planner matches them to the indexes.
 CREATE = """
@@ -19,16 +21,6 @@ DROP INDEX IF EXISTS hazard_location_trgm;
 """
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("inspections", "0015_hazard_month"),
@@ -37,4 +29,4 @@ class Migration(migrations.Migration):
     # The extension is created with the indexes, on PostgreSQL only; unapplying drops the
     # indexes and leaves the extension (Django's TrigramExtension looked it up in pg_extension
     # when unapplied on SQLite too, and failed there: tests/test_migrations.py).
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgresql_only(CREATE, DROP)]

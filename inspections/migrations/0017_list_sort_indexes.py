@@ -6,6 +6,8 @@
 
 from django.db import migrations, models
 
+from safety.migrating import postgresql_only
+
 CREATE = """
 CREATE INDEX IF NOT EXISTS hazard_deadline_idx
     ON inspections_hazard (deadline ASC NULLS LAST, id ASC);
@@ -18,23 +20,13 @@ DROP INDEX IF EXISTS hazard_deadline_desc_idx;
 """
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("inspections", "0016_hazard_search_trigram"),
     ]
 
     operations = [
-        migrations.RunPython(create, drop),
+        postgresql_only(CREATE, DROP),
         migrations.AddIndex(
             model_name="inspection",
             index=models.Index(fields=["-created_at", "-id"], name="inspection_created_idx"),

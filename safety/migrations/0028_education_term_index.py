@@ -5,6 +5,8 @@
 
 from django.db import migrations
 
+from safety.migrating import postgresql_only
+
 CREATE = """
 CREATE INDEX IF NOT EXISTS edu_record_term_idx
     ON safety_educationrecord (held_on) INCLUDE (kind, school_id, hours, pupils);
@@ -12,19 +14,9 @@ CREATE INDEX IF NOT EXISTS edu_record_term_idx
 DROP = "DROP INDEX IF EXISTS edu_record_term_idx;"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("safety", "0027_letter_issue_progress"),
     ]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgresql_only(CREATE, DROP)]
