@@ -77,6 +77,19 @@ def earliest(queryset: QuerySet, field_name: str) -> Expression:
     return scalar(rows, DateField())
 
 
+SQLITE_PAIRS = 60  # key-value pairs per JSON_OBJECT on SQLite (127 arguments at most)
+
+
+def decode_rows(text: str | None) -> list[dict[str, Any]]:
+    """The rows of a `rows_of` column: its JSON text decoded, a row SQLite sent in parts
+    (more than SQLITE_PAIRS columns) merged into one dict."""
+    return [
+        {key: value for part in row for key, value in part.items()} if isinstance(row, list)
+        else row
+        for row in json.loads(text or "[]")
+    ]  # fmt: skip
+
+
 class JsonRows(RawSQL):
     """The rows of a `values()` queryset as one JSON text: `[{key: value, …}, …]`, in the
     queryset's order. Decoded by `one_row` (see `rows_of`)."""
@@ -93,13 +106,19 @@ def rows_of(
     # The inner SQL is the ORM's, with its parameters kept apart; the keys are the caller's
     # constants (the values() names), never user input.
     sql, params = queryset.query.sql_with_params()
-    pairs = ", ".join(
-        f"'{name}', t.\"{key}\"" for key, name in zip(keys, names or keys, strict=True)
-    )
+    pairs = [f"'{name}', t.\"{key}\"" for key, name in zip(keys, names or keys, strict=True)]
     if connection.vendor == "postgresql":
-        rows = f"COALESCE(JSON_AGG(JSON_BUILD_OBJECT({pairs})), '[]')::text"
+        rows = f"COALESCE(JSON_AGG(JSON_BUILD_OBJECT({', '.join(pairs)})), '[]')::text"
     else:
-        rows = f"COALESCE(JSON_GROUP_ARRAY(JSON_OBJECT({pairs})), '[]')"
+        # SQLite's functions take at most 127 arguments: a row of more columns (a joined
+        # model's, `read_together`) is an array of objects of SQLITE_PAIRS columns each,
+        # merged back into one by `decode_rows`.
+        chunks = [
+            f"JSON_OBJECT({', '.join(pairs[start : start + SQLITE_PAIRS])})"
+            for start in range(0, len(pairs), SQLITE_PAIRS)
+        ]
+        row = chunks[0] if len(chunks) == 1 else f"JSON_ARRAY({', '.join(chunks)})"
+        rows = f"COALESCE(JSON_GROUP_ARRAY({row}), '[]')"
     wrapped = f"(SELECT {rows} FROM ({sql}) t)"  # noqa: S608 - see above
     return JsonRows(wrapped, params, output_field=TextField())
 
@@ -114,7 +133,7 @@ def one_row(unit_id: int | None, columns: dict[str, Expression]) -> dict[str, An
     if row is None:
         return {key: _empty(expression) for key, expression in columns.items()}
     return {
-        key: json.loads(value or "[]") if isinstance(columns[key], JsonRows) else value
+        key: decode_rows(value) if isinstance(columns[key], JsonRows) else value
         for key, value in row.items()
     }
 
@@ -201,7 +220,7 @@ def read_together(*querysets: QuerySet) -> list[list[Model]]:
         cursor.execute("SELECT " + ", ".join(columns), params)  # noqa: S608 - ORM SQL
         texts = cursor.fetchone()
     return [
-        [_instance(plan, names, row, database) for row in json.loads(text or "[]")]
+        [_instance(plan, names, row, database) for row in decode_rows(text)]
         for (plan, names), text in zip(plans, texts, strict=True)
     ]
 

@@ -138,6 +138,30 @@ def test_several_querysets_are_read_together_as_the_orm_reads_them(city, people)
 
 
 @pytest.mark.django_db
+def test_a_record_joined_to_many_others_is_read_whole(city, people):
+    """A joined model has more columns than one SQL function accepts (PostgreSQL's
+    JSON_BUILD_OBJECT 100 arguments, SQLite's 127): the record history read its linked
+    records' rows this way and answered 500 on SQLite, the demo's database (#23)."""
+    accounts = User.objects.select_related("unit__parent__parent").order_by("username")
+    columns = sum(
+        len(model._meta.concrete_fields)
+        for model in (User, Organisation, Organisation, Organisation)
+    )
+    assert columns > 63  # more key-value pairs than one SQLite JSON_OBJECT takes
+    (read,) = read_together(accounts)
+    assert [a.username for a in read] == [a.username for a in accounts]
+    for mine, orm in zip(read, accounts, strict=True):
+        for model_obj, orm_obj in ((mine, orm), (mine.unit, orm.unit)):
+            if orm_obj is None:
+                assert model_obj is None
+                continue
+            fields = type(orm_obj)._meta.concrete_fields
+            assert [f.value_from_object(model_obj) for f in fields] == [
+                f.value_from_object(orm_obj) for f in fields
+            ]
+
+
+@pytest.mark.django_db
 def test_read_together_wants_the_relations_named():
     with pytest.raises(ValueError):
         read_together(User.objects.select_related())
