@@ -335,10 +335,17 @@ def day_start(day: datetime.date) -> datetime.datetime:
 def local_days(field: str, first: datetime.date | None, last: datetime.date | None) -> Q:
     """`field` (a timestamp) on the local days `first` to `last` inclusive (either may be
     None: open-ended), written as a range on the timestamp so that an index on it serves the
-    filter — a `__date` lookup casts every row and no index serves it (issue #23)."""
+    filter — a `__date` lookup casts every row and no index serves it (issue #23). A bound
+    before 1900 or at the end of the calendar (a date typed as 0001-01-01 or 9999-12-31) is
+    no bound: no record is outside it, and its local midnight has no UTC time to compare with
+    (OverflowError, a 500 on SQLite)."""
     bounds = {}
-    if first is not None:
+    if first is not None and first > EARLIEST_DAY:
         bounds[f"{field}__gte"] = day_start(first)
-    if last is not None:
+    if last is not None and last < LATEST_DAY:
         bounds[f"{field}__lt"] = day_start(last + datetime.timedelta(days=1))
     return Q(**bounds)
+
+
+EARLIEST_DAY = datetime.date(1900, 1, 1)  # before any record of the product
+LATEST_DAY = datetime.date(9999, 12, 30)  # the last day whose next midnight exists
