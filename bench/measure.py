@@ -107,8 +107,7 @@ def search_rows() -> int:
     descriptions are a few dozen sentences, each in 4% of the ledger, while a real search
     looks for something a few rows say. Returns the hazards that carry it."""
     phrase = SEARCH_PHRASE
-    if not Hazard.objects.filter(pk__in=Hazard.objects.filter(description__contains=phrase)
-                                 .values("pk")[:1]).exists():  # fmt: skip
+    if not Hazard.objects.filter(description__contains=phrase).exists():
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE inspections_hazard SET description = description || %s "
