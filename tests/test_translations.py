@@ -149,8 +149,13 @@ FOREIGN_TEXT = re.compile(
 )
 
 
+# A stored file's generated name (safety.uploads.generated_name: a uuid's 32 hex digits) is no
+# word: "3bed9…" must not read as the English "bed".
+STORED_FILE_NAME = re.compile(r"[0-9a-f]{32}")
+
+
 def _shows(word: str, text: str) -> bool:
-    text = FOREIGN_TEXT.sub(" ", text)
+    text = STORED_FILE_NAME.sub(" ", FOREIGN_TEXT.sub(" ", text))
     pattern = rf"(?<![A-Za-z_.-]){re.escape(word)}(?![A-Za-z_-]|\.[A-Za-z])"
     return re.search(pattern, text) is not None
 
