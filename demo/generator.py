@@ -38,7 +38,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, models
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image, ImageDraw
 
 from demo import features
@@ -690,6 +690,10 @@ class Generator:
 
     def incidents(self) -> None:
         categories = [choice for choice, _label in Incident._meta.get_field("category").choices]
+        with translation.override("zh-hans"):  # the summary is text people read
+            names = {
+                code: str(label) for code, label in Incident._meta.get_field("category").choices
+            }
         incidents, reports, events = [], [], []
         expected = INCIDENTS_PER_SCHOOL_YEAR * self.plan.years * max(self.plan.scale, 0.1)
         for index, school in enumerate(self.c.schools, 1):
@@ -703,7 +707,7 @@ class Generator:
                 old = (self.now - occurred).days > 20
                 status = "closed" if old and self.rng.random() < 0.85 else "acknowledged"
                 category = self.rng.choice(categories)
-                summary = f"{school['name']}发生一起{category}事件"[:200]
+                summary = f"{school['name']}发生一起{names[category]}事件"[:200]
                 local = len(incidents)
                 incidents.append(
                     [school["id"], status, "school", "", category, severity, occurred,

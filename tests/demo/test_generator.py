@@ -51,3 +51,47 @@ def test_same_seed_same_city():
 def test_command_refuses_a_database_that_holds_units(city):
     with pytest.raises(CommandError):
         call_command("generate_city", "--schools=2", "--no-vacuum")
+
+
+# Text fields that hold codes or English by design: an event's statuses (shown through the
+# status's labels), a notification's link, the English names beside the Chinese ones.
+STORED_NOT_SHOWN = {"from_status", "to_status", "url", "name_en"}
+
+
+@pytest.mark.django_db
+def test_generated_text_shows_no_stored_codes():
+    """What the generator writes as text people read (summaries, descriptions, names) is
+    Chinese, never a choice's stored code (an incident summary read
+    "…发生一起illegal_vehicle事件")."""
+    import re
+
+    from django.apps import apps
+    from django.db import models
+
+    generate(Plan(schools=6, years=1, scale=0.3, seed=3))
+    product = ("safety", "inspections", "reporting", "api")
+    codes = {
+        str(value)
+        for model in apps.get_models()
+        if model._meta.app_label in product
+        for field in model._meta.concrete_fields
+        for value, _label in field.flatchoices
+        if isinstance(value, str) and re.fullmatch(r"[a-z]+(_[a-z]+)+|[a-z]{5,}", value)
+    }
+    word = re.compile(r"(?<![A-Za-z_./-])(" + "|".join(sorted(codes)) + r")(?![A-Za-z_])")
+    found = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in product:
+            continue
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, (models.CharField, models.TextField)) or field.choices:
+                continue
+            if isinstance(field, (models.EmailField, models.URLField, models.SlugField)):
+                continue
+            if field.name in STORED_NOT_SHOWN:
+                continue
+            for text in model.objects.values_list(field.name, flat=True).distinct()[:500]:
+                if text and word.search(text):
+                    found.setdefault(f"{model._meta.label}.{field.name}", text)
+
+    assert not found, "\n".join(f"{key}: {text!r}" for key, text in found.items())
