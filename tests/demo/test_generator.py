@@ -56,6 +56,8 @@ def test_command_refuses_a_database_that_holds_units(city):
 # Text fields that hold codes or English by design: an event's statuses (shown through the
 # status's labels), a notification's link, the English names beside the Chinese ones.
 STORED_NOT_SHOWN = {"from_status", "to_status", "url", "name_en"}
+# Counting tables keyed by codes (filled by PostgreSQL triggers), never shown as text.
+CODE_TABLES = {"inspections.HazardTally"}
 
 
 @pytest.mark.django_db
@@ -81,7 +83,7 @@ def test_generated_text_shows_no_stored_codes():
     word = re.compile(r"(?<![A-Za-z_./-])(" + "|".join(sorted(codes)) + r")(?![A-Za-z_])")
     found = {}
     for model in apps.get_models():
-        if model._meta.app_label not in product:
+        if model._meta.app_label not in product or model._meta.label in CODE_TABLES:
             continue
         for field in model._meta.concrete_fields:
             if not isinstance(field, (models.CharField, models.TextField)) or field.choices:
