@@ -689,11 +689,11 @@ class Generator:
         )  # fmt: skip
 
     def incidents(self) -> None:
-        categories = [choice for choice, _label in Incident._meta.get_field("category").choices]
         with translation.override("zh-hans"):  # the summary is text people read
             names = {
                 code: str(label) for code, label in Incident._meta.get_field("category").choices
             }
+        categories = list(names)
         incidents, reports, events = [], [], []
         expected = INCIDENTS_PER_SCHOOL_YEAR * self.plan.years * max(self.plan.scale, 0.1)
         for index, school in enumerate(self.c.schools, 1):

@@ -53,9 +53,10 @@ def test_command_refuses_a_database_that_holds_units(city):
         call_command("generate_city", "--schools=2", "--no-vacuum")
 
 
-# Text fields that hold codes or English by design: an event's statuses (shown through the
-# status's labels), a notification's link, the English names beside the Chinese ones.
-STORED_NOT_SHOWN = {"from_status", "to_status", "url", "name_en"}
+# Text fields that hold codes or English by design: an event's statuses and an audit event's
+# action (shown through their labels), a notification's link, the English names beside the
+# Chinese ones.
+STORED_NOT_SHOWN = {"from_status", "to_status", "action", "url", "name_en"}
 # Counting tables keyed by codes (filled by PostgreSQL triggers), never shown as text.
 CODE_TABLES = {"inspections.HazardTally"}
 
@@ -70,20 +71,14 @@ def test_generated_text_shows_no_stored_codes():
     from django.apps import apps
     from django.db import models
 
+    from tests.test_translations import PRODUCT_APPS, _raw_codes
+
     generate(Plan(schools=6, years=1, scale=0.3, seed=3))
-    product = ("safety", "inspections", "reporting", "api")
-    codes = {
-        str(value)
-        for model in apps.get_models()
-        if model._meta.app_label in product
-        for field in model._meta.concrete_fields
-        for value, _label in field.flatchoices
-        if isinstance(value, str) and re.fullmatch(r"[a-z]+(_[a-z]+)+|[a-z]{5,}", value)
-    }
+    codes = {code for code in _raw_codes() if re.fullmatch(r"[a-z]+(_[a-z]+)+|[a-z]{5,}", code)}
     word = re.compile(r"(?<![A-Za-z_./-])(" + "|".join(sorted(codes)) + r")(?![A-Za-z_])")
     found = {}
     for model in apps.get_models():
-        if model._meta.app_label not in product or model._meta.label in CODE_TABLES:
+        if model._meta.app_label not in PRODUCT_APPS or model._meta.label in CODE_TABLES:
             continue
         for field in model._meta.concrete_fields:
             if not isinstance(field, (models.CharField, models.TextField)) or field.choices:

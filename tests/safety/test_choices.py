@@ -8,8 +8,7 @@ from django.db import models
 from django.utils import translation
 
 from safety import choices
-
-PRODUCT_APPS = ("safety", "inspections", "reporting", "api")
+from tests.test_translations import PRODUCT_APPS
 
 
 def _choice_fields():
