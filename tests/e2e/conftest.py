@@ -3,15 +3,14 @@ served by pytest-django's `live_server`, loaded with the demo city."""
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page
 
 from tests.conftest import services_required
+from tests.e2e import snapshot
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # there (seeding, looking up ids) are still plain synchronous code.
@@ -64,8 +63,9 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 @pytest.fixture
 def demo_city(transactional_db: None) -> None:
-    """The demo city, committed so the live server's thread sees it."""
-    call_command("seed_demo", stdout=io.StringIO())
+    """The demo city, committed so the live server's thread sees it (seeded once per run on
+    PostgreSQL and copied back for each journey: tests/e2e/snapshot.py)."""
+    snapshot.load_demo_city()
 
 
 def axe_violations(page: Page) -> list[str]:
