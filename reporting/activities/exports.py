@@ -47,7 +47,8 @@ def _yes(value: bool) -> str:
 def _build(user: User, params: dict[str, Any]) -> exportjobs.Built:
     _check(user, params)
     form = CalendarForm(exportjobs.query_of(params) or None, user=user)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})  # the valid filters, as the calendar applies
     _view, first, last, _step = calendar_window(filters)
     rows = selectors.calendar_rows(user, first=first, last=last, filters=filters)
     kinds, statuses = dict(Kind.choices), dict(Activity.Status.choices)

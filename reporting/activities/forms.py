@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety.forms import TextRulesMixin, date_input
+from safety.models import Organisation
 from safety.selectors import counties_visible_to
 from safety.uploads import UploadField
 
@@ -317,10 +318,13 @@ class ListFilterForm(TextRulesMixin, forms.Form):
     )
     date_to = forms.DateField(required=False, widget=forms.HiddenInput, validators=[_sensible_date])
 
+    # The users offered the county filter (the levels above a county).
+    county_levels = ("city",)
+
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties_visible_to(user)
-        if user.unit is None or user.unit.kind != "city":
+        if user.unit is None or user.unit.kind not in self.county_levels:
             del self.fields["county"]
         else:
             field = self.fields["county"]
@@ -334,11 +338,16 @@ class CalendarForm(ListFilterForm):
     day = forms.DateField(
         label=_("Date"), required=False, widget=date_input(), validators=[_sensible_date]
     )
+    # The schools directly under one bureau (a city's own schools): the summary's drill-down
+    # for a row that is not a county (selectors.calendar_summary).
+    parent = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    county_levels = ("city", "province")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
         for name in ("q", "status", "mine", "figure", "date_from", "date_to"):
             del self.fields[name]
+        self.fields["parent"].queryset = Organisation.objects.visible_to(user).bureaus()
         style(self)
 
 
@@ -438,9 +447,12 @@ class RegisterFilterForm(TextRulesMixin, forms.Form):
         label=_("County/district"), queryset=None, required=False, empty_label=_("All counties")
     )
 
+    # The users offered the county filter (the levels above a county).
+    county_levels = ("city",)
+
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties_visible_to(user)
-        if user.unit is None or user.unit.kind != "city":
+        if user.unit is None or user.unit.kind not in self.county_levels:
             del self.fields["county"]
         style(self)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -298,7 +298,86 @@ def calendar_rows(
         rows = rows.filter(kind=filters["kind"])
     if filters.get("county"):
         rows = rows.filter(school__path__startswith=filters["county"].path)
+    if filters.get("parent"):
+        rows = rows.filter(school__parent=filters["parent"])
     return rows
+
+
+# A city or province official's calendar counts the activities per bureau and day (at 4x a
+# city's week held ~700 activities: a page that grows with the data, #23); a county's, a
+# school's, or one chosen bureau's lists them.
+SUMMARISED_LEVELS = frozenset({Organisation.Kind.CITY, Organisation.Kind.PROVINCE})
+
+
+def calendar_summarised(user: User, filters: dict[str, Any]) -> bool:
+    """Whether the calendar shows counts per bureau (`calendar_summary`) instead of the
+    activities: for a user of a city or province bureau (or of no unit: an administrator of
+    the installation) who has not chosen one county or one bureau's own schools."""
+    if filters.get("county") or filters.get("parent"):
+        return False
+    return user.unit is None or user.unit.kind in SUMMARISED_LEVELS
+
+
+@dataclass
+class SummaryRow:
+    """One bureau's activities in the calendar's days: `unit` is the county bureau of its
+    schools, or a city bureau for the schools directly under it (`direct`); `cells` holds
+    (day, number of activities overlapping the day) for each day of [first, last], `total`
+    the activities overlapping any of them."""
+
+    unit_id: int
+    name: str
+    direct: bool
+    cells: list[tuple[datetime.date, int]]
+    total: int
+
+    @property
+    def filter_name(self) -> str:
+        """The calendar filter that opens this row's activities (forms.CalendarForm)."""
+        return "parent" if self.direct else "county"
+
+
+def calendar_summary(
+    user: User, *, first: datetime.date, last: datetime.date, filters: dict[str, Any]
+) -> list[SummaryRow]:
+    """`calendar_rows` counted per bureau (the parent of each school: a county, or a city for
+    its direct schools) and day, the counties in tree order and then the direct schools'
+    bureaus; bureaus without an activity are left out. One grouped query whatever the number
+    of activities (at most 31 days)."""
+    zone = timezone.get_current_timezone()
+    days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+    per_day = {}
+    for index, day in enumerate(days):
+        start = datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
+        end = start + datetime.timedelta(days=1)
+        per_day[f"day{index}"] = Count("id", filter=Q(starts_at__lt=end, ends_at__gt=start))
+    grouped = (
+        calendar_rows(user, first=first, last=last, filters=filters)
+        .select_related(None)
+        .order_by()
+        .values(
+            "school__parent_id",
+            "school__parent__name",
+            "school__parent__kind",
+            "school__parent__path",
+        )
+        .annotate(total=Count("id"), **per_day)
+    )
+    county = Organisation.Kind.COUNTY
+    grouped = sorted(
+        grouped,
+        key=lambda row: (row["school__parent__kind"] != county, row["school__parent__path"]),
+    )
+    return [
+        SummaryRow(
+            unit_id=row["school__parent_id"],
+            name=row["school__parent__name"],
+            direct=row["school__parent__kind"] != county,
+            cells=[(day, row[f"day{index}"]) for index, day in enumerate(days)],
+            total=row["total"],
+        )
+        for row in grouped
+    ]
 
 
 def calendar_days(rows: list[Activity], first: datetime.date, last: datetime.date) -> list[Day]:

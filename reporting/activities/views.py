@@ -326,9 +326,17 @@ def calendar(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(roles.VIEW_JURISDICTION):
         raise PermissionDenied
     form = CalendarForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    # The filters that are valid apply (a bureau outside the user's jurisdiction as `parent`
+    # is dropped, the day chosen stays).
+    filters = getattr(form, "cleaned_data", {})
     view, first, last, step = exports.calendar_window(filters)
-    rows = list(selectors.calendar_rows(request.user, first=first, last=last, filters=filters))
+    summary, rows = [], []
+    summarised = selectors.calendar_summarised(request.user, filters)
+    if summarised:
+        summary = selectors.calendar_summary(request.user, first=first, last=last, filters=filters)
+    else:
+        rows = list(selectors.calendar_rows(request.user, first=first, last=last, filters=filters))
     query = request.GET.copy()
     links = {}
     for name, offset in (("previous", -step), ("next", step), ("today", None)):
@@ -340,12 +348,22 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "first": first,
         "last": last,
         "rows": rows,
+        "summarised": summarised,
+        "summary": summary,
+        "drill_query": _without(request.GET, "county", "parent", "view", "day"),
         "days": selectors.calendar_days(rows, first, last) if view != "list" else [],
         "links": links,
         "today": timezone.localdate(),
         "export_query": request.GET.urlencode(),
     }
     return render(request, "reporting/activities/calendar.html", context)
+
+
+def _without(query, *names: str) -> str:
+    kept = query.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
 
 
 @login_required

@@ -99,3 +99,29 @@ def test_activity_applied_on_a_phone_approved_at_a_desktop_and_summarised(
     page.get_by_role("button", name="填报总结").click()
     expect(page.get_by_test_id("activity-status")).to_have_text("已举办")
     expect(page.get_by_test_id("summary")).to_contain_text("按计划完成")
+
+
+@pytest.mark.browser_context_args(viewport=PHONE)
+def test_city_official_drills_from_the_weeks_counts_to_an_activity(
+    page: Page, live_server, demo_city
+):
+    """At city level the calendar counts activities per county and day (#23); a number opens
+    that county's day, where the activity is listed."""
+    base = live_server.url
+    activity = Activity.objects.filter(status=Activity.Status.APPROVED).select_related(
+        "school__parent"
+    )[0]
+    day = timezone.localdate(activity.starts_at)
+    log_in(page, base, "city.official")
+    page.goto(f"{base}/activities/calendar/?day={day:%Y-%m-%d}")
+    summary = page.get_by_test_id("calendar-summary")
+    row = summary.locator(f'tr[data-unit="{activity.school.parent_id}"]')
+    expect(row.get_by_role("rowheader")).to_contain_text(activity.school.parent.name)
+    expect(page.get_by_text(activity.title)).to_have_count(0)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    row.get_by_role("link", name=f"{activity.school.parent.name}，{day:%-m/%-d}：").click()
+    expect(page.get_by_test_id("calendar-grid")).to_contain_text(activity.title)
+    expect(page.get_by_test_id("calendar-summary")).to_have_count(0)

@@ -60,7 +60,9 @@ def test_the_calendar_shows_the_week_and_exports_it(
     draft(people.staff_a, city.school_a, title="未提交的草稿", starts_at=starts_in(2))
     day = timezone.localdate(activity.starts_at)
     client = client_for("city_official")
-    week = client.get(reverse("activities:calendar") + f"?day={day:%Y-%m-%d}")
+    week = client.get(
+        reverse("activities:calendar") + f"?day={day:%Y-%m-%d}&county={city.county_a.pk}"
+    )
     assert [a.title for a in week.context["rows"]] == ["春季植物园研学"]
     # Two days long: shown on both days of the grid.
     assert (

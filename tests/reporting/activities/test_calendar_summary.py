@@ -1,0 +1,167 @@
+"""The activity calendar of a city or province official counts the week's activities per
+county and day (a county's, a school's or one chosen bureau's calendar lists them): the page
+stays the same size whatever the number of activities (#23), and every count opens the
+activities behind it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reporting.activities import services
+from tests.personas import build_city, build_people
+
+from .factories import draft, starts_in
+
+pytestmark = pytest.mark.django_db
+CALENDAR = reverse("activities:calendar")
+
+
+def _submitted(actor, school, title: str, days: int, until_days: int | None = None, hour=8):
+    activity = draft(
+        actor,
+        school,
+        title=title,
+        starts_at=starts_in(days, hour),
+        ends_at=starts_in(days if until_days is None else until_days, 17),
+    )
+    services.activity_submit(actor=actor, activity=activity)
+    return activity
+
+
+def _week_of(days: int) -> tuple[str, list[datetime.date]]:
+    day = starts_in(days).date()
+    monday = day - datetime.timedelta(days=day.weekday())
+    return f"?day={day:%Y-%m-%d}", [monday + datetime.timedelta(days=n) for n in range(7)]
+
+
+@pytest.fixture
+def activities(city, people, staff_b, staff_city_school):
+    """In the week 14 days ahead: two in county A (one over two days), one in county B, one at
+    the city-direct school; one draft (not on the calendar) and one in another week."""
+    return {
+        "a1": _submitted(people.staff_a, city.school_a, "植物园研学", 14, 15),
+        "a2": _submitted(people.staff_a2, city.school_a2, "消防站参观", 14, hour=9),
+        "b": _submitted(staff_b, city.school_b, "乡村劳动实践", 14),
+        "direct": _submitted(staff_city_school, city.city_school, "博物馆参观", 14),
+        "draft": draft(people.staff_a, city.school_a, title="未提交", starts_at=starts_in(14)),
+        "later": _submitted(people.staff_a, city.school_a, "下周的活动", 28),
+    }
+
+
+def _cells(row) -> dict[datetime.date, int]:
+    return dict(row.cells)
+
+
+def test_a_city_official_sees_counts_per_county_and_day_not_the_activities(
+    city, people, client_for, activities
+):
+    query, week = _week_of(14)
+    first_day = starts_in(14).date()
+    response = client_for("city_official").get(CALENDAR + query)
+    assert response.status_code == 200
+    assert response.context["summarised"] is True
+    assert response.context["rows"] == []
+    summary = {row.name: row for row in response.context["summary"]}
+    assert list(summary) == ["甲区教育局", "乙县教育局", "测试市教育局"]
+    county_a = summary["甲区教育局"]
+    # The two-day outing counts on both of its days and once in the total.
+    assert _cells(county_a)[first_day] == 2
+    expected_next = 1 if first_day + datetime.timedelta(days=1) in week else None
+    assert _cells(county_a).get(first_day + datetime.timedelta(days=1)) == expected_next
+    assert county_a.total == 2
+    assert [day for day, _count in county_a.cells] == week
+    assert summary["乙县教育局"].total == 1
+    assert summary["测试市教育局"].direct and summary["测试市教育局"].total == 1
+    page = response.content.decode()
+    assert "植物园研学" not in page  # the titles are one click away
+    assert "各区县每天的活动数" in page and "（直属学校）" in page
+    assert f"county={city.county_a.pk}&amp;view=day&amp;day={first_day:%Y-%m-%d}" in page
+    assert f"parent={city.city.pk}&amp;view=week" in page
+
+
+def test_a_county_link_lists_the_countys_activities_and_a_direct_row_the_city_schools(
+    city, client_for, activities
+):
+    query, _week = _week_of(14)
+    client = client_for("city_official")
+    county = client.get(CALENDAR + query + f"&county={city.county_a.pk}")
+    assert county.context["summarised"] is False
+    assert {a.title for a in county.context["rows"]} == {"植物园研学", "消防站参观"}
+    direct = client.get(CALENDAR + query + f"&parent={city.city.pk}")
+    assert [a.title for a in direct.context["rows"]] == ["博物馆参观"]
+    one_day = client.get(CALENDAR + query + f"&county={city.county_b.pk}&view=day")
+    assert [a.title for a in one_day.context["rows"]] == ["乡村劳动实践"]
+
+
+def test_a_county_official_keeps_the_list_and_cannot_reach_another_countys(
+    city, client_for, activities
+):
+    query, _week = _week_of(14)
+    client = client_for("county_official")
+    own = client.get(CALENDAR + query)
+    assert own.context["summarised"] is False
+    assert {a.title for a in own.context["rows"]} == {"植物园研学", "消防站参观"}
+    # Another county's bureau as `parent` is not a choice: the county's own calendar again.
+    outside = client.get(CALENDAR + query + f"&parent={city.county_b.pk}")
+    assert outside.status_code == 200
+    assert {a.title for a in outside.context["rows"]} == {"植物园研学", "消防站参观"}
+    assert "乡村劳动实践" not in outside.content.decode()
+
+
+def test_the_list_view_summarises_the_31_days_as_totals(city, client_for, activities):
+    query, _week = _week_of(14)
+    response = client_for("city_official").get(CALENDAR + query + "&view=list")
+    summary = {row.name: row.total for row in response.context["summary"]}
+    assert summary == {"甲区教育局": 3, "乙县教育局": 1, "测试市教育局": 1}  # "later" included
+
+
+def test_an_empty_week_says_so(client_for, city, people):
+    response = client_for("city_official").get(CALENDAR)
+    assert response.context["summary"] == []
+    assert "这几天没有活动。" in response.content.decode()
+
+
+def test_a_province_official_sees_its_counties_and_nothing_of_another_province():
+    province = build_city(province=True)
+    people = build_people(province, "province_official", "other_province_official")
+    _submitted(people.staff_a, province.school_a, "植物园研学", 14)
+    query, _week = _week_of(14)
+    client = Client()
+    client.force_login(people.province_official)
+    response = client.get(CALENDAR + query)
+    assert [(row.name, row.total) for row in response.context["summary"]] == [("甲区教育局", 1)]
+    assert "county" in response.context["form"].fields  # the drill-down's filter is offered
+    drilled = client.get(CALENDAR + query + f"&county={province.county_a.pk}")
+    assert [a.title for a in drilled.context["rows"]] == ["植物园研学"]
+    client.force_login(people.other_province_official)
+    assert client.get(CALENDAR + query).context["summary"] == []
+
+
+def test_the_summary_costs_the_same_queries_for_4_and_40_activities(
+    city, people, client_for, warm_caches
+):
+    query, _week = _week_of(14)
+    client = client_for("city_official")
+
+    def count() -> int:
+        client.get(CALENDAR + query)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(CALENDAR + query)
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    for index in range(4):
+        _submitted(people.staff_a, city.school_a, f"活动{index}", 14 + index % 3)
+    small = count()
+    for index in range(36):
+        school, actor = (
+            (city.school_a, people.staff_a) if index % 2 else (city.school_a2, people.staff_a2)
+        )
+        _submitted(actor, school, f"更多活动{index}", 14 + index % 5)
+    assert count() == small <= 8
