@@ -447,12 +447,9 @@ class RegisterFilterForm(TextRulesMixin, forms.Form):
         label=_("County/district"), queryset=None, required=False, empty_label=_("All counties")
     )
 
-    # The users offered the county filter (the levels above a county).
-    county_levels = ("city",)
-
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties_visible_to(user)
-        if user.unit is None or user.unit.kind not in self.county_levels:
+        if user.unit is None or user.unit.kind != "city":
             del self.fields["county"]
         style(self)
