@@ -61,7 +61,6 @@ from safety.education.models import EducationRecord, LegalVicePrincipal, term_of
 from safety.education.selectors import PUPIL_KINDS
 from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, current_school_year
 from safety.onerow import JsonRows, as_date, count_of, earliest, one_row, rows_of, sum_of
-from safety.preparedness.selectors import team_gap_count
 from safety.responsibility.selectors import coverage_rows, unit_gap_count
 from safety.selectors import day_start, local_days
 
@@ -652,15 +651,11 @@ def coverage_columns(scope: Scope, today: datetime.date) -> dict[str, Any]:
     """#23: the coverage figures as columns of the page's one-row query, counted by the
     database from the gap summaries (GapSummary) instead of a grid row per unit in Python
     (which cost a city home ~0.3 s at 2,000 schools): `scope.units()` counted, those whose
-    summary of `today` shows a gap (its four kinds, or an emergency team gap), the ids of
+    summary of `today` shows a gap (any of its five kinds, emergency teams included), the ids of
     those without a summary of today (counted live by `coverage_counts`), and the bureau's
     own summary (the row is the bureau's)."""
     units = scope.units().order_by()
-    gapped = (
-        units.filter(gap_summary__on=today)
-        .alias(team_gaps=team_gap_count())
-        .filter(Q(gap_summary__gap_count__gt=0) | Q(team_gaps__gt=0))
-    )
+    gapped = units.filter(gap_summary__on=today, gap_summary__gap_count__gt=0)
     stale = units.exclude(gap_summary__on=today).values("id")
     return {
         "coverage_units": count_of(units),
@@ -668,7 +663,6 @@ def coverage_columns(scope: Scope, today: datetime.date) -> dict[str, Any]:
         "coverage_stale": rows_of(stale, ("id",)),
         "own_summary_on": F("gap_summary__on"),
         "own_summary_gaps": F("gap_summary__gap_count"),
-        "own_team_gaps": team_gap_count(),
     }
 
 
@@ -683,10 +677,8 @@ def coverage_counts(
     if stale:
         live = coverage_rows(Organisation.objects.filter(pk__in=stale), today=today)
         with_gaps += sum(1 for item in live if item.gap_count)
-    if row["own_summary_on"] == today:
-        own = row["own_summary_gaps"] + row["own_team_gaps"]
-    else:
-        own = unit_gap_count(scope.unit)
+    kept = row["own_summary_on"] == today
+    own = row["own_summary_gaps"] if kept else unit_gap_count(scope.unit)
     return row["coverage_units"], with_gaps, own
 
 

@@ -63,7 +63,6 @@ from safety.models import (
 )
 from safety.onerow import count_of, one_row, rows_of, sum_of
 from safety.preparedness.models import Drill
-from safety.preparedness.selectors import team_gap_count
 from safety.responsibility.selectors import SUMMARY_FIELDS, coverage_rows_from_kept
 
 from .periods import add_months
@@ -318,7 +317,6 @@ def responsibility(unit: Organisation, month: datetime.date, now: datetime.datet
         "unsigned": count_of(unsigned),
         "kept_on": F("gap_summary__on"),
         "kept_areas": F("gap_summary__covered_areas"),
-        "team_gaps": team_gap_count(),
         **kept,
     }
 

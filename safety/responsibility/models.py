@@ -482,8 +482,10 @@ class GapSummary(models.Model):
     or changed (safety.responsibility.gaps.refresh_unit), and for
     every unit each night (the task "safety.refresh_gap_summaries": an unsigned letter becomes
     a gap when its grace period runs out, with no change to any row). A row not of today is
-    stale: the readers count that unit's gaps live (correct, only slower). Emergency team
-    gaps (#14) are not stored: the readers count them in the same query."""
+    stale: the readers count that unit's gaps live (correct, only slower). The emergency team
+    gaps (#14: members who left) are kept too, refreshed by the preparedness services when a
+    team's members change (before #23's eighth session the readers counted them per unit in
+    every query: a third of a city home's SQL)."""
 
     unit = models.OneToOneField(
         Organisation,
@@ -498,7 +500,8 @@ class GapSummary(models.Model):
     missing_areas = models.PositiveIntegerField(_("areas nobody covers"), default=0)
     certificate_gaps = models.PositiveIntegerField(_("certificates missing"), default=0)
     letter_gaps = models.PositiveIntegerField(_("letters not signed"), default=0)
-    gap_count = models.PositiveIntegerField(_("gaps"), default=0)  # the four above
+    team_gaps = models.PositiveIntegerField(_("team members who left"), default=0)
+    gap_count = models.PositiveIntegerField(_("gaps"), default=0)  # the five above
 
     objects = GapSummaryQuerySet.as_manager()
 

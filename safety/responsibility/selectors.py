@@ -600,7 +600,7 @@ def _missing_posts(values: dict[str, Any], posts: list[Post], held: set[int]) ->
     return sum(1 for post in posts if post.is_required_for(probe) and post.pk not in held)
 
 
-SUMMARY_FIELDS = ("missing_posts", "missing_areas", "certificate_gaps", "letter_gaps")
+SUMMARY_FIELDS = ("missing_posts", "missing_areas", "certificate_gaps", "letter_gaps", "team_gaps")
 
 
 def kept_coverage_values(units: QuerySet[Organisation]) -> QuerySet:
@@ -617,7 +617,6 @@ def kept_coverage_values(units: QuerySet[Organisation]) -> QuerySet:
         "parent__name",
         kept_on=F("gap_summary__on"),
         kept_areas=F("gap_summary__covered_areas"),
-        team_gaps=preparedness_selectors.team_gap_count(),
         **kept,
     )
 
@@ -651,7 +650,6 @@ def coverage_rows_from_kept(
         grid_row = _grid_row(row, set(row["kept_areas"] or ()))
         for name in SUMMARY_FIELDS:
             setattr(grid_row, name, row[f"kept_{name}"])
-        grid_row.team_gaps = row["team_gaps"]
         rows.append(grid_row)
     return rows
 

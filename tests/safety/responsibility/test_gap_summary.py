@@ -16,16 +16,20 @@ from safety.models import (
     ResponsibilitySettings,
     SafetyArea,
 )
+from safety.preparedness import services as preparedness_services
+from safety.preparedness.models import Team
 from safety.responsibility import gaps, selectors, services, tasks
+from safety.responsibility.models import Assignment, Holder
 from safety.services import organisation_save, safety_area_save
 from safety.uploads import clean_document
 from tests.builders import jpeg_upload
 from tests.factories import OrganisationFactory
+from tests.safety.preparedness.builders import team_holder
 from tests.safety.responsibility.factories import assign, cover_school, holder
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ("missing_posts", "missing_areas", "certificate_gaps", "letter_gaps")
+FIELDS = ("missing_posts", "missing_areas", "certificate_gaps", "letter_gaps", "team_gaps")
 
 
 def live(unit: Organisation) -> dict[str, int]:
@@ -65,6 +69,45 @@ def test_the_summary_follows_assignments_certificates_and_holders(city):
     services.assignment_handover(
         actor=None, assignment=current, new_holder=successor, on=timezone.localdate()
     )
+    assert kept(school) == live(school)
+
+
+def test_the_summary_keeps_the_emergency_team_gaps(city, people):
+    """A team member who left is a gap kept in the unit's summary (the home's figure, the grid
+    and the monthly report read it from there): a member whose post was handed over, one
+    added without a current post, and the gap gone when the member is taken off the team."""
+    school = city.school_a
+    preparedness_services.teams_set_up(actor=people.leader_a, unit=school)
+    team = Team.objects.get(unit=school, kind=Team.Kind.EVACUATION)
+    member_holder = team_holder(school)
+    member = preparedness_services.team_member_add(
+        actor=people.leader_a, team=team, holder=member_holder
+    )
+    assert kept(school)["team_gaps"] == 0
+    newcomer = services.holder_save(
+        actor=None, holder=Holder(unit=school, name="孙老师", phone="13900001111")
+    )
+    services.assignment_handover(
+        actor=None,
+        assignment=Assignment.objects.get(holder=member_holder),
+        new_holder=newcomer,
+        on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    assert kept(school)["team_gaps"] == 1
+    assert kept(school) == live(school)
+    rows = selectors.kept_coverage_rows(Organisation.objects.filter(pk=school.pk))
+    assert rows[0].team_gaps == 1
+
+    # A holder of the school without a current post, put on a team: a gap at once.
+    postless = services.holder_save(
+        actor=None, holder=Holder(unit=school, name="周老师", phone="13900002222")
+    )
+    leading = Team.objects.get(unit=school, kind=Team.Kind.LEADING)
+    preparedness_services.team_member_add(actor=people.leader_a, team=leading, holder=postless)
+    assert kept(school)["team_gaps"] == 2
+
+    preparedness_services.team_member_remove(actor=people.leader_a, member=member)
+    assert kept(school)["team_gaps"] == 1
     assert kept(school) == live(school)
 
 
