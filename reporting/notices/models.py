@@ -105,6 +105,10 @@ class NoticeRecipient(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["notice", "unit"], name="notice_recipient_once")
         ]
+        # #23: a bureau's notices with replies waiting, and each notice's replies counted,
+        # read by index (a city notice has ~1,300 recipients: the home's to-do list filtered
+        # every recipient of every notice of the bureau).
+        indexes = [models.Index(fields=["notice", "reply_status"], name="notice_recipient_reply")]
 
     def __str__(self) -> str:
         return f"{self.notice} → {self.unit}"
