@@ -5,6 +5,7 @@ activities behind it."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 import pytest
@@ -165,3 +166,39 @@ def test_the_summary_costs_the_same_queries_for_4_and_40_activities(
         )
         _submitted(actor, school, f"更多活动{index}", 14 + index % 5)
     assert count() == small <= 8
+
+
+def test_the_week_is_found_through_the_span_index_not_every_activity_ever(
+    city, people, client_for, activities
+):
+    """#23: on PostgreSQL the calendar finds the week's activities through the GiST index of
+    their spans (`SpanOverlaps`, migration reporting 0020); `starts_at < end AND ends_at >
+    start` alone read every activity of every year. Two years of earlier activities, then
+    the plans of the city's counts and the county's list."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the span index is PostgreSQL's")
+    from reporting.activities.models import Activity  # noqa: PLC0415
+
+    template = Activity.objects.get(pk=activities["b"].pk)
+    history = []
+    for week in range(1, 105):
+        for _n in range(20):
+            old = copy.copy(template)
+            old.pk = None
+            old.starts_at -= datetime.timedelta(weeks=week)
+            old.ends_at -= datetime.timedelta(weeks=week)
+            history.append(old)
+    Activity.objects.bulk_create(history)
+    query, _week = _week_of(14)
+    for persona in ("city_official", "other_county_official"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client_for(persona).get(CALENDAR + query).status_code == 200
+        reads = [q["sql"] for q in captured.captured_queries if "tstzrange" in q["sql"]]
+        assert reads, persona
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE reporting_activity")
+            for sql in reads:
+                cursor.execute(f"EXPLAIN {sql}")
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                assert "activity_span_gist" in plan, plan
+                assert "Seq Scan on reporting_activity" not in plan, plan
