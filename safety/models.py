@@ -889,6 +889,7 @@ from .channels.models import (  # noqa: E402, F401
 from .education.models import (  # noqa: E402, F401
     EducationRecord,
     EducationSettings,
+    EducationTermSummary,
     LegalVicePrincipal,
     TermPlan,
 )

@@ -15,6 +15,7 @@ import datetime
 from decimal import Decimal
 
 from demo.features._kit import moment, school_rows, unit_accounts, write_numbered
+from safety.education import summaries
 from safety.education.models import (
     EducationRecord,
     LegalVicePrincipal,
@@ -137,6 +138,7 @@ def generate(gen) -> None:
         plans,
     )  # fmt: skip
     _write_records(gen, records)
+    summaries.refresh_all()  # #23: the term summaries the homes and coverage pages read
 
 
 def _write_records(gen, records: list) -> None:

@@ -16,9 +16,7 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     Count,
-    DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -57,8 +55,7 @@ from reporting.monthly.selectors import (
 from reporting.notices import selectors as notice_selectors
 from reporting.orders import selectors as order_selectors
 from safety import roles
-from safety.education.models import EducationRecord, LegalVicePrincipal, term_of
-from safety.education.selectors import PUPIL_KINDS
+from safety.education.models import EducationTermSummary, LegalVicePrincipal, term_of
 from safety.models import Organisation, ResponsibilityLetter, SafetyArea, User, current_school_year
 from safety.onerow import JsonRows, as_date, count_of, earliest, one_row, rows_of, sum_of
 from safety.responsibility.selectors import coverage_rows, unit_gap_count
@@ -738,14 +735,14 @@ def education_columns(scope: Scope, today: datetime.date) -> dict[str, Any]:
         kind=Organisation.Kind.SCHOOL, is_active=True
     )
     current = LegalVicePrincipal.objects.current(today).filter(school=OuterRef("pk"))
-    pupil_hours = ExpressionWrapper(F("hours") * F("pupils"), output_field=DecimalField())
-    records = EducationRecord.objects.in_term(term).filter(kind__in=PUPIL_KINDS)
+    # #23: the term's pupil-hours from one summary row per school, not every record
+    summaries = EducationTermSummary.objects.filter(term=term.key, school__in=schools)
     waiting = PublicReport.objects.filter(status=PublicReport.Status.UNVERIFIED)
     return {
         "edu_schools": count_of(schools),
         "edu_vp_gaps": count_of(schools.filter(~Exists(current))),
         "edu_students": sum_of(schools, F("student_count")),
-        "edu_pupil_hours": sum_of(records.filter(school__in=schools), pupil_hours),
+        "edu_pupil_hours": sum_of(summaries, F("pupil_hours")),
         "edu_open_spots": count_of(SurroundingsSpot.objects.open().filter(school__in=schools)),
         "edu_waiting": count_of(waiting.filter(school__in=schools)),
     }

@@ -326,3 +326,44 @@ class EducationRecord(models.Model):
 
     def class_names(self) -> list[str]:
         return record_class_names(self.classes)
+
+
+class EducationTermSummaryQuerySet(ScopedQuerySet):
+    scope_lookup = "school"
+    audited = False  # derived numbers, rewritten by the services (safety.education.summaries)
+
+
+class EducationTermSummary(models.Model):
+    """A school's safety education of one term in two numbers (#23): the pupil-hours of its
+    lessons, themed weeks and safety-education days (hours × pupils reached, summed) and the
+    topics they covered. The home dashboards sum them over a jurisdiction and the coverage
+    page reads one row per school, instead of every record of the term (150,000 at a
+    province's 20,000 schools). Written by `record_create` (records are never changed or
+    deleted) through `safety.education.summaries.refresh`; a school without a row had no
+    record in the term."""
+
+    school = models.ForeignKey(
+        Organisation,
+        verbose_name=_("school"),
+        on_delete=models.CASCADE,
+        related_name="education_summaries",
+    )
+    term = models.CharField(_("term"), max_length=12)  # Term.key: "2026-autumn"
+    pupil_hours = models.DecimalField(
+        _("pupil-hours"), max_digits=14, decimal_places=1, default=Decimal("0")
+    )
+    topics = models.JSONField(_("topics covered"), default=list)  # Topic values, sorted
+    topic_count = models.PositiveSmallIntegerField(_("number of topics covered"), default=0)
+
+    objects = EducationTermSummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("term education summary")
+        verbose_name_plural = _("term education summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "term"], name="edu_summary_once"),
+        ]
+        indexes = [models.Index(fields=["term", "school"], name="edu_summary_term_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.term}"

@@ -20,7 +20,8 @@ from safety.notifications import notify
 from safety.services import audit_record
 from safety.uploads import CleanUpload, generated_name
 
-from .models import EducationRecord, EducationSettings, LegalVicePrincipal, TermPlan
+from . import summaries
+from .models import EducationRecord, EducationSettings, LegalVicePrincipal, TermPlan, term_of
 
 # Appointments ending within this many days remind the school's leaders (once).
 TERM_END_REMINDER_DAYS = 30
@@ -58,6 +59,7 @@ def record_create(
         record.material.save(generated_name("education", extension), material.content, save=False)
         record.material_name = material.original_name[:200]
     record.save()
+    summaries.refresh(term_of(record.held_on), [school.pk])  # the school's term (#23)
     audit_record(
         actor=actor,
         action="education.record",

@@ -4,11 +4,13 @@ recording form (permissions, bad input kept) and the bureau's minimum."""
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -303,3 +305,64 @@ def test_the_database_figures_agree_with_the_rows_and_drive_the_cards_and_gaps(
     }
     gaps = client.get(reverse("education:coverage"), {"gaps": "on"}).content.decode()
     assert school_a.name in gaps and full.name not in gaps
+
+
+def test_the_term_summary_follows_every_record_and_can_be_rebuilt(city, people):
+    """#23: each record written through the service updates its school's summary of its term
+    (pupil-hours of the pupil kinds, topics covered), which the homes and the coverage page
+    read instead of the records; `refresh_all` (the migration's and the generated city's
+    path) writes the same rows from the records alone."""
+    from safety.education import summaries
+    from safety.education.models import EducationTermSummary
+
+    school = city.school_a
+
+    def kept() -> dict[str, tuple[Decimal, list[str], int]]:
+        rows = EducationTermSummary.objects.filter(school=school).order_by("term")
+        return {r.term: (r.pupil_hours, r.topics, r.topic_count) for r in rows}
+
+    lesson(people.staff_a, school, pupils=40, hours=Decimal("1.5"))
+    assert kept() == {"2026-autumn": (Decimal("60"), ["drowning"], 1)}
+    lesson(people.staff_a, school, topic="traffic", pupils=10, kind="themed_week")
+    lesson(people.staff_a, school, topic="drowning", pupils=5)
+    # A staff training and a letter reach no pupils in class: neither hours nor topics.
+    lesson(people.staff_a, school, kind="staff_training", topic="fire", pupils=30, classes="")
+    lesson(people.staff_a, school, kind="parent_letter", topic="food", pupils=0, classes="")
+    lesson(people.staff_a, school, topic="law", held_on=datetime.date(2027, 3, 1), pupils=7)
+    expected = {
+        "2026-autumn": (Decimal("75"), ["drowning", "traffic"], 2),
+        "2027-spring": (Decimal("7"), ["law"], 1),
+    }
+    assert kept() == expected
+    assert not EducationTermSummary.objects.filter(school=city.school_b).exists()
+
+    EducationTermSummary.objects.all().delete()
+    assert summaries.refresh_all() == 2
+    assert kept() == expected
+    EducationTermSummary.objects.filter(term="2027-spring").update(pupil_hours=0, topics=[])
+    call_command("refresh_education_summaries", stdout=io.StringIO())  # the operator's
+    assert kept() == expected
+
+
+def test_the_home_counts_education_hours_from_the_summaries(city, people, staff_b):
+    """The bureau home's hours per pupil this term: the summaries of the jurisdiction's
+    schools (the city's, the county's own only for a county official)."""
+    from reporting.dashboards import selectors as dashboard_selectors
+
+    today = timezone.localdate()
+    city.school_a.student_count, city.school_b.student_count = 100, 100
+    city.school_a.save()
+    city.school_b.save()
+    lesson(people.staff_a, city.school_a, held_on=today, pupils=100, hours=Decimal("3"))
+    lesson(staff_b, city.school_b, held_on=today, pupils=50, hours=Decimal("2"))
+    for persona, unit, expected in (
+        ("city_official", city.city, Decimal("400")),
+        ("county_official", city.county_a, Decimal("300")),
+    ):
+        scope = dashboard_selectors.Scope(user=getattr(people, persona), unit=unit)
+        figures = {f.key: f for f in dashboard_selectors.education_figures(scope, today)}
+        students = sum(
+            s.student_count or 0
+            for s in type(unit).objects.visible_to(scope.user).filter(kind="school", is_active=True)
+        )
+        assert figures["education_hours"].value == f"{expected / students:.1f}"
