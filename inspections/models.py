@@ -378,6 +378,14 @@ class Hazard(models.Model):
             models.Index(fields=["school", "severity", "status"], name="hazard_school_sev_idx"),
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline_idx"),
             models.Index(fields=["is_overdue", "status"], name="hazard_overdue_idx"),
+            # #23: a county home's ten schools with the most open overdue hazards, counted
+            # from this index alone (the school index read each school's whole history: 78 ms
+            # for a county of the 4x city; 15-27 ms with this).
+            models.Index(
+                fields=["school", "id"],
+                condition=Q(is_overdue=True) & ~Q(status="closed"),
+                name="hazard_open_overdue_school",
+            ),
             models.Index(fields=["area", "status"], name="hazard_area_idx"),
             models.Index(fields=["severity", "status"], name="hazard_severity_idx"),
             models.Index(fields=["kind", "status"], name="hazard_kind_idx"),

@@ -443,9 +443,9 @@ def _overdue_by_bureau(counts: HazardCounts) -> list[OverdueRow]:
 
 def overdue_columns(scope: Scope) -> dict[str, JsonRows]:
     """The column `overdue_by_unit` reads for a province (its bureaus: the counts come from
-    the tally, per city) or a county (per school: the open overdue hazards, which the index
-    on (is_overdue, status) finds), for the page's one-row query; none for a whole city (its
-    counties come from the tally)."""
+    the tally, per city) or a county (per school: the open overdue hazards, counted from the
+    partial index hazard_open_overdue_school alone), for the page's one-row query; none for a
+    whole city (its counties come from the tally)."""
     if province.is_province_level(scope.unit, scope.county):
         return {"province_bureaus": province.bureaus_column(scope.unit)}
     overdue = scope.hazards().filter(OPEN, is_overdue=True).order_by()

@@ -69,6 +69,20 @@ def test_ledger_pages_never_scan_the_whole_hazard_table(postgresql, generate_cit
     assert not scanned, f"sequential scans of the hazard table: {scanned}"
 
 
+@pytest.mark.django_db
+def test_a_county_home_counts_overdue_hazards_per_school_from_the_partial_index(
+    postgresql, generate_city
+):
+    """#23: the county home's ten schools with the most open overdue hazards are counted
+    through hazard_open_overdue_school (index-only once vacuumed), not by reading each
+    school's whole history through the school index."""
+    generate_city(schools=60, scale=1.0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inspections_hazard")
+    plans = plans_touching_hazards("c01.official", "/")
+    assert any("hazard_open_overdue_school" in plan for plan in plans), plans
+
+
 # The bureau home dashboards (issue #23): their hazard figures and trends come from the
 # summaries the triggers keep; the one hazard query left (a county's overdue hazards per
 # school) goes through the index on (is_overdue, status).
