@@ -15,7 +15,7 @@ import datetime
 from decimal import Decimal
 
 from demo.features._kit import moment, school_rows, unit_accounts, write_numbered
-from safety.education import summaries
+from safety.education import services as education_services
 from safety.education.models import (
     EducationRecord,
     LegalVicePrincipal,
@@ -138,7 +138,7 @@ def generate(gen) -> None:
         plans,
     )  # fmt: skip
     _write_records(gen, records)
-    summaries.refresh_all()  # #23: the term summaries the homes and coverage pages read
+    education_services.education_summaries_refresh()  # #23: what the homes read
 
 
 def _write_records(gen, records: list) -> None:

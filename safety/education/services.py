@@ -180,3 +180,10 @@ def legal_vp_remind_term_end(*, today: datetime.date | None = None) -> int:
                     unit=appointment.school,
                 )
     return reminded
+
+
+def education_summaries_refresh() -> int:
+    """Rewrite every school's term education summaries from its records (#23; see
+    safety.education.summaries): for `manage.py refresh_education_summaries` and the
+    generated city. Returns the rows written."""
+    return summaries.refresh_all()

@@ -19,7 +19,7 @@ from safety.access import check_unit_permission
 from safety.messages import Message
 from safety.models import Organisation, SafetyArea, User
 from safety.notifications import UNIT, notify, notify_many
-from safety.responsibility import gaps
+from safety.responsibility import services as responsibility_services
 from safety.responsibility.models import Holder
 from safety.services import audit_record
 from safety.uploads import CleanUpload, generated_name
@@ -347,7 +347,8 @@ def team_member_add(
         )
     member = TeamMember.objects.create(team=team, holder=holder, is_leader=is_leader, duty=duty)
     audit_record(actor=actor, action="team.member_add", target=member, unit=team.unit)
-    gaps.refresh_unit(team.unit_id)  # a holder without a current post is a team gap (#23)
+    # a holder without a current post is a team gap, kept in the unit's summary (#23)
+    responsibility_services.gap_summary_refresh(team.unit_id)
     return member
 
 
@@ -357,7 +358,7 @@ def team_member_remove(*, actor: User | None, member: TeamMember) -> None:
     _check_own_unit(actor, roles.MANAGE_PREPAREDNESS, member.team.unit)
     audit_record(actor=actor, action="team.member_remove", target=member, unit=member.team.unit)
     member.delete()
-    gaps.refresh_unit(member.team.unit_id)  # the unit's team gaps, kept in its summary (#23)
+    responsibility_services.gap_summary_refresh(member.team.unit_id)  # its team gaps (#23)
 
 
 # --- Drills ----------------------------------------------------------------------------------

@@ -763,3 +763,10 @@ def gap_summaries_refresh(below_id: int | None = None) -> int:
     everywhere) for today (issue #23; see safety.responsibility.gaps). For the nightly task,
     `manage.py refresh_gap_summaries` and the demo loaders. Returns the units written."""
     return gaps.refresh_all(below_id)
+
+
+def gap_summary_refresh(unit: Organisation | int) -> None:
+    """Rewrite one unit's coverage gap summary for today, in the caller's transaction, after
+    a change to what its gaps count that another feature made (#23: a preparedness team's
+    members, whose leavers are team gaps). Precondition: the change is saved."""
+    gaps.refresh_unit(unit)

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from safety.education import summaries
+from safety.education import services
 
 
 class Command(BaseCommand):
@@ -16,5 +16,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            count = summaries.refresh_all()
+            count = services.education_summaries_refresh()
         self.stdout.write(self.style.SUCCESS(f"Education summaries written: {count}."))
