@@ -13,16 +13,9 @@ from playwright.sync_api import Page, expect
 
 from reporting.activities.models import Activity
 
-from .test_journey import log_in
+from .test_journey import log_in, log_out
 
 PHONE = {"width": 375, "height": 800}
-
-
-def log_out(page: Page) -> None:
-    menu = page.get_by_role("button", name="菜单")
-    if menu.is_visible():
-        menu.click()
-    page.get_by_role("button", name="退出登录").click()
 
 
 @pytest.mark.browser_context_args(viewport=PHONE)

@@ -23,6 +23,17 @@ def log_in(page: Page, base_url: str, username: str) -> None:
     expect(page).to_have_url(f"{base_url}/")
 
 
+def log_out(page: Page) -> None:
+    """Sign out from the navigation (opening the phone menu first) and wait for the login
+    form: the login page sends a signed-in user home, so a log_in started before the logout
+    has landed would find no form."""
+    menu = page.get_by_role("button", name="菜单")
+    if menu.is_visible():
+        menu.click()
+    page.get_by_role("navigation").get_by_role("button", name="退出登录").click()
+    expect(page.locator("#id_username")).to_be_visible()
+
+
 @pytest.mark.browser_context_args(viewport=DESKTOP)
 def test_school_staff_sees_own_school_in_chinese_and_can_switch_to_english(
     page: Page, live_server, demo_city

@@ -10,13 +10,9 @@ from playwright.sync_api import Page, expect
 
 from safety.models import Organisation
 
-from .test_journey import log_in
+from .test_journey import log_in, log_out
 
 DESKTOP = {"width": 1280, "height": 800}
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("navigation").get_by_role("button", name="退出登录").click()
 
 
 @pytest.mark.browser_context_args(viewport=DESKTOP)
