@@ -331,13 +331,23 @@ def calendar(request: HttpRequest) -> HttpResponse:
     # is dropped, the day chosen stays).
     filters = getattr(form, "cleaned_data", {})
     view, first, last, step = exports.calendar_window(filters)
-    summary, rows = [], []
+    summary, rows, days, paged = [], [], [], None
     summarised = selectors.calendar_summarised(request.user, filters)
     if summarised:
         summary = selectors.calendar_summary(request.user, first=first, last=last, filters=filters)
     else:
-        rows = list(selectors.calendar_rows(request.user, first=first, last=last, filters=filters))
+        window = selectors.calendar_rows(request.user, first=first, last=last, filters=filters)
+        if view == "week":
+            # Each day shows its first activities and links to the day for the others.
+            days = selectors.calendar_days(list(window), first, last, limit=selectors.DAY_LIMIT)
+        else:
+            # A day or the 31 days' list: paged like every list.
+            paged = paginate(request, window)
+            rows = list(paged.page.object_list)
+            if view == "day":
+                days = selectors.calendar_days(rows, first, last)
     query = request.GET.copy()
+    query.pop("page", None)
     links = {}
     for name, offset in (("previous", -step), ("next", step), ("today", None)):
         query["day"] = (first + datetime.timedelta(days=offset)).isoformat() if offset else ""
@@ -350,8 +360,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "summarised": summarised,
         "summary": summary,
-        "drill_query": _without(request.GET, "county", "parent", "view", "day"),
-        "days": selectors.calendar_days(rows, first, last) if view != "list" else [],
+        "drill_query": _without(request.GET, "county", "parent", "view", "day", "page"),
+        "day_query": _without(request.GET, "view", "day", "page"),
+        "days": days,
+        **(paged.context() if paged else {}),
         "links": links,
         "today": timezone.localdate(),
         "export_query": request.GET.urlencode(),

@@ -55,6 +55,11 @@ def activities(city, people, staff_b, staff_city_school):
     }
 
 
+def _shown(response) -> set[str]:
+    """The titles a week view shows in its days."""
+    return {a.title for day in response.context["days"] for a in day.activities}
+
+
 def _cells(row) -> dict[datetime.date, int]:
     return dict(row.cells)
 
@@ -93,9 +98,9 @@ def test_a_county_link_lists_the_countys_activities_and_a_direct_row_the_city_sc
     client = client_for("city_official")
     county = client.get(CALENDAR + query + f"&county={city.county_a.pk}")
     assert county.context["summarised"] is False
-    assert {a.title for a in county.context["rows"]} == {"植物园研学", "消防站参观"}
+    assert _shown(county) == {"植物园研学", "消防站参观"}
     direct = client.get(CALENDAR + query + f"&parent={city.city.pk}")
-    assert [a.title for a in direct.context["rows"]] == ["博物馆参观"]
+    assert _shown(direct) == {"博物馆参观"}
     one_day = client.get(CALENDAR + query + f"&county={city.county_b.pk}&view=day")
     assert [a.title for a in one_day.context["rows"]] == ["乡村劳动实践"]
 
@@ -107,11 +112,11 @@ def test_a_county_official_keeps_the_list_and_cannot_reach_another_countys(
     client = client_for("county_official")
     own = client.get(CALENDAR + query)
     assert own.context["summarised"] is False
-    assert {a.title for a in own.context["rows"]} == {"植物园研学", "消防站参观"}
+    assert _shown(own) == {"植物园研学", "消防站参观"}
     # Another county's bureau as `parent` is not a choice: the county's own calendar again.
     outside = client.get(CALENDAR + query + f"&parent={city.county_b.pk}")
     assert outside.status_code == 200
-    assert {a.title for a in outside.context["rows"]} == {"植物园研学", "消防站参观"}
+    assert _shown(outside) == {"植物园研学", "消防站参观"}
     assert "乡村劳动实践" not in outside.content.decode()
 
 
@@ -139,7 +144,7 @@ def test_a_province_official_sees_its_counties_and_nothing_of_another_province()
     assert [(row.name, row.total) for row in response.context["summary"]] == [("甲区教育局", 1)]
     assert "county" in response.context["form"].fields  # the drill-down's filter is offered
     drilled = client.get(CALENDAR + query + f"&county={province.county_a.pk}")
-    assert [a.title for a in drilled.context["rows"]] == ["植物园研学"]
+    assert _shown(drilled) == {"植物园研学"}
     client.force_login(people.other_province_official)
     assert client.get(CALENDAR + query).context["summary"] == []
 
@@ -202,3 +207,56 @@ def test_the_week_is_found_through_the_span_index_not_every_activity_ever(
                 plan = "\n".join(row[0] for row in cursor.fetchall())
                 assert "activity_span_gist" in plan, plan
                 assert "Seq Scan on reporting_activity" not in plan, plan
+
+
+def test_a_countys_busy_day_shows_five_and_opens_the_day_paged(city, people, client_for, settings):
+    """#23: a county's week grew with its activities (1.77x in the 4x city); each day of the
+    week shows its first five activities and links to the day for the others, and the day
+    view pages them like every list."""
+    for hour in range(8):
+        _submitted(people.staff_a, city.school_a, f"第{hour + 1}场", 14, hour=8 + hour)
+    query, _week = _week_of(14)
+    busy = starts_in(14).date()
+    client = client_for("county_official")
+    week = client.get(CALENDAR + query)
+    day = next(d for d in week.context["days"] if d.date == busy)
+    assert [a.title for a in day.activities] == [f"第{n}场" for n in range(1, 6)]
+    assert day.more == 3
+    page = week.content.decode()
+    assert "另有 3 项 ›" in page and f"view=day&amp;day={busy:%Y-%m-%d}" in page
+    assert "第6场" not in page
+    whole_day = client.get(CALENDAR + f"?view=day&day={busy:%Y-%m-%d}")
+    assert [a.title for a in whole_day.context["rows"]] == [f"第{n}场" for n in range(1, 9)]
+    settings.PAGE_SIZE = 5
+    first = client.get(CALENDAR + f"?view=day&day={busy:%Y-%m-%d}")
+    assert len(first.context["rows"]) == 5
+    assert f"day={busy:%Y-%m-%d}&amp;page=2" in first.content.decode()
+    second = client.get(CALENDAR + f"?view=day&day={busy:%Y-%m-%d}&page=2")
+    assert [a.title for a in second.context["rows"]] == ["第6场", "第7场", "第8场"]
+    # Moving to another day starts at its first page.
+    assert "page=" not in second.context["links"]["next"]
+    listed = client.get(CALENDAR + f"?view=list&day={busy:%Y-%m-%d}")
+    assert len(listed.context["rows"]) == 5 and listed.context["page"].paginator.count == 8
+
+
+def test_a_countys_week_costs_the_same_queries_and_shows_at_most_five_a_day(
+    city, people, client_for, warm_caches
+):
+    query, week = _week_of(14)
+    client = client_for("county_official")
+
+    def shown() -> tuple[int, int]:
+        client.get(CALENDAR + query)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(CALENDAR + query)
+        assert response.status_code == 200
+        largest = max(len(d.activities) for d in response.context["days"])
+        return len(captured.captured_queries), largest
+
+    for index in range(3):
+        _submitted(people.staff_a, city.school_a, f"活动{index}", 14, hour=8 + index)
+    small, _largest = shown()
+    for index in range(30):
+        _submitted(people.staff_a2, city.school_a2, f"更多活动{index}", 14 + index % 2, hour=8)
+    assert shown() == (small, 5)
+    assert small <= 8
