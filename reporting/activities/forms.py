@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safety.forms import TextRulesMixin, date_input
 from safety.models import Organisation
@@ -333,7 +334,11 @@ class ListFilterForm(TextRulesMixin, forms.Form):
 
 
 class CalendarForm(ListFilterForm):
-    VIEWS = (("week", _("Week")), ("day", _("Day")), ("list", _("List")))
+    VIEWS = (
+        ("week", pgettext_lazy("calendar view", "Week")),
+        ("day", pgettext_lazy("calendar view", "Day")),
+        ("list", pgettext_lazy("calendar view", "List")),
+    )
     view = forms.ChoiceField(label=_("View"), required=False, choices=VIEWS)
     day = forms.DateField(
         label=_("Date"), required=False, widget=date_input(), validators=[_sensible_date]
