@@ -8,12 +8,13 @@ records an AuditEvent.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.base import SessionBase
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Value
@@ -220,9 +221,14 @@ def safety_area_save(
 
 
 def _end_sessions(account: User, *, keep: str | None = None) -> int:
+    """End the account's registered sessions but `keep` through the session engine's store:
+    with sessions cached in Redis (`cached_db`, settings) deleting the rows alone would leave
+    each session signed in from its cached copy until it expired."""
     registered = UserSession.objects.filter(user=account).exclude(session_key=keep or "")
     keys = list(registered.values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store(session_key=key).delete()
     UserSession.objects.filter(session_key__in=keys).delete()
     return len(keys)
 

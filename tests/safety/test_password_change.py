@@ -5,7 +5,6 @@ the password)."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -69,7 +68,12 @@ def test_weak_or_mistyped_new_password_is_refused(new, again, error, people):
     assert people.staff_a.check_password(TEST_PASSWORD)
 
 
-def test_success_signs_out_other_sessions_and_keeps_this_one(people, caplog):
+@pytest.mark.parametrize(
+    "engine",
+    ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"],
+)
+def test_success_signs_out_other_sessions_and_keeps_this_one(engine, people, caplog, settings):
+    settings.SESSION_ENGINE = engine  # cached_db: REDIS_URL's engine (config/settings.py)
     phone = signed_in(ip="10.0.0.2")
     laptop = signed_in()
     copied_cookie = Client()

@@ -164,7 +164,19 @@ def test_login_registers_the_session_and_is_audited(people, client):
     assert AuditEvent.objects.filter(action="account.logout", target_id=str(people.staff_a.pk))
 
 
-def test_deactivating_an_account_ends_its_sessions(people, client):
+@pytest.fixture(
+    params=[
+        "django.contrib.sessions.backends.db",
+        # REDIS_URL's engine (config/settings.py): read from the cache, written to both.
+        "django.contrib.sessions.backends.cached_db",
+    ]
+)
+def session_engine(request, settings):
+    settings.SESSION_ENGINE = request.param
+    return request.param
+
+
+def test_deactivating_an_account_ends_its_sessions(session_engine, people, client):
     client.post(reverse("login"), {"username": "alice", "password": TEST_PASSWORD})
     account = people.staff_a
     account.is_active = False
@@ -174,8 +186,10 @@ def test_deactivating_an_account_ends_its_sessions(people, client):
     assert response.status_code == 302
 
 
-def test_administrator_ends_a_users_sessions(people, client):
+def test_administrator_ends_a_users_sessions(session_engine, people, client):
+    """A session ended through the store is gone from the cache too, not only its row."""
     client.post(reverse("login"), {"username": "alice", "password": TEST_PASSWORD})
+    assert client.get(reverse("dashboards:home")).status_code == 200  # cached, if cached_db
     assert services.user_end_sessions(actor=people.county_admin, account=people.staff_a) == 1
     assert client.get(reverse("dashboards:home")).status_code == 302
 
