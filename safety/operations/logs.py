@@ -28,6 +28,7 @@ from celery import signals
 from pythonjsonlogger.json import JsonFormatter
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
+from sentry_sdk.integrations.redis import RedisIntegration
 
 HEADER = "X-Request-ID"
 TASK_HEADER = "request_id"
@@ -161,6 +162,10 @@ def configure_error_reporting(dsn: str, *, environment: str = "production") -> b
         dsn=dsn,
         environment=environment,
         integrations=[DjangoIntegration(), CeleryIntegration()],
+        # Redis commands carry cache keys: a session's key (sessions are cached in Redis,
+        # config/settings.py), lockout keys with user names and addresses. The integration,
+        # on by default, would put them in every report's breadcrumbs.
+        disabled_integrations=[RedisIntegration()],
         send_default_pii=False,
         max_request_body_size="never",
         traces_sample_rate=0.0,

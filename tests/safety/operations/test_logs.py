@@ -146,6 +146,7 @@ def test_an_unhandled_error_reaches_the_sentry_compatible_service(settings, sent
     assert "the page broke" in envelopes
     assert "RuntimeError" in envelopes
     assert "req-sentry-1" in envelopes  # the request id is a tag of the event
+    # With REDIS_URL the session is read from Redis under a key holding the cookie's value.
     assert "secret-session-cookie" not in envelopes
 
 
