@@ -212,10 +212,6 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
-    # Sessions read from Redis, written to both (#23: the session row was a query of every
-    # request). Only with a cache every process shares: safety.services ends a session
-    # through the store, which a per-process memory cache would keep in the other processes.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # No broker: tasks run in-process, so a laptop or demo needs no Redis.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -221,9 +221,10 @@ def safety_area_save(
 
 
 def _end_sessions(account: User, *, keep: str | None = None) -> int:
-    """End the account's registered sessions but `keep` through the session engine's store:
-    with sessions cached in Redis (`cached_db`, settings) deleting the rows alone would leave
-    each session signed in from its cached copy until it expired."""
+    """End the account's registered sessions but `keep` through the session engine's store
+    (SESSION_ENGINE): with a cached engine, deleting the rows alone would leave each session
+    signed in from its cached copy until it expired. Sessions stay in the database only
+    (not `cached_db`): every page must work with Redis stopped."""
     registered = UserSession.objects.filter(user=account).exclude(session_key=keep or "")
     keys = list(registered.values_list("session_key", flat=True))
     store = import_module(settings.SESSION_ENGINE).SessionStore

@@ -73,7 +73,7 @@ def test_weak_or_mistyped_new_password_is_refused(new, again, error, people):
     ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"],
 )
 def test_success_signs_out_other_sessions_and_keeps_this_one(engine, people, caplog, settings):
-    settings.SESSION_ENGINE = engine  # cached_db: REDIS_URL's engine (config/settings.py)
+    settings.SESSION_ENGINE = engine  # a cached engine: the ended sessions' copies go too
     phone = signed_in(ip="10.0.0.2")
     laptop = signed_in()
     copied_cookie = Client()

@@ -167,7 +167,7 @@ def test_login_registers_the_session_and_is_audited(people, client):
 @pytest.fixture(
     params=[
         "django.contrib.sessions.backends.db",
-        # REDIS_URL's engine (config/settings.py): read from the cache, written to both.
+        # a cached engine: ending a session must delete its cached copy too
         "django.contrib.sessions.backends.cached_db",
     ]
 )
