@@ -85,7 +85,9 @@ def test_seed_demo_builds_a_realistic_city(seeded, db):
     )
 
 
-def test_seed_demo_prints_the_credentials(seeded):
+def test_seed_demo_prints_the_credentials(seeded, db):
+    # `db` although only the output is read: pytest-django runs the tests without it last,
+    # after this module's seeded city is gone.
     assert demo.DEMO_PASSWORD in seeded
     assert "jc.official" in seeded
 
