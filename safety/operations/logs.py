@@ -162,9 +162,9 @@ def configure_error_reporting(dsn: str, *, environment: str = "production") -> b
         dsn=dsn,
         environment=environment,
         integrations=[DjangoIntegration(), CeleryIntegration()],
-        # Redis commands carry cache keys: a session's key (sessions are cached in Redis,
-        # config/settings.py), lockout keys with user names and addresses. The integration,
-        # on by default, would put them in every report's breadcrumbs.
+        # Redis commands carry cache keys (lockout keys hold user names and addresses; a
+        # cached session engine's keys hold the session key). The integration, on by
+        # default, would put them in every report's breadcrumbs.
         disabled_integrations=[RedisIntegration()],
         send_default_pii=False,
         max_request_body_size="never",
