@@ -68,6 +68,7 @@ from safety.models import (
     school_year_bounds,
     school_year_of,
 )
+from safety.preparedness import services as preparedness_services
 from safety.responsibility import services as responsibility_services
 from safety.services import name_sort_key, person_name_sort_key
 
@@ -277,6 +278,7 @@ class Generator:
         features.run(self, self.log)  # #23: every feature's records (demo/features)
         self._reset_sequences()
         responsibility_services.gap_summaries_refresh()  # #23: the grid's summaries
+        preparedness_services.preparedness_summaries_refresh()  # #23: the coverage view
         return self.counts
 
     def add_features(self) -> dict[str, int]:
@@ -287,6 +289,7 @@ class Generator:
         features.run(self, self.log)
         self._reset_sequences()
         responsibility_services.gap_summaries_refresh()
+        preparedness_services.preparedness_summaries_refresh()
         return self.counts
 
     def units(self) -> None:

@@ -24,6 +24,7 @@ from safety.channels import demo as channels_demo
 from safety.education import demo as education_demo
 from safety.guarding import demo as guarding_demo
 from safety.models import User
+from safety.preparedness import services as preparedness_services
 from safety.responsibility import services as responsibility_services
 
 
@@ -62,5 +63,6 @@ def seed_demo_city() -> Seeded:
     channels_demo.seed()  # #21 delivery channels: identities of some officials
     api_demo.seed()  # #22 the demo API client of 江城区
     responsibility_services.gap_summaries_refresh()  # #23: the coverage gap summaries
+    preparedness_services.preparedness_summaries_refresh()  # #23: the coverage view's rows
     inspections_demo.seed_export()  # #23: a background export of the county official's
     return Seeded(created_units=created_units, created_accounts=created_accounts)

@@ -20,3 +20,30 @@ def postgresql_only(forward: str, backward: str) -> migrations.RunPython:
         return apply
 
     return migrations.RunPython(run(forward), run(backward))
+
+
+def daily_beat_task(
+    name: str, task: str, *, hour: int, minute: int, description: str
+) -> migrations.RunPython:
+    """An operation creating the periodic task `name` (shown to administrators under Periodic
+    tasks) that runs `task` every day at hour:minute, Asia/Shanghai; unapplied, it deletes
+    it. An existing task of that name is left as an administrator may have edited it. The
+    migration must depend on django_celery_beat's 0019."""
+
+    def create(apps, schema_editor) -> None:
+        crontab, _ = apps.get_model("django_celery_beat", "CrontabSchedule").objects.get_or_create(
+            minute=str(minute),
+            hour=str(hour),
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone="Asia/Shanghai",
+        )
+        apps.get_model("django_celery_beat", "PeriodicTask").objects.get_or_create(
+            name=name, defaults={"task": task, "crontab": crontab, "description": description}
+        )
+
+    def remove(apps, schema_editor) -> None:
+        apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=name).delete()
+
+    return migrations.RunPython(create, remove)

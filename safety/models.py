@@ -922,6 +922,7 @@ from .preparedness.models import (  # noqa: E402, F401
     DrillSettings,
     Plan,
     PlanEvent,
+    PreparednessSummary,
     Scenario,
     Team,
     TeamMember,

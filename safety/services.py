@@ -130,6 +130,9 @@ def organisation_save(
     # every required post and area missing; its kind, type and boarding decide its required
     # posts, its place its letters' grace period. Batches of fixed queries, in this transaction.
     jobs.run_now("safety.refresh_gap_summaries", organisation.pk)
+    # Likewise its preparedness summaries (#23): its type and boarding decide its drill
+    # minimum and scenarios, its place the drill settings that apply.
+    jobs.run_now("safety.refresh_preparedness_summaries", organisation.pk)
     return organisation
 
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from safety import roles
 from safety.admin import AuditedModelAdmin, ScopedAdminMixin
 
+from . import services
 from .models import DrillSettings, Scenario
 
 
@@ -41,6 +42,11 @@ class ScenarioAdmin(AuditedModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return roles.is_system_administrator(request.user)
 
+    def save_model(self, request: HttpRequest, obj: Scenario, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Which schools need a plan of it: every school's coverage summary (#23).
+        services.preparedness_summaries_forget(None)
+
 
 @admin.register(DrillSettings)
 class DrillSettingsAdmin(ScopedAdminMixin, AuditedModelAdmin):
@@ -63,3 +69,8 @@ class DrillSettingsAdmin(ScopedAdminMixin, AuditedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: DrillSettings, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The drill minimum of every school below the bureau (#23).
+        services.preparedness_summaries_forget(obj.unit)

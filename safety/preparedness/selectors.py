@@ -26,7 +26,8 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import Coalesce, Length, TruncMonth
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, Length, TruncMonth
 from django.utils import timezone
 
 from safety import roles
@@ -380,7 +381,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 @dataclass
 class CoverageRow:
-    """One school of the coverage view: its plans and its drills this period."""
+    """One school of the coverage view: its plans and its drills this period. `trend` is the
+    average evacuation time of each of the six months (seconds, None without a timed drill),
+    `trend_seconds` and `trend_timed` its sums for the county trend."""
 
     school_id: int
     name: str
@@ -391,9 +394,12 @@ class CoverageRow:
     requirement: Requirement
     held: int = 0
     missing_scenarios: list[str] = field(default_factory=list)
+    missing_ids: list[int] = field(default_factory=list)
     overdue_reviews: int = 0
     waiting: int = 0
     trend: list[int | None] = field(default_factory=list)
+    trend_seconds: list[int] = field(default_factory=list)
+    trend_timed: list[int] = field(default_factory=list)
     has_buses: bool = False
     bus_drills: int = 0
 
@@ -417,26 +423,20 @@ class CoverageRow:
 
 @dataclass
 class Coverage:
-    rows: list[CoverageRow]
+    """The coverage view: `rows` (a list, or for the summaries a sequence that reads one
+    slice of rows per access: page it, do not iterate it whole), `count` of them, the four
+    totals over every row, the six `months` and the county trend (county name, average
+    seconds a month or None), and the filings waiting for the user's own bureau."""
+
+    rows: Any
+    count: int
     months: list[datetime.date]
     county_trend: list[tuple[str, list[int | None]]]
     waiting_for_me: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def missing_drills(self) -> int:
-        return sum(1 for row in self.rows if not row.drills_ok)
-
-    @property
-    def missing_plans(self) -> int:
-        return sum(1 for row in self.rows if not row.plans_ok)
-
-    @property
-    def overdue_reviews(self) -> int:
-        return sum(row.overdue_reviews for row in self.rows)
-
-    @property
-    def waiting(self) -> int:
-        return sum(row.waiting for row in self.rows)
+    missing_drills: int = 0
+    missing_plans: int = 0
+    overdue_reviews: int = 0
+    waiting: int = 0
 
 
 def _schools(user: User, filters: dict[str, Any]) -> QuerySet[Organisation]:
@@ -504,6 +504,7 @@ def _plan_facts(
             if facts is None:
                 if scenario.is_required_for(probes[unit_id]):
                     row.missing_scenarios.append(scenario.name)
+                    row.missing_ids.append(scenario_id)
             elif facts:
                 row.overdue_reviews += 1
     return sorted(mine, key=lambda plan: (plan["submitted_at"], plan["pk"]))
@@ -542,6 +543,7 @@ def _drill_facts(rows: dict[int, CoverageRow], months: list[datetime.date], toda
             row.held += n
         if timed:
             row.trend[position] = round(seconds / timed)
+            row.trend_seconds[position], row.trend_timed[position] = seconds, timed
             county = sums.setdefault(row.county_id, [[0, 0] for _m in months])
             county[position][0] += seconds
             county[position][1] += timed
@@ -575,17 +577,35 @@ def _joined_settings(values: dict[str, Any]) -> DrillSettings | None:
     return None
 
 
-def coverage(
-    *, user: User, filters: dict[str, Any], today: datetime.date | None = None
-) -> Coverage:
-    """The schools the user may see, filtered by the coverage form's cleaned data, each with
-    its plan gaps and its drills in the current month or quarter, and the county trend of
-    evacuation times over the last six months. A fixed number of queries whatever the
-    number of schools, plans and drills."""
-    today = today or timezone.localdate()
-    months = [add_months(today, -offset) for offset in range(TREND_MONTHS - 1, -1, -1)]
+def trend_months(today: datetime.date) -> list[datetime.date]:
+    """The first days of the TREND_MONTHS months up to `today`'s, oldest first."""
+    return [add_months(today, -offset) for offset in range(TREND_MONTHS - 1, -1, -1)]
+
+
+@dataclass
+class LiveRows:
+    """`live_rows`' answer: the rows by school id, the filings waiting for the bureau asked
+    about, and per county the sums [seconds, timed drills] of each trend month."""
+
+    rows: dict[int, CoverageRow]
+    waiting_for_me: list[dict[str, Any]]
+    county_sums: dict[int, list[list[int]]]
+
+
+def live_rows(
+    schools: QuerySet[Organisation],
+    *,
+    today: datetime.date,
+    scenarios: list[Scenario],
+    bureau_id: int | None = None,
+) -> LiveRows:
+    """Every school of `schools` (in its order) with its plan gaps and its drills, computed
+    from the plans and drills as of `today` against the active `scenarios`: three queries
+    whatever the number of schools, plans and drills (the coverage view's fallback, its
+    export and the summaries' refresh)."""
+    months = trend_months(today)
     type_labels = dict(SchoolType.choices)
-    values = _schools(user, filters).values(
+    values = schools.values(
         "id",
         "name",
         "code",
@@ -611,26 +631,250 @@ def coverage(
             school_type=str(type_labels.get(school["school_type"], "")),
             requirement=requirement(probe, _joined_settings(school)),
             trend=[None] * len(months),
+            trend_seconds=[0] * len(months),
+            trend_timed=[0] * len(months),
             has_buses=school["has_school_buses"],
         )
-    county_trend: list[tuple[str, list[int | None]]] = []
-    waiting: list[dict[str, Any]] = []
-    if rows:
-        scenarios = list(Scenario.objects.filter(is_active=True))
-        waiting = _plan_facts(rows, scenarios, today, probes, user.unit_id)
-        sums = _drill_facts(rows, months, today)
-        names = {row.county_id: row.county for row in rows.values()}
-        county_trend = [
-            (names[county_id], [round(s / t) if t else None for s, t in per_month])
-            for county_id, per_month in sorted(sums.items(), key=lambda item: names[item[0]])
-        ]
-    result = list(rows.values())
-    show = filters.get("show")
+    if not rows:
+        return LiveRows(rows, [], {})
+    waiting = _plan_facts(rows, scenarios, today, probes, bureau_id)
+    return LiveRows(rows, waiting, _drill_facts(rows, months, today))
+
+
+def _county_trend(
+    names: dict[int, str], sums: dict[int, list[list[int]]]
+) -> list[tuple[str, list[int | None]]]:
+    return [
+        (names[county_id], [round(s / t) if t else None for s, t in per_month])
+        for county_id, per_month in sorted(sums.items(), key=lambda item: names[item[0]])
+    ]
+
+
+def _show(rows: list[CoverageRow], show: str | None) -> list[CoverageRow]:
     if show == "drills":
-        result = [row for row in result if not row.drills_ok]
-    elif show == "plans":
-        result = [row for row in result if not row.plans_ok or row.overdue_reviews]
-    return Coverage(rows=result, months=months, county_trend=county_trend, waiting_for_me=waiting)
+        return [row for row in rows if not row.drills_ok]
+    if show == "plans":
+        return [row for row in rows if not row.plans_ok or row.overdue_reviews]
+    return rows
+
+
+def coverage(
+    *,
+    user: User,
+    filters: dict[str, Any],
+    today: datetime.date | None = None,
+    scenarios: list[Scenario] | None = None,
+) -> Coverage:
+    """The schools the user may see, filtered by the coverage form's cleaned data, each with
+    its plan gaps and its drills in the current month or quarter, and the county trend of
+    evacuation times over the last six months, computed live from the plans and drills (the
+    export, and the view while a school's summary is stale). Four queries (three with
+    `scenarios`, the active catalogue) whatever the number of schools, plans and drills."""
+    today = today or timezone.localdate()
+    if scenarios is None:
+        scenarios = list(Scenario.objects.filter(is_active=True))
+    live = live_rows(
+        _schools(user, filters), today=today, scenarios=scenarios, bureau_id=user.unit_id
+    )
+    every = list(live.rows.values())
+    names = {row.county_id: row.county for row in every}
+    result = _show(every, filters.get("show"))
+    return Coverage(
+        rows=result,
+        count=len(result),
+        months=trend_months(today),
+        county_trend=_county_trend(names, live.county_sums),
+        waiting_for_me=live.waiting_for_me,
+        missing_drills=sum(1 for row in every if not row.drills_ok),
+        missing_plans=sum(1 for row in every if not row.plans_ok),
+        overdue_reviews=sum(row.overdue_reviews for row in every),
+        waiting=sum(row.waiting for row in every),
+    )
+
+
+# --- The coverage view from the summaries (#23) ------------------------------------------------
+
+SUMMARY_FIELDS = (
+    "period",
+    "required",
+    "target_seconds",
+    "held",
+    "has_buses",
+    "bus_drills",
+    "missing_scenarios",
+    "overdue_reviews",
+    "waiting",
+    "trend",
+)
+
+
+class _SummaryRows:
+    """The rows of the coverage view read from the summaries one slice at a time (what the
+    paginator asks for): `len` is the count the grouped totals gave."""
+
+    def __init__(self, values: QuerySet, count: int, scenario_names: dict[int, str]) -> None:
+        self.values, self.count, self.names = values, count, scenario_names
+        self.type_labels = dict(SchoolType.choices)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: slice | int) -> Any:
+        if isinstance(index, int):
+            return self._row(self.values[index])
+        return [self._row(values) for values in self.values[index]]
+
+    def __iter__(self) -> Any:
+        return (self._row(values) for values in self.values)
+
+    def _row(self, values: dict[str, Any]) -> CoverageRow:
+        kept = {name: values[f"preparedness_summary__{name}"] for name in SUMMARY_FIELDS}
+        missing = [pk for pk in kept["missing_scenarios"] if pk in self.names]
+        return CoverageRow(
+            school_id=values["id"],
+            name=values["name"],
+            code=values["code"],
+            county_id=values["parent_id"],
+            county=values["parent__name"],
+            school_type=str(self.type_labels.get(values["school_type"], "")),
+            requirement=Requirement(kept["period"], kept["required"], kept["target_seconds"]),
+            held=kept["held"],
+            missing_scenarios=[self.names[pk] for pk in missing],
+            missing_ids=missing,
+            overdue_reviews=kept["overdue_reviews"],
+            waiting=kept["waiting"],
+            trend=kept["trend"],
+            has_buses=kept["has_buses"],
+            bus_drills=kept["bus_drills"],
+        )
+
+
+def _month_sum(name: str, index: int) -> Sum:
+    element = KeyTextTransform(index, f"preparedness_summary__{name}")
+    return Sum(Cast(element, IntegerField()))
+
+
+def _stale(today: datetime.date) -> Q:
+    return (
+        Q(preparedness_summary__on=None)
+        | Q(preparedness_summary__on__lt=today)
+        | Q(preparedness_summary__on__gt=today)
+    )
+
+
+def coverage_page(
+    *, user: User, filters: dict[str, Any], today: datetime.date | None = None
+) -> Coverage:
+    """The coverage view (same rows, totals, trend and waiting filings as `coverage`) read
+    from the schools' preparedness summaries of `today` (models.PreparednessSummary): the
+    totals and the county trend by one grouped query, the rows paged by the database, so a
+    province's 20,000 schools cost what a county's do. `rows` is read one slice at a time.
+
+    The first query reads the active scenarios and whether any school of the view lacks a
+    summary of today (new, or stale because the nightly task has not run yet): then the
+    view is computed live by `coverage` with those scenarios, in the same number of queries
+    (four: scenarios, grouped totals, the page, the waiting filings; or scenarios and
+    `live_rows`' three)."""
+    today = today or timezone.localdate()
+    schools = _schools(user, filters)
+    scenarios = list(
+        Scenario.objects.filter(is_active=True).annotate(
+            stale_schools=Exists(schools.filter(_stale(today)))
+        )
+    )
+    if not scenarios or scenarios[0].stale_schools:
+        return coverage(user=user, filters=filters, today=today, scenarios=scenarios)
+    months = trend_months(today)
+    shown = {
+        "drills": Q(preparedness_summary__drills_ok=False),
+        "plans": Q(preparedness_summary__missing_count__gt=0)
+        | Q(preparedness_summary__overdue_reviews__gt=0),
+    }.get(filters.get("show") or "", Q())
+    totals, names, sums = _kept_totals(schools, shown, len(months))
+    kept = "preparedness_summary__"
+    values = schools.filter(shown).values(
+        "id",
+        "name",
+        "code",
+        "school_type",
+        "parent_id",
+        "parent__name",
+        *(f"{kept}{name}" for name in SUMMARY_FIELDS),
+    )
+    scenario_names = {scenario.pk: scenario.name for scenario in scenarios}
+    return Coverage(
+        rows=_SummaryRows(values, totals["shown"], scenario_names),
+        count=totals["shown"],
+        months=months,
+        county_trend=_county_trend(names, sums),
+        waiting_for_me=_waiting_for(user, schools, scenario_names),
+        missing_drills=totals["behind"],
+        missing_plans=totals["missing"],
+        overdue_reviews=totals["overdue"],
+        waiting=totals["waiting"],
+    )
+
+
+def _kept_totals(
+    schools: QuerySet[Organisation], shown: Q, months: int
+) -> tuple[dict[str, int], dict[int, str], dict[int, list[list[int]]]]:
+    """One query grouped by county over the schools' summaries: the totals of the view
+    ("shown": the rows the `shown` filter keeps, "behind", "missing", "overdue", "waiting"),
+    the county names, and per county with a timed drill the trend's [seconds, timed drills]
+    of each month."""
+    kept = "preparedness_summary__"
+    by_county = (
+        schools.order_by()
+        .values("parent_id", "parent__name")
+        .annotate(
+            shown=Count("id", filter=shown),
+            behind=Count("id", filter=Q(**{f"{kept}drills_ok": False})),
+            missing=Count("id", filter=Q(**{f"{kept}missing_count__gt": 0})),
+            overdue=Coalesce(Sum(f"{kept}overdue_reviews"), 0),
+            waiting=Coalesce(Sum(f"{kept}waiting"), 0),
+            **{f"s{i}": _month_sum("trend_seconds", i) for i in range(months)},
+            **{f"t{i}": _month_sum("trend_timed", i) for i in range(months)},
+        )
+    )
+    names: dict[int, str] = {}
+    sums: dict[int, list[list[int]]] = {}
+    totals: dict[str, int] = defaultdict(int)
+    for county in by_county:
+        names[county["parent_id"]] = county["parent__name"]
+        for key in ("shown", "behind", "missing", "overdue", "waiting"):
+            totals[key] += county[key]
+        per_month = [[county[f"s{i}"] or 0, county[f"t{i}"] or 0] for i in range(months)]
+        if any(timed for _seconds, timed in per_month):
+            sums[county["parent_id"]] = per_month
+    return totals, names, sums
+
+
+def _waiting_for(
+    user: User, schools: QuerySet[Organisation], scenario_names: dict[int, str]
+) -> list[dict[str, Any]]:
+    """The filings of `schools` waiting for the user's own bureau, oldest first (one query;
+    none without a bureau)."""
+    if user.unit_id is None:
+        return []
+    plans = (
+        Plan.objects.filter(
+            status=Plan.Status.SUBMITTED,
+            unit__parent_id=user.unit_id,
+            unit_id__in=schools.order_by().values("id"),
+        )
+        .order_by("submitted_at", "pk")
+        .values_list("pk", "unit__name", "scenario_id", "version", "submitted_at")
+    )
+    return [
+        {
+            "pk": pk,
+            "unit": unit,
+            "scenario": scenario_names.get(scenario_id, ""),
+            "version": version,
+            "submitted_at": submitted,
+        }
+        for pk, unit, scenario_id, version, submitted in plans
+    ]
 
 
 # --- A school's own page ---------------------------------------------------------------------

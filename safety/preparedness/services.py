@@ -24,7 +24,7 @@ from safety.responsibility.models import Holder
 from safety.services import audit_record
 from safety.uploads import CleanUpload, generated_name
 
-from . import selectors
+from . import selectors, summaries
 from .models import Drill, DrillPhoto, DrillProblem, Plan, PlanEvent, Scenario, Team, TeamMember
 
 Status = Plan.Status
@@ -143,6 +143,7 @@ def plan_submit(*, actor: User | None, plan: Plan) -> Plan:
         plan=locked, actor=actor, from_status=previous, to_status=Status.SUBMITTED
     )
     audit_record(actor=actor, action="plan.submit", target=locked, unit=locked.unit)
+    summaries.refresh_unit(locked.unit_id)  # waiting for the bureau (#23)
     for reviewer in selectors.reviewers(locked.unit):
         notify(
             recipient=reviewer,
@@ -181,6 +182,7 @@ def _review(*, actor: User | None, plan: Plan, decision: str, comment: str) -> P
     )
     action = "plan.acknowledge" if decision == Status.ACKNOWLEDGED else "plan.return"
     audit_record(actor=actor, action=action, target=locked, unit=locked.unit)
+    summaries.refresh_unit(locked.unit_id)  # a current plan, or no longer waiting (#23)
     if decision == Status.RETURNED:
         title = gettext_lazy("Your emergency plan “%(title)s” was returned: %(comment)s")
     else:
@@ -239,6 +241,7 @@ def plan_flag_for_review(*, actor: User | None, plan: Plan, reason: str) -> None
     """Flag the unit's current plan for review (a drill or an incident showed a flaw)."""
     _check_own_unit(actor, roles.MANAGE_PREPAREDNESS, plan.unit)
     _flag_for_review(actor, plan, reason)
+    summaries.refresh_unit(plan.unit_id)  # due for review (#23)
 
 
 def plans_for_incident(unit: Organisation, category: str) -> list[Plan]:
@@ -276,6 +279,8 @@ def plans_flag_for_incident(
         plan.unit = unit
         _flag_for_review(actor, plan, reason, key=key, url=url)
         flagged.append(plan)
+    if flagged:
+        summaries.refresh_unit(unit)  # due for review (#23)
     return flagged
 
 
@@ -303,6 +308,7 @@ def school_buses_set(*, actor: User | None, unit: Organisation, has_buses: bool)
             unit=unit,
             changes={"has_school_buses": has_buses},
         )
+        summaries.refresh_unit(unit)  # the bus plan and a bus evacuation required (#23)
     return bool(changed)
 
 
@@ -453,6 +459,7 @@ def drill_record(  # noqa: PLR0913
     if plan_needs_review and locked.plan is not None:
         _flag_for_review(actor, locked.plan, _("Drill of %(day)s") % {"day": held_on.isoformat()})
     audit_record(actor=actor, action="drill.record", target=locked, unit=locked.unit)
+    summaries.refresh_unit(locked.unit_id)  # held this period, the evacuation times (#23)
     return locked
 
 
@@ -579,3 +586,21 @@ def _unit_url_pattern() -> str:
     """The school's preparedness page, with notifications.UNIT standing for the school."""
     sentinel = 987654321
     return reverse("preparedness:unit", args=[sentinel]).replace(str(sentinel), UNIT)
+
+
+# --- The coverage view's summaries (#23) ----------------------------------------------------
+
+
+def preparedness_summaries_refresh(below_id: int | None = None) -> int:
+    """Rewrite the preparedness summaries of every active school (below the unit `below_id`,
+    or everywhere) for today (see safety.preparedness.summaries). For the nightly task, a
+    unit saved or moved, `manage.py refresh_preparedness_summaries` and the demo loaders.
+    Returns the schools written."""
+    return summaries.refresh_all(below_id)
+
+
+def preparedness_summaries_forget(unit: Organisation | None) -> None:
+    """After a change of the scenario catalogue (`unit` None) or of a bureau's drill settings
+    (`unit` the bureau): the summaries it reaches are deleted now (the coverage view computes
+    live) and rewritten by the task after the commit."""
+    summaries.forget_below(unit)

@@ -69,11 +69,11 @@ def coverage(request: HttpRequest) -> HttpResponse:
     _bureau_only(request)
     form = CoverageFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    result = selectors.coverage(user=request.user, filters=filters)
+    result = selectors.coverage_page(user=request.user, filters=filters)
     context = {
         "form": form,
         "coverage": result,
-        **paginate(request, result.rows).context(),
+        **paginate(request, result.rows, count=result.count).context(),
     }
     return render(request, "safety/preparedness/coverage.html", context)
 

@@ -1,5 +1,6 @@
 """Emergency preparedness (issue #14): the bureaus' coverage view holds its query budget
-whatever the number of schools, plans, drills and team members."""
+whatever the number of schools, plans, drills and team members, read from the summaries or
+(a summary stale) computed live."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from safety.models import Organisation
 from safety.preparedness import services
-from safety.preparedness.models import Scenario
+from safety.preparedness.models import PreparednessSummary, Scenario
 from safety.uploads import clean_document
 from tests.factories import OrganisationFactory
 from tests.pdfs import plain_pdf
@@ -69,3 +70,12 @@ def test_coverage_view_query_count_is_flat_in_schools_and_drills(city, people, c
     filtered = _count(client, f"{url}?show=drills&school_type=primary&county={city.county_a.pk}")
     assert small == large == filtered, (small, large, filtered)
     assert large <= PAGE_BUDGET
+    # #23: read from the schools' summaries of today; with any one stale (the nightly task
+    # has not run yet) the view computes live, in the same number of queries.
+    assert PreparednessSummary.objects.filter(on=timezone.localdate()).exists()
+    PreparednessSummary.objects.filter(unit__parent=city.county_a).update(
+        on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    stale = _count(client, url)
+    stale_filtered = _count(client, f"{url}?show=drills&county={city.county_a.pk}")
+    assert stale == stale_filtered == large, (stale, stale_filtered, large)

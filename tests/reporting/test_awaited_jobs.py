@@ -56,6 +56,7 @@ NOT_AWAITED = {
     "channels.reach_digests": "daily beat run; the outbox's key names administrator and day",
     # #23: stale or missing gap summaries are counted live until the next run rewrites them.
     "safety.refresh_gap_summaries": "nightly beat run; readers count stale units live",
+    "safety.refresh_preparedness_summaries": "nightly beat run; the view computes stale rows live",
     "safety.purge_expired_exports": "hourly beat run; the next run deletes what one missed",
 }
 

@@ -17,7 +17,14 @@ from safety.responsibility.models import Assignment, Holder
 from safety.responsibility.selectors import coverage_rows, school_coverage
 from tests.factories import OrganisationFactory
 
-from .builders import filed_plan, recorded_drill, scenario, team_holder, upload_plan
+from .builders import (
+    coverage_checked,
+    filed_plan,
+    recorded_drill,
+    scenario,
+    team_holder,
+    upload_plan,
+)
 
 SchoolType = Organisation.SchoolType
 pytestmark = pytest.mark.django_db
@@ -150,25 +157,10 @@ def test_dormitory_fire_plans_are_for_boarding_schools_only(city, people):
 
 def test_a_drill_can_flag_its_plan_for_review(city, people):
     plan = filed_plan(people.leader_a, people.county_official, city.school_a)
-    drill = services.drill_plan(
-        actor=people.staff_a,
-        unit=city.school_a,
-        scenario=scenario("fire"),
-        planned_on=timezone.localdate(),
-        plan=plan,
-    )
-    services.drill_record(
-        actor=people.staff_a,
-        drill=drill,
-        held_on=timezone.localdate(),
-        pupils=300,
-        staff=20,
-        evacuation_seconds=200,
-        plan_needs_review=True,
-    )
+    recorded_drill(people.staff_a, city.school_a, seconds=200, plan=plan, plan_needs_review=True)
     plan.refresh_from_db()
     assert plan.review_flagged_at is not None and plan.is_review_due(timezone.localdate())
-    result = selectors.coverage(user=people.county_official, filters={})
+    result = coverage_checked(people.county_official, {})
     row = next(r for r in result.rows if r.school_id == city.school_a.pk)
     assert row.overdue_reviews == 1
 
@@ -299,7 +291,7 @@ def test_a_member_who_left_is_a_gap_on_the_coverage_page_and_grid(city, people):
 def test_coverage_shows_done_and_missing_drills_and_missing_plans(city, people):
     recorded_drill(people.staff_a, city.school_a)
     filed_plan(people.leader_a, people.county_official, city.school_a, "overall")
-    result = selectors.coverage(user=people.county_official, filters={})
+    result = coverage_checked(people.county_official, {})
     rows = {row.school_id: row for row in result.rows}
     assert set(rows) == {city.school_a.pk, city.school_a2.pk}
     assert rows[city.school_a.pk].drills_ok and not rows[city.school_a2.pk].drills_ok
@@ -308,7 +300,7 @@ def test_coverage_shows_done_and_missing_drills_and_missing_plans(city, people):
     assert "宿舍夜间火灾" not in rows[city.school_a.pk].missing_scenarios
     assert rows[city.school_a.pk].latest_seconds == 150
     assert result.county_trend[0][0] == city.county_a.name
-    only_missing = selectors.coverage(user=people.county_official, filters={"show": "drills"})
+    only_missing = coverage_checked(people.county_official, {"show": "drills"})
     assert [row.school_id for row in only_missing.rows] == [city.school_a2.pk]
 
 

@@ -16,7 +16,7 @@ from reporting.models import SchoolBus
 from safety.models import AuditEvent, Notification
 from safety.preparedness import selectors, services
 
-from .builders import recorded_drill, scenario
+from .builders import coverage_checked, recorded_drill, scenario
 
 pytestmark = pytest.mark.django_db
 BUS_PLAN = "交通和校车事故"
@@ -104,16 +104,12 @@ def test_only_the_register_keepers_of_the_school_change_the_fact(city, people):
 def test_the_school_bus_plan_is_needed_only_by_schools_with_buses(city, people):
     bus_plan = scenario("traffic_bus")
     assert not bus_plan.is_required_for(city.school_a)
-    rows = {
-        r.school_id: r for r in selectors.coverage(user=people.county_official, filters={}).rows
-    }
+    rows = {r.school_id: r for r in coverage_checked(people.county_official, {}).rows}
     assert BUS_PLAN not in rows[city.school_a.pk].missing_scenarios
     add_bus(people.staff_a, city.school_a)
     city.school_a.refresh_from_db()
     assert bus_plan.is_required_for(city.school_a)
-    rows = {
-        r.school_id: r for r in selectors.coverage(user=people.county_official, filters={}).rows
-    }
+    rows = {r.school_id: r for r in coverage_checked(people.county_official, {}).rows}
     assert BUS_PLAN in rows[city.school_a.pk].missing_scenarios
     assert BUS_PLAN not in rows[city.school_a2.pk].missing_scenarios
     page = {row.scenario.key: row for row in selectors.plan_rows(city.school_a)}
@@ -128,18 +124,14 @@ def test_a_school_with_buses_needs_a_bus_evacuation_each_semester(city, people):
     semester_start, _end = selectors.semester_bounds(today)
     before = semester_start - datetime.timedelta(days=3)
     bus_drill(people.staff_a, city.school_a, before)  # last semester's does not count
-    rows = {
-        r.school_id: r for r in selectors.coverage(user=people.county_official, filters={}).rows
-    }
+    rows = {r.school_id: r for r in coverage_checked(people.county_official, {}).rows}
     assert rows[city.school_a.pk].has_buses and not rows[city.school_a.pk].bus_ok
     assert not rows[city.school_a.pk].drills_ok  # the monthly drill alone is not enough
     assert rows[city.school_a2.pk].bus_ok and not rows[city.school_a2.pk].has_buses
-    missing = selectors.coverage(user=people.county_official, filters={"show": "drills"})
+    missing = coverage_checked(people.county_official, {"show": "drills"})
     assert city.school_a.pk in {row.school_id for row in missing.rows}
     bus_drill(people.staff_a, city.school_a, today)
-    rows = {
-        r.school_id: r for r in selectors.coverage(user=people.county_official, filters={}).rows
-    }
+    rows = {r.school_id: r for r in coverage_checked(people.county_official, {}).rows}
     assert rows[city.school_a.pk].bus_ok and rows[city.school_a.pk].drills_ok
     assert rows[city.school_a.pk].bus_drills == 1
 
