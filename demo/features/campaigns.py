@@ -12,6 +12,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from demo.features import _city
+from inspections.campaigns import services as campaign_services
 from inspections.campaigns.models import Campaign, CampaignForward, CampaignTask
 from inspections.models import ChecklistTemplate, Inspection
 
@@ -139,3 +140,4 @@ def generate(gen: Generator) -> None:
             for pk, row in zip(gen._ids(CampaignTask, len(tasks)), tasks, strict=True)
         ),
     )  # fmt: skip
+    campaign_services.campaign_counts_refresh()  # #23: the list's "submitted / tasks"

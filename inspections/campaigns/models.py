@@ -59,6 +59,12 @@ class Campaign(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("launched at"), auto_now_add=True)
+    # Kept by the services (#23): the campaign list shows "submitted / tasks" of each
+    # campaign; counting a province campaign's 20,000 tasks per row was most of the page.
+    tasks_total = models.PositiveIntegerField(_("tasks"), default=0, db_default=0, editable=False)
+    tasks_submitted = models.PositiveIntegerField(
+        _("tasks submitted"), default=0, db_default=0, editable=False
+    )
 
     objects = CampaignQuerySet.as_manager()
 

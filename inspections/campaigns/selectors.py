@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from safety import roles
@@ -92,19 +92,22 @@ def campaign_list(user: User, state: str = "") -> QuerySet[Campaign]:
     campaigns = Campaign.objects.visible_to(user)
     if state == "to_forward":
         campaigns = campaigns.filter(pk__in=awaiting_forward(user).values("pk"))
-    # #23: each count a subquery of the campaign's own tasks, evaluated for the page's rows
-    # only (a grouped COUNT over the join counted every task of every campaign first)
-    mine = CampaignTask.objects.filter(campaign=OuterRef("pk"))
-    if path:
-        mine = mine.filter(school__path__startswith=path)
-    return (
-        campaigns.select_related("bureau")
-        .annotate(
-            task_count=count_of(mine),
-            submitted_count=count_of(mine.filter(status=CampaignTask.Status.SUBMITTED)),
-        )
-        .order_by("-created_at", "-id")
-    )
+    # #23: a campaign of a bureau within the jurisdiction has every task in it: its kept
+    # counts (a province campaign has 20,000 tasks to count per row). A campaign of a bureau
+    # above (a county reading the city's) counts the jurisdiction's own tasks, a subquery
+    # evaluated for the page's rows only (CASE evaluates the branch it takes).
+    counts = {"task_count": F("tasks_total"), "submitted_count": F("tasks_submitted")}
+    if path:  # not the whole installation
+        mine = CampaignTask.objects.filter(campaign=OuterRef("pk"), school__path__startswith=path)
+        submitted = mine.filter(status=CampaignTask.Status.SUBMITTED)
+        whole = Q(bureau__path__startswith=path)
+        counts = {
+            "task_count": Case(When(whole, then=counts["task_count"]), default=count_of(mine)),
+            "submitted_count": Case(
+                When(whole, then=counts["submitted_count"]), default=count_of(submitted)
+            ),
+        }
+    return campaigns.select_related("bureau").annotate(**counts).order_by("-created_at", "-id")
 
 
 def school_tasks(user: User, state: str = "") -> QuerySet[CampaignTask]:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from safety import audit, notifications, roles, workdays
 from safety.access import check_unit_permission, check_within
 from safety.messages import Message, MessageDate
 from safety.models import Organisation, SafetyArea, User
+from safety.onerow import count_of
 from safety.services import audit_record
 
 from ..models import ChecklistItem, ChecklistTemplate, ChecklistVersion, Inspection
@@ -148,6 +149,7 @@ def campaign_launch(
         starts_on=starts_on,
         deadline=deadline,
         created_by=actor,
+        tasks_total=len(school_ids),
     )
     CampaignTask.objects.bulk_create(
         CampaignTask(campaign=campaign, school_id=pk, deadline=deadline) for pk in school_ids
@@ -260,6 +262,7 @@ def campaign_task_submit(*, actor: User, task: CampaignTask, report: str) -> Cam
     task.submitted_by = actor
     task.submitted_at = timezone.now()
     task.save(update_fields=["report", "status", "submitted_by", "submitted_at"])
+    Campaign.objects.filter(pk=task.campaign_id).update(tasks_submitted=F("tasks_submitted") + 1)
     audit_record(
         actor=actor,
         action="campaign_task.submit",
@@ -315,3 +318,15 @@ def campaign_remind(
         changes={"schools": len(school_ids)},
     )
     return len(school_ids)
+
+
+def campaign_counts_refresh() -> int:
+    """Rewrite every campaign's `tasks_total` and `tasks_submitted` from its tasks (#23; the
+    services keep them one change at a time): for the generated city, which writes tasks in
+    bulk, and as a repair. Two scalar subqueries per campaign, one UPDATE. Returns the
+    campaigns written."""
+    tasks = CampaignTask.objects.filter(campaign=OuterRef("pk"))
+    return Campaign.objects.update(
+        tasks_total=count_of(tasks),
+        tasks_submitted=count_of(tasks.filter(status=CampaignTask.Status.SUBMITTED)),
+    )

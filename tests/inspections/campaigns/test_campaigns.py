@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from inspections import services as inspection_services
 from inspections.campaigns import selectors, services
-from inspections.campaigns.models import CampaignTask
+from inspections.campaigns.models import Campaign, CampaignTask
 from inspections.models import ChecklistTemplate, Hazard, Inspection
 from safety import workdays
 from safety.models import AuditEvent, Notification
@@ -340,3 +340,26 @@ def test_the_campaign_list_counts_the_tasks_of_the_users_jurisdiction(city, peop
     }
     assert counts[people.city_official] == {campaign.pk: (4, 1), own.pk: (2, 0)}
     assert counts[people.county_official] == {campaign.pk: (2, 1), own.pk: (2, 0)}
+
+
+def test_the_list_reads_a_campaigns_kept_counts_within_the_jurisdiction(city, people):
+    """#23: a campaign of a bureau within the viewer's jurisdiction shows the counts the
+    services keep on it (a province campaign's 20,000 tasks are not counted per row); a
+    county reading the city's campaign still counts its own schools' tasks."""
+    campaign = launch(people.city_official, city.city)
+    campaign.refresh_from_db()
+    assert (campaign.tasks_total, campaign.tasks_submitted) == (4, 0)
+    _complete(campaign.tasks.get(school=city.school_a), people.staff_a)
+    campaign.refresh_from_db()
+    assert (campaign.tasks_total, campaign.tasks_submitted) == (4, 1)
+
+    Campaign.objects.filter(pk=campaign.pk).update(tasks_total=40, tasks_submitted=10)
+    city_row = selectors.campaign_list(people.city_official).get(pk=campaign.pk)
+    county_row = selectors.campaign_list(people.county_official).get(pk=campaign.pk)
+    assert (city_row.task_count, city_row.submitted_count) == (40, 10)  # kept
+    assert (county_row.task_count, county_row.submitted_count) == (2, 1)  # counted
+
+    # The repair (and the generated city's bulk load) rewrites them from the tasks.
+    assert services.campaign_counts_refresh() == 1
+    campaign.refresh_from_db()
+    assert (campaign.tasks_total, campaign.tasks_submitted) == (4, 1)
