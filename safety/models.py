@@ -643,6 +643,16 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
             models.Index(fields=["urgent", "emailed_at"], name="notification_outbox_idx"),
+            # #23: the undelivered urgent notices (channels' reach page): a province's count
+            # and page read these few rows, not its every urgent notice.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="notification_undelivered_idx",
+                condition=models.Q(
+                    urgent=True,
+                    delivery_status__in=[DeliveryStatus.FAILED, DeliveryStatus.UNREACHABLE],
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
