@@ -4,14 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('safety', '0031_preparedness_summary'),
+        ("safety", "0031_preparedness_summary"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('delivery_status__in', ['failed', 'unreachable']), ('urgent', True)), fields=['-created_at', '-id'], name='notification_undelivered_idx'),
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(
+                    ("delivery_status__in", ["failed", "unreachable"]), ("urgent", True)
+                ),
+                fields=["-created_at", "-id"],
+                name="notification_undelivered_idx",
+            ),
         ),
     ]
