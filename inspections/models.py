@@ -701,7 +701,14 @@ class Photo(models.Model):
 from .campaigns.models import Campaign, CampaignForward, CampaignTask  # noqa: E402, F401
 
 # #20 risk grading: the risk points' models live in their feature package.
-from .risks.models import CampusPlan, RiskCheck, RiskPoint, RiskReport, RiskSettings  # noqa: E402, F401
+from .risks.models import (  # noqa: E402, F401
+    CampusPlan,
+    RiskCheck,
+    RiskPoint,
+    RiskReport,
+    RiskSettings,
+    RiskTally,
+)
 
 # #17 surroundings: the surroundings ledger, joint meetings and public reports live in their
 # feature package; importing them here registers them under this app.

@@ -107,14 +107,15 @@ def organisation_save(
         parent_path = organisation.parent.path if organisation.parent else ""
         organisation.path = parent_path + _path_segment(organisation.pk)
         Organisation.objects.filter(pk=organisation.pk).update(path=organisation.path)
-        action = "organisation.create"
+        action, moved = "organisation.create", False
     else:
         old_path = Organisation.objects.values_list("path", flat=True).get(pk=organisation.pk)
         parent_path = organisation.parent.path if organisation.parent else ""
         new_path = parent_path + _path_segment(organisation.pk)
         organisation.path = new_path
         organisation.save()
-        if new_path != old_path:
+        moved = new_path != old_path
+        if moved:
             Organisation.objects.filter(path__startswith=old_path).exclude(
                 pk=organisation.pk
             ).update(path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1)))
@@ -126,14 +127,21 @@ def organisation_save(
         unit=organisation,
         changes=field_changes(organisation, changed_fields),
     )
-    # The coverage gap summaries (#23) of the unit and, moved, of its subtree: a new unit has
-    # every required post and area missing; its kind, type and boarding decide its required
-    # posts, its place its letters' grace period. Batches of fixed queries, in this transaction.
-    jobs.run_now("safety.refresh_gap_summaries", organisation.pk)
-    # Likewise its preparedness summaries (#23): its type and boarding decide its drill
-    # minimum and scenarios, its place the drill settings that apply.
-    jobs.run_now("safety.refresh_preparedness_summaries", organisation.pk)
+    _refresh_derived(organisation, moved=moved)
     return organisation
+
+
+def _refresh_derived(organisation: Organisation, *, moved: bool) -> None:
+    """The features' rows derived from a unit saved (#23), in this transaction: its coverage
+    gap summaries and those of its subtree (a new unit has every required post and area
+    missing; its kind, type and boarding decide its required posts, its place its letters'
+    grace period); likewise its preparedness summaries (its type and boarding decide its
+    drill minimum and scenarios, its place the drill settings that apply); and, for a school
+    moved to another bureau, the risk point tally kept per bureau of the school."""
+    jobs.run_now("safety.refresh_gap_summaries", organisation.pk)
+    jobs.run_now("safety.refresh_preparedness_summaries", organisation.pk)
+    if moved and organisation.is_school:
+        jobs.run_now("inspections.refresh_risk_tally")
 
 
 def organisation_create(*, actor: User | None, **fields: Any) -> Organisation:

@@ -20,6 +20,7 @@ import datetime
 from decimal import Decimal
 
 from demo.features._kit import UnitAccounts, moment, school_rows, unit_accounts, write_numbered
+from inspections.risks import services as risk_services
 from inspections.risks.models import (
     DEFAULT_INTERVALS,
     DEFAULT_THRESHOLDS,
@@ -140,6 +141,7 @@ def generate(gen) -> None:
         plans,
     )
     _write_points(gen, points, checks)
+    risk_services.risk_tally_refresh()  # #23: the register's level figures
     write_numbered(
         gen,
         RiskReport,

@@ -209,6 +209,31 @@ class RiskPoint(models.Model):
         return self.plan_x is not None and self.plan_y is not None
 
 
+class RiskTally(models.Model):
+    """The active risk points of the schools of one bureau (their parent) at one level
+    (issue #23): the risk register's level figures and its paginator total for a bureau
+    without filters sum these rows below its path instead of counting every point (210,000
+    for a province). Recounted per bureau by the risk services after a point is saved, and
+    in full when a school moves to another bureau (`inspections.refresh_risk_tally`, run by
+    `organisation_save`) or after a bulk load (the generated city)."""
+
+    bureau = models.ForeignKey(
+        Organisation, verbose_name=_("bureau"), on_delete=models.CASCADE, related_name="+"
+    )
+    level = models.CharField(pgettext_lazy("risk", "level"), max_length=8, choices=Level.choices)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("risk point tally")
+        verbose_name_plural = _("risk point tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "level"], name="risk_tally_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id} {self.level}: {self.count}"
+
+
 class RiskCheckQuerySet(ScopedQuerySet):
     scope_lookup = "point__school"
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from safety import roles
 from safety.access import access_object
 from safety.models import Organisation, User
-from safety.scoping import nearest_unit_setting
+from safety.scoping import jurisdiction_path, nearest_unit_setting
 
 from ..models import Hazard
 from .models import (
@@ -33,6 +33,7 @@ from .models import (
     RiskPoint,
     RiskReport,
     RiskSettings,
+    RiskTally,
 )
 
 # --- grading rules -------------------------------------------------------------------------
@@ -175,6 +176,22 @@ def level_counts(points: QuerySet[RiskPoint]) -> dict[str, int]:
     """How many of `points` are at each level (one grouped query)."""
     counts = dict.fromkeys(Level.values, 0)
     counts.update(dict(points.order_by().values_list("level").annotate(n=Count("id"))))
+    return counts
+
+
+def level_counts_for(
+    user: User, filters: dict[str, Any], points: QuerySet[RiskPoint]
+) -> dict[str, int]:
+    """The level figures of the register: `point_list(user, filters)` counted by level. For
+    a bureau's account without filters, the sum of the risk point tally of the bureaus in
+    its jurisdiction (models.RiskTally, #23: a province's 210,000 points are not counted per
+    request); otherwise `level_counts(points)`. One query either way."""
+    path = jurisdiction_path(user)
+    if any(filters.values()) or path is None or (user.unit is not None and user.unit.is_school):
+        return level_counts(points)
+    counts = dict.fromkeys(Level.values, 0)
+    kept = RiskTally.objects.filter(bureau__path__startswith=path)
+    counts.update(dict(kept.order_by().values_list("level").annotate(n=Sum("count"))))
     return counts
 
 

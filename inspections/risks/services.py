@@ -27,7 +27,7 @@ from safety.services import audit_record
 from safety.uploads import CleanUpload, generated_name
 
 from .. import services as inspection_services
-from . import selectors
+from . import selectors, tally
 from .models import CampusPlan, Level, Method, RiskCheck, RiskPoint, RiskReport
 
 POINT_FIELDS = (
@@ -122,6 +122,8 @@ def point_save(
         unit=school,
         changes=changes,
     )
+    if creating or "level" in changes:
+        tally.refresh([school.parent_id])  # the register's level figures (#23)
     return point
 
 
@@ -380,3 +382,10 @@ def daily_reminders(today: datetime.date | None = None) -> dict[str, int]:
     """The daily risk job: overdue checks and the term review (both "once")."""
     today = today or timezone.localdate()
     return {"checks": remind_due_checks(today), "reviews": remind_term_review(today)}
+
+
+def risk_tally_refresh() -> int:
+    """Recount every bureau's risk point tally (#23; see inspections.risks.tally): after a
+    school moves to another bureau (the task run by `organisation_save`), after a bulk load
+    (the generated city), or as a repair. Returns the tally rows written."""
+    return tally.refresh()

@@ -13,3 +13,10 @@ from . import services
 def daily_reminders() -> dict[str, int]:
     """Overdue checks and the term review reminder (each once: see services)."""
     return services.daily_reminders()
+
+
+@shared_task(name="inspections.refresh_risk_tally")
+def refresh_risk_tally() -> int:
+    """Recount every bureau's risk point tally (a school moved to another bureau; a bulk
+    load). Idempotent."""
+    return services.risk_tally_refresh()

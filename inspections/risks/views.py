@@ -41,7 +41,7 @@ def point_list(request: HttpRequest) -> HttpResponse:
     form = forms.PointFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     points = selectors.point_list(user=request.user, filters=filters)
-    counts = selectors.level_counts(points)
+    counts = selectors.level_counts_for(request.user, filters, points)
     paged = paginate(request, points, count=sum(counts.values()))
     context = {
         "form": form,

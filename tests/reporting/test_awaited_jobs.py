@@ -57,6 +57,7 @@ NOT_AWAITED = {
     # #23: stale or missing gap summaries are counted live until the next run rewrites them.
     "safety.refresh_gap_summaries": "nightly beat run; readers count stale units live",
     "safety.refresh_preparedness_summaries": "nightly beat run; the view computes stale rows live",
+    "inspections.refresh_risk_tally": "run in the transaction of a school's move; idempotent",
     "safety.purge_expired_exports": "hourly beat run; the next run deletes what one missed",
 }
 
