@@ -209,6 +209,53 @@ GROUP BY 1, 2;
 """
 
 
+# The open hazards per bureau, area, severity and overdue flag (models.HazardOpen, #23):
+# kept from the tally's own rows, so every path that keeps the tally keeps these too.
+OPEN_TRIGGER_SQL = """
+CREATE OR REPLACE FUNCTION inspections_hazard_open_add(
+    p_bureau bigint, p_area bigint, p_severity text, p_overdue boolean, p_delta integer
+) RETURNS void AS $$
+BEGIN
+    INSERT INTO inspections_hazardopen (bureau_id, area_id, severity, is_overdue, count)
+    VALUES (p_bureau, p_area, p_severity, p_overdue, p_delta)
+    ON CONFLICT ON CONSTRAINT hazard_open_key
+    DO UPDATE SET count = inspections_hazardopen.count + EXCLUDED.count;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION inspections_hazard_open_row() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status <> 'closed' AND OLD.count <> 0 THEN
+        PERFORM inspections_hazard_open_add(OLD.bureau_id, OLD.area_id, OLD.severity,
+            OLD.is_overdue, -OLD.count);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status <> 'closed' AND NEW.count <> 0 THEN
+        PERFORM inspections_hazard_open_add(NEW.bureau_id, NEW.area_id, NEW.severity,
+            NEW.is_overdue, NEW.count);
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS inspections_hazard_open ON inspections_hazardtally;
+CREATE TRIGGER inspections_hazard_open
+    AFTER INSERT OR UPDATE OR DELETE ON inspections_hazardtally
+    FOR EACH ROW EXECUTE FUNCTION inspections_hazard_open_row();
+"""
+
+OPEN_DROP_SQL = """
+DROP TRIGGER IF EXISTS inspections_hazard_open ON inspections_hazardtally;
+DROP FUNCTION IF EXISTS inspections_hazard_open_row();
+DROP FUNCTION IF EXISTS inspections_hazard_open_add(bigint, bigint, text, boolean, integer);
+"""
+
+OPEN_REBUILD_SQL = """
+DELETE FROM inspections_hazardopen;
+INSERT INTO inspections_hazardopen (bureau_id, area_id, severity, is_overdue, count)
+SELECT bureau_id, area_id, severity, is_overdue, sum(count)
+FROM inspections_hazardtally WHERE status <> 'closed'
+GROUP BY 1, 2, 3, 4;
+"""
+
+
 def month_sql(template: str) -> str:
     """One of the MONTH_* statements with the installation's time zone filled in."""
     return template.replace("{tz}", settings.TIME_ZONE.replace("'", ""))
@@ -247,10 +294,12 @@ def uninstall(schema_editor=None) -> None:
 
 
 def rebuild() -> None:
-    """Rebuild the tally and the hazards of each month from the hazard table."""
+    """Rebuild the tally, its open hazards and the hazards of each month from the hazard
+    table."""
     if is_kept():
         with connection.cursor() as cursor:
             cursor.execute(REBUILD_SQL)
+            cursor.execute(OPEN_REBUILD_SQL)
             cursor.execute(month_sql(MONTH_REBUILD_SQL))
 
 

@@ -34,7 +34,7 @@ from inspections.campaigns import selectors as campaign_selectors
 from inspections.models import (
     Hazard,
     HazardMonth,
-    HazardTally,
+    HazardOpen,
     Inspection,
     PublicReport,
     SurroundingsSpot,
@@ -238,7 +238,7 @@ def _open_rows_column(scope: Scope) -> JsonRows:
     """The open hazards per bureau (the schools' parent), area, severity and overdue flag, as
     a column of the page's one-row query (`_open_rows` reads it)."""
     if _summaries_serve(scope):
-        rows = HazardTally.objects.visible_to(scope.user).exclude(status=CLOSED)
+        rows = HazardOpen.objects.visible_to(scope.user)  # the tally's open rows (#23)
         if scope.county is not None:
             rows = rows.filter(bureau__path__startswith=scope.county.path)
         n, prefix = Sum("count"), "bureau"
