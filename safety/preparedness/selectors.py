@@ -26,8 +26,7 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, Length, TruncMonth
+from django.db.models.functions import Coalesce, Length, TruncMonth
 from django.utils import timezone
 
 from safety import roles
@@ -750,8 +749,8 @@ class _SummaryRows:
 
 
 def _month_sum(name: str, index: int) -> Sum:
-    element = KeyTextTransform(index, f"preparedness_summary__{name}")
-    return Sum(Cast(element, IntegerField()))
+    """The sum of the summaries' column `name`_`index` (a month of the trend)."""
+    return Sum(f"preparedness_summary__{name}_{index}")
 
 
 def _stale(today: datetime.date) -> Q:
@@ -832,8 +831,8 @@ def _kept_totals(
             missing=Count("id", filter=Q(**{f"{kept}missing_count__gt": 0})),
             overdue=Coalesce(Sum(f"{kept}overdue_reviews"), 0),
             waiting=Coalesce(Sum(f"{kept}waiting"), 0),
-            **{f"s{i}": _month_sum("trend_seconds", i) for i in range(months)},
-            **{f"t{i}": _month_sum("trend_timed", i) for i in range(months)},
+            **{f"s{i}": _month_sum("seconds", i) for i in range(months)},
+            **{f"t{i}": _month_sum("timed", i) for i in range(months)},
         )
     )
     names: dict[int, str] = {}

@@ -51,8 +51,8 @@ def refresh(units: QuerySet[Organisation], *, today: datetime.date | None = None
                     overdue_reviews=row.overdue_reviews,
                     waiting=row.waiting,
                     trend=row.trend,
-                    trend_seconds=row.trend_seconds,
-                    trend_timed=row.trend_timed,
+                    **{f"seconds_{i}": value for i, value in enumerate(row.trend_seconds)},
+                    **{f"timed_{i}": value for i, value in enumerate(row.trend_timed)},
                 )
                 for row in rows
             ],
