@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from inspections import services
 from inspections.models import Hazard, HazardEvent, InspectionSettings
+from safety import workdays
 from safety.models import Notification
 from safety.notifications import send_digests
 
@@ -16,12 +17,14 @@ from safety.notifications import send_digests
 def test_overdue_marked_once_and_owner_and_supervisor_notified(make_hazard, crew):
     hazard = make_hazard("in_rectification")
     on_time = make_hazard("in_rectification")
-    day = hazard.deadline + datetime.timedelta(days=1)
+    # A general hazard's owner is told on working days only: the first after the deadline.
+    day = workdays.next_working_day(hazard.deadline + datetime.timedelta(days=1))
     Hazard.objects.filter(pk=on_time.pk).update(deadline=day)
     assert services.mark_overdue(day)["marked"] == 1
     assert services.mark_overdue(day)["marked"] == 0
     hazard.refresh_from_db()
-    assert hazard.is_overdue and hazard.overdue_since == day
+    assert hazard.is_overdue
+    assert hazard.overdue_since == hazard.deadline + datetime.timedelta(days=1)
     assert hazard.events.filter(action=HazardEvent.Action.OVERDUE).count() == 1
     notices = Notification.objects.filter(kind="hazard_overdue")
     assert sorted(n.recipient_id for n in notices) == sorted([crew.owner.pk, crew.leader.pk])
@@ -31,7 +34,7 @@ def test_overdue_digest_sent_once_per_recipient_per_day_even_if_job_runs_twice(m
     crew.owner.email = "owner@example.cn"
     crew.owner.save()
     hazard = make_hazard("in_rectification")
-    day = hazard.deadline + datetime.timedelta(days=1)
+    day = workdays.next_working_day(hazard.deadline + datetime.timedelta(days=1))
     services.mark_overdue(day)
     send_digests(day)
     services.mark_overdue(day)

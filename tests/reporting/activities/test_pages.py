@@ -56,8 +56,10 @@ def test_the_application_pdf_is_chinese_with_the_approvals_and_their_dates(
 def test_the_calendar_shows_the_week_and_exports_it(
     city, people, client_for, django_capture_on_commit_callbacks
 ):
-    activity = _approved(city, people, starts_at=starts_in(2), ends_at=starts_in(3, 12))
-    draft(people.staff_a, city.school_a, title="未提交的草稿", starts_at=starts_in(2))
+    # Two days in one week (Monday to Sunday): from a Friday, two days ahead is a Sunday.
+    ahead = 3 if (timezone.localdate() + datetime.timedelta(days=2)).weekday() == 6 else 2
+    activity = _approved(city, people, starts_at=starts_in(ahead), ends_at=starts_in(ahead + 1, 12))
+    draft(people.staff_a, city.school_a, title="未提交的草稿", starts_at=starts_in(ahead))
     day = timezone.localdate(activity.starts_at)
     client = client_for("city_official")
     week = client.get(
