@@ -30,8 +30,11 @@ def log_out(page: Page) -> None:
     menu = page.get_by_role("button", name="菜单")
     if menu.is_visible():
         menu.click()
+        # Bootstrap's collapse animates for 350 ms and only then adds `show`: a click on the
+        # button while it unfolds can miss it (seen on a loaded machine).
+        expect(page.locator("#main-nav.show")).to_be_visible()
     page.get_by_role("navigation").get_by_role("button", name="退出登录").click()
-    expect(page.locator("#id_username")).to_be_visible()
+    expect(page.locator("#id_username")).to_be_visible(timeout=15_000)
 
 
 @pytest.mark.browser_context_args(viewport=DESKTOP)
