@@ -1,7 +1,8 @@
 """#23 the channels' reach page counts and pages the undelivered urgent notices of a
 jurisdiction through the partial index of those rows (`notification_undelivered_idx`): a
 province has hundreds of thousands of urgent notices, almost all delivered, and the count read
-each of them (2.9x the city's page)."""
+each of them (2.9x the city's page). Its list of accounts that cannot be reached starts from
+the accounts without an e-mail address (`user_without_email_idx`), not from every account."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 from django.db import connection
 
 from safety.channels.selectors import undeliverable_notices
-from safety.models import DeliveryStatus, Notification
+from safety.models import DeliveryStatus, Notification, User
+from safety.selectors import unreachable_accounts
 
 from .test_plans import postgresql  # noqa: F401 (fixture)
 
@@ -52,3 +54,25 @@ def test_the_undelivered_notices_are_read_through_their_partial_index(
     page = notices[:25].query.sql_with_params()
     for sql, params in (count, page):
         assert "notification_undelivered_idx" in _plan(sql, params)
+
+
+def test_the_unreachable_accounts_start_from_those_without_an_e_mail_address(
+    postgresql,  # noqa: F811
+    city,
+    people,
+):
+    User.objects.bulk_create(
+        User(
+            username=f"plan-test-{index}",
+            unit=city.school_a,
+            role=User.Role.SCHOOL_STAFF,
+            email="" if index % 500 == 0 else f"staff{index}@example.cn",
+        )
+        for index in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE safety_user")
+    accounts = unreachable_accounts(people.county_admin).order_by("unit__path", "username")
+    assert set(accounts.values_list("username", flat=True)) >= {"plan-test-0", "plan-test-500"}
+    sql, params = accounts[:26].query.sql_with_params()
+    assert "user_without_email_idx" in _plan(sql, params)
