@@ -20,7 +20,7 @@ from safety.responsibility import selectors as responsibility_selectors
 from . import selectors
 from .charts import bureau_chart_data, bureau_charts
 from .forms import DashboardFilterForm
-from .province import province_cities
+from .province import city_figures_column, province_cities, with_city_figures
 
 
 @login_required
@@ -86,8 +86,13 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
         return {
             **selectors.bureau_task_columns(user, unit, today),
             "by_type": safety_selectors.schools_by_type_column(shown),
-            # the units table's count
+            # the units table's count, and a province's figures of its cities
             "units_count": count_of(Organisation.objects.visible_to(user).filter(parent=shown)),
+            **(
+                {"city_figures": city_figures_column(unit)}
+                if shown.kind == shown.Kind.PROVINCE
+                else {}
+            ),
             "unread_notifications": unread_column(user),
         }
 
@@ -119,6 +124,9 @@ def _bureau_home(request: HttpRequest) -> HttpResponse:
         "unread_notifications": row["unread_notifications"],
         **paginate(request, units, count=row["units_count"]).context(),
     }
+    if "city_figures" in row:
+        page = context["page"]
+        page.object_list = with_city_figures(page.object_list, row["city_figures"])
     return render(request, "reporting/dashboards/home_bureau.html", context)
 
 

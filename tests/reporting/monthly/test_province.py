@@ -181,6 +181,11 @@ def test_the_province_home_drills_to_a_city_then_to_its_counties(province, folks
     assert response.status_code == 200
     (city_row,) = response.context["page"].object_list
     assert city_row == province.city and city_row.school_count == 4
+    # #23: the figures come grouped by the city's path in the home's one-row query
+    schools = Organisation.objects.below(province.city).filter(kind="school", is_active=True)
+    assert city_row.boarding_count == schools.filter(is_boarding=True).count()
+    assert city_row.student_total == sum(school.student_count for school in schools)
+    assert city_row.staff_total == sum(school.staff_count for school in schools)
     assert list(response.context["form"].fields["county"].queryset) == [province.city]
     response = client.get(reverse("dashboards:home"), {"county": province.city.pk})
     names = {unit.name for unit in response.context["page"].object_list}
