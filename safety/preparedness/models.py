@@ -477,12 +477,10 @@ class PreparednessSummary(models.Model):
     )
     overdue_reviews = models.PositiveIntegerField(_("plans due for review"), default=0)
     waiting = models.PositiveIntegerField(_("plans waiting for acknowledgement"), default=0)
-    # The six months up to `on`, oldest first: the average evacuation time (seconds, None
-    # without a timed drill) ...
-    trend = models.JSONField(_("evacuation times by month"), default=list)
-    # ... and for the county trend its sum and number of timed drills, a column a month (0:
-    # the oldest; selectors.TREND_MONTHS): summed over a province's 20,000 schools, reading
-    # them as JSON elements cost 50 ms.
+    # The six months up to `on`, oldest first: the evacuation seconds and the number of timed
+    # drills of each, a column a month (0: the oldest; selectors.TREND_MONTHS). The row's
+    # averages and the county trend's are computed from them; summed over a province's 20,000
+    # schools, reading them as JSON elements cost 50 ms.
     seconds_0 = models.PositiveIntegerField(_("evacuation seconds by month"), default=0)
     seconds_1 = models.PositiveIntegerField(_("evacuation seconds by month"), default=0)
     seconds_2 = models.PositiveIntegerField(_("evacuation seconds by month"), default=0)

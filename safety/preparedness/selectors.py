@@ -373,6 +373,11 @@ def team_holder_choices(unit: Organisation) -> QuerySet[Holder]:
 # --- The bureaus' coverage view --------------------------------------------------------------
 
 
+def average_seconds(seconds: int, timed: int) -> int | None:
+    """The average evacuation time of `timed` drills taking `seconds` in all (None: none)."""
+    return round(seconds / timed) if timed else None
+
+
 def add_months(day: datetime.date, months: int) -> datetime.date:
     index = day.year * 12 + day.month - 1 + months
     return datetime.date(index // 12, index % 12 + 1, 1)
@@ -541,7 +546,7 @@ def _drill_facts(rows: dict[int, CoverageRow], months: list[datetime.date], toda
         if start <= _as_date(month) < end:
             row.held += n
         if timed:
-            row.trend[position] = round(seconds / timed)
+            row.trend[position] = average_seconds(seconds, timed)
             row.trend_seconds[position], row.trend_timed[position] = seconds, timed
             county = sums.setdefault(row.county_id, [[0, 0] for _m in months])
             county[position][0] += seconds
@@ -644,7 +649,7 @@ def _county_trend(
     names: dict[int, str], sums: dict[int, list[list[int]]]
 ) -> list[tuple[str, list[int | None]]]:
     return [
-        (names[county_id], [round(s / t) if t else None for s, t in per_month])
+        (names[county_id], [average_seconds(s, t) for s, t in per_month])
         for county_id, per_month in sorted(sums.items(), key=lambda item: names[item[0]])
     ]
 
@@ -703,7 +708,7 @@ SUMMARY_FIELDS = (
     "missing_scenarios",
     "overdue_reviews",
     "waiting",
-    "trend",
+    *(f"{kind}_{month}" for kind in ("seconds", "timed") for month in range(TREND_MONTHS)),
 )
 
 
@@ -742,7 +747,10 @@ class _SummaryRows:
             missing_ids=missing,
             overdue_reviews=kept["overdue_reviews"],
             waiting=kept["waiting"],
-            trend=kept["trend"],
+            trend=[
+                average_seconds(kept[f"seconds_{month}"], kept[f"timed_{month}"])
+                for month in range(TREND_MONTHS)
+            ],
             has_buses=kept["has_buses"],
             bus_drills=kept["bus_drills"],
         )

@@ -50,7 +50,6 @@ def refresh(units: QuerySet[Organisation], *, today: datetime.date | None = None
                     missing_count=len(row.missing_ids),
                     overdue_reviews=row.overdue_reviews,
                     waiting=row.waiting,
-                    trend=row.trend,
                     **{f"seconds_{i}": value for i, value in enumerate(row.trend_seconds)},
                     **{f"timed_{i}": value for i, value in enumerate(row.trend_timed)},
                 )

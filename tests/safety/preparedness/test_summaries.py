@@ -111,7 +111,7 @@ def test_the_nightly_task_rewrites_every_school_for_the_new_day(city, people):
     summaries.refresh(Organisation.objects.filter(pk=school.pk), today=next_month)
     kept = PreparednessSummary.objects.get(unit=school)
     assert (kept.on, kept.held, kept.drills_ok) == (next_month, 0, False)
-    assert kept.trend[-2] == 150 and kept.trend[-1] is None
+    assert (kept.seconds_4, kept.timed_4) == (150, 1) and kept.timed_5 == 0
 
 
 def test_a_new_school_and_a_changed_school_have_a_summary_of_today(city, people):
