@@ -204,3 +204,24 @@ def test_a_bureau_moved_rewrites_its_subtree_and_a_new_area_makes_every_summary_
     assert len(callbacks) == 1  # the refresh job, queued after the commit
     row = selectors.kept_coverage_rows(Organisation.objects.filter(pk=city.school_b.pk))[0]
     assert row.missing_areas == live(city.school_b)["missing_areas"]
+
+
+def test_a_save_that_changes_nothing_the_summaries_read_leaves_the_subtree_alone(city):
+    """Renaming a bureau rewrites none of its subtree's derived rows (a province's would be
+    20,000 schools in the request); changing what they read does."""
+    from safety.preparedness.models import PreparednessSummary  # noqa: PLC0415
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    below = {"unit__path__startswith": city.county_a.path}
+    GapSummary.objects.filter(**below).update(on=yesterday)
+    PreparednessSummary.objects.filter(**below).update(on=yesterday)
+    city.county_a.name = "甲区教育局（新）"
+    organisation_save(actor=None, organisation=city.county_a, changed_fields=["name"])
+    assert not GapSummary.objects.filter(**below, on=timezone.localdate()).exists()
+    assert not PreparednessSummary.objects.filter(**below, on=timezone.localdate()).exists()
+
+    school = Organisation.objects.get(pk=city.school_a.pk)
+    school.is_boarding = True
+    organisation_save(actor=None, organisation=school, changed_fields=["is_boarding"])
+    assert kept(school) == live(school)
+    assert PreparednessSummary.objects.get(unit=school).on == timezone.localdate()
