@@ -224,3 +224,18 @@ def services_required() -> bool:
     """CI sets SAFECAMPUS_REQUIRE_SERVICES=1: a test that needs PostgreSQL or Redis must
     then run, not skip."""
     return os.environ.get("SAFECAMPUS_REQUIRE_SERVICES") == "1"
+
+
+def require_postgresql(why: str) -> None:
+    """Skip the test unless the database is PostgreSQL (`why`: what it needs of it); under
+    SAFECAMPUS_REQUIRE_SERVICES=1 (CI) fail instead, so that it cannot pass by skipping."""
+    if connections["default"].vendor != "postgresql":
+        if services_required():
+            pytest.fail(f"SAFECAMPUS_REQUIRE_SERVICES=1 but the database is not PostgreSQL ({why})")
+        pytest.skip(why)
+
+
+@pytest.fixture
+def postgresql():
+    """For a test of query plans, triggers or indexes that only PostgreSQL has."""
+    require_postgresql("query plans, triggers and indexes are checked on PostgreSQL")

@@ -8,7 +8,6 @@ import datetime
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from inspections import services, tally
@@ -17,15 +16,6 @@ from reporting.dashboards.forms import period_for
 from reporting.dashboards.selectors import Scope, hazard_counts, hazard_figures, hazard_trend
 from safety.models import Organisation, SafetyArea
 from safety.services import organisation_save
-from tests.conftest import services_required
-
-
-@pytest.fixture
-def postgresql():
-    if connection.vendor != "postgresql":
-        if services_required():
-            pytest.fail("SAFECAMPUS_REQUIRE_SERVICES=1 but the database is not PostgreSQL")
-        pytest.skip("the hazards of each month are kept by PostgreSQL triggers")
 
 
 def _month(value: datetime.datetime) -> datetime.date:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -14,15 +13,6 @@ from inspections import selectors, services, tally
 from inspections.models import Hazard, HazardOpen, HazardTally
 from safety.models import Organisation, SafetyArea
 from safety.services import organisation_save
-from tests.conftest import services_required
-
-
-@pytest.fixture
-def postgresql():
-    if connection.vendor != "postgresql":
-        if services_required():
-            pytest.fail("SAFECAMPUS_REQUIRE_SERVICES=1 but the database is not PostgreSQL")
-        pytest.skip("the tally is kept by PostgreSQL triggers")
 
 
 def direct() -> dict[tuple, int]:

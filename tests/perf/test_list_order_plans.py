@@ -22,7 +22,7 @@ from bench import measure
 from bench.pages import ANONYMOUS, PAGES, PROVINCE_PAGES
 from demo.generator import Plan, generate
 from safety.models import User
-from tests.conftest import services_required
+from tests.conftest import require_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -79,10 +79,7 @@ def _sorted_page_queries(sql_list: list[str]) -> list[tuple[str, str]]:
 
 
 def test_every_paged_list_reads_its_page_in_order_from_an_index():
-    if connection.vendor != "postgresql":
-        if services_required():
-            pytest.fail("SAFECAMPUS_REQUIRE_SERVICES=1 but the database is not PostgreSQL")
-        pytest.skip("query plans are checked on PostgreSQL")
+    require_postgresql("query plans are checked on PostgreSQL")
     generate(Plan(schools=12, years=1, cities=2, scale=8, seed=7))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

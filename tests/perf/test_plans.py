@@ -15,7 +15,6 @@ from inspections.selectors import ledger_queryset
 from inspections.tables import HazardTable
 from safety import tables
 from safety.models import User
-from tests.conftest import services_required
 
 from .conftest import logged_in
 
@@ -29,14 +28,6 @@ LEDGER_PAGES = [
     ("s00001.staff", "/hazards/"),
     ("s00001.staff", "/hazards/?status=reported"),
 ]
-
-
-@pytest.fixture
-def postgresql():
-    if connection.vendor != "postgresql":
-        if services_required():
-            pytest.fail("SAFECAMPUS_REQUIRE_SERVICES=1 but the database is not PostgreSQL")
-        pytest.skip("query plans are checked on PostgreSQL")
 
 
 def plans_touching_hazards(

@@ -13,8 +13,6 @@ from safety.channels.selectors import undeliverable_notices
 from safety.models import DeliveryStatus, Notification, User
 from safety.selectors import unreachable_accounts
 
-from .test_plans import postgresql  # noqa: F401 (fixture)
-
 pytestmark = pytest.mark.django_db
 
 
@@ -25,7 +23,7 @@ def _plan(sql: str, params) -> str:
 
 
 def test_the_undelivered_notices_are_read_through_their_partial_index(
-    postgresql,  # noqa: F811
+    postgresql,
     city,
     people,
 ):
@@ -57,7 +55,7 @@ def test_the_undelivered_notices_are_read_through_their_partial_index(
 
 
 def test_the_unreachable_accounts_start_from_those_without_an_e_mail_address(
-    postgresql,  # noqa: F811
+    postgresql,
     city,
     people,
 ):

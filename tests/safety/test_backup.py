@@ -8,11 +8,10 @@ import uuid
 from pathlib import Path
 
 import psycopg2
-import pytest
 from django.db import connection
 
 from safety.models import Organisation, User
-from tests.conftest import services_required
+from tests.conftest import require_postgresql
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,10 +26,7 @@ def database_url(name: str) -> str:
 
 
 def test_backup_restores_into_an_empty_database(transactional_db, people, tmp_path):
-    if connection.vendor != "postgresql":
-        if services_required():
-            pytest.fail("the backup test needs PostgreSQL")
-        pytest.skip("the backup test needs PostgreSQL")
+    require_postgresql("the backup test needs PostgreSQL")
     media = tmp_path / "media"
     (media / "photos").mkdir(parents=True)
     (media / "photos" / "a.jpg").write_bytes(b"photo")

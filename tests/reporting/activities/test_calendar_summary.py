@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reporting.activities import services
+from tests.conftest import require_postgresql
 from tests.personas import build_city, build_people
 
 from .factories import draft, starts_in
@@ -180,8 +181,7 @@ def test_the_week_is_found_through_the_span_index_not_every_activity_ever(
     their spans (`SpanOverlaps`, migration reporting 0020); `starts_at < end AND ends_at >
     start` alone read every activity of every year. Two years of earlier activities, then
     the plans of the city's counts and the county's list."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the span index is PostgreSQL's")
+    require_postgresql("the span index is PostgreSQL's")
     from reporting.activities.models import Activity  # noqa: PLC0415
 
     template = Activity.objects.get(pk=activities["b"].pk)
