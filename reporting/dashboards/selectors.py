@@ -15,14 +15,18 @@ from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -644,20 +648,30 @@ def monthly_figures(
     ]
 
 
+# The state a unit's gap summary puts it in (`coverage_columns`): a unit without a summary of
+# the day is grouped under its own id (ids are positive).
+GAPPED, KEPT = -1, 0
+
+
 def coverage_columns(scope: Scope, today: datetime.date) -> dict[str, Any]:
-    """#23: the coverage figures as columns of the page's one-row query, counted by the
+    """#23: the coverage figures as a column of the page's one-row query, counted by the
     database from the gap summaries (GapSummary) instead of a grid row per unit in Python
-    (which cost a city home ~0.3 s at 2,000 schools): `scope.units()` counted, those whose
-    summary of `today` shows a gap (any of its five kinds, emergency teams included), the ids of
-    those without a summary of today (counted live by `coverage_counts`), and the bureau's
-    own summary (the row is the bureau's)."""
-    units = scope.units().order_by()
-    gapped = units.filter(gap_summary__on=today, gap_summary__gap_count__gt=0)
-    stale = units.exclude(gap_summary__on=today).values("id")
+    (which cost a city home ~0.3 s at 2,000 schools). One grouped read of `scope.units()`
+    (three counts of the same rows cost a province home 30 ms): rows {state, n} with state
+    GAPPED for the units whose summary of `today` shows a gap (any of its five kinds,
+    emergency teams included), KEPT for those whose summary of today shows none, and a unit's
+    id for each unit without a summary of today (counted live by `coverage_counts`); and the
+    bureau's own summary (the row is the bureau's)."""
+    summarised = Q(gap_summary__on=today)
+    state = Case(
+        When(summarised & Q(gap_summary__gap_count__gt=0), then=Value(GAPPED)),
+        When(summarised, then=Value(KEPT)),
+        default=F("id"),
+        output_field=IntegerField(),
+    )
+    states = scope.units().order_by().values(state=state).annotate(n=Count("id"))
     return {
-        "coverage_units": count_of(units),
-        "coverage_with_gaps": count_of(gapped),
-        "coverage_stale": rows_of(stale, ("id",)),
+        "coverage_states": rows_of(states, ("state", "n")),
         "own_summary_on": F("gap_summary__on"),
         "own_summary_gaps": F("gap_summary__gap_count"),
     }
@@ -669,14 +683,15 @@ def coverage_counts(
     """(units, units with gaps, the bureau's own gaps) from `coverage_columns` in `row`; the
     units without a summary of today (new, or the nightly task did not run) are counted live
     by the grid's rules (`coverage_rows`, its fixed number of queries), as the grid does."""
-    with_gaps = row["coverage_with_gaps"]
-    stale = [item["id"] for item in row["coverage_stale"]]
+    counts = {item["state"]: item["n"] for item in row["coverage_states"]}
+    with_gaps = counts.get(GAPPED, 0)
+    stale = [state for state in counts if state not in (GAPPED, KEPT)]
     if stale:
         live = coverage_rows(Organisation.objects.filter(pk__in=stale), today=today)
         with_gaps += sum(1 for item in live if item.gap_count)
     kept = row["own_summary_on"] == today
     own = row["own_summary_gaps"] if kept else unit_gap_count(scope.unit)
-    return row["coverage_units"], with_gaps, own
+    return sum(counts.values()), with_gaps, own
 
 
 def coverage_figures(total: int, with_gaps: int, scope: Scope) -> list[Figure]:

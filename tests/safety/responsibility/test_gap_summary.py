@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from safety.models import (
@@ -132,6 +133,27 @@ def test_readers_use_the_summary_and_count_stale_units_live(city):
     rows = selectors.kept_coverage_rows(units)
     assert [(row.school_id, row.gap_count) for row in rows] == expected
     assert selectors.unit_gap_count(school) == expected[0][1]
+
+
+def test_the_home_counts_kept_and_stale_summaries_like_the_grid(city, client_for):
+    """The bureau home reads the summaries in one grouped query (#23): units whose summary of
+    today shows gaps or none, and those without one, counted live as the grid counts them."""
+    tasks.refresh_gap_summaries()
+    # school_a's summary of today says "no gaps": both pages trust it.
+    GapSummary.objects.filter(unit=city.school_a).update(**dict.fromkeys(FIELDS, 0), gap_count=0)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    GapSummary.objects.filter(unit=city.school_b).delete()  # none: as before the first run
+    # A stale summary that says "no gaps" of a county bureau that has some.
+    GapSummary.objects.filter(unit=city.county_a).update(on=yesterday, missing_posts=0, gap_count=0)
+    assert live(city.county_a)["missing_posts"] > 0
+    home = client_for("city_official").get(reverse("dashboards:home"))
+    figures = {figure.key: figure for figure in home.context["dashboard"].figures}
+    grid = client_for("city_official").get(reverse("responsibility:coverage_grid"))
+    rows = {row.school_id: row.gap_count for row in grid.context["page"].object_list}
+    assert rows[city.county_a.pk] > 0 and rows[city.school_a.pk] == 0
+    assert figures["units_with_gaps"].value == grid.context["units_with_gaps"]
+    assert figures["units_with_gaps"].value == len([gaps for gaps in rows.values() if gaps])
+    assert figures["coverage_rate"].total == len(rows)
 
 
 def test_a_grace_period_change_makes_the_units_below_stale(
