@@ -240,9 +240,12 @@ OPEN_ROW_KEYS = (
 
 def _open_rows_column(scope: Scope) -> JsonRows:
     """The open hazards per bureau (the schools' parent), area, severity and overdue flag, as
-    a column of the page's one-row query (`_open_rows` reads it)."""
+    a column of the page's one-row query (`_open_rows` reads it). For a whole province the
+    rows are per city instead (`_open_rows_per_city`)."""
     if _summaries_serve(scope):
         rows = HazardOpen.objects.visible_to(scope.user)  # the tally's open rows (#23)
+        if province.is_province_level(scope.unit, scope.county):
+            return _open_rows_per_city(rows)
         if scope.county is not None:
             rows = rows.filter(bureau__path__startswith=scope.county.path)
         n, prefix = Sum("count"), "bureau"
@@ -250,6 +253,22 @@ def _open_rows_column(scope: Scope) -> JsonRows:
         rows, n, prefix = scope.hazards().filter(OPEN), Count("id"), "school__parent"
     keys = (f"{prefix}_id", f"{prefix}__name", f"{prefix}__kind", *OPEN_ROW_KEYS[3:-1])
     return rows_of(rows.order_by().values(*keys).annotate(n=n), (*keys, "n"), OPEN_ROW_KEYS)
+
+
+def _open_rows_per_city(rows: QuerySet[HazardOpen]) -> JsonRows:
+    """A province's open-hazard rows summed per city: a county's rows under its city, a
+    city's own schools' under the city, and any other bureau's (the province's own schools)
+    under that bureau, whose name and kind the rows keep. What a province's figures read
+    (totals, areas, overdue per city: `province.overdue_by_city`); per bureau, the JSON of
+    a province of 200 bureaus ran to 10,000 rows (24 ms of its home)."""
+    county = Q(bureau__kind=Organisation.Kind.COUNTY)
+    rows = rows.order_by().values(
+        city_id=Case(When(county, then=F("bureau__parent_id")), default=F("bureau_id")),
+        city_name=Case(When(county, then=F("bureau__parent__name")), default=F("bureau__name")),
+        city_kind=Case(When(county, then=F("bureau__parent__kind")), default=F("bureau__kind")),
+    )
+    keys = ("city_id", "city_name", "city_kind", *OPEN_ROW_KEYS[3:-1])
+    return rows_of(rows.values(*keys).annotate(n=Sum("count")), (*keys, "n"), OPEN_ROW_KEYS)
 
 
 def _month_rows_column(scope: Scope, months: list[datetime.date], period: Period | None):

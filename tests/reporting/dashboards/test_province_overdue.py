@@ -35,7 +35,8 @@ def test_province_overdue_chart_is_by_city_worst_first_and_links_to_the_same_cou
     for school in (tree.school_a, tree.school_b):  # a county each: 2 for the first city
         hazard(school, reporter, fire, created=created, **overdue)
     hazard(tree.city_school, reporter, fire, created=created)  # open, not overdue
-    for _ in range(3):
+    hazard(tree.city_school, reporter, fire, created=created, **overdue)  # the city's own
+    for _ in range(4):
         hazard(second_school, reporter, fire, created=created, **overdue)
     hazard(second_school, reporter, fire, created=created, status="closed", is_overdue=True)
     for _ in range(5):
@@ -46,9 +47,14 @@ def test_province_overdue_chart_is_by_city_worst_first_and_links_to_the_same_cou
     dashboard = client.get(reverse("dashboards:home")).context["dashboard"]
 
     assert [(row["name"], row["count"]) for row in dashboard.overdue] == [
-        ("第二市教育局", 3),
-        ("测试市教育局", 2),
+        ("第二市教育局", 4),
+        ("测试市教育局", 3),  # two of its counties' schools, one of its own
     ]
+    # The open rows come per city (#23): the figures add up the same.
+    fire_row = next(row for row in dashboard.areas if row["area"].key == "fire")
+    assert (fire_row["open"], fire_row["overdue"]) == (8, 7)
+    figures = {figure.key: figure.value for figure in dashboard.figures}
+    assert figures["overdue_hazards"] == 7
     for row in dashboard.overdue:
         ledger = client.get(row["url"])
         assert ledger.status_code == 200
