@@ -19,6 +19,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -471,15 +472,27 @@ def overdue_columns(scope: Scope) -> dict[str, JsonRows]:
     whole city (its counties come from the tally)."""
     if province.is_province_level(scope.unit, scope.county):
         return {"province_bureaus": province.bureaus_column(scope.unit)}
-    overdue = scope.hazards().filter(OPEN, is_overdue=True).order_by()
     if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
         return {}
+    # Each school's count probes the partial index by school: grouping the overdue hazards
+    # instead read every one of the jurisdiction's (a province narrowed to a city: 673,000
+    # index entries for 66,000 of the city's, 165 ms; per school, 30 ms). Schools without
+    # any come last and are left out by `overdue_by_unit`.
+    overdue = Hazard.objects.filter(OPEN, is_overdue=True, school=OuterRef("pk")).order_by()
+    schools = Organisation.objects.visible_to(scope.user).filter(kind=Organisation.Kind.SCHOOL)
+    if scope.county is not None:
+        schools = schools.below(scope.county)
     rows = (
-        overdue.values("school__name", "school__code")
-        .annotate(count=Count("id"))
-        .order_by("-count", "school__name")[:WORST_UNITS]
+        schools.annotate(
+            count=Subquery(
+                overdue.values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField()
+            )
+        )
+        .order_by("-count", "name")
+        .values("name", "code", "count")[:WORST_UNITS]
     )
-    return {"overdue_units": rows_of(rows, ("school__name", "school__code", "count"))}
+    keys = ("school__name", "school__code", "count")
+    return {"overdue_units": rows_of(rows, ("name", "code", "count"), keys)}
 
 
 def overdue_by_unit(
@@ -495,7 +508,8 @@ def overdue_by_unit(
     if scope.unit.kind == Organisation.Kind.CITY and scope.county is None:
         return _overdue_by_bureau(counts or hazard_counts(scope, timezone.localdate()))
     row = row if row is not None else one_row(scope.unit.pk, overdue_columns(scope))
-    rows = sorted(row["overdue_units"], key=lambda item: (-item["count"], item["school__name"]))
+    counted = [item for item in row["overdue_units"] if item["count"]]
+    rows = sorted(counted, key=lambda item: (-item["count"], item["school__name"]))
     return [
         {
             "name": item["school__name"],

@@ -59,3 +59,13 @@ def test_province_overdue_chart_is_by_city_worst_first_and_links_to_the_same_cou
         ledger = client.get(row["url"])
         assert ledger.status_code == 200
         assert ledger.context["page"].paginator.count == row["count"], row["name"]
+
+    # Narrowed to the first city: its schools with overdue hazards, each counted through
+    # the partial index by school, each opening the ledger with the same count.
+    narrowed = client.get(reverse("dashboards:home"), {"county": tree.city.pk})
+    rows = narrowed.context["dashboard"].overdue
+    assert sorted((row["name"], row["count"]) for row in rows) == sorted(
+        (school.name, 1) for school in (tree.school_a, tree.school_b, tree.city_school)
+    )
+    for row in rows:
+        assert client.get(row["url"]).context["page"].paginator.count == row["count"]
