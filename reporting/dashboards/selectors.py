@@ -200,7 +200,9 @@ class HazardCounts:
     tally and the hazards of each month, inspections/tally.py), never from the hazard table;
     on SQLite (the demo) and for a school they are counted from the hazards."""
 
-    open_rows: list[dict[str, Any]]  # bureau_id, bureau_name, bureau_kind, area_id, ...
+    # bureau_id, bureau_name, bureau_kind, area_id, ...; for a whole province the bureau is
+    # the city (`_open_rows_per_city`)
+    open_rows: list[dict[str, Any]]
     months: dict[datetime.date, tuple[int, int]]  # month -> (found, closed)
 
     def total(self, **match: Any) -> int:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+from collections.abc import Iterator
+
 import pytest
+from django.db import connection
 from django.test import Client
 
 from demo.generator import Plan, generate
@@ -38,3 +43,28 @@ def counted_queries(response, captured) -> int:
         return count
     paginator = getattr(page, "paginator", None)
     return count + 1 if paginator is not None and paginator.count == 0 else count
+
+
+# A full sort node near the top of a plan (an incremental sort reads its input in order).
+SORT_NODE = re.compile(r"^(\s*->)?\s*Sort\s+\(")
+
+
+def sorts_at_the_top(plan: list[str]) -> bool:
+    """Whether the plan's lines sort the rows above the first join (a Sort inside a SubPlan
+    orders one row's related rows)."""
+    return any(SORT_NODE.search(line) for line in plan[:4])
+
+
+@contextlib.contextmanager
+def planner_without(*settings: str) -> Iterator[None]:
+    """The planner's strategies `settings` (e.g. "enable_sort") switched off on the test's
+    connection while EXPLAINs are asked: it then takes an index wherever one serves, whatever
+    the size of the test's data."""
+    with connection.cursor() as cursor:
+        for setting in settings:
+            cursor.execute(f"SET {setting} = off")
+        try:
+            yield
+        finally:
+            for setting in settings:
+                cursor.execute(f"RESET {setting}")

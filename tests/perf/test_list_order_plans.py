@@ -24,6 +24,8 @@ from demo.generator import Plan, generate
 from safety.models import User
 from tests.conftest import require_postgresql
 
+from .conftest import planner_without, sorts_at_the_top
+
 pytestmark = pytest.mark.django_db
 
 # Table the paged query reads from → why sorting its rows is bounded (not the jurisdiction's
@@ -48,8 +50,6 @@ BOUNDED = {
     "safety_drill": "one school's drills: a few a term",
 }
 PAGED = re.compile(r"ORDER BY .* LIMIT (\d+)( OFFSET \d+)?$", re.S)
-# A full sort node (an incremental sort reads its input in order).
-SORT_NODE = re.compile(r"^(\s*->)?\s*Sort\s+\(")
 
 
 def _outer_table(sql: str) -> str:
@@ -62,19 +62,15 @@ def _outer_table(sql: str) -> str:
 def _sorted_page_queries(sql_list: list[str]) -> list[tuple[str, str]]:
     """(table, plan) of each paged query whose plan still sorts with sorting switched off."""
     found = []
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_sort = off")
-        try:
-            for sql in sql_list:
-                match = PAGED.search(sql)
-                if not sql.startswith("SELECT") or not match or int(match.group(1)) <= 1:
-                    continue
-                cursor.execute(f"EXPLAIN {sql}")
-                plan = [row[0] for row in cursor.fetchall()]
-                if any(SORT_NODE.search(line) for line in plan[:4]):
-                    found.append((_outer_table(sql), "\n".join(plan[:8])))
-        finally:
-            cursor.execute("RESET enable_sort")
+    with planner_without("enable_sort"), connection.cursor() as cursor:
+        for sql in sql_list:
+            match = PAGED.search(sql)
+            if not sql.startswith("SELECT") or not match or int(match.group(1)) <= 1:
+                continue
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = [row[0] for row in cursor.fetchall()]
+            if sorts_at_the_top(plan):
+                found.append((_outer_table(sql), "\n".join(plan[:8])))
     return found
 
 

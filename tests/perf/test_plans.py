@@ -16,7 +16,7 @@ from inspections.tables import HazardTable
 from safety import tables
 from safety.models import User
 
-from .conftest import logged_in
+from .conftest import logged_in, planner_without, sorts_at_the_top
 
 LEDGER_PAGES = [
     ("city.official", "/hazards/"),
@@ -39,19 +39,13 @@ def plans_touching_hazards(
     with CaptureQueriesContext(connection) as captured:
         assert client.get(path).status_code == 200
     plans = []
-    with connection.cursor() as cursor:
-        for setting in switched_off:
-            cursor.execute(f"SET {setting} = off")
-        try:
-            for query in captured.captured_queries:
-                sql = query["sql"]
-                if "inspections_hazard" not in sql or not sql.lstrip().upper().startswith("SELECT"):
-                    continue
-                cursor.execute(f"EXPLAIN {sql}")
-                plans.append("\n".join(row[0] for row in cursor.fetchall()))
-        finally:
-            for setting in switched_off:
-                cursor.execute(f"RESET {setting}")
+    with planner_without(*switched_off), connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if "inspections_hazard" not in sql or not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute(f"EXPLAIN {sql}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
     return plans
 
 
@@ -187,16 +181,11 @@ def test_whole_jurisdiction_homes_never_read_the_hazard_table(postgresql):
 # of school order.)
 SORTED_LIST_PERSONAS = ["city.official", "c01.official"]
 SWITCHED_OFF = ("enable_seqscan", "enable_sort")
-TOP_SORT = re.compile(r"^(\s*->)?\s*Sort\s+\(")
 
 
 def whole_table_reads(plan: str) -> bool:
-    """Whether the plan scans the hazard table sequentially or sorts its rows at the top
-    (above the first join; a Sort inside a SubPlan orders one hazard's events)."""
-    lines = plan.splitlines()
-    return "Seq Scan on inspections_hazard " in plan + " " or any(
-        TOP_SORT.search(line) for line in lines[:4]
-    )
+    """Whether the plan scans the hazard table sequentially or sorts its rows at the top."""
+    return "Seq Scan on inspections_hazard " in plan + " " or sorts_at_the_top(plan.splitlines())
 
 
 def offered_sorts(persona: str, path: str) -> list[str]:
